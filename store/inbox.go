@@ -1,0 +1,147 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// seenWindow is how long an update id is remembered to drop Telegram's
+// repeats; Telegram itself keeps undelivered updates for 24 hours.
+const seenWindow = 24 * time.Hour
+
+// ErrHeld means another replica holds the lease on that user's inbox and
+// will handle what is in it.
+var ErrHeld = errors.New("store: inbox held by another worker")
+
+// InboxItem is one update waiting to be handled.
+type InboxItem struct {
+	UpdateID int64
+	Raw      []byte
+}
+
+// Pending names a user whose inbox had arrivals; Seen is when the last one
+// arrived (unix ms), used to drop the entry only if nothing arrived since.
+type Pending struct {
+	Actor int64
+	Seen  float64
+}
+
+// Enqueue takes an update into its user's inbox, once: it reports false for
+// an update id taken before. Once it returns nil the update is safe in Redis.
+func (s *Store) Enqueue(ctx context.Context, actor, updateID int64, raw []byte) (bool, error) {
+	now := s.clock.Now()
+	sc := s.script("inbox_enqueue")
+	run := func() (*redis.Cmd, error) {
+		pipe := s.rdb.Pipeline()
+		res := sc.EvalSha(ctx, pipe, []string{s.k.seen(actor), s.k.inbox(actor)},
+			updateID, now.Unix(), raw, int(seenWindow/time.Second))
+		pipe.ZAdd(ctx, s.k.pending(), redis.Z{Score: float64(now.UnixMilli()), Member: actor})
+		_, err := pipe.Exec(ctx)
+		return res, err
+	}
+	res, err := run()
+	if isNoScript(err) {
+		if err = sc.Load(ctx, s.rdb).Err(); err == nil {
+			res, err = run()
+		}
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: enqueue update %d: %w", updateID, err)
+	}
+	n, _ := res.Int64()
+	return n == 1, nil
+}
+
+// Claim takes the lease on a user's inbox for token and returns the oldest
+// update, or nil when the inbox is empty. It returns ErrHeld when another
+// worker holds the lease.
+func (s *Store) Claim(ctx context.Context, actor int64, token string, lease time.Duration) (*InboxItem, error) {
+	res, err := s.script("inbox_claim").Run(ctx, s.rdb, []string{s.k.lock(actor), s.k.inbox(actor)},
+		token, lease.Milliseconds()).Result()
+	item, err := inboxResult(res, err)
+	if err != nil {
+		return nil, fmt.Errorf("store: claim inbox %d: %w", actor, err)
+	}
+	return item, nil
+}
+
+// Ack removes a handled update and returns the next one under the same
+// lease, or nil when the inbox is empty and the lease is released. It
+// returns ErrHeld when the lease was lost to another worker.
+func (s *Store) Ack(ctx context.Context, actor int64, token string, updateID int64, lease time.Duration) (*InboxItem, error) {
+	res, err := s.script("inbox_ack").Run(ctx, s.rdb, []string{s.k.lock(actor), s.k.inbox(actor)},
+		token, updateID, lease.Milliseconds()).Result()
+	item, err := inboxResult(res, err)
+	if err != nil {
+		return nil, fmt.Errorf("store: ack update %d: %w", updateID, err)
+	}
+	return item, nil
+}
+
+// Release gives up a lease without handling anything more.
+func (s *Store) Release(ctx context.Context, actor int64, token string) error {
+	if err := s.script("inbox_release").Run(ctx, s.rdb, []string{s.k.lock(actor)}, token).Err(); err != nil {
+		return fmt.Errorf("store: release inbox %d: %w", actor, err)
+	}
+	return nil
+}
+
+// PendingSince lists up to limit users whose last arrival is older than
+// before; their inboxes may hold updates a dead replica left behind.
+func (s *Store) PendingSince(ctx context.Context, before time.Time, limit int64) ([]Pending, error) {
+	zs, err := s.rdb.ZRangeArgsWithScores(ctx, redis.ZRangeArgs{
+		Key: s.k.pending(), ByScore: true, Start: "-inf",
+		Stop: strconv.FormatInt(before.UnixMilli(), 10), Count: limit,
+	}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: pending inboxes: %w", err)
+	}
+	out := make([]Pending, 0, len(zs))
+	for _, z := range zs {
+		id, err := strconv.ParseInt(z.Member.(string), 10, 64)
+		if err != nil {
+			continue
+		}
+		out = append(out, Pending{Actor: id, Seen: z.Score})
+	}
+	return out, nil
+}
+
+// ForgetPending drops p from the pending set unless an update arrived for
+// that user after p was read.
+func (s *Store) ForgetPending(ctx context.Context, p Pending) error {
+	err := s.script("pending_forget").Run(ctx, s.rdb, []string{s.k.pending()},
+		p.Actor, strconv.FormatFloat(p.Seen, 'f', -1, 64)).Err()
+	if err != nil {
+		return fmt.Errorf("store: forget pending %d: %w", p.Actor, err)
+	}
+	return nil
+}
+
+func inboxResult(res any, err error) (*InboxItem, error) {
+	if isNil(err) {
+		return nil, ErrHeld
+	}
+	if err != nil {
+		return nil, err
+	}
+	arr, ok := res.([]any)
+	if !ok {
+		return nil, fmt.Errorf("unexpected reply %T", res)
+	}
+	if len(arr) == 0 {
+		return nil, nil
+	}
+	raw, _ := arr[0].(string)
+	score, _ := arr[1].(string)
+	id, err := strconv.ParseInt(score, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("bad update id %q", score)
+	}
+	return &InboxItem{UpdateID: id, Raw: []byte(raw)}, nil
+}

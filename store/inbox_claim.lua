@@ -1,0 +1,15 @@
+-- Takes the lease on a user's inbox and returns its oldest update.
+-- KEYS[1] lock, KEYS[2] inbox; ARGV[1] token, ARGV[2] lease (ms)
+-- Returns false when another holder has the lease, an empty array when the
+-- inbox is empty (no lease is kept), else {raw update, update id}.
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then
+  return false
+end
+local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+if #first == 0 then
+  if holder then redis.call('DEL', KEYS[1]) end
+  return {}
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return first

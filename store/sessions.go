@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/homelink/homelink"
+)
+
+// sessionTTL is how long a conversation may rest before it is forgotten.
+const sessionTTL = 24 * time.Hour
+
+// Session returns the user's session; an empty Session when none is stored.
+func (s *Store) Session(ctx context.Context, id int64) (homelink.Session, error) {
+	m, err := s.rdb.HGetAll(ctx, s.k.session(id)).Result()
+	if err != nil {
+		return homelink.Session{}, fmt.Errorf("store: session %d: %w", id, err)
+	}
+	sess, err := sessionFromHash(m)
+	if err != nil {
+		return homelink.Session{}, fmt.Errorf("store: session %d: %w", id, err)
+	}
+	return sess, nil
+}
+
+// SaveSession writes next as the user's session if the stored version is
+// still next.Version, and returns next with its new version. It returns
+// homelink.ErrSessionChanged when another update changed the session
+// meanwhile. A next with an empty Flow ends the conversation.
+func (s *Store) SaveSession(ctx context.Context, id int64, next homelink.Session) (homelink.Session, error) {
+	data := []byte("{}")
+	if len(next.Data) > 0 {
+		var err error
+		if data, err = json.Marshal(next.Data); err != nil {
+			return next, fmt.Errorf("store: save session %d: %w", id, err)
+		}
+	}
+	v, err := s.script("session_save").Run(ctx, s.rdb, []string{s.k.session(id)},
+		next.Version, next.Flow, next.Step, next.Nonce, data, int(sessionTTL/time.Second)).Int64()
+	if err != nil {
+		return next, fmt.Errorf("store: save session %d: %w", id, err)
+	}
+	if v < 0 {
+		return next, homelink.ErrSessionChanged
+	}
+	next.Version = v
+	if next.Flow == "" {
+		next = homelink.Session{Version: v}
+	}
+	return next, nil
+}
+
+func sessionFromHash(m map[string]string) (homelink.Session, error) {
+	if len(m) == 0 {
+		return homelink.Session{}, nil
+	}
+	v, err := strconv.ParseInt(m["version"], 10, 64)
+	if err != nil {
+		return homelink.Session{}, fmt.Errorf("bad version %q", m["version"])
+	}
+	sess := homelink.Session{Flow: m["flow"], Step: m["step"], Nonce: m["nonce"], Version: v}
+	if d := m["data"]; d != "" && d != "{}" {
+		if err := json.Unmarshal([]byte(d), &sess.Data); err != nil {
+			return homelink.Session{}, fmt.Errorf("bad data: %w", err)
+		}
+	}
+	return sess, nil
+}

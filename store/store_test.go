@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/internal/redistest"
+)
+
+func TestMain(m *testing.M) { os.Exit(redistest.Run(m)) }
+
+var t0 = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+
+func newStore(t *testing.T) (*Store, *homelink.FakeClock) {
+	t.Helper()
+	rdb, prefix := redistest.Client(t)
+	clock := homelink.NewFakeClock(t0)
+	s := New(rdb, prefix, clock)
+	if err := s.LoadScripts(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s, clock
+}
+
+func TestEnqueueTakesEachUpdateOnce(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	fresh, err := s.Enqueue(ctx, 7, 100, []byte(`{"update_id":100}`))
+	if err != nil || !fresh {
+		t.Fatalf("first enqueue = %v, %v; want fresh", fresh, err)
+	}
+	fresh, err = s.Enqueue(ctx, 7, 100, []byte(`{"update_id":100}`))
+	if err != nil || fresh {
+		t.Fatalf("repeat enqueue = %v, %v; want repeat", fresh, err)
+	}
+	item, err := s.Claim(ctx, 7, "a", time.Minute)
+	if err != nil || item == nil || item.UpdateID != 100 {
+		t.Fatalf("claim = %+v, %v", item, err)
+	}
+	next, err := s.Ack(ctx, 7, "a", 100, time.Minute)
+	if err != nil || next != nil {
+		t.Fatalf("ack = %+v, %v; want empty inbox", next, err)
+	}
+	// Still a repeat after it was handled.
+	if fresh, _ := s.Enqueue(ctx, 7, 100, []byte(`{"update_id":100}`)); fresh {
+		t.Fatal("handled update taken again")
+	}
+}
+
+func TestInboxHandsOutInUpdateOrderToOneHolder(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	for _, id := range []int64{12, 10, 11} { // arrivals out of order
+		if _, err := s.Enqueue(ctx, 7, id, []byte{byte('0' + id%10)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	item, err := s.Claim(ctx, 7, "a", time.Minute)
+	if err != nil || item.UpdateID != 10 {
+		t.Fatalf("claim = %+v, %v; want update 10", item, err)
+	}
+	if _, err := s.Claim(ctx, 7, "b", time.Minute); !errors.Is(err, ErrHeld) {
+		t.Fatalf("second claimer got %v, want ErrHeld", err)
+	}
+	var got []int64
+	for item != nil {
+		got = append(got, item.UpdateID)
+		if item, err = s.Ack(ctx, 7, "a", item.UpdateID, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(got) != 3 || got[0] != 10 || got[1] != 11 || got[2] != 12 {
+		t.Fatalf("handled %v, want [10 11 12]", got)
+	}
+	// The lease is gone: another worker may claim (and finds nothing).
+	if item, err := s.Claim(ctx, 7, "b", time.Minute); err != nil || item != nil {
+		t.Fatalf("claim after drain = %+v, %v", item, err)
+	}
+}
+
+func TestExpiredLeasePassesToAnotherWorker(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	s.Enqueue(ctx, 7, 1, []byte("x"))
+	s.Enqueue(ctx, 7, 2, []byte("y"))
+	if _, err := s.Claim(ctx, 7, "dead", 50*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	var item *InboxItem
+	var err error
+	for {
+		item, err = s.Claim(ctx, 7, "alive", time.Minute)
+		if !errors.Is(err, ErrHeld) || time.Now().After(deadline) {
+			break
+		}
+	}
+	if err != nil || item == nil || item.UpdateID != 1 {
+		t.Fatalf("after lease expiry claim = %+v, %v; want update 1", item, err)
+	}
+	if _, err := s.Ack(ctx, 7, "dead", 1, time.Minute); !errors.Is(err, ErrHeld) {
+		t.Fatalf("dead worker's ack = %v, want ErrHeld", err)
+	}
+}
+
+func TestPendingIsForgottenOnlyWithoutNewArrivals(t *testing.T) {
+	s, clock := newStore(t)
+	ctx := context.Background()
+	s.Enqueue(ctx, 7, 1, []byte("x"))
+	clock.Advance(time.Minute)
+	ps, err := s.PendingSince(ctx, clock.Now().Add(-30*time.Second), 10)
+	if err != nil || len(ps) != 1 || ps[0].Actor != 7 {
+		t.Fatalf("pending = %+v, %v", ps, err)
+	}
+	s.Enqueue(ctx, 7, 2, []byte("y")) // arrives after the read
+	if err := s.ForgetPending(ctx, ps[0]); err != nil {
+		t.Fatal(err)
+	}
+	if ps, _ := s.PendingSince(ctx, clock.Now().Add(time.Second), 10); len(ps) != 1 {
+		t.Fatalf("entry with a newer arrival was dropped: %+v", ps)
+	}
+	ps, _ = s.PendingSince(ctx, clock.Now().Add(time.Second), 10)
+	s.ForgetPending(ctx, ps[0])
+	if ps, _ := s.PendingSince(ctx, clock.Now().Add(time.Second), 10); len(ps) != 0 {
+		t.Fatalf("entry not dropped: %+v", ps)
+	}
+}
+
+func TestEnqueueSurvivesLostScriptCache(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	if err := s.rdb.ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if fresh, err := s.Enqueue(ctx, 7, 1, []byte("x")); err != nil || !fresh {
+		t.Fatalf("enqueue after SCRIPT FLUSH = %v, %v", fresh, err)
+	}
+}
+
+func TestSessionCompareAndSet(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	sess, err := s.Session(ctx, 7)
+	if err != nil || sess.Active() {
+		t.Fatalf("new user's session = %+v, %v", sess, err)
+	}
+	started, err := s.SaveSession(ctx, 7, homelink.Session{Flow: "language", Step: "choose", Nonce: "n1", Data: map[string]string{"k": "v"}})
+	if err != nil || started.Version != 1 {
+		t.Fatalf("start = %+v, %v", started, err)
+	}
+	got, _ := s.Session(ctx, 7)
+	if got.Flow != "language" || got.Nonce != "n1" || got.Data["k"] != "v" || got.Version != 1 {
+		t.Fatalf("read back %+v", got)
+	}
+	// A writer holding the old version loses.
+	if _, err := s.SaveSession(ctx, 7, homelink.Session{Flow: "other", Version: 0}); !errors.Is(err, homelink.ErrSessionChanged) {
+		t.Fatalf("stale write = %v, want ErrSessionChanged", err)
+	}
+	ended, err := s.SaveSession(ctx, 7, homelink.Session{Version: 1})
+	if err != nil || ended.Active() || ended.Version != 2 {
+		t.Fatalf("end = %+v, %v", ended, err)
+	}
+	if _, err := s.SaveSession(ctx, 7, started); !errors.Is(err, homelink.ErrSessionChanged) {
+		t.Fatalf("write from the ended flow = %v, want ErrSessionChanged", err)
+	}
+	ttl := s.rdb.TTL(ctx, s.k.session(7)).Val()
+	if ttl <= 0 || ttl > sessionTTL {
+		t.Fatalf("session TTL = %v", ttl)
+	}
+}
+
+func TestUserLanguageAndBlocked(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	if err := s.SetLanguage(ctx, 7, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetBlocked(ctx, 7, true); err != nil {
+		t.Fatal(err)
+	}
+	u, sess, err := s.UserAndSession(ctx, 7)
+	if err != nil || u.Language != "en" || !u.Blocked || sess.Active() {
+		t.Fatalf("user = %+v, %+v, %v", u, sess, err)
+	}
+	s.SetBlocked(ctx, 7, false)
+	if u, _ := s.User(ctx, 7); u.Blocked {
+		t.Fatal("still blocked")
+	}
+}

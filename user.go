@@ -1,0 +1,43 @@
+package homelink
+
+import "strings"
+
+// User is one Telegram account as homelink knows it. It holds the least we
+// need: no name, no phone number.
+type User struct {
+	ID int64
+	// Language is the language the user chose with /language; empty until
+	// they choose one.
+	Language string
+	// Blocked is true once Telegram told us the user blocked the bot;
+	// nothing is sent to them until they write again.
+	Blocked bool
+}
+
+// PreferredLanguage picks the language to speak to a user in: the one they
+// chose, else the one their Telegram app reports, else the deployment's
+// default. supported says whether a language tag has a translation.
+func PreferredLanguage(chosen, telegramCode, fallback string, supported func(string) bool) string {
+	if chosen != "" && supported(chosen) {
+		return chosen
+	}
+	if lang := languageFromTelegram(telegramCode); lang != "" && supported(lang) {
+		return lang
+	}
+	return fallback
+}
+
+// languageFromTelegram maps Telegram's IETF language_code to one of our
+// language tags: every Chinese variant to zh-Hans (our only Chinese locale),
+// otherwise the primary subtag ("en-GB" → "en").
+func languageFromTelegram(code string) string {
+	code = strings.ToLower(strings.TrimSpace(code))
+	if code == "" {
+		return ""
+	}
+	primary, _, _ := strings.Cut(strings.ReplaceAll(code, "_", "-"), "-")
+	if primary == "zh" {
+		return "zh-Hans"
+	}
+	return primary
+}
