@@ -1,0 +1,223 @@
+package telegramtest
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+)
+
+// User is a Telegram user in a private chat with the bot, driven by a test.
+type User struct {
+	s            *Server
+	ID           int64
+	FirstName    string
+	LanguageCode string
+}
+
+// NewUser creates a user with a private chat with the bot. languageCode is
+// what their Telegram app reports ("zh-hans", "en", "").
+func (s *Server) NewUser(id int64, firstName, languageCode string) *User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := &User{s: s, ID: id, FirstName: firstName, LanguageCode: languageCode}
+	s.chats[id] = &chat{id: id, kind: "private", user: u}
+	return u
+}
+
+// NewGroup creates a group chat (negative id) the bot is in.
+func (s *Server) NewGroup(id int64, title string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.chats[id] = &chat{id: id, kind: "group", title: title}
+}
+
+func (u *User) wire() map[string]any {
+	w := map[string]any{"id": u.ID, "is_bot": false, "first_name": u.FirstName}
+	if u.LanguageCode != "" {
+		w["language_code"] = u.LanguageCode
+	}
+	return w
+}
+
+// Types sends text to the bot as this user and returns the update id.
+func (u *User) Types(text string) int64 {
+	return u.say(u.ID, &Message{Kind: "text", Text: text, Raw: text})
+}
+
+// TypesInGroup sends text to a group the bot is in.
+func (u *User) TypesInGroup(group int64, text string) int64 {
+	return u.say(group, &Message{Kind: "text", Text: text, Raw: text})
+}
+
+// SendsVoice sends a voice note.
+func (u *User) SendsVoice() int64 {
+	return u.say(u.ID, &Message{Kind: "voice", FileID: fmt.Sprintf("voice-%d", rand.Int64())})
+}
+
+// SendsPhoto sends a photo with an optional caption.
+func (u *User) SendsPhoto(caption string) int64 {
+	return u.say(u.ID, &Message{Kind: "photo", FileID: fmt.Sprintf("photo-%d", rand.Int64()), Text: caption})
+}
+
+// SendsSticker sends a sticker.
+func (u *User) SendsSticker() int64 {
+	return u.say(u.ID, &Message{Kind: "sticker", FileID: fmt.Sprintf("sticker-%d", rand.Int64())})
+}
+
+func (u *User) say(chatID int64, m *Message) int64 {
+	s := u.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chats[chatID]
+	m.Date = time.Now()
+	c.add(m)
+	return s.push("message", m.wire(c, u.wire()))
+}
+
+// Taps presses the button labelled label on the newest bot message that
+// shows it, and returns the callback query's update id.
+func (u *User) Taps(label string) (int64, error) {
+	s := u.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chats[u.ID]
+	for i := len(c.messages) - 1; i >= 0; i-- {
+		m := c.messages[i]
+		if !m.FromBot || m.Deleted {
+			continue
+		}
+		if b, ok := m.button(label); ok && b.CallbackData != "" {
+			return u.tap(c, m, b.CallbackData), nil
+		}
+	}
+	return 0, fmt.Errorf("telegramtest: user %d sees no button %q", u.ID, label)
+}
+
+// TapsData presses a button on message msgID carrying data, as a forged or
+// replayed callback would (Telegram delivers whatever data the button had).
+func (u *User) TapsData(msgID int, data string) int64 {
+	s := u.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chats[u.ID]
+	m := c.find(msgID)
+	if m == nil {
+		m = &Message{ID: msgID, ChatID: u.ID, FromBot: true, Kind: "text", Text: "?", Date: time.Now()}
+	}
+	return u.tap(c, m, data)
+}
+
+func (u *User) tap(c *chat, m *Message, data string) int64 {
+	s := u.s
+	s.nextQuery++
+	id := fmt.Sprintf("q%d", s.nextQuery)
+	s.queries[id] = &callbackQuery{user: u.ID}
+	return s.push("callback_query", map[string]any{
+		"id": id, "from": u.wire(), "message": m.wire(c, s.botUser()),
+		"chat_instance": fmt.Sprintf("ci%d", u.ID), "data": data,
+	})
+}
+
+// Blocks blocks the bot: sends fail with 403 and the bot gets a
+// my_chat_member update with status "kicked".
+func (u *User) Blocks() int64 { return u.memberUpdate("member", "kicked", true) }
+
+// Unblocks restarts the bot after blocking it.
+func (u *User) Unblocks() int64 { return u.memberUpdate("kicked", "member", false) }
+
+func (u *User) memberUpdate(old, new string, blocked bool) int64 {
+	s := u.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.blocked[u.ID] = blocked
+	bot := s.botUser()
+	return s.push("my_chat_member", map[string]any{
+		"chat": s.chats[u.ID].wire(), "from": u.wire(), "date": time.Now().Unix(),
+		"old_chat_member": map[string]any{"status": old, "user": bot},
+		"new_chat_member": map[string]any{"status": new, "user": bot, "until_date": 0},
+	})
+}
+
+// Messages returns the bot's messages in this user's chat, edits applied,
+// oldest first.
+func (u *User) Messages() []Message {
+	s := u.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, m := range s.chats[u.ID].messages {
+		if m.FromBot && !m.Deleted {
+			out = append(out, *m)
+		}
+	}
+	return out
+}
+
+// Last returns the bot's newest message to this user (zero when none).
+func (u *User) Last() Message {
+	ms := u.Messages()
+	if len(ms) == 0 {
+		return Message{}
+	}
+	return ms[len(ms)-1]
+}
+
+// Alerts lists the texts of the bot's answers to this user's button taps
+// that showed something, in order.
+func (u *User) Alerts() []string {
+	s := u.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids []int
+	for id, q := range s.queries {
+		if q.user == u.ID && q.answered && q.text != "" {
+			var n int
+			fmt.Sscanf(id, "q%d", &n)
+			ids = append(ids, n)
+		}
+	}
+	slices.Sort(ids)
+	var out []string
+	for _, n := range ids {
+		out = append(out, s.queries[fmt.Sprintf("q%d", n)].text)
+	}
+	return out
+}
+
+// Answered reports whether every button tap of this user was answered
+// (Telegram shows a spinner until it is).
+func (u *User) Answered() bool {
+	s := u.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, q := range s.queries {
+		if q.user == u.ID && !q.answered {
+			return false
+		}
+	}
+	return true
+}
+
+// WaitForMessage waits until the bot has sent this user n messages, or an
+// edit or message containing substr when substr is not empty, and returns
+// the newest bot message. It fails the wait after timeout.
+func (u *User) WaitForMessage(substr string, timeout time.Duration) (Message, bool) {
+	var found Message
+	ok := u.s.WaitFor(timeout, func() bool {
+		for _, m := range u.Messages() {
+			if strings.Contains(m.Text, substr) {
+				found = m
+				return true
+			}
+		}
+		return false
+	})
+	return found, ok
+}
+
+// WaitForCount waits until the bot has sent this user at least n messages.
+func (u *User) WaitForCount(n int, timeout time.Duration) bool {
+	return u.s.WaitFor(timeout, func() bool { return len(u.Messages()) >= n })
+}
