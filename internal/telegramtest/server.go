@@ -196,7 +196,9 @@ type apiError struct {
 	retryAfter  int
 }
 
-func badRequest(desc string) *apiError { return &apiError{code: 400, description: "Bad Request: " + desc} }
+func badRequest(desc string) *apiError {
+	return &apiError{code: 400, description: "Bad Request: " + desc}
+}
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")

@@ -281,8 +281,8 @@ func TestParseHTML(t *testing.T) {
 	good := map[string]string{
 		"<b>a</b> &lt;b&gt; &amp; &#39;q&#39;":      "a <b> & 'q'",
 		`<a href="https://t.me/x?start=1">link</a>`: "link",
-		"R&D":            "R&D",
-		"<i>x</i> > y":   "x > y",
+		"R&D":             "R&D",
+		"<i>x</i> > y":    "x > y",
 		"<b><i>x</i></b>": "x",
 	}
 	for in, want := range good {
