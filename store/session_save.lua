@@ -1,7 +1,9 @@
--- Compare-and-set of a user's session.
--- KEYS[1] session hash
+-- Compare-and-set of a user's session, with profile fields written in the
+-- same step (a flow's last answer and its end land together or not at all).
+-- KEYS[1] session hash, KEYS[2] user hash
 -- ARGV[1] expected version, ARGV[2] flow ('' ends the flow), ARGV[3] step,
--- ARGV[4] nonce, ARGV[5] data (JSON), ARGV[6] TTL in seconds
+-- ARGV[4] nonce, ARGV[5] data (JSON), ARGV[6] TTL in seconds,
+-- ARGV[7..] user hash field/value pairs to set
 -- Returns the new version, or -1 when the stored version is not the expected one.
 local v = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if v ~= tonumber(ARGV[1]) then
@@ -17,4 +19,7 @@ else
     'nonce', ARGV[4], 'data', ARGV[5])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[6])
+if #ARGV > 6 then
+  redis.call('HSET', KEYS[2], unpack(ARGV, 7))
+end
 return v

@@ -160,9 +160,18 @@ func TestSessionCompareAndSet(t *testing.T) {
 	if _, err := s.SaveSession(ctx, 7, homelink.Session{Flow: "other", Version: 0}); !errors.Is(err, homelink.ErrSessionChanged) {
 		t.Fatalf("stale write = %v, want ErrSessionChanged", err)
 	}
-	ended, err := s.SaveSession(ctx, 7, homelink.Session{Version: 1})
+	ended, err := s.SaveSession(ctx, 7, homelink.Session{Version: 1}, WithLanguage("en"))
 	if err != nil || ended.Active() || ended.Version != 2 {
 		t.Fatalf("end = %+v, %v", ended, err)
+	}
+	if u, _ := s.User(ctx, 7); u.Language != "en" {
+		t.Fatalf("language written with the session = %q", u.Language)
+	}
+	if _, err := s.SaveSession(ctx, 7, homelink.Session{Version: 1}, WithLanguage("zh-Hans")); !errors.Is(err, homelink.ErrSessionChanged) {
+		t.Fatalf("stale end = %v", err)
+	}
+	if u, _ := s.User(ctx, 7); u.Language != "en" {
+		t.Fatalf("a refused session write changed the language to %q", u.Language)
 	}
 	if _, err := s.SaveSession(ctx, 7, started); !errors.Is(err, homelink.ErrSessionChanged) {
 		t.Fatalf("write from the ended flow = %v, want ErrSessionChanged", err)

@@ -1,0 +1,162 @@
+// Package bot is homelink's Telegram adapter: it recognises who sent an
+// update and what they are doing, runs the matching flow, and answers in
+// their language through the outbox. It holds no state of its own: the
+// user's language and conversation live in the store, so any replica can
+// take the next update.
+//
+// The bot never reads updates from Telegram itself; package intake takes
+// them (webhook or long polling), orders them per user and hands each to
+// Handle exactly once.
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/intake"
+	"github.com/homelink/homelink/internal/metrics"
+	"github.com/homelink/homelink/locales"
+	"github.com/homelink/homelink/outbox"
+	"github.com/homelink/homelink/store"
+	"github.com/homelink/homelink/templates"
+)
+
+// Store is what the bot keeps and reads.
+type Store interface {
+	UserAndSession(ctx context.Context, id int64) (homelink.User, homelink.Session, error)
+	SaveSession(ctx context.Context, id int64, next homelink.Session, opts ...store.SessionOption) (homelink.Session, error)
+	SetBlocked(ctx context.Context, id int64, blocked bool) error
+}
+
+// Sender is how the bot talks back.
+type Sender interface {
+	Send(ctx context.Context, m outbox.Message) (int, error)
+	Edit(ctx context.Context, e outbox.Edit) error
+	AnswerCallback(ctx context.Context, queryID, text string) error
+	SetCommands(ctx context.Context, chatID int64, lang string, cmds []outbox.Command) error
+}
+
+// Config is what a Bot is built from.
+type Config struct {
+	// Username is the bot's Telegram username, for "/help@username".
+	Username string
+	Store    Store
+	Sender   Sender
+	Catalog  *locales.Catalog
+	Renderer *templates.Renderer
+	Clock    homelink.Clock
+	Log      *slog.Logger
+	Metrics  *metrics.Metrics
+}
+
+// Bot handles updates.
+type Bot struct {
+	Config
+	commands  map[string]handlerFunc
+	callbacks map[string]handlerFunc
+}
+
+// handlerFunc handles one update for a request.
+type handlerFunc func(ctx context.Context, r *request) error
+
+// New returns a Bot with homelink's commands and flows.
+func New(cfg Config) *Bot {
+	b := &Bot{Config: cfg, commands: map[string]handlerFunc{}, callbacks: map[string]handlerFunc{}}
+	b.commands["start"] = b.start
+	b.commands["help"] = b.help
+	b.commands["language"] = b.languageStart
+	b.commands["cancel"] = b.cancel
+	b.callbacks[flowLanguage] = b.languageChosen
+	return b
+}
+
+// Handle handles one update. It never panics and never returns an error:
+// whatever goes wrong is logged, counted, and told to the user in their
+// language, and the update counts as done.
+func (b *Bot) Handle(ctx context.Context, u *models.Update) {
+	start := time.Now()
+	kind := intake.Kind(u)
+	outcome := "handled"
+	var r *request
+	defer func() {
+		if p := recover(); p != nil {
+			outcome = "panic"
+			b.Log.Error("handler panicked", slog.Int64("update", u.ID), slog.Any("panic", p),
+				slog.String("stack", string(debug.Stack())))
+			b.apologise(ctx, r)
+		}
+		b.Metrics.Updates.WithLabelValues(kind, outcome).Inc()
+		b.Metrics.ObserveHandler(start)
+	}()
+	var err error
+	r, err = b.newRequest(ctx, u)
+	if err == nil && r == nil {
+		outcome = "ignored"
+		return
+	}
+	if err == nil {
+		err = b.route(ctx, r)
+	}
+	if errors.Is(err, errIgnored) {
+		outcome = "ignored"
+		return
+	}
+	if err != nil {
+		outcome = "failed"
+		b.Log.Error("handling update failed", slog.Int64("update", u.ID), slog.Any("err", err))
+		b.apologise(ctx, r)
+	}
+}
+
+// errIgnored marks an update homelink has nothing to say about.
+var errIgnored = errors.New("bot: update ignored")
+
+// route sends the update to the handler for what the user did.
+func (b *Bot) route(ctx context.Context, r *request) error {
+	u := r.update
+	switch {
+	case u.CallbackQuery != nil:
+		return b.callback(ctx, r)
+	case u.MyChatMember != nil:
+		return b.memberChanged(ctx, r)
+	case u.Message != nil:
+		return b.message(ctx, r)
+	}
+	return errIgnored
+}
+
+func (b *Bot) message(ctx context.Context, r *request) error {
+	msg := r.update.Message
+	if cmd, ok := parseCommand(msg, b.Username); ok {
+		if h, known := b.commands[cmd.Name]; known {
+			r.args = cmd.Args
+			return h(ctx, r)
+		}
+	}
+	return b.unexpected(ctx, r)
+}
+
+// unexpected answers anything the bot did not ask for with a short hint.
+func (b *Bot) unexpected(ctx context.Context, r *request) error {
+	return r.reply(ctx, r.html("UnknownText"), nil)
+}
+
+// apologise tells the user something went wrong, if we know who they are.
+func (b *Bot) apologise(ctx context.Context, r *request) {
+	if r == nil || r.chatID == 0 {
+		return
+	}
+	if r.update.CallbackQuery != nil && !r.answered {
+		b.Sender.AnswerCallback(ctx, r.update.CallbackQuery.ID, r.text("SomethingWrong"))
+		return
+	}
+	if _, err := b.Sender.Send(ctx, outbox.Message{ChatID: r.chatID, Text: r.html("SomethingWrong")}); err != nil {
+		b.Log.Warn("could not apologise", slog.Int64("user", r.user.ID), slog.Any("err", err))
+	}
+}

@@ -1,0 +1,111 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/outbox"
+)
+
+// request is one update with what we know about its sender.
+type request struct {
+	b       *Bot
+	update  *models.Update
+	user    homelink.User
+	session homelink.Session
+	lang    string
+	chatID  int64
+	// args is what followed the command ("/start <args>").
+	args string
+	// answered is set once a callback query got its answer.
+	answered bool
+}
+
+// newRequest identifies the sender of u and loads what we keep about them.
+// It returns nil for updates homelink does not act on: anything outside a
+// private chat with a person.
+func (b *Bot) newRequest(ctx context.Context, u *models.Update) (*request, error) {
+	from, chat := sender(u)
+	if from == nil || from.IsBot || chat == nil || chat.Type != models.ChatTypePrivate {
+		return nil, nil
+	}
+	user, session, err := b.Store.UserAndSession(ctx, from.ID)
+	if err != nil {
+		return nil, err
+	}
+	r := &request{b: b, update: u, user: user, session: session, chatID: chat.ID}
+	r.lang = homelink.PreferredLanguage(user.Language, from.LanguageCode, b.Catalog.Fallback(), b.Catalog.Supported)
+	if user.Blocked && u.MyChatMember == nil {
+		// They wrote to us: they are reachable again.
+		if err := b.Store.SetBlocked(ctx, user.ID, false); err != nil {
+			return nil, err
+		}
+		r.user.Blocked = false
+	}
+	return r, nil
+}
+
+// sender finds who sent an update and in which chat.
+func sender(u *models.Update) (*models.User, *models.Chat) {
+	switch {
+	case u.Message != nil:
+		return u.Message.From, &u.Message.Chat
+	case u.CallbackQuery != nil:
+		if m := u.CallbackQuery.Message.Message; m != nil {
+			return &u.CallbackQuery.From, &m.Chat
+		}
+		if m := u.CallbackQuery.Message.InaccessibleMessage; m != nil {
+			return &u.CallbackQuery.From, &m.Chat
+		}
+	case u.MyChatMember != nil:
+		return &u.MyChatMember.From, &u.MyChatMember.Chat
+	}
+	return nil, nil
+}
+
+// html is message id in the user's language, as Telegram HTML.
+func (r *request) html(id string, kv ...any) string { return r.b.Renderer.HTML(r.lang, id, kv...) }
+
+// text is message id in the user's language, as plain text.
+func (r *request) text(id string, kv ...any) string { return r.b.Renderer.Text(r.lang, id, kv...) }
+
+// render renders template name in the user's language.
+func (r *request) render(name string, data any) (string, error) {
+	return r.b.Renderer.Render(r.lang, name, data)
+}
+
+// reply sends a new message to the user.
+func (r *request) reply(ctx context.Context, text string, kb [][]outbox.Button) error {
+	_, err := r.b.Sender.Send(ctx, outbox.Message{ChatID: r.chatID, Text: text, Keyboard: kb})
+	return r.delivered(ctx, err)
+}
+
+// replace edits the message whose button was tapped, or sends a new one
+// when Telegram no longer lets us edit it.
+func (r *request) replace(ctx context.Context, text string, kb [][]outbox.Button) error {
+	cq := r.update.CallbackQuery
+	if cq == nil || cq.Message.Message == nil {
+		return r.reply(ctx, text, kb)
+	}
+	err := r.b.Sender.Edit(ctx, outbox.Edit{ChatID: r.chatID, MessageID: cq.Message.Message.ID, Text: text, Keyboard: kb})
+	return r.delivered(ctx, err)
+}
+
+// answer stops the spinner on the tapped button, with an optional notice.
+func (r *request) answer(ctx context.Context, notice string) error {
+	r.answered = true
+	return r.b.Sender.AnswerCallback(ctx, r.update.CallbackQuery.ID, notice)
+}
+
+// delivered records a user who blocked the bot; that is not a failure.
+func (r *request) delivered(ctx context.Context, err error) error {
+	if errors.Is(err, outbox.ErrBlocked) {
+		r.b.Log.Info("user blocked the bot", slog.Int64("user", r.user.ID))
+		return r.b.Store.SetBlocked(ctx, r.user.ID, true)
+	}
+	return err
+}

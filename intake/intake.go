@@ -1,0 +1,292 @@
+// Package intake takes updates from Telegram, by webhook or long polling,
+// and hands each to the bot exactly once, in order per user, on whichever
+// replica is free. It owns what go-telegram/bot gets wrong for us: that
+// library confirms a polled update before handling it, runs handlers in no
+// order, answers 200 to a wrong webhook secret and recovers no panic.
+//
+// An update is "taken" once it sits in its user's inbox in Redis; only then
+// does the webhook answer 2xx or the poller move its offset. A user's inbox
+// is drained by one worker at a time (a lease in Redis), in update-id order.
+// A worker that dies leaves its lease to expire; Sweep then finds the inbox
+// and drains it.
+package intake
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/internal/metrics"
+	"github.com/homelink/homelink/store"
+)
+
+// Queue is the inbox in Redis.
+type Queue interface {
+	Enqueue(ctx context.Context, actor, updateID int64, raw []byte) (bool, error)
+	Claim(ctx context.Context, actor int64, token string, lease time.Duration) (*store.InboxItem, error)
+	Ack(ctx context.Context, actor int64, token string, updateID int64, lease time.Duration) (*store.InboxItem, error)
+	Release(ctx context.Context, actor int64, token string) error
+	PendingSince(ctx context.Context, before time.Time, limit int64) ([]store.Pending, error)
+	ForgetPending(ctx context.Context, p store.Pending) error
+}
+
+// Handler handles one update; it must not panic (Intake recovers anyway).
+type Handler interface {
+	Handle(ctx context.Context, u *models.Update)
+}
+
+// Options tune an Intake; zero values take the defaults.
+type Options struct {
+	// Workers bounds how many users' updates are handled at once (64).
+	Workers int
+	// Lease is how long a worker holds a user's inbox without progress
+	// before another may take it (30s).
+	Lease time.Duration
+	// HandlerTimeout bounds one update's handling (10s); keep it under Lease.
+	HandlerTimeout time.Duration
+	// StaleAfter is how old an unhandled arrival must be before Sweep
+	// rescues it (30s).
+	StaleAfter time.Duration
+}
+
+// Intake takes updates and drains inboxes.
+type Intake struct {
+	queue   Queue
+	handler Handler
+	clock   homelink.Clock
+	log     *slog.Logger
+	metrics *metrics.Metrics
+	opt     Options
+
+	sem      chan struct{}
+	wg       sync.WaitGroup
+	stopping atomic.Bool
+	stopped  chan struct{}
+	stopOnce sync.Once
+}
+
+// New returns an Intake.
+func New(q Queue, h Handler, clock homelink.Clock, log *slog.Logger, m *metrics.Metrics, opt Options) *Intake {
+	if opt.Workers <= 0 {
+		opt.Workers = 64
+	}
+	if opt.Lease <= 0 {
+		opt.Lease = 30 * time.Second
+	}
+	if opt.HandlerTimeout <= 0 {
+		opt.HandlerTimeout = 10 * time.Second
+	}
+	if opt.StaleAfter <= 0 {
+		opt.StaleAfter = 30 * time.Second
+	}
+	return &Intake{queue: q, handler: h, clock: clock, log: log, metrics: m, opt: opt,
+		sem: make(chan struct{}, opt.Workers), stopped: make(chan struct{})}
+}
+
+// ErrStopping means the intake is shutting down and takes nothing more.
+var ErrStopping = errors.New("intake: shutting down")
+
+// ErrMalformed means the bytes are not a Telegram update.
+var ErrMalformed = errors.New("intake: malformed update")
+
+// envelope is the part of an update intake reads to file it.
+type envelope struct {
+	ID int64 `json:"update_id"`
+}
+
+// Take stores one raw update in its user's inbox and starts handling it.
+// Once it returns nil the update is safe: it will be handled even if this
+// replica dies now.
+func (in *Intake) Take(ctx context.Context, raw []byte) error {
+	if in.stopping.Load() {
+		return ErrStopping
+	}
+	var u models.Update
+	if err := json.Unmarshal(raw, &u); err != nil || u.ID <= 0 {
+		return ErrMalformed
+	}
+	actor, ok := Actor(&u)
+	if !ok {
+		in.metrics.Updates.WithLabelValues(Kind(&u), "ignored").Inc()
+		return nil
+	}
+	fresh, err := in.queue.Enqueue(ctx, actor, u.ID, raw)
+	if err != nil {
+		return fmt.Errorf("intake: take update %d: %w", u.ID, err)
+	}
+	if !fresh {
+		in.metrics.Updates.WithLabelValues(Kind(&u), "duplicate").Inc()
+	}
+	// Even for a repeat: the first copy may be waiting on a replica that
+	// died before it could start it.
+	in.kick(actor, nil, "")
+	return nil
+}
+
+// Actor is whose inbox an update goes to: the user who caused it, or the
+// chat for updates without a user (channel posts).
+func Actor(u *models.Update) (int64, bool) {
+	switch {
+	case u.Message != nil:
+		return messageActor(u.Message)
+	case u.EditedMessage != nil:
+		return messageActor(u.EditedMessage)
+	case u.CallbackQuery != nil:
+		return u.CallbackQuery.From.ID, u.CallbackQuery.From.ID != 0
+	case u.MyChatMember != nil:
+		return u.MyChatMember.From.ID, u.MyChatMember.From.ID != 0
+	case u.ChannelPost != nil:
+		return u.ChannelPost.Chat.ID, u.ChannelPost.Chat.ID != 0
+	case u.EditedChannelPost != nil:
+		return u.EditedChannelPost.Chat.ID, u.EditedChannelPost.Chat.ID != 0
+	}
+	return 0, false
+}
+
+func messageActor(m *models.Message) (int64, bool) {
+	if m.From != nil && m.From.ID != 0 {
+		return m.From.ID, true
+	}
+	return m.Chat.ID, m.Chat.ID != 0
+}
+
+// kick drains actor's inbox on a worker. With first set, the lease is
+// already held under token and first is the next update to handle.
+func (in *Intake) kick(actor int64, first *store.InboxItem, token string) {
+	in.wg.Add(1)
+	go func() {
+		defer in.wg.Done()
+		select {
+		case in.sem <- struct{}{}:
+		case <-in.stopped:
+			if first != nil {
+				in.queue.Release(context.Background(), actor, token)
+			}
+			return
+		}
+		defer func() { <-in.sem }()
+		in.drain(actor, first, token)
+	}()
+}
+
+// drain handles actor's updates in order until the inbox is empty, the
+// lease is lost, or the intake stops.
+func (in *Intake) drain(actor int64, item *store.InboxItem, token string) {
+	ctx := context.Background() // finish what is in hand even while stopping
+	var err error
+	if item == nil {
+		token = newToken()
+		item, err = in.queue.Claim(ctx, actor, token, in.opt.Lease)
+	}
+	for err == nil && item != nil {
+		in.handle(ctx, item)
+		if in.stopping.Load() {
+			in.queue.Ack(ctx, actor, token, item.UpdateID, in.opt.Lease)
+			in.queue.Release(ctx, actor, token)
+			return
+		}
+		item, err = in.queue.Ack(ctx, actor, token, item.UpdateID, in.opt.Lease)
+	}
+	if err != nil && !errors.Is(err, store.ErrHeld) {
+		in.log.Warn("inbox drain stopped", slog.Int64("user", actor), slog.Any("err", err))
+	}
+}
+
+// handle runs the handler on one update, recovering a panic.
+func (in *Intake) handle(ctx context.Context, item *store.InboxItem) {
+	ctx, cancel := context.WithTimeout(ctx, in.opt.HandlerTimeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			in.metrics.Updates.WithLabelValues("unknown", "panic").Inc()
+			in.log.Error("update handler panicked", slog.Int64("update", item.UpdateID),
+				slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+		}
+	}()
+	var u models.Update
+	if err := json.Unmarshal(item.Raw, &u); err != nil {
+		in.log.Error("stored update unreadable", slog.Int64("update", item.UpdateID), slog.Any("err", err))
+		return
+	}
+	in.handler.Handle(ctx, &u)
+}
+
+// Sweep rescues inboxes whose arrivals have waited longer than StaleAfter:
+// their worker died, or no worker was free. It is safe to run on every
+// replica at once.
+func (in *Intake) Sweep(ctx context.Context) error {
+	pending, err := in.queue.PendingSince(ctx, in.clock.Now().Add(-in.opt.StaleAfter), 500)
+	if err != nil {
+		return err
+	}
+	for _, p := range pending {
+		if in.stopping.Load() {
+			return nil
+		}
+		token := newToken()
+		item, err := in.queue.Claim(ctx, p.Actor, token, in.opt.Lease)
+		switch {
+		case errors.Is(err, store.ErrHeld):
+			// A live worker has it, or a dead one's lease has not run out.
+		case err != nil:
+			return err
+		case item == nil:
+			if err := in.queue.ForgetPending(ctx, p); err != nil {
+				return err
+			}
+		default:
+			in.log.Info("rescuing waiting updates", slog.Int64("user", p.Actor))
+			in.kick(p.Actor, item, token)
+		}
+	}
+	return nil
+}
+
+// Stop takes no more updates, lets the handlers in hand finish, and
+// releases the inboxes they held, waiting at most until ctx ends.
+func (in *Intake) Stop(ctx context.Context) error {
+	in.stopping.Store(true)
+	in.stopOnce.Do(func() { close(in.stopped) })
+	done := make(chan struct{})
+	go func() { in.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("intake: stop: %w", ctx.Err())
+	}
+}
+
+func newToken() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Kind names an update's kind, for metrics and logs.
+func Kind(u *models.Update) string {
+	switch {
+	case u.Message != nil:
+		return "message"
+	case u.CallbackQuery != nil:
+		return "callback_query"
+	case u.MyChatMember != nil:
+		return "my_chat_member"
+	case u.EditedMessage != nil:
+		return "edited_message"
+	case u.ChannelPost != nil, u.EditedChannelPost != nil:
+		return "channel_post"
+	}
+	return "other"
+}

@@ -1,0 +1,103 @@
+// Package metrics defines homelink's Prometheus metrics in one registry that
+// the parts share, and an HTTP transport that counts Bot API calls.
+package metrics
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics are the collectors homelink exports.
+type Metrics struct {
+	Registry *prometheus.Registry
+	// Updates counts updates by type (message, callback_query, …) and
+	// outcome (handled, ignored, duplicate, failed, panic, rejected).
+	Updates *prometheus.CounterVec
+	// HandlerSeconds is the time from taking an update to finishing it.
+	HandlerSeconds prometheus.Histogram
+	// APICalls counts Bot API requests by method and result.
+	APICalls *prometheus.CounterVec
+}
+
+// New makes the collectors in a fresh registry, with Go and process metrics.
+func New() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		Updates: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "homelink_updates_total", Help: "Telegram updates by type and outcome.",
+		}, []string{"type", "outcome"}),
+		HandlerSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "homelink_handler_seconds", Help: "Time to handle one update.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}),
+		APICalls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "homelink_bot_api_calls_total", Help: "Bot API requests by method and result.",
+		}, []string{"method", "result"}),
+	}
+	m.Registry.MustRegister(m.Updates, m.HandlerSeconds, m.APICalls,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the metrics in Prometheus's text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
+}
+
+// ObserveHandler records how long one update took.
+func (m *Metrics) ObserveHandler(start time.Time) {
+	m.HandlerSeconds.Observe(time.Since(start).Seconds())
+}
+
+// Transport wraps base so every Bot API request is counted by method and
+// result. It reads only the path's last segment: the token is never kept.
+func (m *Metrics) Transport(base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return roundTripper{base: base, calls: m.APICalls}
+}
+
+type roundTripper struct {
+	base  http.RoundTripper
+	calls *prometheus.CounterVec
+}
+
+func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
+	method := req.URL.Path[strings.LastIndexByte(req.URL.Path, '/')+1:]
+	if len(method) > 40 {
+		method = "other"
+	}
+	resp, err := rt.base.RoundTrip(req)
+	rt.calls.WithLabelValues(method, result(resp, err)).Inc()
+	return resp, err
+}
+
+func result(resp *http.Response, err error) string {
+	if err != nil {
+		return "network_error"
+	}
+	switch c := resp.StatusCode; {
+	case c < 300:
+		return "ok"
+	case c == 400:
+		return "bad_request"
+	case c == 401:
+		return "unauthorized"
+	case c == 403:
+		return "forbidden"
+	case c == 409:
+		return "conflict"
+	case c == 429:
+		return "too_many_requests"
+	case c >= 500:
+		return "server_error"
+	default:
+		return "other_error"
+	}
+}
