@@ -157,10 +157,13 @@ func (s *Server) notify() {
 }
 
 // WaitFor waits until cond (called without the lock) holds or timeout
-// passes, waking on every change rather than sleeping.
+// passes. It re-checks on every change of the fake's state, and every 20ms
+// for conditions that depend on something else.
 func (s *Server) WaitFor(timeout time.Duration, cond func() bool) bool {
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
 	for {
 		s.mu.Lock()
 		ch := s.changed
@@ -170,6 +173,7 @@ func (s *Server) WaitFor(timeout time.Duration, cond func() bool) bool {
 		}
 		select {
 		case <-ch:
+		case <-tick.C:
 		case <-deadline.C:
 			return cond()
 		}

@@ -1,0 +1,253 @@
+// Package app wires homelink together from a Config: Redis, the Bot API
+// client, the outbox, the bot, the intake, the scheduler and the HTTP
+// server. cmd/homelink runs it; the end-to-end tests and the sandbox build
+// the very same thing.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/bot"
+	"github.com/homelink/homelink/intake"
+	"github.com/homelink/homelink/internal/metrics"
+	"github.com/homelink/homelink/locales"
+	"github.com/homelink/homelink/outbox"
+	"github.com/homelink/homelink/scheduler"
+	"github.com/homelink/homelink/store"
+	"github.com/homelink/homelink/templates"
+)
+
+// ShutdownTimeout bounds a graceful stop.
+const ShutdownTimeout = 10 * time.Second
+
+// allowedUpdates are the update kinds homelink asks Telegram for.
+var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
+
+// ErrRedisUnreachable and ErrTokenRejected are start-up failures the
+// operator must fix; main turns them into one clear line.
+var (
+	ErrRedisUnreachable = errors.New("cannot reach Redis")
+	ErrTokenRejected    = errors.New("Telegram rejected TELEGRAM_BOT_TOKEN")
+	ErrAPIUnreachable   = errors.New("cannot reach the Telegram Bot API")
+)
+
+// Deps are the parts New does not build from Config.
+type Deps struct {
+	Clock homelink.Clock
+	Log   *slog.Logger
+}
+
+// App is a running homelink replica.
+type App struct {
+	cfg      Config
+	log      *slog.Logger
+	clock    homelink.Clock
+	rdb      *redis.Client
+	Store    *store.Store
+	api      *tgbot.Bot
+	Bot      *bot.Bot
+	Intake   *intake.Intake
+	Metrics  *metrics.Metrics
+	sched    *scheduler.Scheduler
+	username string
+	ready    atomic.Bool
+	client   *http.Client
+}
+
+// New connects to Redis and Telegram and builds every part. It fails with
+// ErrRedisUnreachable, ErrTokenRejected or ErrAPIUnreachable when those
+// cannot be used.
+func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
+	a := &App{cfg: cfg, log: deps.Log, clock: deps.Clock, Metrics: metrics.New()}
+	if err := a.connectRedis(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.connectTelegram(ctx); err != nil {
+		a.rdb.Close()
+		return nil, err
+	}
+	catalog, err := locales.Load(cfg.DefaultLanguage)
+	if err != nil {
+		return nil, err
+	}
+	renderer, err := templates.New(catalog)
+	if err != nil {
+		return nil, err
+	}
+	a.Bot = bot.New(bot.Config{
+		Username: a.username, Store: a.Store, Sender: outbox.New(a.api), Catalog: catalog,
+		Renderer: renderer, Clock: a.clock, Log: a.log, Metrics: a.Metrics,
+	})
+	a.Intake = intake.New(a.Store, a.Bot, a.clock, a.log, a.Metrics, intake.Options{Workers: cfg.Workers})
+	a.sched = scheduler.New(a.log)
+	if err := a.sched.Add("inbox-sweep", "@every 10s", a.Intake.Sweep); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) connectRedis(ctx context.Context) error {
+	opt, err := redis.ParseURL(a.cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("%w at %s: %v", ErrRedisUnreachable, a.cfg.RedactedRedisURL(), err)
+	}
+	opt.ContextTimeoutEnabled = true
+	opt.PoolSize = max(opt.PoolSize, a.cfg.Workers+16)
+	a.rdb = redis.NewClient(opt)
+	a.Store = store.New(a.rdb, a.cfg.RedisPrefix, a.clock)
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := a.Store.Ping(pctx); err != nil {
+		a.rdb.Close()
+		return fmt.Errorf("%w at %s: %v", ErrRedisUnreachable, a.cfg.RedactedRedisURL(), errors.Unwrap(err))
+	}
+	return a.Store.LoadScripts(pctx)
+}
+
+func (a *App) connectTelegram(ctx context.Context) error {
+	a.client = &http.Client{Timeout: 30 * time.Second, Transport: a.Metrics.Transport(nil)}
+	api, err := tgbot.New(a.cfg.BotToken, tgbot.WithServerURL(a.cfg.APIURL), tgbot.WithSkipGetMe(),
+		tgbot.WithHTTPClient(30*time.Second, a.client),
+		tgbot.WithErrorsHandler(func(err error) { a.log.Warn("bot api client", slog.Any("err", err)) }))
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrTokenRejected, err)
+	}
+	gctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	me, err := api.GetMe(gctx)
+	switch {
+	case errors.Is(err, tgbot.ErrorUnauthorized), errors.Is(err, tgbot.ErrorNotFound):
+		return fmt.Errorf("%w (%s answered %v)", ErrTokenRejected, a.cfg.APIURL, err)
+	case err != nil:
+		return fmt.Errorf("%w at %s: %v", ErrAPIUnreachable, a.cfg.APIURL, redactToken(err, a.cfg.BotToken))
+	}
+	a.api, a.username = api, me.Username
+	return nil
+}
+
+// Username is the bot's Telegram username.
+func (a *App) Username() string { return a.username }
+
+// Serve runs the replica on ln until ctx ends, then shuts down within
+// ShutdownTimeout: it stops taking updates, finishes those in hand and
+// releases the rest to other replicas.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	if err := a.Bot.RegisterCommands(ctx); err != nil {
+		a.log.Warn("could not set the commands menu", slog.Any("err", err))
+	}
+	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, MaxHeaderBytes: 64 << 10}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	pollCtx, stopPolling := context.WithCancel(context.Background())
+	polled := make(chan struct{})
+	if err := a.startIntake(ctx, pollCtx, polled); err != nil {
+		stopPolling()
+		srv.Close()
+		return err
+	}
+	a.sched.Start()
+	a.ready.Store(true)
+	a.log.Info("homelink is ready", slog.String("listen", ln.Addr().String()),
+		slog.String("bot", a.username), slog.Bool("webhook", a.cfg.WebhookURL != ""))
+
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-serveErr:
+	}
+	a.shutdown(srv, stopPolling, polled)
+	return err
+}
+
+// startIntake sets the webhook, or removes a stale one and starts polling.
+func (a *App) startIntake(ctx, pollCtx context.Context, polled chan struct{}) error {
+	if a.cfg.WebhookURL != "" {
+		close(polled)
+		_, err := a.api.SetWebhook(ctx, &tgbot.SetWebhookParams{
+			URL: a.cfg.WebhookURL, SecretToken: a.cfg.WebhookSecret,
+			MaxConnections: a.cfg.WebhookMaxConnections, AllowedUpdates: allowedUpdates,
+		})
+		if err != nil {
+			return fmt.Errorf("set webhook: %w", redactToken(err, a.cfg.BotToken))
+		}
+		return nil
+	}
+	if _, err := a.api.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{}); err != nil {
+		return fmt.Errorf("delete webhook: %w", redactToken(err, a.cfg.BotToken))
+	}
+	pollClient := &http.Client{Timeout: 80 * time.Second, Transport: a.Metrics.Transport(nil)}
+	go func() {
+		defer close(polled)
+		a.Intake.Poll(pollCtx, intake.Poller{APIURL: a.cfg.APIURL, Token: a.cfg.BotToken,
+			Client: pollClient, AllowedUpdates: allowedUpdates})
+	}()
+	return nil
+}
+
+func (a *App) shutdown(srv *http.Server, stopPolling context.CancelFunc, polled chan struct{}) {
+	a.ready.Store(false)
+	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout-time.Second)
+	defer cancel()
+	a.log.Info("shutting down")
+	stopPolling()
+	<-polled
+	if err := srv.Shutdown(ctx); err != nil {
+		a.log.Warn("http shutdown", slog.Any("err", err))
+	}
+	if err := a.Intake.Stop(ctx); err != nil {
+		a.log.Warn("intake shutdown", slog.Any("err", err))
+	}
+	if err := a.sched.Stop(ctx); err != nil {
+		a.log.Warn("scheduler shutdown", slog.Any("err", err))
+	}
+	a.rdb.Close()
+	a.log.Info("stopped")
+}
+
+// Handler serves the webhook, /healthz, /readyz and /metrics.
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+	if a.cfg.WebhookURL != "" {
+		mux.Handle("POST "+a.cfg.WebhookPath(), a.Intake.Webhook(a.cfg.WebhookSecret))
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", a.readyz)
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	return mux
+}
+
+// readyz answers 200 while the replica takes updates and Redis answers.
+func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	switch {
+	case !a.ready.Load():
+		http.Error(w, "starting or stopping", http.StatusServiceUnavailable)
+	case a.Store.Ping(ctx) != nil:
+		http.Error(w, "redis unreachable", http.StatusServiceUnavailable)
+	default:
+		fmt.Fprintln(w, "ready")
+	}
+}
+
+// redactToken hides the token in an error from the Bot API client.
+func redactToken(err error, token string) error {
+	if err == nil || token == "" {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), token, "<token>"))
+}

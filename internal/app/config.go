@@ -1,0 +1,236 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Config is every setting homelink reads from the environment.
+type Config struct {
+	BotToken              string
+	APIURL                string
+	RedisURL              string
+	RedisPrefix           string
+	WebhookURL            string
+	WebhookSecret         string
+	WebhookMaxConnections int
+	ListenAddr            string
+	DefaultLanguage       string
+	DefaultTimezone       *time.Location
+	AdminIDs              []int64
+	LogLevel              slog.Level
+	LogFormat             string
+	Workers               int
+}
+
+// Setting is one environment variable: its name, default and meaning. The
+// README's configuration table lists exactly these (a test checks it).
+type Setting struct {
+	Name, Default, Help string
+	set                 func(c *Config, v string) error
+	secret              bool
+}
+
+// Settings lists every setting in the order the README shows them.
+var Settings = []Setting{
+	{Name: "TELEGRAM_BOT_TOKEN", Help: "The bot's token from @BotFather. Required.", secret: true,
+		set: func(c *Config, v string) error {
+			if !tokenRE.MatchString(v) {
+				return errors.New("expected the token @BotFather gave, like 123456789:AAH…")
+			}
+			c.BotToken = v
+			return nil
+		}},
+	{Name: "TELEGRAM_API_URL", Default: "https://api.telegram.org", Help: "Bot API server; set it to use a local Bot API server.",
+		set: func(c *Config, v string) error {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return errors.New("expected an http(s) URL such as https://api.telegram.org")
+			}
+			c.APIURL = strings.TrimRight(v, "/")
+			return nil
+		}},
+	{Name: "REDIS_URL", Default: "redis://127.0.0.1:6379/0", Help: "Redis holding all shared state (redis:// or rediss://).",
+		set: func(c *Config, v string) error {
+			if _, err := redis.ParseURL(v); err != nil {
+				return errors.New("expected a URL such as redis://:password@host:6379/0")
+			}
+			c.RedisURL = v
+			return nil
+		}},
+	{Name: "REDIS_KEY_PREFIX", Default: "hl:", Help: "Prefix of every Redis key homelink writes.",
+		set: func(c *Config, v string) error {
+			if v == "" || len(v) > 32 || strings.ContainsAny(v, "{} \t\n") {
+				return errors.New("expected 1 to 32 characters without braces or spaces, such as hl:")
+			}
+			c.RedisPrefix = v
+			return nil
+		}},
+	{Name: "WEBHOOK_URL", Help: "Public HTTPS URL Telegram posts updates to; its path is served on LISTEN_ADDR. Empty: long polling (one replica only).",
+		set: func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			u, err := url.Parse(v)
+			if err != nil || u.Host == "" || !(u.Scheme == "https" || u.Scheme == "http" && isLoopback(u.Hostname())) {
+				return errors.New("expected an https:// URL (http:// only on localhost)")
+			}
+			c.WebhookURL = v
+			return nil
+		}},
+	{Name: "WEBHOOK_SECRET", Help: "Secret Telegram sends with every webhook call: 1–256 of A–Z a–z 0–9 _ -. Required with WEBHOOK_URL.", secret: true,
+		set: func(c *Config, v string) error {
+			if v != "" && !secretRE.MatchString(v) {
+				return errors.New("expected 1 to 256 characters of A-Z a-z 0-9 _ -")
+			}
+			c.WebhookSecret = v
+			return nil
+		}},
+	{Name: "WEBHOOK_MAX_CONNECTIONS", Default: "40", Help: "Most webhook requests Telegram makes at once (1–100).",
+		set: func(c *Config, v string) (err error) {
+			c.WebhookMaxConnections, err = intIn(v, 1, 100)
+			return err
+		}},
+	{Name: "LISTEN_ADDR", Default: ":8080", Help: "Address of the HTTP server: webhook, /healthz, /readyz, /metrics.",
+		set: func(c *Config, v string) error {
+			if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+				return errors.New("expected host:port such as :8080")
+			}
+			c.ListenAddr = v
+			return nil
+		}},
+	{Name: "DEFAULT_LANGUAGE", Default: "zh-Hans", Help: "Language for users whose Telegram language has no translation: zh-Hans or en.",
+		set: func(c *Config, v string) error {
+			if v != "zh-Hans" && v != "en" {
+				return errors.New("expected zh-Hans or en")
+			}
+			c.DefaultLanguage = v
+			return nil
+		}},
+	{Name: "DEFAULT_TIMEZONE", Default: "Asia/Shanghai", Help: "Time zone of homes and users that set none (IANA name).",
+		set: func(c *Config, v string) error {
+			loc, err := time.LoadLocation(v)
+			if err != nil || v == "" || v == "Local" {
+				return errors.New("expected an IANA time zone such as Asia/Shanghai")
+			}
+			c.DefaultTimezone = loc
+			return nil
+		}},
+	{Name: "ADMIN_IDS", Help: "Comma-separated Telegram user ids of the deployment's admins.",
+		set: func(c *Config, v string) error {
+			c.AdminIDs = nil
+			for _, f := range strings.Split(v, ",") {
+				if f = strings.TrimSpace(f); f == "" {
+					continue
+				}
+				id, err := strconv.ParseInt(f, 10, 64)
+				if err != nil || id <= 0 {
+					return errors.New("expected comma-separated numeric Telegram user ids such as 1234567,7654321")
+				}
+				c.AdminIDs = append(c.AdminIDs, id)
+			}
+			return nil
+		}},
+	{Name: "LOG_LEVEL", Default: "info", Help: "debug, info, warn or error.",
+		set: func(c *Config, v string) error {
+			if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil || !oneOf(strings.ToLower(v), "debug", "info", "warn", "error") {
+				return errors.New("expected debug, info, warn or error")
+			}
+			return nil
+		}},
+	{Name: "LOG_FORMAT", Default: "json", Help: "json for production, text for development.",
+		set: func(c *Config, v string) error {
+			if !oneOf(v, "json", "text") {
+				return errors.New("expected json or text")
+			}
+			c.LogFormat = v
+			return nil
+		}},
+	{Name: "HANDLER_WORKERS", Default: "64", Help: "Most users whose updates one replica handles at once.",
+		set: func(c *Config, v string) (err error) {
+			c.Workers, err = intIn(v, 1, 10000)
+			return err
+		}},
+}
+
+var (
+	tokenRE  = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{20,}$`)
+	secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+)
+
+// LoadConfig reads every setting through getenv (os.Getenv in production)
+// and returns one error per wrong variable, each naming it and what it
+// expects. Secrets are never repeated in an error.
+func LoadConfig(getenv func(string) string) (Config, []error) {
+	var c Config
+	var errs []error
+	for _, s := range Settings {
+		v := getenv(s.Name)
+		if v == "" {
+			v = s.Default
+		}
+		if err := s.set(&c, v); err != nil {
+			shown := fmt.Sprintf("=%q", v)
+			if s.secret {
+				shown = ""
+			}
+			errs = append(errs, fmt.Errorf("%s%s: %w", s.Name, shown, err))
+		}
+	}
+	if c.WebhookURL != "" && c.WebhookSecret == "" {
+		errs = append(errs, errors.New("WEBHOOK_SECRET: required when WEBHOOK_URL is set (1 to 256 characters of A-Z a-z 0-9 _ -)"))
+	}
+	return c, errs
+}
+
+// WebhookPath is the path the webhook is served on: WEBHOOK_URL's own path.
+func (c Config) WebhookPath() string {
+	u, err := url.Parse(c.WebhookURL)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
+}
+
+// RedactedRedisURL is REDIS_URL with any password hidden, for messages.
+func (c Config) RedactedRedisURL() string {
+	u, err := url.Parse(c.RedisURL)
+	if err != nil {
+		return "(unparseable REDIS_URL)"
+	}
+	return u.Redacted()
+}
+
+func intIn(v string, lo, hi int) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("expected a whole number from %d to %d", lo, hi)
+	}
+	return n, nil
+}
+
+func oneOf(v string, options ...string) bool {
+	for _, o := range options {
+		if v == o {
+			return true
+		}
+	}
+	return false
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,228 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/internal/redistest"
+	"github.com/homelink/homelink/internal/telegramtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(redistest.Run(m)) }
+
+const (
+	polling = "polling"
+	webhook = "webhook"
+	secret  = "test-webhook-secret_0123456789"
+)
+
+var modes = []string{polling, webhook}
+
+// harness is homelink running against the fake Bot API and a private Redis.
+type harness struct {
+	t      *testing.T
+	tg     *telegramtest.Server
+	rdb    *redis.Client
+	prefix string
+	clock  *homelink.FakeClock
+	logs   *syncBuffer
+	reps   []*replica
+}
+
+type replica struct {
+	app    *App
+	url    string // http://127.0.0.1:port
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// start runs one replica in mode; more can join with h.addReplica.
+func start(t *testing.T, mode string, opts ...telegramtest.Option) *harness {
+	t.Helper()
+	opts = append([]telegramtest.Option{telegramtest.WithLimits(telegramtest.Limits{Off: true})}, opts...)
+	tg := telegramtest.New(opts...)
+	t.Cleanup(tg.Close)
+	rdb, prefix := redistest.Client(t)
+	h := &harness{t: t, tg: tg, rdb: rdb, prefix: prefix, logs: &syncBuffer{},
+		clock: homelink.NewFakeClock(time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC))}
+	h.addReplica(mode)
+	return h
+}
+
+func (h *harness) config(mode string, ln net.Listener) Config {
+	cfg, errs := LoadConfig(func(name string) string {
+		switch name {
+		case "TELEGRAM_BOT_TOKEN":
+			return h.tg.Token()
+		case "TELEGRAM_API_URL":
+			return h.tg.URL()
+		case "REDIS_URL":
+			return redistest.URL()
+		case "REDIS_KEY_PREFIX":
+			return h.prefix
+		case "HANDLER_WORKERS":
+			return "16"
+		}
+		return ""
+	})
+	if len(errs) > 0 {
+		h.t.Fatal(errs)
+	}
+	if mode == webhook {
+		cfg.WebhookURL = "http://" + ln.Addr().String() + "/telegram/webhook"
+		cfg.WebhookSecret = secret
+	}
+	return cfg
+}
+
+func (h *harness) addReplica(mode string) *replica {
+	t := h.t
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	a, err := New(context.Background(), h.config(mode, ln), Deps{Clock: h.clock, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &replica{app: a, url: "http://" + ln.Addr().String(), cancel: cancel, done: make(chan error, 1)}
+	go func() { r.done <- a.Serve(ctx, ln) }()
+	t.Cleanup(func() { r.stop(t) })
+	ready := func() bool {
+		resp, err := http.Get(r.url + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	}
+	if !h.tg.WaitFor(5*time.Second, ready) {
+		t.Fatal("replica not ready within 5s")
+	}
+	if mode == polling && !h.tg.WaitFor(5*time.Second, h.tg.Polling) {
+		t.Fatal("replica is not polling")
+	}
+	h.reps = append(h.reps, r)
+	return r
+}
+
+func (r *replica) stop(t *testing.T) {
+	r.cancel()
+	select {
+	case <-r.done:
+	case <-time.After(ShutdownTimeout):
+		t.Error("replica did not stop within the shutdown timeout")
+	}
+}
+
+// person is a Telegram user in a conversation test.
+type person struct {
+	*telegramtest.User
+	h *harness
+}
+
+func (h *harness) person(id int64, name, lang string) *person {
+	return &person{User: h.tg.NewUser(id, name, lang), h: h}
+}
+
+// Sees waits until the bot has shown the person a message containing text
+// and returns it.
+func (p *person) Sees(text string) telegramtest.Message {
+	p.h.t.Helper()
+	m, ok := p.WaitForMessage(text, 5*time.Second)
+	if !ok {
+		p.h.t.Fatalf("user %d never saw %q; they see:\n%s", p.ID, text, transcript(p.Messages()))
+	}
+	return m
+}
+
+// SeesNew waits for the bot's next new message (beyond n seen so far).
+func (p *person) SeesNew(n int, text string) telegramtest.Message {
+	p.h.t.Helper()
+	if !p.WaitForCount(n+1, 5*time.Second) {
+		p.h.t.Fatalf("user %d got no message %d; they see:\n%s", p.ID, n+1, transcript(p.Messages()))
+	}
+	m := p.Messages()[n]
+	if !strings.Contains(m.Text, text) {
+		p.h.t.Fatalf("user %d: message %d is %q, want it to contain %q", p.ID, n+1, m.Text, text)
+	}
+	return m
+}
+
+// Tap presses a button and fails the test when there is none.
+func (p *person) Tap(label string) {
+	p.h.t.Helper()
+	if _, err := p.Taps(label); err != nil {
+		p.h.t.Fatal(err)
+	}
+}
+
+// SeesAlert waits for the bot's answer to a tap to show text.
+func (p *person) SeesAlert(text string) {
+	p.h.t.Helper()
+	ok := p.h.tg.WaitFor(5*time.Second, func() bool {
+		for _, a := range p.Alerts() {
+			if strings.Contains(a, text) {
+				return true
+			}
+		}
+		return false
+	})
+	if !ok {
+		p.h.t.Fatalf("user %d never saw the notice %q; notices: %q", p.ID, text, p.Alerts())
+	}
+}
+
+// settled waits until every update was taken and every tap answered, and
+// the bot has sent want messages to p.
+func (p *person) settled(want int) {
+	p.h.t.Helper()
+	ok := p.h.tg.WaitFor(5*time.Second, func() bool {
+		return p.h.tg.PendingUpdates() == 0 && p.Answered() && len(p.Messages()) == want
+	})
+	if !ok {
+		p.h.t.Fatalf("user %d: want %d messages, see:\n%s", p.ID, want, transcript(p.Messages()))
+	}
+}
+
+func transcript(ms []telegramtest.Message) string {
+	var b strings.Builder
+	for _, m := range ms {
+		b.WriteString("  > " + strings.ReplaceAll(m.Text, "\n", " ") + "\n")
+		if len(m.Keyboard) > 0 {
+			b.WriteString("    [" + strings.Join(m.Buttons(), "] [") + "]\n")
+		}
+	}
+	return b.String()
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -1,0 +1,201 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/homelink/homelink/internal/redistest"
+)
+
+func (h *harness) post(r *replica, secretHeader, body string) int {
+	h.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, r.url+"/telegram/webhook", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if secretHeader != "" {
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secretHeader)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func textUpdate(updateID, user int64, text string) string {
+	return fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":1764320000,`+
+		`"chat":{"id":%d,"type":"private","first_name":"P"},"from":{"id":%d,"is_bot":false,"first_name":"P","language_code":"en"},`+
+		`"text":%q,"entities":[{"type":"bot_command","offset":0,"length":%d}]}}`,
+		updateID, updateID, user, user, text, len(strings.Fields(text)[0]))
+}
+
+// inboxKeys lists the per-user update keys stored (dedupe and inbox).
+func (h *harness) inboxKeys() []string {
+	var out []string
+	for _, k := range redistest.Keys(h.t, h.rdb, h.prefix) {
+		if strings.HasSuffix(k, ":seen") || strings.HasSuffix(k, ":inbox") || strings.HasSuffix(k, "pending") {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func TestWebhookRefusesWrongSecretAndGarbage(t *testing.T) {
+	h := start(t, webhook)
+	p := h.person(3001, "A", "en")
+	rep := h.reps[0]
+	if code := h.post(rep, "wrong-secret", textUpdate(1, p.ID, "/start")); code != 401 {
+		t.Fatalf("wrong secret: %d, want 401", code)
+	}
+	if code := h.post(rep, "", textUpdate(2, p.ID, "/start")); code != 401 {
+		t.Fatalf("no secret: %d, want 401", code)
+	}
+	for _, body := range []string{`{"update_id":`, `[]`, `{"message":{}}`, `{"update_id":-5}`, "\x00\xff"} {
+		if code := h.post(rep, secret, body); code != 400 {
+			t.Fatalf("body %q: %d, want 400", body, code)
+		}
+	}
+	huge := `{"update_id":9,"message":{"text":"` + strings.Repeat("a", 2<<20) + `"}}`
+	if code := h.post(rep, secret, huge); code != 413 {
+		t.Fatalf("2 MiB update: %d, want 413", code)
+	}
+	if keys := h.inboxKeys(); len(keys) != 0 {
+		t.Fatalf("refused calls stored %v", keys)
+	}
+	// The right secret works, and nothing of the refused calls was handled.
+	if code := h.post(rep, secret, textUpdate(3, p.ID, "/help")); code != 200 {
+		t.Fatalf("right secret: %d", code)
+	}
+	p.Sees("What I can do")
+	p.settled(1)
+}
+
+func TestSameUpdateTwiceIsHandledOnce(t *testing.T) {
+	h := start(t, webhook)
+	h.addReplica(webhook) // a second replica behind the same webhook
+	p := h.person(3002, "A", "en")
+	upd := textUpdate(77, p.ID, "/help")
+	for i := 0; i < 3; i++ {
+		if code := h.post(h.reps[i%2], secret, upd); code != 200 {
+			t.Fatalf("delivery %d: %d", i, code)
+		}
+	}
+	p.Sees("What I can do")
+	if code := h.post(h.reps[0], secret, textUpdate(78, p.ID, "/start")); code != 200 {
+		t.Fatal(code)
+	}
+	p.Sees("Welcome")
+	p.settled(2)
+}
+
+// Twenty quick updates from one user are answered in the order sent, even
+// when they arrive at two replicas.
+func TestTwentyQuickUpdatesInOrder(t *testing.T) {
+	commands := []string{"/start", "/help", "/cancel", "/language", "/help@" + "homelink_test_bot"}
+	replyOf := map[string]string{
+		"/start": "Welcome", "/help": "What I can do", "/cancel": "", "/language": "Which language",
+		"/help@homelink_test_bot": "What I can do",
+	}
+	var sent, want []string
+	flow := false
+	for i := 0; i < 20; i++ {
+		c := commands[(i*7+i/3)%len(commands)]
+		sent = append(sent, c)
+		switch {
+		case c == "/cancel" && flow:
+			want = append(want, "Okay, stopped.")
+		case c == "/cancel":
+			want = append(want, "There is nothing to stop")
+		default:
+			want = append(want, replyOf[c])
+		}
+		if c == "/language" {
+			flow = true
+		} else if c == "/cancel" {
+			flow = false
+		}
+	}
+	check := func(t *testing.T, p *person) {
+		p.settled(20)
+		for i, m := range p.Messages() {
+			if !strings.Contains(m.Text, want[i]) {
+				t.Fatalf("reply %d to %s is %q, want %q\n%s", i+1, sent[i], m.Text, want[i], transcript(p.Messages()))
+			}
+		}
+	}
+	for _, mode := range modes {
+		t.Run(mode, func(t *testing.T) {
+			h := start(t, mode)
+			p := h.person(3003, "A", "en")
+			for _, c := range sent {
+				p.Types(c)
+			}
+			check(t, p)
+		})
+	}
+	t.Run("two replicas", func(t *testing.T) {
+		h := start(t, webhook)
+		h.addReplica(webhook)
+		p := h.person(3004, "A", "en")
+		for i, c := range sent {
+			if code := h.post(h.reps[i%2], secret, textUpdate(int64(500+i), p.ID, c)); code != 200 {
+				t.Fatal(code)
+			}
+		}
+		check(t, p)
+	})
+}
+
+// Updates the bot has no use for are ignored without a crash; blocking the
+// bot is remembered until the user writes again.
+func TestUnusedUpdatesAndBlocking(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode, func(t *testing.T) {
+			h := start(t, mode)
+			p := h.person(3005, "A", "en")
+			h.tg.NewGroup(-4001, "Village group")
+			h.tg.PushRaw("edited_message", map[string]any{"message_id": 1, "date": 1, "edit_date": 2,
+				"chat": map[string]any{"id": p.ID, "type": "private"}, "from": map[string]any{"id": p.ID, "is_bot": false, "first_name": "A"}, "text": "edit"})
+			h.tg.PushRaw("channel_post", map[string]any{"message_id": 1, "date": 1,
+				"chat": map[string]any{"id": -1009, "type": "channel", "title": "news"}, "text": "post"})
+			h.tg.PushRaw("poll", map[string]any{"id": "1", "question": "?", "options": []any{}})
+			p.TypesInGroup(-4001, "/help")
+			p.SendsSticker()
+			p.Sees("Sorry, I didn't understand that") // a sticker outside a flow gets the hint
+			p.SendsVoice()
+			p.SeesNew(1, "Sorry, I didn't understand that")
+			p.Types("/help")
+			p.SeesNew(2, "What I can do")
+			p.settled(3)
+
+			ctx := context.Background()
+			store := h.reps[0].app.Store
+			p.Blocks()
+			if !h.tg.WaitFor(5*time.Second, func() bool { u, _ := store.User(ctx, p.ID); return u.Blocked }) {
+				t.Fatal("kicked status did not mark the user blocked")
+			}
+			p.Unblocks()
+			p.Types("/start")
+			p.SeesNew(3, "Welcome")
+			if u, _ := store.User(ctx, p.ID); u.Blocked {
+				t.Fatal("user still marked blocked after writing again")
+			}
+		})
+	}
+}
+
+// A reply to a user who blocked the bot marks them blocked.
+func TestReplyToBlockedUserMarksThem(t *testing.T) {
+	h := start(t, webhook)
+	p := h.person(3006, "A", "en")
+	h.tg.Fail("sendMessage", 403, "Forbidden: bot was blocked by the user", 1)
+	p.Types("/help")
+	store := h.reps[0].app.Store
+	if !h.tg.WaitFor(5*time.Second, func() bool { u, _ := store.User(context.Background(), p.ID); return u.Blocked }) {
+		t.Fatal("403 did not mark the user blocked")
+	}
+}
