@@ -1,0 +1,100 @@
+package bot
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/internal/metrics"
+	"github.com/homelink/homelink/internal/redistest"
+	"github.com/homelink/homelink/internal/telegramtest"
+	"github.com/homelink/homelink/locales"
+	"github.com/homelink/homelink/outbox"
+	"github.com/homelink/homelink/store"
+	"github.com/homelink/homelink/templates"
+)
+
+func TestMain(m *testing.M) { os.Exit(redistest.Run(m)) }
+
+// newBot builds a Bot on a private Redis and the fake Bot API; tests hand
+// it updates directly, as intake would.
+func newBot(t *testing.T) (*Bot, *telegramtest.Server) {
+	t.Helper()
+	tg := telegramtest.New(telegramtest.WithLimits(telegramtest.Limits{Off: true}))
+	t.Cleanup(tg.Close)
+	api, err := tgbot.New(tg.Token(), tgbot.WithServerURL(tg.URL()), tgbot.WithSkipGetMe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb, prefix := redistest.Client(t)
+	st := store.New(rdb, prefix, homelink.SystemClock{})
+	cat, err := locales.Load("zh-Hans")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := templates.New(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(Config{Username: telegramtest.BotUsername, Store: st, Sender: outbox.New(api), Catalog: cat,
+		Renderer: r, Clock: homelink.SystemClock{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Metrics: metrics.New()}), tg
+}
+
+func textUpdate(id, user int64, lang, text string) *models.Update {
+	return &models.Update{ID: id, Message: &models.Message{
+		ID: int(id), Chat: models.Chat{ID: user, Type: models.ChatTypePrivate},
+		From: &models.User{ID: user, FirstName: "P", LanguageCode: lang}, Text: text,
+	}}
+}
+
+func TestPanickingHandlerApologisesAndTheBotGoesOn(t *testing.T) {
+	b, tg := newBot(t)
+	u := tg.NewUser(10, "P", "en")
+	b.commands["boom"] = func(context.Context, *request) error { panic("boom") }
+	b.Handle(context.Background(), textUpdate(1, u.ID, "en", "/boom"))
+	if m, ok := u.WaitForMessage("Something went wrong on my side", time.Second); !ok {
+		t.Fatalf("no apology; user sees %+v", m)
+	}
+	b.Handle(context.Background(), textUpdate(2, u.ID, "zh-hans", "/help"))
+	if _, ok := u.WaitForMessage("我能帮您做这些", time.Second); !ok {
+		t.Fatal("bot did not go on after a panic")
+	}
+	if got := testutil.ToFloat64(b.Metrics.Updates.WithLabelValues("message", "panic")); got != 1 {
+		t.Fatalf("panic metric = %v", got)
+	}
+}
+
+func TestStoreFailureApologises(t *testing.T) {
+	b, tg := newBot(t)
+	u := tg.NewUser(11, "P", "zh-hans")
+	b.commands["fail"] = func(context.Context, *request) error { return context.DeadlineExceeded }
+	b.Handle(context.Background(), textUpdate(1, u.ID, "zh-hans", "/fail"))
+	if _, ok := u.WaitForMessage("我这边出了点问题", time.Second); !ok {
+		t.Fatal("no apology in Chinese")
+	}
+}
+
+func TestTemplatesRenderValidTelegramHTML(t *testing.T) {
+	b, _ := newBot(t)
+	for _, lang := range b.Catalog.Languages() {
+		for _, name := range templates.Names() {
+			out, err := b.Renderer.Render(lang, name, nil)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", lang, name, err)
+			}
+			if _, err := telegramtest.ParseHTML(out); err != nil || strings.TrimSpace(out) == "" {
+				t.Fatalf("%s/%s renders invalid Telegram HTML (%v):\n%s", lang, name, err, out)
+			}
+		}
+	}
+}

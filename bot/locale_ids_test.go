@@ -1,0 +1,70 @@
+package bot
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+
+	"github.com/homelink/homelink/locales"
+)
+
+// TestEveryMessageIDTheCodeUsesExists finds every message id the bot's code
+// passes to html, text, HTML or Text and checks it in every locale.
+func TestEveryMessageIDTheCodeUsesExists(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	fset := token.NewFileSet()
+	ids := map[string]string{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			arg := -1
+			switch sel.Sel.Name {
+			case "html", "text":
+				arg = 0
+			case "HTML", "Text":
+				arg = 1
+			}
+			if arg >= 0 && len(call.Args) > arg {
+				if lit, ok := call.Args[arg].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					id, _ := strconv.Unquote(lit.Value)
+					ids[id] = fset.Position(lit.Pos()).String()
+				}
+			}
+			return true
+		})
+	}
+	if len(ids) < 5 {
+		t.Fatalf("found only %d message ids in the code: the scan is broken", len(ids))
+	}
+	cat, err := locales.Load("zh-Hans")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, where := range ids {
+		for _, lang := range cat.Languages() {
+			if _, err := cat.Localizer(lang).Localize(&i18n.LocalizeConfig{MessageID: id}); err != nil {
+				t.Errorf("%s: message %s missing in %s", where, id, lang)
+			}
+		}
+	}
+}

@@ -1,0 +1,269 @@
+package intake
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/internal/metrics"
+	"github.com/homelink/homelink/internal/redistest"
+	"github.com/homelink/homelink/internal/telegramtest"
+	"github.com/homelink/homelink/store"
+)
+
+func TestMain(m *testing.M) { os.Exit(redistest.Run(m)) }
+
+// recorder is a handler that notes what it was given, and can panic.
+type recorder struct {
+	mu      sync.Mutex
+	handled []int64
+	panicOn int64
+	changed chan struct{}
+}
+
+func newRecorder() *recorder { return &recorder{changed: make(chan struct{}, 1000)} }
+
+func (r *recorder) Handle(_ context.Context, u *models.Update) {
+	r.mu.Lock()
+	r.handled = append(r.handled, u.ID)
+	r.mu.Unlock()
+	r.changed <- struct{}{}
+	if u.ID == r.panicOn {
+		panic("handler bug")
+	}
+}
+
+func (r *recorder) ids() []int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]int64(nil), r.handled...)
+}
+
+func (r *recorder) waitFor(t *testing.T, n int) []int64 {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for len(r.ids()) < n {
+		select {
+		case <-r.changed:
+		case <-deadline:
+			t.Fatalf("handled %v, want %d updates", r.ids(), n)
+		}
+	}
+	return r.ids()
+}
+
+func newIntake(t *testing.T, h Handler, clock homelink.Clock, opt Options) (*Intake, *store.Store) {
+	t.Helper()
+	rdb, prefix := redistest.Client(t)
+	st := store.New(rdb, prefix, clock)
+	in := New(st, h, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New(), opt)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		in.Stop(ctx)
+	})
+	return in, st
+}
+
+func update(id, user int64) []byte {
+	return []byte(fmt.Sprintf(`{"update_id":%d,"message":{"message_id":1,"date":1,"chat":{"id":%d,"type":"private"},"from":{"id":%d,"is_bot":false,"first_name":"x"},"text":"hi"}}`, id, user, user))
+}
+
+func TestPanickingHandlerDoesNotStopTheUsersUpdates(t *testing.T) {
+	rec := newRecorder()
+	rec.panicOn = 2
+	in, _ := newIntake(t, rec, homelink.SystemClock{}, Options{})
+	ctx := context.Background()
+	for id := int64(1); id <= 4; id++ {
+		if err := in.Take(ctx, update(id, 7)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := rec.waitFor(t, 4)
+	for i, id := range got {
+		if id != int64(i+1) {
+			t.Fatalf("handled %v, want 1..4 in order", got)
+		}
+	}
+}
+
+// A replica that took updates and died before handling them: another
+// replica's sweep hands them out once the dead one's lease runs out.
+func TestSweepRescuesADeadReplicasInbox(t *testing.T) {
+	clock := homelink.NewFakeClock(time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC))
+	_, st := newIntake(t, newRecorder(), clock, Options{})
+	ctx := context.Background()
+	// The dead replica: took two updates and the lease, then vanished.
+	st.Enqueue(ctx, 7, 1, update(1, 7))
+	st.Enqueue(ctx, 7, 2, update(2, 7))
+	if _, err := st.Claim(ctx, 7, "dead-replica", 100*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder()
+	alive := New(st, rec, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New(), Options{})
+	defer alive.Stop(ctx)
+	if err := alive.Sweep(ctx); err != nil { // too early: arrivals are fresh
+		t.Fatal(err)
+	}
+	clock.Advance(time.Minute)
+	deadline := time.Now().Add(5 * time.Second)
+	for len(rec.ids()) < 2 && time.Now().Before(deadline) {
+		if err := alive.Sweep(ctx); err != nil { // held until the dead lease expires
+			t.Fatal(err)
+		}
+		select {
+		case <-rec.changed:
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	got := rec.waitFor(t, 2)
+	if len(got) != 2 || got[0] != 1 || got[1] != 2 {
+		t.Fatalf("rescued %v, want [1 2]", got)
+	}
+	// Once drained, the sweep forgets the user.
+	alive.Sweep(ctx)
+	if p, _ := st.PendingSince(ctx, clock.Now(), 10); len(p) != 0 {
+		t.Fatalf("pending after rescue: %+v", p)
+	}
+}
+
+// Polling: the offset moves only past updates that were taken. While Redis
+// is away nothing is confirmed; afterwards every update is handled once.
+func TestPollConfirmsOnlyTakenUpdates(t *testing.T) {
+	tg := telegramtest.New()
+	defer tg.Close()
+	user := tg.NewUser(7, "x", "en")
+	rec := newRecorder()
+	rdb, prefix := redistest.Client(t)
+	st := store.New(rdb, prefix, homelink.SystemClock{})
+	in := New(st, rec, homelink.SystemClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New(), Options{})
+	defer in.Stop(context.Background())
+
+	first := user.Types("one")
+	user.Types("two")
+	// A Redis outage: every take fails.
+	broken := &failingQueue{Queue: st, fail: true}
+	in.queue = broken
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		in.Poll(ctx, Poller{APIURL: tg.URL(), Token: tg.Token(), Client: http.DefaultClient, Timeout: time.Second})
+	}()
+	if !tg.WaitFor(5*time.Second, func() bool { return len(tg.Calls("getUpdates")) >= 1 && broken.attempts() > 0 }) {
+		t.Fatal("poller did not try to take the updates")
+	}
+	if n := tg.PendingUpdates(); n != 2 {
+		t.Fatalf("%d updates left at Telegram during the outage, want 2 (none confirmed)", n)
+	}
+	broken.heal()
+	got := rec.waitFor(t, 2)
+	if got[0] != first || got[1] != first+1 {
+		t.Fatalf("handled %v", got)
+	}
+	if !tg.WaitFor(5*time.Second, func() bool { return tg.PendingUpdates() == 0 }) {
+		t.Fatal("taken updates were never confirmed")
+	}
+	cancel()
+	<-done
+	if len(rec.ids()) != 2 {
+		t.Fatalf("handled %v, want each once", rec.ids())
+	}
+}
+
+type failingQueue struct {
+	Queue
+	mu    sync.Mutex
+	fail  bool
+	tries int
+}
+
+func (f *failingQueue) Enqueue(ctx context.Context, actor, id int64, raw []byte) (bool, error) {
+	f.mu.Lock()
+	f.tries++
+	fail := f.fail
+	f.mu.Unlock()
+	if fail {
+		return false, fmt.Errorf("redis: connection refused")
+	}
+	return f.Queue.Enqueue(ctx, actor, id, raw)
+}
+
+func (f *failingQueue) attempts() int { f.mu.Lock(); defer f.mu.Unlock(); return f.tries }
+func (f *failingQueue) heal()         { f.mu.Lock(); f.fail = false; f.mu.Unlock() }
+
+// Stop finishes the update in hand, leaves the rest for another replica,
+// and takes nothing new.
+func TestStopFinishesInHandAndReleasesTheRest(t *testing.T) {
+	release := make(chan struct{})
+	slow := &blockingHandler{started: make(chan int64, 10), release: release}
+	in, st := newIntake(t, slow, homelink.SystemClock{}, Options{})
+	ctx := context.Background()
+	for id := int64(1); id <= 3; id++ {
+		in.Take(ctx, update(id, 7))
+	}
+	if id := <-slow.started; id != 1 {
+		t.Fatalf("started %d first", id)
+	}
+	stopped := make(chan error)
+	go func() { stopped <- in.Stop(ctx) }()
+	for deadline := time.Now().Add(5 * time.Second); !in.stopping.Load() && time.Now().Before(deadline); {
+		runtime.Gosched()
+	}
+	if err := in.Take(ctx, update(4, 7)); err != ErrStopping {
+		t.Fatalf("take while stopping = %v", err)
+	}
+	close(release)
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
+	}
+	// Updates 2 and 3 wait for another replica, free to take.
+	item, err := st.Claim(ctx, 7, "next-replica", time.Minute)
+	if err != nil || item == nil || item.UpdateID != 2 {
+		t.Fatalf("after stop claim = %+v, %v; want update 2", item, err)
+	}
+}
+
+type blockingHandler struct {
+	started chan int64
+	release chan struct{}
+}
+
+func (b *blockingHandler) Handle(_ context.Context, u *models.Update) {
+	b.started <- u.ID
+	<-b.release
+}
+
+func TestActor(t *testing.T) {
+	cases := map[string]int64{
+		`{"update_id":1,"message":{"chat":{"id":5,"type":"private"},"from":{"id":5}}}`:                                                                            5,
+		`{"update_id":1,"callback_query":{"id":"q","from":{"id":6},"chat_instance":"c"}}`:                                                                         6,
+		`{"update_id":1,"channel_post":{"chat":{"id":-100,"type":"channel"}}}`:                                                                                    -100,
+		`{"update_id":1,"my_chat_member":{"chat":{"id":8},"from":{"id":8},"date":1,"old_chat_member":{"status":"member"},"new_chat_member":{"status":"kicked"}}}`: 8,
+	}
+	for raw, want := range cases {
+		var u models.Update
+		if err := json.Unmarshal([]byte(raw), &u); err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := Actor(&u); !ok || got != want {
+			t.Errorf("Actor(%s) = %d, %v; want %d", raw, got, ok, want)
+		}
+	}
+	var poll models.Update
+	json.Unmarshal([]byte(`{"update_id":1,"poll":{"id":"p"}}`), &poll)
+	if _, ok := Actor(&poll); ok {
+		t.Error("a poll update has an actor")
+	}
+}

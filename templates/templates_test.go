@@ -1,0 +1,112 @@
+package templates
+
+import (
+	"html/template"
+	"io/fs"
+	"testing"
+	"text/template/parse"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+
+	"github.com/homelink/homelink/locales"
+)
+
+// usedIDs walks a template's parse tree for the message ids given to t.
+func usedIDs(node parse.Node, out map[string]bool) {
+	switch n := node.(type) {
+	case *parse.ListNode:
+		if n != nil {
+			for _, c := range n.Nodes {
+				usedIDs(c, out)
+			}
+		}
+	case *parse.ActionNode:
+		usedIDs(n.Pipe, out)
+	case *parse.PipeNode:
+		if n == nil {
+			return
+		}
+		for _, cmd := range n.Cmds {
+			if len(cmd.Args) >= 2 {
+				if id, ok := cmd.Args[0].(*parse.IdentifierNode); ok && id.Ident == "t" {
+					if s, ok := cmd.Args[1].(*parse.StringNode); ok {
+						out[s.Text] = true
+					}
+				}
+			}
+			for _, a := range cmd.Args {
+				usedIDs(a, out)
+			}
+		}
+	case *parse.IfNode:
+		usedIDs(n.Pipe, out)
+		usedIDs(n.List, out)
+		usedIDs(n.ElseList, out)
+	case *parse.RangeNode:
+		usedIDs(n.Pipe, out)
+		usedIDs(n.List, out)
+		usedIDs(n.ElseList, out)
+	case *parse.WithNode:
+		usedIDs(n.Pipe, out)
+		usedIDs(n.List, out)
+		usedIDs(n.ElseList, out)
+	case *parse.TemplateNode:
+		usedIDs(n.Pipe, out)
+	}
+}
+
+func TestEveryMessageIDATemplateUsesExists(t *testing.T) {
+	cat, err := locales.Load("zh-Hans")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := template.New("").Funcs(template.FuncMap{"t": func(string, ...any) string { return "" }}).ParseFS(files, "*.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, _ := fs.Glob(files, "*.tmpl")
+	if len(names) == 0 {
+		t.Fatal("no templates")
+	}
+	for _, name := range names {
+		ids := map[string]bool{}
+		usedIDs(tmpl.Lookup(name).Tree.Root, ids)
+		if len(ids) == 0 {
+			t.Errorf("%s uses no message: every word must come from a locale", name)
+		}
+		for id := range ids {
+			for _, lang := range cat.Languages() {
+				if _, err := cat.Localizer(lang).Localize(&i18n.LocalizeConfig{MessageID: id}); err != nil {
+					t.Errorf("%s uses %s, missing in %s: %v", name, id, lang, err)
+				}
+			}
+		}
+	}
+}
+
+func TestRenderEscapesValues(t *testing.T) {
+	cat, _ := locales.Load("en")
+	r, err := New(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A template prints a hostile value escaped.
+	tmpl := template.Must(r.byLang["en"].Clone())
+	template.Must(tmpl.New("probe.tmpl").Parse(`{{t "HelpTitle"}} {{.}}`))
+	r.byLang["en"] = tmpl
+	out, err := r.Render("en", "probe", `<script>&"x"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `<b>What I can do</b> &lt;script&gt;&amp;&#34;x&#34;`; out != want {
+		t.Fatalf("rendered %q, want %q", out, want)
+	}
+	// Values given to a message through t are escaped too.
+	got, err := translate(cat.Localizer("en"), "HelpTitle", []any{"Name", "<i>"}, true)
+	if err != nil || got != "<b>What I can do</b>" {
+		t.Fatalf("translate = %q, %v", got, err)
+	}
+	if _, err := translate(cat.Localizer("en"), "NoSuchMessage", nil, true); err == nil {
+		t.Fatal("an unknown message id rendered")
+	}
+}
