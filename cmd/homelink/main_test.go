@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bytes"
+
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/homelink/homelink/internal/redistest"
+	"github.com/homelink/homelink/internal/telegramtest"
+)
+
+// TestMain runs homelink's own main when re-executed by a test as the
+// server process (HOMELINK_RUN_MAIN=1), so process tests need no build.
+func TestMain(m *testing.M) {
+	if os.Getenv("HOMELINK_RUN_MAIN") == "1" {
+		main()
+	}
+	os.Exit(redistest.Run(m))
+}
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestWrongSettingsStopTheStartWithExitTwo(t *testing.T) {
+	var out bytes.Buffer
+	code := run(nil, env(map[string]string{
+		"TELEGRAM_BOT_TOKEN": "not-a-token", "LOG_LEVEL": "loud", "LISTEN_ADDR": "8080",
+		"WEBHOOK_URL": "https://example.org/hook", "DEFAULT_TIMEZONE": "Mars/Olympus",
+	}), &out)
+	if code != exitUsage {
+		t.Fatalf("exit %d, want 2; said:\n%s", code, out.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	for _, name := range []string{"TELEGRAM_BOT_TOKEN", "LOG_LEVEL", "LISTEN_ADDR", "DEFAULT_TIMEZONE", "WEBHOOK_SECRET"} {
+		found := 0
+		for _, l := range lines {
+			if strings.HasPrefix(l, "homelink: "+name) {
+				found++
+			}
+		}
+		if found != 1 {
+			t.Errorf("want one line naming %s, got %d:\n%s", name, found, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "not-a-token") {
+		t.Error("the token was repeated in the error")
+	}
+	if code := run([]string{"frobnicate"}, env(nil), &out); code != exitUsage {
+		t.Fatalf("unknown command exit %d", code)
+	}
+}
+
+func TestUnreachableRedisExitsOneWithoutThePassword(t *testing.T) {
+	var out bytes.Buffer
+	code := run(nil, env(map[string]string{
+		"TELEGRAM_BOT_TOKEN": telegramtest.DefaultToken, "REDIS_URL": "redis://:hunter2@127.0.0.1:1/0",
+	}), &out)
+	msg := out.String()
+	if code != exitFailure || !strings.Contains(msg, "cannot reach Redis at redis://:xxxxx@127.0.0.1:1/0") || strings.Contains(msg, "hunter2") {
+		t.Fatalf("exit %d:\n%s", code, msg)
+	}
+	if n := strings.Count(strings.TrimSpace(msg), "\n"); n != 0 {
+		t.Fatalf("want one line, got:\n%s", msg)
+	}
+}
+
+func TestRejectedTokenExitsOne(t *testing.T) {
+	tg := telegramtest.New(telegramtest.WithToken("999:another-token-the-fake-accepts"))
+	defer tg.Close()
+	var out bytes.Buffer
+	code := run(nil, env(map[string]string{
+		"TELEGRAM_BOT_TOKEN": telegramtest.DefaultToken, "TELEGRAM_API_URL": tg.URL(), "REDIS_URL": redistest.URL(),
+	}), &out)
+	if code != exitFailure || !strings.Contains(out.String(), "Telegram rejected TELEGRAM_BOT_TOKEN") ||
+		strings.Contains(out.String(), telegramtest.DefaultToken) {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+}
+
+// The real program starts, gets ready, answers a user, and stops within
+// 10 seconds of SIGTERM.
+func TestBinaryServesAndStopsOnSIGTERM(t *testing.T) {
+	bin := os.Args[0] // this test binary, running main
+	tg := telegramtest.New()
+	defer tg.Close()
+	p := startBinary(t, bin, tg)
+	u := tg.NewUser(5001, "A", "en")
+	u.Types("/start")
+	if _, ok := u.WaitForMessage("Welcome to homelink", 10*time.Second); !ok {
+		t.Fatalf("no welcome; logs:\n%s", p.logs())
+	}
+	start := time.Now()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-p.exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, p.logs())
+		}
+	case <-time.After(10 * time.Second):
+		p.cmd.Process.Kill()
+		t.Fatalf("still running 10s after SIGTERM\n%s", p.logs())
+	}
+	t.Logf("stopped %v after SIGTERM", time.Since(start).Round(time.Millisecond))
+	if !strings.Contains(p.logs(), `"msg":"stopped"`) {
+		t.Fatalf("no clean stop in the logs:\n%s", p.logs())
+	}
+}
+
+// BenchmarkStartToReady starts the real binary against the fake Bot API and
+// a private Redis, and reports the time from exec to /readyz answering 200
+// and the resident memory once idle.
+func BenchmarkStartToReady(b *testing.B) {
+	bin := buildBinary(b)
+	tg := telegramtest.New()
+	defer tg.Close()
+	var total time.Duration
+	var rss float64
+	for i := 0; i < b.N; i++ {
+		p := startBinary(b, bin, tg)
+		total += p.ready
+		// Idle: nothing to do for a moment.
+		tg.WaitFor(time.Second, func() bool { return false })
+		rss += p.rssMB()
+		p.cmd.Process.Signal(syscall.SIGTERM)
+		<-p.exited
+	}
+	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms-to-ready")
+	b.ReportMetric(rss/float64(b.N), "MB-idle-rss")
+	b.ReportMetric(0, "ns/op")
+}
+
+func buildBinary(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "homelink")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+type process struct {
+	cmd    *exec.Cmd
+	out    *lockedBuffer
+	exited chan error
+	ready  time.Duration
+}
+
+func startBinary(t testing.TB, bin string, tg *telegramtest.Server) *process {
+	t.Helper()
+	_, prefix := redistest.Client(t)
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	p := &process{cmd: exec.Command(bin), out: &lockedBuffer{}, exited: make(chan error, 1)}
+	p.cmd.Env = []string{"HOMELINK_RUN_MAIN=1",
+		"TELEGRAM_BOT_TOKEN=" + tg.Token(), "TELEGRAM_API_URL=" + tg.URL(), "REDIS_URL=" + redistest.URL(),
+		"REDIS_KEY_PREFIX=" + prefix, "LISTEN_ADDR=" + addr,
+	}
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	begin := time.Now()
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.exited <- p.cmd.Wait() }()
+	t.Cleanup(func() { p.cmd.Process.Kill() })
+	client := &http.Client{Timeout: time.Second}
+	ready := func() bool {
+		resp, err := client.Get("http://" + addr + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	}
+	for !ready() {
+		if time.Since(begin) > 10*time.Second {
+			t.Fatalf("not ready within 10s:\n%s", p.logs())
+		}
+		time.Sleep(2 * time.Millisecond) // polling a starting process
+	}
+	p.ready = time.Since(begin)
+	return p
+}
+
+func (p *process) logs() string { return p.out.String() }
+
+func (p *process) rssMB() float64 {
+	status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	for _, line := range strings.Split(string(status), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
