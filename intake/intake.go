@@ -33,7 +33,7 @@ import (
 
 // Queue is the inbox in Redis.
 type Queue interface {
-	Enqueue(ctx context.Context, actor, updateID int64, raw []byte) (bool, error)
+	Take(ctx context.Context, actor, updateID int64, raw []byte, token string, lease time.Duration) (bool, *store.InboxItem, error)
 	Claim(ctx context.Context, actor int64, token string, lease time.Duration) (*store.InboxItem, error)
 	Ack(ctx context.Context, actor int64, token string, updateID int64, lease time.Duration) (*store.InboxItem, error)
 	Release(ctx context.Context, actor int64, token string) error
@@ -121,16 +121,18 @@ func (in *Intake) Take(ctx context.Context, raw []byte) error {
 		in.metrics.Updates.WithLabelValues(Kind(&u), "ignored").Inc()
 		return nil
 	}
-	fresh, err := in.queue.Enqueue(ctx, actor, u.ID, raw)
+	token := newToken()
+	fresh, item, err := in.queue.Take(ctx, actor, u.ID, raw, token, in.opt.Lease)
 	if err != nil {
 		return fmt.Errorf("intake: take update %d: %w", u.ID, err)
 	}
 	if !fresh {
 		in.metrics.Updates.WithLabelValues(Kind(&u), "duplicate").Inc()
 	}
-	// Even for a repeat: the first copy may be waiting on a replica that
-	// died before it could start it.
-	in.kick(actor, nil, "")
+	if item != nil {
+		in.kick(actor, item, token)
+	}
+	// Otherwise a worker holds the inbox and will find the update there.
 	return nil
 }
 
@@ -162,11 +164,13 @@ func messageActor(m *models.Message) (int64, bool) {
 }
 
 // kick drains actor's inbox on a worker. With first set, the lease is
-// already held under token and first is the next update to handle.
+// already held under token and first is the next update to handle;
+// without, the worker first claims the inbox.
 func (in *Intake) kick(actor int64, first *store.InboxItem, token string) {
 	in.wg.Add(1)
 	go func() {
 		defer in.wg.Done()
+		queued := time.Now()
 		select {
 		case in.sem <- struct{}{}:
 		case <-in.stopped:
@@ -176,6 +180,13 @@ func (in *Intake) kick(actor int64, first *store.InboxItem, token string) {
 			return
 		}
 		defer func() { <-in.sem }()
+		if first != nil && time.Since(queued) > in.opt.Lease/4 {
+			// Waited long for a worker: make sure the lease is still ours.
+			var err error
+			if first, err = in.queue.Claim(context.Background(), actor, token, in.opt.Lease); err != nil {
+				return
+			}
+		}
 		in.drain(actor, first, token)
 	}()
 }

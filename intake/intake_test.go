@@ -105,11 +105,10 @@ func TestSweepRescuesADeadReplicasInbox(t *testing.T) {
 	_, st := newIntake(t, newRecorder(), clock, Options{})
 	ctx := context.Background()
 	// The dead replica: took two updates and the lease, then vanished.
-	st.Enqueue(ctx, 7, 1, update(1, 7))
-	st.Enqueue(ctx, 7, 2, update(2, 7))
-	if _, err := st.Claim(ctx, 7, "dead-replica", 100*time.Millisecond); err != nil {
-		t.Fatal(err)
+	if _, item, err := st.Take(ctx, 7, 1, update(1, 7), "dead-replica", 100*time.Millisecond); item == nil || err != nil {
+		t.Fatal("the dead replica got no lease", err)
 	}
+	st.Take(ctx, 7, 2, update(2, 7), "dead-replica-2", time.Minute)
 	rec := newRecorder()
 	alive := New(st, rec, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New(), Options{})
 	defer alive.Stop(ctx)
@@ -189,15 +188,15 @@ type failingQueue struct {
 	tries int
 }
 
-func (f *failingQueue) Enqueue(ctx context.Context, actor, id int64, raw []byte) (bool, error) {
+func (f *failingQueue) Take(ctx context.Context, actor, id int64, raw []byte, token string, lease time.Duration) (bool, *store.InboxItem, error) {
 	f.mu.Lock()
 	f.tries++
 	fail := f.fail
 	f.mu.Unlock()
 	if fail {
-		return false, fmt.Errorf("redis: connection refused")
+		return false, nil, fmt.Errorf("redis: connection refused")
 	}
-	return f.Queue.Enqueue(ctx, actor, id, raw)
+	return f.Queue.Take(ctx, actor, id, raw, token, lease)
 }
 
 func (f *failingQueue) attempts() int { f.mu.Lock(); defer f.mu.Unlock(); return f.tries }

@@ -31,15 +31,17 @@ type Pending struct {
 	Seen  float64
 }
 
-// Enqueue takes an update into its user's inbox, once: it reports false for
-// an update id taken before. Once it returns nil the update is safe in Redis.
-func (s *Store) Enqueue(ctx context.Context, actor, updateID int64, raw []byte) (bool, error) {
+// Take puts an update into its user's inbox, once: fresh is false for an
+// update id taken before. When no worker holds that inbox, the caller gets
+// its lease under token and the oldest update to start on (item not nil).
+// Once Take returns nil the update is safe in Redis.
+func (s *Store) Take(ctx context.Context, actor, updateID int64, raw []byte, token string, lease time.Duration) (fresh bool, item *InboxItem, err error) {
 	now := s.clock.Now()
-	sc := s.script("inbox_enqueue")
+	sc := s.script("inbox_take")
 	run := func() (*redis.Cmd, error) {
 		pipe := s.rdb.Pipeline()
-		res := sc.EvalSha(ctx, pipe, []string{s.k.seen(actor), s.k.inbox(actor)},
-			updateID, now.Unix(), raw, int(seenWindow/time.Second))
+		res := sc.EvalSha(ctx, pipe, []string{s.k.seen(actor), s.k.inbox(actor), s.k.lock(actor)},
+			updateID, now.Unix(), raw, int(seenWindow/time.Second), token, lease.Milliseconds())
 		pipe.ZAdd(ctx, s.k.pending(), redis.Z{Score: float64(now.UnixMilli()), Member: actor})
 		_, err := pipe.Exec(ctx)
 		return res, err
@@ -51,10 +53,17 @@ func (s *Store) Enqueue(ctx context.Context, actor, updateID int64, raw []byte) 
 		}
 	}
 	if err != nil {
-		return false, fmt.Errorf("store: enqueue update %d: %w", updateID, err)
+		return false, nil, fmt.Errorf("store: take update %d: %w", updateID, err)
 	}
-	n, _ := res.Int64()
-	return n == 1, nil
+	arr, _ := res.Val().([]any)
+	if len(arr) == 0 {
+		return false, nil, fmt.Errorf("store: take update %d: unexpected reply %v", updateID, res.Val())
+	}
+	fresh = arr[0] == int64(1)
+	if len(arr) == 3 {
+		item, err = inboxResult(arr[1:], nil)
+	}
+	return fresh, item, err
 }
 
 // Claim takes the lease on a user's inbox for token and returns the oldest

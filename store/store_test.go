@@ -26,39 +26,54 @@ func newStore(t *testing.T) (*Store, *homelink.FakeClock) {
 	return s, clock
 }
 
-func TestEnqueueTakesEachUpdateOnce(t *testing.T) {
+func TestTakeTakesEachUpdateOnceAndLeasesTheInbox(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	fresh, err := s.Enqueue(ctx, 7, 100, []byte(`{"update_id":100}`))
-	if err != nil || !fresh {
-		t.Fatalf("first enqueue = %v, %v; want fresh", fresh, err)
+	fresh, item, err := s.Take(ctx, 7, 100, []byte(`{"update_id":100}`), "a", time.Minute)
+	if err != nil || !fresh || item == nil || item.UpdateID != 100 || string(item.Raw) != `{"update_id":100}` {
+		t.Fatalf("first take = %v, %+v, %v; want fresh with the lease", fresh, item, err)
 	}
-	fresh, err = s.Enqueue(ctx, 7, 100, []byte(`{"update_id":100}`))
-	if err != nil || fresh {
-		t.Fatalf("repeat enqueue = %v, %v; want repeat", fresh, err)
+	// A repeat while "a" works: not fresh, no lease.
+	fresh, item, err = s.Take(ctx, 7, 100, []byte(`{"update_id":100}`), "b", time.Minute)
+	if err != nil || fresh || item != nil {
+		t.Fatalf("repeat take = %v, %+v, %v", fresh, item, err)
 	}
-	item, err := s.Claim(ctx, 7, "a", time.Minute)
-	if err != nil || item == nil || item.UpdateID != 100 {
-		t.Fatalf("claim = %+v, %v", item, err)
+	// A new update while "a" works waits for "a".
+	fresh, item, err = s.Take(ctx, 7, 101, []byte(`{"update_id":101}`), "b", time.Minute)
+	if err != nil || !fresh || item != nil {
+		t.Fatalf("take while held = %v, %+v, %v", fresh, item, err)
 	}
 	next, err := s.Ack(ctx, 7, "a", 100, time.Minute)
-	if err != nil || next != nil {
-		t.Fatalf("ack = %+v, %v; want empty inbox", next, err)
+	if err != nil || next == nil || next.UpdateID != 101 {
+		t.Fatalf("ack = %+v, %v; want update 101 next", next, err)
 	}
-	// Still a repeat after it was handled.
-	if fresh, _ := s.Enqueue(ctx, 7, 100, []byte(`{"update_id":100}`)); fresh {
-		t.Fatal("handled update taken again")
+	if next, err = s.Ack(ctx, 7, "a", 101, time.Minute); err != nil || next != nil {
+		t.Fatalf("last ack = %+v, %v; want empty", next, err)
+	}
+	// Still a repeat after it was handled, and the free lease is not kept.
+	fresh, item, err = s.Take(ctx, 7, 100, []byte(`{"update_id":100}`), "c", time.Minute)
+	if err != nil || fresh || item != nil {
+		t.Fatalf("handled update taken again: %v, %+v, %v", fresh, item, err)
+	}
+	if item, err := s.Claim(ctx, 7, "d", time.Minute); err != nil || item != nil {
+		t.Fatalf("claim of empty inbox = %+v, %v", item, err)
 	}
 }
 
 func TestInboxHandsOutInUpdateOrderToOneHolder(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	for _, id := range []int64{12, 10, 11} { // arrivals out of order
-		if _, err := s.Enqueue(ctx, 7, id, []byte{byte('0' + id%10)}); err != nil {
+	// Arrivals out of order while another worker holds the inbox.
+	s.Take(ctx, 7, 9, []byte("first"), "z", time.Minute)
+	for _, id := range []int64{12, 10, 11} {
+		if _, _, err := s.Take(ctx, 7, id, []byte{byte('0' + id%10)}, "x", time.Minute); err != nil {
 			t.Fatal(err)
 		}
 	}
+	if _, err := s.Ack(ctx, 7, "z", 9, time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	s.Release(ctx, 7, "z")
 	item, err := s.Claim(ctx, 7, "a", time.Minute)
 	if err != nil || item.UpdateID != 10 {
 		t.Fatalf("claim = %+v, %v; want update 10", item, err)
@@ -85,11 +100,10 @@ func TestInboxHandsOutInUpdateOrderToOneHolder(t *testing.T) {
 func TestExpiredLeasePassesToAnotherWorker(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	s.Enqueue(ctx, 7, 1, []byte("x"))
-	s.Enqueue(ctx, 7, 2, []byte("y"))
-	if _, err := s.Claim(ctx, 7, "dead", 50*time.Millisecond); err != nil {
-		t.Fatal(err)
+	if _, item, _ := s.Take(ctx, 7, 1, []byte("x"), "dead", 50*time.Millisecond); item == nil {
+		t.Fatal("no lease")
 	}
+	s.Take(ctx, 7, 2, []byte("y"), "dead2", time.Minute)
 	deadline := time.Now().Add(2 * time.Second)
 	var item *InboxItem
 	var err error
@@ -110,13 +124,13 @@ func TestExpiredLeasePassesToAnotherWorker(t *testing.T) {
 func TestPendingIsForgottenOnlyWithoutNewArrivals(t *testing.T) {
 	s, clock := newStore(t)
 	ctx := context.Background()
-	s.Enqueue(ctx, 7, 1, []byte("x"))
+	s.Take(ctx, 7, 1, []byte("x"), "a", time.Minute)
 	clock.Advance(time.Minute)
 	ps, err := s.PendingSince(ctx, clock.Now().Add(-30*time.Second), 10)
 	if err != nil || len(ps) != 1 || ps[0].Actor != 7 {
 		t.Fatalf("pending = %+v, %v", ps, err)
 	}
-	s.Enqueue(ctx, 7, 2, []byte("y")) // arrives after the read
+	s.Take(ctx, 7, 2, []byte("y"), "b", time.Minute) // arrives after the read
 	if err := s.ForgetPending(ctx, ps[0]); err != nil {
 		t.Fatal(err)
 	}
@@ -130,14 +144,14 @@ func TestPendingIsForgottenOnlyWithoutNewArrivals(t *testing.T) {
 	}
 }
 
-func TestEnqueueSurvivesLostScriptCache(t *testing.T) {
+func TestTakeSurvivesLostScriptCache(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
 	if err := s.rdb.ScriptFlush(ctx).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if fresh, err := s.Enqueue(ctx, 7, 1, []byte("x")); err != nil || !fresh {
-		t.Fatalf("enqueue after SCRIPT FLUSH = %v, %v", fresh, err)
+	if fresh, item, err := s.Take(ctx, 7, 1, []byte("x"), "a", time.Minute); err != nil || !fresh || item == nil {
+		t.Fatalf("take after SCRIPT FLUSH = %v, %+v, %v", fresh, item, err)
 	}
 }
 

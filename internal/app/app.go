@@ -117,9 +117,11 @@ func (a *App) connectRedis(ctx context.Context) error {
 }
 
 func (a *App) connectTelegram(ctx context.Context) error {
-	a.client = &http.Client{Timeout: 30 * time.Second, Transport: a.Metrics.Transport(nil)}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 100 // the Bot API is one host; keep connections for every worker
+	a.client = &http.Client{Timeout: 30 * time.Second, Transport: a.Metrics.Transport(transport)}
 	api, err := tgbot.New(a.cfg.BotToken, tgbot.WithServerURL(a.cfg.APIURL), tgbot.WithSkipGetMe(),
-		tgbot.WithHTTPClient(30*time.Second, a.client),
+		tgbot.WithHTTPClient(30*time.Second, outbox.BufferedClient{HTTP: a.client}),
 		tgbot.WithErrorsHandler(func(err error) { a.log.Warn("bot api client", slog.Any("err", err)) }))
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrTokenRejected, err)

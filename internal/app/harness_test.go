@@ -31,7 +31,7 @@ var modes = []string{polling, webhook}
 
 // harness is homelink running against the fake Bot API and a private Redis.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	tg     *telegramtest.Server
 	rdb    *redis.Client
 	prefix string
@@ -48,7 +48,7 @@ type replica struct {
 }
 
 // start runs one replica in mode; more can join with h.addReplica.
-func start(t *testing.T, mode string, opts ...telegramtest.Option) *harness {
+func start(t testing.TB, mode string, opts ...telegramtest.Option) *harness {
 	t.Helper()
 	opts = append([]telegramtest.Option{telegramtest.WithLimits(telegramtest.Limits{Off: true})}, opts...)
 	tg := telegramtest.New(opts...)
@@ -120,7 +120,7 @@ func (h *harness) addReplica(mode string) *replica {
 	return r
 }
 
-func (r *replica) stop(t *testing.T) {
+func (r *replica) stop(t testing.TB) {
 	r.cancel()
 	select {
 	case <-r.done:

@@ -110,8 +110,10 @@ func (m *Message) wire(c *chat, from map[string]any) map[string]any {
 	switch m.Kind {
 	case "text":
 		w["text"] = m.Text
-		if ents := commandEntities(m.Text); !m.FromBot && len(ents) > 0 {
-			w["entities"] = ents
+		if !m.FromBot {
+			if ents := commandEntities(m.Text); len(ents) > 0 {
+				w["entities"] = ents
+			}
 		}
 	case "photo":
 		w["photo"] = []map[string]any{{"file_id": m.FileID, "file_unique_id": "u" + m.FileID, "width": 640, "height": 480}}

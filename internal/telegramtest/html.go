@@ -80,4 +80,10 @@ func top(stack []string) string {
 }
 
 // utf16Len is the length Telegram uses for text limits and entity offsets.
-func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}

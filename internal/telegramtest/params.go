@@ -73,14 +73,27 @@ func parseParams(r *http.Request) (params, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch ct {
 	case "multipart/form-data":
-		if err := r.ParseMultipartForm(maxBody); err != nil {
+		mr, err := r.MultipartReader()
+		if err != nil {
 			return p, fmt.Errorf("bad multipart body: %w", err)
 		}
-		for k, v := range r.MultipartForm.Value {
-			p.values[k] = v[0]
-		}
-		for k, fhs := range r.MultipartForm.File {
-			p.uploads[k] = int(fhs[0].Size)
+		for {
+			part, err := mr.NextPart()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return p, fmt.Errorf("bad multipart body: %w", err)
+			}
+			data, err := io.ReadAll(part)
+			if err != nil {
+				return p, fmt.Errorf("bad multipart body: %w", err)
+			}
+			if part.FileName() != "" {
+				p.uploads[part.FormName()] = len(data)
+			} else {
+				p.values[part.FormName()] = string(data)
+			}
 		}
 	case "application/x-www-form-urlencoded":
 		if err := r.ParseForm(); err != nil {

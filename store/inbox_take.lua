@@ -1,0 +1,23 @@
+-- Takes an update into a user's inbox unless it was taken before and, when
+-- no worker holds the inbox, gives the caller its lease and oldest update,
+-- so the replica that took an update can start on it without another trip.
+-- KEYS[1] seen zset, KEYS[2] inbox zset, KEYS[3] lock
+-- ARGV[1] update id, ARGV[2] now (unix seconds), ARGV[3] raw update,
+-- ARGV[4] dedupe window (seconds), ARGV[5] token, ARGV[6] lease (ms)
+-- Returns {fresh (1 or 0)} when another worker holds the inbox, else
+-- {fresh, raw update, update id} with the lease held under the token.
+local fresh = redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
+if fresh == 1 then
+  redis.call('ZADD', KEYS[2], ARGV[1], ARGV[3])
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[2]) - tonumber(ARGV[4]))
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+if not redis.call('SET', KEYS[3], ARGV[5], 'NX', 'PX', ARGV[6]) then
+  return {fresh}
+end
+local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+if #first == 0 then
+  redis.call('DEL', KEYS[3])
+  return {fresh}
+end
+return {fresh, first[1], first[2]}
