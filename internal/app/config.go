@@ -186,7 +186,7 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 			errs = append(errs, fmt.Errorf("%s%s: %w", s.Name, shown, err))
 		}
 	}
-	if c.WebhookURL != "" && c.WebhookSecret == "" {
+	if c.WebhookURL != "" && getenv("WEBHOOK_SECRET") == "" {
 		errs = append(errs, errors.New("WEBHOOK_SECRET: required when WEBHOOK_URL is set (1 to 256 characters of A-Z a-z 0-9 _ -)"))
 	}
 	return c, errs

@@ -1,0 +1,22 @@
+# The commands README.md names; .ci/run uses the same ones.
+.PHONY: test lint run build docker bench
+
+test:
+	go test -race -count=1 ./...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	go vet ./...
+
+run:
+	go run ./cmd/homelink
+
+build:
+	CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o homelink ./cmd/homelink
+
+docker:
+	docker build -t homelink .
+
+bench:
+	go test -run XXX -bench . -benchtime 20000x ./internal/app
+	go test -run XXX -bench . -benchtime 5x ./cmd/homelink
