@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -197,5 +198,47 @@ func TestReplyToBlockedUserMarksThem(t *testing.T) {
 	store := h.reps[0].app.Store
 	if !h.tg.WaitFor(5*time.Second, func() bool { u, _ := store.User(context.Background(), p.ID); return u.Blocked }) {
 		t.Fatal("403 did not mark the user blocked")
+	}
+}
+
+func TestHealthReadinessAndMetrics(t *testing.T) {
+	h := start(t, webhook)
+	p := h.person(3007, "A", "en")
+	p.Types("/help")
+	p.Sees("What I can do")
+	get := func(path string) (int, string) {
+		resp, err := http.Get(h.reps[0].url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b strings.Builder
+		io.Copy(&b, resp.Body)
+		return resp.StatusCode, b.String()
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Fatalf("healthz %d", code)
+	}
+	if code, _ := get("/readyz"); code != 200 {
+		t.Fatalf("readyz %d", code)
+	}
+	code, body := get("/metrics")
+	for _, want := range []string{
+		`homelink_updates_total{outcome="handled",type="message"} 1`,
+		`homelink_handler_seconds_count`,
+		`homelink_bot_api_calls_total{method="sendMessage",result="ok"} 1`,
+		`homelink_bot_api_calls_total{method="setWebhook",result="ok"} 1`,
+	} {
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	// Once stopping, the replica is no longer ready.
+	h.reps[0].cancel()
+	<-h.reps[0].done
+	h.reps[0].done <- nil // for the cleanup's stop
+	if resp, err := http.Get(h.reps[0].url + "/readyz"); err == nil {
+		resp.Body.Close()
+		t.Fatalf("readyz answered %d after stop", resp.StatusCode)
 	}
 }

@@ -298,3 +298,60 @@ func TestParseHTML(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestGroupAndBotWideLimits(t *testing.T) {
+	s := New(WithLimits(Limits{PerSecond: 30, PerChatPerSecond: 1, PerChatBurst: 3, GroupPerMinute: 20}))
+	defer s.Close()
+	s.NewGroup(-100, "Village")
+	b := client(t, s)
+	ctx := context.Background()
+	sent := 0
+	for i := 0; i < 25; i++ {
+		if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: int64(-100), Text: "hi"}); err == nil {
+			sent++
+		}
+	}
+	if sent != 20 {
+		t.Fatalf("group took %d messages at once, want 20 a minute", sent)
+	}
+	sent = 0
+	var last error
+	for i := 0; i < 40; i++ {
+		u := s.NewUser(int64(1000+i), "x", "en")
+		if _, last = b.SendMessage(ctx, &bot.SendMessageParams{ChatID: u.ID, Text: "hi"}); last == nil {
+			sent++
+		}
+	}
+	// 20 of the bot's 30 per second went to the group already; the bucket
+	// refills at 30/s meanwhile, so a few more may fit.
+	var tooMany *bot.TooManyRequestsError
+	if sent < 10 || sent > 15 || !errors.As(last, &tooMany) || tooMany.RetryAfter != 1 {
+		t.Fatalf("bot-wide: sent %d more (want 10), last err %v", sent, last)
+	}
+}
+
+func TestInjectedFaultsAndSlowAnswers(t *testing.T) {
+	s := New(WithLimits(Limits{Off: true}))
+	defer s.Close()
+	u := s.NewUser(1, "x", "en")
+	b := client(t, s)
+	ctx := context.Background()
+	s.Fail("", 502, "Bad Gateway", 2)
+	for i := 0; i < 2; i++ {
+		if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: u.ID, Text: "hi"}); err == nil || !strings.Contains(err.Error(), "502") {
+			t.Fatalf("send %d: %v, want 502", i, err)
+		}
+	}
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: u.ID, Text: "hi"}); err != nil {
+		t.Fatalf("after the faults: %v", err)
+	}
+	s.SetDelay(300 * time.Millisecond)
+	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	if _, err := b.SendMessage(short, &bot.SendMessageParams{ChatID: u.ID, Text: "slow"}); err == nil {
+		t.Fatal("a slow answer arrived before the client's deadline")
+	}
+	if got := len(u.Messages()); got != 1 {
+		t.Fatalf("user sees %d messages", got)
+	}
+}
