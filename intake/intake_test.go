@@ -244,7 +244,7 @@ func (b *blockingHandler) Handle(_ context.Context, u *models.Update) {
 	<-b.release
 }
 
-func TestActor(t *testing.T) {
+func TestEnvelopeActor(t *testing.T) {
 	cases := map[string]int64{
 		`{"update_id":1,"message":{"chat":{"id":5,"type":"private"},"from":{"id":5}}}`:                                                                            5,
 		`{"update_id":1,"callback_query":{"id":"q","from":{"id":6},"chat_instance":"c"}}`:                                                                         6,
@@ -252,17 +252,17 @@ func TestActor(t *testing.T) {
 		`{"update_id":1,"my_chat_member":{"chat":{"id":8},"from":{"id":8},"date":1,"old_chat_member":{"status":"member"},"new_chat_member":{"status":"kicked"}}}`: 8,
 	}
 	for raw, want := range cases {
-		var u models.Update
+		var u envelope
 		if err := json.Unmarshal([]byte(raw), &u); err != nil {
 			t.Fatal(err)
 		}
-		if got, ok := Actor(&u); !ok || got != want {
+		if got, ok := u.actor(); !ok || got != want {
 			t.Errorf("Actor(%s) = %d, %v; want %d", raw, got, ok, want)
 		}
 	}
-	var poll models.Update
+	var poll envelope
 	json.Unmarshal([]byte(`{"update_id":1,"poll":{"id":"p"}}`), &poll)
-	if _, ok := Actor(&poll); ok {
+	if _, ok := poll.actor(); ok {
 		t.Error("a poll update has an actor")
 	}
 }

@@ -104,7 +104,9 @@ func (a *App) connectRedis(ctx context.Context) error {
 		return fmt.Errorf("%w at %s: %v", ErrRedisUnreachable, a.cfg.RedactedRedisURL(), err)
 	}
 	opt.ContextTimeoutEnabled = true
-	opt.PoolSize = max(opt.PoolSize, a.cfg.Workers+16)
+	// A connection for every handler and every concurrent webhook call, so
+	// none waits for the pool under load.
+	opt.PoolSize = max(opt.PoolSize, a.cfg.Workers+a.cfg.WebhookMaxConnections+16)
 	a.rdb = redis.NewClient(opt)
 	a.Store = store.New(a.rdb, a.cfg.RedisPrefix, a.clock)
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)

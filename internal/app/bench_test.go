@@ -26,78 +26,112 @@ func BenchmarkWebhookToReplyAt2000PerSecond(b *testing.B) { benchWebhook(b, 2000
 
 func benchWebhook(b *testing.B, rate float64) {
 	h := start(b, webhook)
-	const users, senders = 1000, 32
-	ppl := make([]*telegramtest.User, users)
-	for i := range ppl {
-		ppl[i] = h.tg.NewUser(int64(900000+i), "P", "en")
-	}
-	var mu sync.Mutex
-	starts := map[int64][]time.Time{} // chat → send times of updates awaiting a reply
-	var latencies []time.Duration
-	var replies atomic.Int64
-	done := make(chan struct{})
-	var total int64
-	h.tg.OnSend(func(m telegramtest.Message) {
-		now := time.Now()
-		mu.Lock()
-		q := starts[m.ChatID]
-		if len(q) > 0 {
-			latencies = append(latencies, now.Sub(q[0]))
-			starts[m.ChatID] = q[1:]
-		}
-		mu.Unlock()
-		if replies.Add(1) == atomic.LoadInt64(&total) {
-			close(done)
-		}
-	})
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: senders}}
-	url := h.reps[0].url + "/telegram/webhook"
+	l := newLoad(b, h, 1000, 32)
+	// Warm up (connections, pools, first-time users), outside the figures.
+	l.run(2000, 2000)
 	b.ResetTimer()
-	atomic.StoreInt64(&total, int64(b.N))
-	began := time.Now()
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for s := 0; s < senders; s++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(b.N) {
-					return
-				}
-				if rate > 0 { // open-loop pacing: update i leaves at i/rate
-					time.Sleep(time.Until(began.Add(time.Duration(float64(i) / rate * float64(time.Second)))))
-				}
-				user := ppl[i%users].ID
-				body := textUpdate(1_000_000+i, user, "/help")
-				mu.Lock()
-				starts[user] = append(starts[user], time.Now())
-				mu.Unlock()
-				req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-				req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
-				resp, err := client.Do(req)
-				if err != nil || resp.StatusCode != 200 {
-					b.Errorf("webhook: %v %v", err, resp)
-					return
-				}
-				resp.Body.Close()
-			}
-		}()
-	}
-	wg.Wait()
-	select {
-	case <-done:
-	case <-time.After(60 * time.Second):
-		b.Fatalf("only %d of %d replies arrived", replies.Load(), b.N)
-	}
-	elapsed := time.Since(began)
+	elapsed, latencies := l.run(b.N, rate)
 	b.StopTimer()
-	slices.Sort(latencies)
 	pct := func(p float64) float64 {
 		return float64(latencies[int(float64(len(latencies)-1)*p)].Microseconds()) / 1000
 	}
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "updates/s")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// load posts "/help" updates from many users to the webhook and times each
+// until its reply reaches the fake Bot API.
+type load struct {
+	b       *testing.B
+	url     string
+	client  *http.Client
+	users   []int64
+	senders int
+	nextID  int64
+
+	mu        sync.Mutex
+	starts    map[int64][]time.Time // chat → send times of updates awaiting a reply
+	latencies []time.Duration
+	want      int
+	done      chan struct{}
+}
+
+func newLoad(b *testing.B, h *harness, users, senders int) *load {
+	l := &load{b: b, url: h.reps[0].url + "/telegram/webhook", senders: senders, nextID: 1_000_000,
+		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: senders}},
+		starts: map[int64][]time.Time{}}
+	for i := 0; i < users; i++ {
+		l.users = append(l.users, h.tg.NewUser(int64(900000+i), "P", "en").ID)
+	}
+	h.tg.OnSend(l.replied)
+	return l
+}
+
+func (l *load) replied(m telegramtest.Message) {
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if q := l.starts[m.ChatID]; len(q) > 0 {
+		l.latencies = append(l.latencies, now.Sub(q[0]))
+		l.starts[m.ChatID] = q[1:]
+		if len(l.latencies) == l.want {
+			close(l.done)
+		}
+	}
+}
+
+// run sends n updates, at rate per second (0: as fast as the senders go),
+// waits for every reply, and returns the time taken and sorted latencies.
+func (l *load) run(n int, rate float64) (time.Duration, []time.Duration) {
+	l.mu.Lock()
+	l.latencies, l.want, l.done = nil, n, make(chan struct{})
+	l.mu.Unlock()
+	began := time.Now()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for s := 0; s < l.senders; s++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(n) {
+					return
+				}
+				if rate > 0 { // open loop: update i leaves at i/rate
+					time.Sleep(time.Until(began.Add(time.Duration(float64(i) / rate * float64(time.Second)))))
+				}
+				if !l.send(l.users[int(i)%len(l.users)], atomic.AddInt64(&l.nextID, 1)) {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	select {
+	case <-l.done:
+	case <-time.After(60 * time.Second):
+		l.b.Fatalf("only %d of %d replies arrived", len(l.latencies), n)
+	}
+	elapsed := time.Since(began)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	slices.Sort(l.latencies)
+	return elapsed, l.latencies
+}
+
+func (l *load) send(user, updateID int64) bool {
+	l.mu.Lock()
+	l.starts[user] = append(l.starts[user], time.Now())
+	l.mu.Unlock()
+	req, _ := http.NewRequest(http.MethodPost, l.url, strings.NewReader(textUpdate(updateID, user, "/help")))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+	resp, err := l.client.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		l.b.Errorf("webhook: %v %v", err, resp)
+		return false
+	}
+	resp.Body.Close()
+	return true
 }
