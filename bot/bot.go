@@ -100,6 +100,11 @@ func (b *Bot) Handle(ctx context.Context, u *models.Update) {
 		outcome = "ignored"
 		return
 	}
+	if err != nil {
+		// We could not read what we know about the user (Redis away):
+		// still say so, in the language their Telegram reports.
+		r = b.bareRequest(u)
+	}
 	if err == nil {
 		err = b.route(ctx, r)
 	}

@@ -98,3 +98,16 @@ func TestTemplatesRenderValidTelegramHTML(t *testing.T) {
 		}
 	}
 }
+
+func TestRedisAwayStillApologises(t *testing.T) {
+	b, tg := newBot(t)
+	u := tg.NewUser(12, "P", "en")
+	b.Store.(*store.Store).Close() // Redis is gone for this bot
+	b.Handle(context.Background(), textUpdate(1, u.ID, "en", "/help"))
+	if _, ok := u.WaitForMessage("Something went wrong on my side", time.Second); !ok {
+		t.Fatalf("no apology; user sees %+v", u.Messages())
+	}
+	if got := testutil.ToFloat64(b.Metrics.Updates.WithLabelValues("message", "failed")); got != 1 {
+		t.Fatalf("failed metric = %v", got)
+	}
+}

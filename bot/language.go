@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
@@ -45,7 +46,12 @@ func (b *Bot) languageChosen(ctx context.Context, r *request) error {
 	if err := r.replace(ctx, r.html("LanguageSet"), nil); err != nil {
 		return err
 	}
-	return b.Sender.SetCommands(ctx, r.chatID, "", b.menu(lang))
+	// The menu in the new language is a nicety: the choice is made and
+	// confirmed even if Telegram refuses it now.
+	if err := b.Sender.SetCommands(ctx, r.chatID, "", b.menu(lang)); err != nil {
+		b.Log.Warn("could not set the chat's commands menu", slog.Int64("user", r.user.ID), slog.Any("err", err))
+	}
+	return nil
 }
 
 // endOf is the write that ends the flow in s.

@@ -49,6 +49,17 @@ func (b *Bot) newRequest(ctx context.Context, u *models.Update) (*request, error
 	return r, nil
 }
 
+// bareRequest is a request built from the update alone, for apologising
+// when the store cannot be read; nil outside a private chat.
+func (b *Bot) bareRequest(u *models.Update) *request {
+	from, chat := sender(u)
+	if from == nil || chat == nil || chat.Type != models.ChatTypePrivate {
+		return nil
+	}
+	lang := homelink.PreferredLanguage("", from.LanguageCode, b.Catalog.Fallback(), b.Catalog.Supported)
+	return &request{b: b, update: u, user: homelink.User{ID: from.ID}, lang: lang, chatID: chat.ID}
+}
+
 // sender finds who sent an update and in which chat.
 func sender(u *models.Update) (*models.User, *models.Chat) {
 	switch {

@@ -46,6 +46,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Close closes the Redis client.
+func (s *Store) Close() error { return s.rdb.Close() }
+
 // LoadScripts loads every script into Redis so the first calls need no
 // second round trip.
 func (s *Store) LoadScripts(ctx context.Context) error {
