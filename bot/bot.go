@@ -40,6 +40,7 @@ type Sender interface {
 	Edit(ctx context.Context, e outbox.Edit) error
 	AnswerCallback(ctx context.Context, queryID, text string) error
 	SetCommands(ctx context.Context, chatID int64, lang string, cmds []outbox.Command) error
+	SetReachable(ctx context.Context, chatID int64, reachable bool) error
 }
 
 // Config is what a Bot is built from.

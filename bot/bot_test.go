@@ -37,6 +37,7 @@ func newBot(t *testing.T) (*Bot, *telegramtest.Server) {
 	}
 	rdb, prefix := redistest.Client(t)
 	st := store.New(rdb, prefix, homelink.SystemClock{})
+	out := outbox.New(api, rdb, outbox.Options{Prefix: prefix})
 	cat, err := locales.Load("zh-Hans")
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +46,7 @@ func newBot(t *testing.T) (*Bot, *telegramtest.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(Config{Username: telegramtest.BotUsername, Store: st, Sender: outbox.New(api), Catalog: cat,
+	return New(Config{Username: telegramtest.BotUsername, Store: st, Sender: out, Catalog: cat,
 		Renderer: r, Clock: homelink.SystemClock{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Metrics: metrics.New()}), tg
 }

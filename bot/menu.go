@@ -40,8 +40,14 @@ func (b *Bot) RegisterCommands(ctx context.Context) error {
 func (b *Bot) memberChanged(ctx context.Context, r *request) error {
 	switch r.update.MyChatMember.NewChatMember.Type {
 	case models.ChatMemberTypeBanned, models.ChatMemberTypeLeft:
+		if err := b.Sender.SetReachable(ctx, r.chatID, false); err != nil {
+			return err
+		}
 		return b.Store.SetBlocked(ctx, r.user.ID, true)
 	case models.ChatMemberTypeMember:
+		if err := b.Sender.SetReachable(ctx, r.chatID, true); err != nil {
+			return err
+		}
 		return b.Store.SetBlocked(ctx, r.user.ID, false)
 	}
 	return errIgnored

@@ -44,6 +44,9 @@ func (b *Bot) newRequest(ctx context.Context, u *models.Update) (*request, error
 		if err := b.Store.SetBlocked(ctx, user.ID, false); err != nil {
 			return nil, err
 		}
+		if err := b.Sender.SetReachable(ctx, chat.ID, true); err != nil {
+			return nil, err
+		}
 		r.user.Blocked = false
 	}
 	return r, nil

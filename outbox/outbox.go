@@ -1,39 +1,112 @@
 // Package outbox is the one way out: every message, edit and callback answer
-// homelink sends to Telegram goes through it, so the rules for talking to
-// Telegram (what a blocked user means, which errors are harmless) live in
-// one place. Nothing else calls the Bot API's send or edit methods.
+// homelink sends to Telegram goes through it. Nothing else calls the Bot
+// API's send or edit methods.
 //
-// Sends go straight to the Bot API for now; the durable queue with priority
-// lanes and one rate limit shared by all replicas is built here next.
+// Messages wait in Redis in three lanes of strict priority (interactive,
+// reminder, bulk) and are sent by workers on every replica, paced by one
+// limiter that all replicas share: the bot-wide rate, about one a second
+// per private chat with a short burst, and 20 a minute per group. A 429
+// pauses its scope on every replica for retry_after; 5xx and timeouts are
+// retried with backoff and jitter; a 403 marks the chat unreachable; any
+// other refusal ends in a dead letter with Telegram's reason. A worker
+// that dies loses nothing: its lease runs out and another worker sends.
+//
+// An interactive message takes a fast path when nothing stands in its way:
+// one Redis round trip reserves a slot, then the caller sends it at once.
+// Its durability is the update's: the update stays in its inbox until it
+// was handled, so a crash before the send handles it again.
 package outbox
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/homelink/homelink/internal/metrics"
 )
 
+//go:embed *.lua
+var scriptFS embed.FS
+
 // ErrBlocked means the user blocked the bot or deleted their account:
-// nothing more should be sent to them until they write again.
+// nothing more is sent to them until they write again.
 var ErrBlocked = errors.New("outbox: recipient blocked the bot")
+
+// Lane is a message's priority.
+type Lane int
+
+// The lanes, highest priority first.
+const (
+	// Interactive is an answer to what a user just did.
+	Interactive Lane = iota
+	// Reminder is time-critical.
+	Reminder
+	// Bulk is broadcasts, reports and nudges.
+	Bulk
+)
+
+var laneNames = [...]string{"interactive", "reminder", "bulk"}
+
+func (l Lane) String() string {
+	if l < Interactive || l > Bulk {
+		return "unknown"
+	}
+	return laneNames[l]
+}
+
+// Kind is what a message is.
+type Kind string
+
+// The kinds of message.
+const (
+	Text      Kind = "text"
+	Photo     Kind = "photo"
+	Voice     Kind = "voice"
+	Video     Kind = "video"
+	VideoNote Kind = "video_note"
+	Document  Kind = "document"
+	Copy      Kind = "copy"
+	EditText  Kind = "edit"
+)
 
 // Button is one inline keyboard button: a callback button when Data is set,
 // a link when URL is.
 type Button struct {
-	Text string
-	Data string
-	URL  string
+	Text string `json:"t"`
+	Data string `json:"d,omitempty"`
+	URL  string `json:"u,omitempty"`
 }
 
-// Message is a text message in Telegram's HTML parse mode.
+// Message is one thing to send. Text is Telegram HTML (the caption for
+// media). Media go by FileID; Copy copies FromChatID/FromMessageID;
+// EditText replaces the text and keyboard of MessageID.
 type Message struct {
-	ChatID   int64
-	Text     string
-	Keyboard [][]Button
+	Lane          Lane       `json:"l"`
+	ChatID        int64      `json:"c"`
+	Kind          Kind       `json:"k,omitempty"`
+	Text          string     `json:"x,omitempty"`
+	FileID        string     `json:"f,omitempty"`
+	FromChatID    int64      `json:"fc,omitempty"`
+	FromMessageID int        `json:"fm,omitempty"`
+	MessageID     int        `json:"m,omitempty"`
+	Keyboard      [][]Button `json:"kb,omitempty"`
+	// Batch groups messages (a broadcast) for Batch's counters.
+	Batch string `json:"b,omitempty"`
+	// Silent sends without a notification sound.
+	Silent bool `json:"s,omitempty"`
+	// Migrated is set once the message was redirected to a supergroup.
+	Migrated bool `json:"mg,omitempty"`
+	// Queued is when it was queued (unix ms), for the queue-time metric.
+	Queued int64 `json:"q,omitempty"`
 }
 
 // Edit replaces the text and keyboard of a message the bot sent earlier.
@@ -50,46 +123,198 @@ type Command struct {
 	Description string
 }
 
-// Outbox sends to Telegram through the go-telegram/bot client.
+// Options tune an Outbox; zero values take the defaults.
+type Options struct {
+	// Prefix starts every key ("hl:").
+	Prefix string
+	// RatePerSecond is the bot-wide limit (30).
+	RatePerSecond float64
+	// ChatPerSecond and ChatBurst pace one private chat (1/s, burst 3).
+	ChatPerSecond float64
+	ChatBurst     int
+	// GroupPerMinute paces one group (20), with that many at once.
+	GroupPerMinute float64
+	// PaidBroadcast sets allow_paid_broadcast on bulk messages, which then
+	// have their own ceiling, PaidRatePerSecond (1000), paid in Stars.
+	PaidBroadcast     bool
+	PaidRatePerSecond float64
+	// Workers per replica (8).
+	Workers int
+	// Lease is how long a worker may hold a message (30s).
+	Lease time.Duration
+	// MaxAttempts bounds retries of 5xx and timeouts (8).
+	MaxAttempts int
+	// Backoff is the first retry's wait, doubling up to MaxBackoff (1s, 5m).
+	Backoff, MaxBackoff time.Duration
+	// RequestTimeout bounds one Bot API call (15s).
+	RequestTimeout time.Duration
+	// RecordTTL is how long a message's record is kept (7 days).
+	RecordTTL time.Duration
+	// OnBlocked is told when a chat turns out to have blocked the bot.
+	OnBlocked func(ctx context.Context, chatID int64)
+	Log       *slog.Logger
+	Metrics   *metrics.Metrics
+}
+
+func (o *Options) defaults() {
+	def := func(v *float64, d float64) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&o.RatePerSecond, 30)
+	def(&o.ChatPerSecond, 1)
+	def(&o.GroupPerMinute, 20)
+	def(&o.PaidRatePerSecond, 1000)
+	if o.ChatBurst <= 0 {
+		o.ChatBurst = 3
+	}
+	if o.Workers <= 0 {
+		o.Workers = 8
+	}
+	if o.Lease <= 0 {
+		o.Lease = 30 * time.Second
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 8
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = time.Second
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 5 * time.Minute
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 15 * time.Second
+	}
+	if o.RecordTTL <= 0 {
+		o.RecordTTL = 7 * 24 * time.Hour
+	}
+	if o.Prefix == "" {
+		o.Prefix = "hl:"
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Metrics == nil {
+		o.Metrics = metrics.New()
+	}
+}
+
+// Outbox sends to Telegram.
 type Outbox struct {
-	api *bot.Bot
+	api     *bot.Bot
+	rdb     *redis.Client
+	k       keys
+	opt     Options
+	scripts map[string]*redis.Script
+	wake    chan struct{}
+	wg      sync.WaitGroup
 }
 
-// New returns an Outbox using api.
-func New(api *bot.Bot) *Outbox { return &Outbox{api: api} }
+// New returns an Outbox sending through api and queueing in rdb. Call Run
+// to start its workers.
+func New(api *bot.Bot, rdb *redis.Client, opt Options) *Outbox {
+	opt.defaults()
+	o := &Outbox{api: api, rdb: rdb, k: keys{p: opt.Prefix}, opt: opt,
+		scripts: map[string]*redis.Script{}, wake: make(chan struct{}, 1)}
+	helpers, _ := scriptFS.ReadFile("limits.lua")
+	entries, _ := scriptFS.ReadDir(".")
+	for _, e := range entries {
+		if e.Name() == "limits.lua" {
+			continue
+		}
+		src, _ := scriptFS.ReadFile(e.Name())
+		o.scripts[strings.TrimSuffix(e.Name(), ".lua")] = redis.NewScript(string(helpers) + "\n" + string(src))
+	}
+	return o
+}
 
-// Send sends m and returns Telegram's message id.
+// LoadScripts loads the scripts into Redis ahead of their first use.
+func (o *Outbox) LoadScripts(ctx context.Context) error {
+	for name, sc := range o.scripts {
+		if err := sc.Load(ctx, o.rdb).Err(); err != nil {
+			return fmt.Errorf("outbox: load script %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (o *Outbox) intervals() (global, paid, chat, group float64) {
+	global = 1000 / o.opt.RatePerSecond
+	if o.opt.PaidBroadcast {
+		paid = 1000 / o.opt.PaidRatePerSecond
+	}
+	return global, paid, 1000 / o.opt.ChatPerSecond, 60000 / o.opt.GroupPerMinute
+}
+
+// Send delivers m. An interactive message goes out at once when the
+// limits allow (the Telegram message id is returned); anything else, or an
+// interactive message that must wait, is queued (id 0). It returns
+// ErrBlocked for a chat that blocked the bot.
 func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
-	sent, err := o.api.SendMessage(ctx, &bot.SendMessageParams{
-		ChatID: m.ChatID, Text: m.Text, ParseMode: models.ParseModeHTML,
-		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
-		ReplyMarkup:        keyboard(m.Keyboard),
-	})
-	if err != nil {
-		return 0, classify("send", err)
+	if m.Kind == "" {
+		m.Kind = Text
 	}
-	return sent.ID, nil
+	if m.Lane != Interactive {
+		_, err := o.Enqueue(ctx, m)
+		return 0, err
+	}
+	global, _, chat, group := o.intervals()
+	res, err := o.scripts["reserve"].Run(ctx, o.rdb, []string{o.k.tat(), o.k.pause(), o.k.unreachable()},
+		o.k.base(), m.ChatID, global, chat, o.opt.ChatBurst, group, int(o.opt.GroupPerMinute), 1000).Slice()
+	if err != nil {
+		// Redis is away: the limiter and the queue with it. A reply sent
+		// now, unpaced, beats silence; Telegram's 429 still guards the rate.
+		o.opt.Log.Warn("outbox limiter unreachable, replying directly", chatAttr(m.ChatID), errAttr(err))
+		id, err := o.call(ctx, m)
+		o.count(m.Lane, classify(err, m).result, time.Now())
+		return id, wrap("send", err)
+	}
+	switch res[0] {
+	case "blocked":
+		return 0, ErrBlocked
+	case "queue":
+		_, err := o.Enqueue(ctx, m)
+		return 0, err
+	}
+	wait(ctx, time.Duration(res[1].(int64))*time.Millisecond)
+	start := time.Now()
+	id, callErr := o.call(ctx, m)
+	out := classify(callErr, m)
+	o.count(m.Lane, out.result, start)
+	switch out.outcome {
+	case "sent":
+		return id, nil
+	case "blocked":
+		o.markUnreachable(ctx, m.ChatID)
+		return 0, fmt.Errorf("outbox: send: %w", ErrBlocked)
+	case "failed":
+		if _, err := o.deadLetter(ctx, m, out.reason); err != nil {
+			o.opt.Log.Error("could not record a dead letter", slog.Int64("chat", m.ChatID), slog.Any("err", err))
+		}
+		return 0, fmt.Errorf("outbox: send: %s", out.reason)
+	}
+	// Telegram asked us to wait, or had trouble: the workers take over.
+	if out.outcome == "paused" {
+		o.pause(ctx, out)
+	}
+	_, err = o.Enqueue(ctx, m)
+	return 0, err
 }
 
-// Edit changes a message the bot sent. Editing to the same content is not
-// an error: the user already sees what we wanted.
+// Edit changes a message the bot sent, as an interactive message.
 func (o *Outbox) Edit(ctx context.Context, e Edit) error {
-	_, err := o.api.EditMessageText(ctx, &bot.EditMessageTextParams{
-		ChatID: e.ChatID, MessageID: e.MessageID, Text: e.Text, ParseMode: models.ParseModeHTML,
-		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
-		ReplyMarkup:        keyboard(e.Keyboard),
-	})
-	if err != nil && strings.Contains(err.Error(), "message is not modified") {
-		return nil
-	}
-	return classify("edit", err)
+	_, err := o.Send(ctx, Message{Lane: Interactive, Kind: EditText, ChatID: e.ChatID,
+		MessageID: e.MessageID, Text: e.Text, Keyboard: e.Keyboard})
+	return err
 }
 
 // AnswerCallback stops the spinner on a tapped button, showing text as a
-// short notice when it is not empty.
+// short notice when it is not empty. It is not a message, so no limit.
 func (o *Outbox) AnswerCallback(ctx context.Context, queryID, text string) error {
 	_, err := o.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: queryID, Text: text})
-	return classify("answer callback", err)
+	return wrap("answer callback", err)
 }
 
 // SetCommands sets the commands menu in lang ("" for users whose language
@@ -105,23 +330,10 @@ func (o *Outbox) SetCommands(ctx context.Context, chatID int64, lang string, cmd
 		list[i] = models.BotCommand{Command: c.Name, Description: c.Description}
 	}
 	_, err := o.api.SetMyCommands(ctx, &bot.SetMyCommandsParams{Commands: list, Scope: scope, LanguageCode: lang})
-	return classify("set commands", err)
+	return wrap("set commands", err)
 }
 
-func keyboard(rows [][]Button) models.ReplyMarkup {
-	if len(rows) == 0 {
-		return nil
-	}
-	kb := make([][]models.InlineKeyboardButton, len(rows))
-	for i, row := range rows {
-		for _, b := range row {
-			kb[i] = append(kb[i], models.InlineKeyboardButton{Text: b.Text, CallbackData: b.Data, URL: b.URL})
-		}
-	}
-	return &models.InlineKeyboardMarkup{InlineKeyboard: kb}
-}
-
-func classify(op string, err error) error {
+func wrap(op string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -129,4 +341,17 @@ func classify(op string, err error) error {
 		return fmt.Errorf("outbox: %s: %w", op, ErrBlocked)
 	}
 	return fmt.Errorf("outbox: %s: %w", op, err)
+}
+
+// wait sleeps d unless ctx ends first.
+func wait(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }

@@ -3,22 +3,49 @@ package outbox
 import (
 	"context"
 	"errors"
+	"os"
 	"testing"
+	"time"
 
 	"github.com/go-telegram/bot"
 
+	"github.com/homelink/homelink/internal/redistest"
 	"github.com/homelink/homelink/internal/telegramtest"
 )
+
+func TestMain(m *testing.M) { os.Exit(redistest.Run(m)) }
+
+// instance is one replica's outbox against the shared fake and Redis.
+func instance(t testing.TB, tg *telegramtest.Server, prefix string, opt Options) *Outbox {
+	t.Helper()
+	api, err := bot.New(tg.Token(), bot.WithServerURL(tg.URL()), bot.WithSkipGetMe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb, _ := redistest.Client(t)
+	opt.Prefix = prefix
+	o := New(api, rdb, opt)
+	if err := o.LoadScripts(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
 
 func newOutbox(t *testing.T) (*Outbox, *telegramtest.Server) {
 	t.Helper()
 	tg := telegramtest.New()
 	t.Cleanup(tg.Close)
-	api, err := bot.New(tg.Token(), bot.WithServerURL(tg.URL()), bot.WithSkipGetMe())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return New(api), tg
+	_, prefix := redistest.Client(t)
+	return instance(t, tg, prefix, Options{}), tg
+}
+
+// run starts o's workers until the test ends.
+func run(t testing.TB, o *Outbox) context.CancelFunc {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { o.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return cancel
 }
 
 func TestSendEditAndKeyboards(t *testing.T) {
@@ -44,17 +71,28 @@ func TestSendEditAndKeyboards(t *testing.T) {
 	}
 }
 
-func TestBlockedRecipientIsErrBlocked(t *testing.T) {
+func TestBlockedRecipientIsErrBlockedAndUnreachable(t *testing.T) {
 	o, tg := newOutbox(t)
 	u := tg.NewUser(1, "A", "en")
 	u.Blocks()
-	_, err := o.Send(context.Background(), Message{ChatID: u.ID, Text: "hi"})
-	if !errors.Is(err, ErrBlocked) {
+	ctx := context.Background()
+	if _, err := o.Send(ctx, Message{ChatID: u.ID, Text: "hi"}); !errors.Is(err, ErrBlocked) {
 		t.Fatalf("err = %v, want ErrBlocked", err)
 	}
-	_, err = o.Send(context.Background(), Message{ChatID: 424242, Text: "hi"})
-	if err == nil || errors.Is(err, ErrBlocked) {
-		t.Fatalf("unknown chat err = %v", err)
+	// Known now: refused without asking Telegram again.
+	before := len(tg.Calls("sendMessage"))
+	if _, err := o.Send(ctx, Message{ChatID: u.ID, Text: "again"}); !errors.Is(err, ErrBlocked) {
+		t.Fatalf("second send err = %v", err)
+	}
+	if len(tg.Calls("sendMessage")) != before {
+		t.Fatal("a known-blocked chat was sent to")
+	}
+	if err := o.SetReachable(ctx, u.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	u.Unblocks()
+	if _, err := o.Send(ctx, Message{ChatID: u.ID, Text: "welcome back"}); err != nil {
+		t.Fatalf("after unblock: %v", err)
 	}
 }
 
@@ -72,5 +110,46 @@ func TestSetCommandsPerChatAndLanguage(t *testing.T) {
 	}
 	if c := tg.Commands("chat:77", ""); len(c) != 1 || c[0].Description != "我能做什么" {
 		t.Fatalf("chat 77: %+v", c)
+	}
+}
+
+func TestQueuedKindsStatusAndDeadLetters(t *testing.T) {
+	o, tg := newOutbox(t)
+	run(t, o)
+	u := tg.NewUser(1, "A", "en")
+	ctx := context.Background()
+	ids := map[Kind]string{}
+	for _, k := range []Kind{Text, Photo, Voice, Video, VideoNote, Document} {
+		id, err := o.Enqueue(ctx, Message{Lane: Reminder, ChatID: u.ID, Kind: k, Text: "x", FileID: "file-" + string(k), Batch: "b1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[k] = id
+	}
+	bad, _ := o.Enqueue(ctx, Message{Lane: Bulk, ChatID: u.ID, Text: "<oops>", Batch: "b1"})
+	if !tg.WaitFor(15*time.Second, func() bool { b, _ := o.Batch(ctx, "b1"); return b.Pending() == 0 && b.Total == 7 }) {
+		b, _ := o.Batch(ctx, "b1")
+		t.Fatalf("batch never finished: %+v", b)
+	}
+	if b, _ := o.Batch(ctx, "b1"); b.Sent != 6 || b.Failed != 1 {
+		t.Fatalf("batch = %+v", b)
+	}
+	kinds := map[string]bool{}
+	for _, m := range u.Messages() {
+		kinds[m.Kind] = true
+	}
+	if len(kinds) != 6 {
+		t.Fatalf("user saw kinds %v", kinds)
+	}
+	s, _ := o.Status(ctx, ids[Voice])
+	if s.State != "sent" || s.MessageID == 0 || s.Lane != Reminder {
+		t.Fatalf("voice status %+v", s)
+	}
+	dead, err := o.DeadLetters(ctx, 10)
+	if err != nil || len(dead) != 1 || dead[0].ID != bad || dead[0].Reason == "" || dead[0].State != "failed" {
+		t.Fatalf("dead letters = %+v, %v", dead, err)
+	}
+	if s, _ := o.Status(ctx, bad); s.Attempts != 1 {
+		t.Fatalf("a 400 was retried: %+v", s)
 	}
 }

@@ -59,6 +59,7 @@ type App struct {
 	api      *tgbot.Bot
 	Bot      *bot.Bot
 	Intake   *intake.Intake
+	Outbox   *outbox.Outbox
 	Metrics  *metrics.Metrics
 	sched    *scheduler.Scheduler
 	username string
@@ -86,8 +87,22 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.Outbox = outbox.New(a.api, a.rdb, outbox.Options{
+		Prefix: cfg.RedisPrefix, RatePerSecond: cfg.RatePerSecond, PaidBroadcast: cfg.PaidBroadcast,
+		PaidRatePerSecond: cfg.PaidRatePerSecond, Workers: cfg.OutboxWorkers, Log: a.log, Metrics: a.Metrics,
+		ChatPerSecond: cfg.ChatPerSecond, ChatBurst: cfg.ChatBurst,
+		OnBlocked: func(ctx context.Context, chat int64) {
+			if err := a.Store.SetBlocked(ctx, chat, true); err != nil {
+				a.log.Warn("could not mark a user blocked", slog.Int64("user", chat), slog.Any("err", err))
+			}
+		},
+	})
+	if err := a.Outbox.LoadScripts(ctx); err != nil {
+		return nil, err
+	}
+	a.Metrics.WatchOutboxDepth(a.Outbox.Depth)
 	a.Bot = bot.New(bot.Config{
-		Username: a.username, Store: a.Store, Sender: outbox.New(a.api), Catalog: catalog,
+		Username: a.username, Store: a.Store, Sender: a.Outbox, Catalog: catalog,
 		Renderer: renderer, Clock: a.clock, Log: a.log, Metrics: a.Metrics,
 	})
 	a.Intake = intake.New(a.Store, a.Bot, a.clock, a.log, a.Metrics, intake.Options{Workers: cfg.Workers})
@@ -164,6 +179,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	a.sched.Start()
+	outboxCtx, stopOutbox := context.WithCancel(context.Background())
+	sent := make(chan struct{})
+	go func() { a.Outbox.Run(outboxCtx); close(sent) }()
 	a.ready.Store(true)
 	a.log.Info("homelink is ready", slog.String("listen", ln.Addr().String()),
 		slog.String("bot", a.username), slog.Bool("webhook", a.cfg.WebhookURL != ""))
@@ -173,7 +191,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	case err = <-serveErr:
 	}
-	a.shutdown(srv, stopPolling, polled)
+	a.shutdown(srv, stopPolling, polled, func() { stopOutbox(); <-sent })
 	return err
 }
 
@@ -202,7 +220,7 @@ func (a *App) startIntake(ctx, pollCtx context.Context, polled chan struct{}) er
 	return nil
 }
 
-func (a *App) shutdown(srv *http.Server, stopPolling context.CancelFunc, polled chan struct{}) {
+func (a *App) shutdown(srv *http.Server, stopPolling context.CancelFunc, polled chan struct{}, stopOutbox func()) {
 	a.ready.Store(false)
 	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout-time.Second)
 	defer cancel()
@@ -218,6 +236,8 @@ func (a *App) shutdown(srv *http.Server, stopPolling context.CancelFunc, polled 
 	if err := a.sched.Stop(ctx); err != nil {
 		a.log.Warn("scheduler shutdown", slog.Any("err", err))
 	}
+	stopOutbox() // each worker finishes the message in hand; queued ones wait in Redis
+
 	a.rdb.Close()
 	a.log.Info("stopped")
 }

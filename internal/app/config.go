@@ -30,6 +30,15 @@ type Config struct {
 	LogLevel              slog.Level
 	LogFormat             string
 	Workers               int
+	RatePerSecond         float64
+	PaidBroadcast         bool
+	PaidRatePerSecond     float64
+	OutboxWorkers         int
+	// ChatPerSecond and ChatBurst override the outbox's per-chat pacing
+	// (Telegram's: about 1/s, burst 3); tests speed it up. Not settable
+	// from the environment.
+	ChatPerSecond float64
+	ChatBurst     int
 }
 
 // Setting is one environment variable: its name, default and meaning. The
@@ -160,6 +169,29 @@ var Settings = []Setting{
 			c.Workers, err = intIn(v, 1, 10000)
 			return err
 		}},
+	{Name: "RATE_LIMIT_PER_SECOND", Default: "30", Help: "Messages a second for the whole bot, shared by all replicas (Telegram allows about 30).",
+		set: func(c *Config, v string) (err error) {
+			c.RatePerSecond, err = floatIn(v, 0.1, 1000)
+			return err
+		}},
+	{Name: "BULK_PAID_BROADCAST", Default: "false", Help: "true: broadcasts set allow_paid_broadcast and may go up to BULK_PAID_RATE_PER_SECOND, paid in Telegram Stars.",
+		set: func(c *Config, v string) error {
+			if !oneOf(v, "true", "false") {
+				return errors.New("expected true or false")
+			}
+			c.PaidBroadcast = v == "true"
+			return nil
+		}},
+	{Name: "BULK_PAID_RATE_PER_SECOND", Default: "1000", Help: "Ceiling of paid broadcasts (Telegram allows up to 1000).",
+		set: func(c *Config, v string) (err error) {
+			c.PaidRatePerSecond, err = floatIn(v, 1, 1000)
+			return err
+		}},
+	{Name: "OUTBOX_WORKERS", Default: "8", Help: "Sending workers per replica.",
+		set: func(c *Config, v string) (err error) {
+			c.OutboxWorkers, err = intIn(v, 1, 1000)
+			return err
+		}},
 }
 
 var (
@@ -216,6 +248,14 @@ func intIn(v string, lo, hi int) (int, error) {
 		return 0, fmt.Errorf("expected a whole number from %d to %d", lo, hi)
 	}
 	return n, nil
+}
+
+func floatIn(v string, lo, hi float64) (float64, error) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < lo || f > hi {
+		return 0, fmt.Errorf("expected a number from %g to %g", lo, hi)
+	}
+	return f, nil
 }
 
 func oneOf(v string, options ...string) bool {

@@ -79,6 +79,9 @@ func (h *harness) config(mode string, ln net.Listener) Config {
 	if len(errs) > 0 {
 		h.t.Fatal(errs)
 	}
+	// Users here type faster than Telegram lets a bot answer one chat;
+	// pacing is the outbox's own tests' subject.
+	cfg.ChatPerSecond, cfg.ChatBurst = 1000, 100
 	if mode == webhook {
 		cfg.WebhookURL = "http://" + ln.Addr().String() + "/telegram/webhook"
 		cfg.WebhookSecret = secret

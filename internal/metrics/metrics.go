@@ -3,6 +3,7 @@
 package metrics
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -22,6 +23,15 @@ type Metrics struct {
 	HandlerSeconds prometheus.Histogram
 	// APICalls counts Bot API requests by method and result.
 	APICalls *prometheus.CounterVec
+	// OutboxQueued counts messages queued, by lane.
+	OutboxQueued *prometheus.CounterVec
+	// OutboxSends counts send attempts by lane and result (sent, retried,
+	// too_many_requests, migrated, dead_letter_<reason>).
+	OutboxSends *prometheus.CounterVec
+	// Outbox429 counts Telegram's "too many requests" answers.
+	Outbox429 prometheus.Counter
+	// OutboxSeconds is the time from queueing to sent, by lane.
+	OutboxSeconds *prometheus.HistogramVec
 }
 
 // New makes the collectors in a fresh registry, with Go and process metrics.
@@ -39,9 +49,41 @@ func New() *Metrics {
 			Name: "homelink_bot_api_calls_total", Help: "Bot API requests by method and result.",
 		}, []string{"method", "result"}),
 	}
-	m.Registry.MustRegister(m.Updates, m.HandlerSeconds, m.APICalls,
+	m.OutboxQueued = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "homelink_outbox_queued_total", Help: "Messages queued, by lane.",
+	}, []string{"lane"})
+	m.OutboxSends = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "homelink_outbox_sends_total", Help: "Send attempts by lane and result.",
+	}, []string{"lane", "result"})
+	m.Outbox429 = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "homelink_outbox_429_total", Help: "Too Many Requests answers from Telegram.",
+	})
+	m.OutboxSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "homelink_outbox_send_seconds", Help: "Time from queueing a message to Telegram accepting it, by lane.",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 1800},
+	}, []string{"lane"})
+	m.Registry.MustRegister(m.Updates, m.HandlerSeconds, m.APICalls, m.OutboxQueued, m.OutboxSends, m.Outbox429, m.OutboxSeconds,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// WatchOutboxDepth exports the number of messages waiting in each lane,
+// read from depth at every scrape.
+func (m *Metrics) WatchOutboxDepth(depth func(context.Context) ([3]int64, error)) {
+	for i, lane := range []string{"interactive", "reminder", "bulk"} {
+		m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "homelink_outbox_queue_depth", Help: "Messages waiting to be sent, by lane.",
+			ConstLabels: prometheus.Labels{"lane": lane},
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			d, err := depth(ctx)
+			if err != nil {
+				return -1
+			}
+			return float64(d[i])
+		}))
+	}
 }
 
 // Handler serves the metrics in Prometheus's text format.

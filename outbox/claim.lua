@@ -1,0 +1,58 @@
+-- Hands a worker the next message to send: the first due message of the
+-- highest-priority lane whose chat and limiter allow it now, with a lease.
+-- Messages whose lease ran out (their worker died) go back to their lane.
+-- KEYS[1..3] lanes 0..2, KEYS[4] inflight, KEYS[5] tat, KEYS[6] tat:paid, KEYS[7] pause
+-- ARGV[1] key base, ARGV[2] lease ms, ARGV[3] interval ms (bot-wide),
+-- ARGV[4] paid interval ms (0: bulk shares the bot-wide limit),
+-- ARGV[5] chat interval ms, ARGV[6] chat burst, ARGV[7] group interval ms,
+-- ARGV[8] group burst, ARGV[9] candidates looked at per lane, ARGV[10] worker token
+-- Returns {'go', id, payload, delay ms} or {'wait', ms}.
+local base = ARGV[1]
+local now = now_ms()
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, 100)) do
+  local lane = redis.call('HGET', base .. 'm:' .. id, 'lane')
+  redis.call('ZREM', KEYS[4], id)
+  if lane then redis.call('ZADD', KEYS[1 + tonumber(lane)], now, id) end
+end
+local p = redis.call('PTTL', KEYS[7])
+if p > 0 then return {'wait', p} end
+local earliest = 1000
+local interval = tonumber(ARGV[3])
+for lane = 0, 2 do
+  local tatkey, li, ahead = KEYS[5], interval, 1000
+  if lane == 2 then
+    if tonumber(ARGV[4]) > 0 then tatkey, li = KEYS[6], tonumber(ARGV[4]) end
+    -- Bulk books at most one slot ahead: enough to keep the limiter busy,
+    -- and a reply waits at most one slot behind it.
+    ahead = li
+  end
+  local ids = redis.call('ZRANGEBYSCORE', KEYS[1 + lane], '-inf', now, 'LIMIT', 0, tonumber(ARGV[9]))
+  local blocked = false
+  for _, id in ipairs(ids) do
+    if blocked then break end
+    local mkey = base .. 'm:' .. id
+    local chat = redis.call('HGET', mkey, 'chat')
+    if not chat then
+      redis.call('ZREM', KEYS[1 + lane], id) -- its record expired: nothing to send
+    else
+      local w = chat_wait(base, chat, now, tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]))
+      if w > 0 then
+        earliest = math.min(earliest, w)
+      else
+        local delay, gw = take_global(tatkey, now, li, ahead)
+        if not delay then
+          earliest = math.min(earliest, gw)
+          blocked = true
+        else
+          take_chat(base, chat, now, tonumber(ARGV[5]), tonumber(ARGV[7]))
+          redis.call('ZREM', KEYS[1 + lane], id)
+          redis.call('ZADD', KEYS[4], now + tonumber(ARGV[2]), id)
+          redis.call('HINCRBY', mkey, 'attempts', 1)
+          redis.call('HSET', mkey, 'owner', ARGV[10])
+          return {'go', id, redis.call('HGET', mkey, 'p'), delay}
+        end
+      end
+    end
+  end
+end
+return {'wait', math.max(earliest, 1)}

@@ -1,0 +1,30 @@
+-- Queues a message.
+-- KEYS[1] lane, KEYS[2] seq, KEYS[3] unreachable
+-- ARGV[1] key base, ARGV[2] lane number, ARGV[3] chat, ARGV[4] payload,
+-- ARGV[5] batch ('' for none), ARGV[6] due unix ms (0: now), ARGV[7] record TTL s
+-- Returns the message id.
+local base = ARGV[1]
+local now = now_ms()
+local id = tostring(redis.call('INCR', KEYS[2]))
+local mkey = base .. 'm:' .. id
+redis.call('HSET', mkey, 'lane', ARGV[2], 'chat', ARGV[3], 'p', ARGV[4], 'state', 'queued',
+  'attempts', 0, 'enq', now, 'batch', ARGV[5])
+redis.call('EXPIRE', mkey, ARGV[7])
+if ARGV[5] ~= '' then
+  redis.call('HINCRBY', base .. 'b:' .. ARGV[5], 'total', 1)
+  redis.call('SADD', base .. 'bm:' .. ARGV[5], id)
+  redis.call('EXPIRE', base .. 'b:' .. ARGV[5], ARGV[7])
+  redis.call('EXPIRE', base .. 'bm:' .. ARGV[5], ARGV[7])
+end
+if redis.call('SISMEMBER', KEYS[3], ARGV[3]) == 1 then
+  redis.call('HSET', mkey, 'state', 'failed', 'reason', 'blocked: the user blocked the bot')
+  redis.call('ZADD', base .. 'dead', now, id)
+  if ARGV[5] ~= '' then redis.call('HINCRBY', base .. 'b:' .. ARGV[5], 'failed', 1) end
+  return id
+end
+redis.call('INCR', base .. 'cq:' .. ARGV[3])
+redis.call('EXPIRE', base .. 'cq:' .. ARGV[3], ARGV[7])
+local due = tonumber(ARGV[6])
+if due <= 0 then due = now end
+redis.call('ZADD', KEYS[1], due, id)
+return id

@@ -1,0 +1,49 @@
+-- Records what became of a message a worker held.
+-- KEYS[1] inflight, KEYS[2] message hash, KEYS[3] dead, KEYS[4] unreachable
+-- ARGV[1] key base, ARGV[2] id, ARGV[3] outcome: sent | retry | failed | blocked | paused
+-- ARGV[4] Telegram message id (sent) or reason, ARGV[5] ms until due again (retry, paused),
+-- ARGV[6] pause scope: 'global' or a chat id (paused), ARGV[7] done-record TTL s
+-- Returns 1.
+local base, id, outcome = ARGV[1], ARGV[2], ARGV[3]
+local now = now_ms()
+redis.call('ZREM', KEYS[1], id)
+local lane = redis.call('HGET', KEYS[2], 'lane')
+if not lane then return 0 end
+local batch = redis.call('HGET', KEYS[2], 'batch') or ''
+-- done: the chat has one message fewer waiting, so replies may go direct again
+local function done()
+  local key = base .. 'cq:' .. redis.call('HGET', KEYS[2], 'chat')
+  if redis.call('HGET', KEYS[2], 'state') == 'queued' and redis.call('DECR', key) <= 0 then
+    redis.call('DEL', key)
+  end
+end
+local function count(field)
+  if batch ~= '' then redis.call('HINCRBY', base .. 'b:' .. batch, field, 1) end
+end
+if outcome == 'sent' then
+  done()
+  if redis.call('HGET', KEYS[2], 'state') ~= 'sent' then count('sent') end
+  redis.call('HSET', KEYS[2], 'state', 'sent', 'tgid', ARGV[4], 'done', now)
+  redis.call('HDEL', KEYS[2], 'p')
+  redis.call('EXPIRE', KEYS[2], ARGV[7])
+elseif outcome == 'retry' then
+  redis.call('HSET', KEYS[2], 'reason', ARGV[4])
+  redis.call('ZADD', base .. 'lane:' .. lane, now + tonumber(ARGV[5]), id)
+elseif outcome == 'paused' then
+  local pkey = base .. 'pause'
+  if ARGV[6] ~= 'global' then pkey = base .. 'pause:' .. ARGV[6] end
+  local ms = tonumber(ARGV[5])
+  if redis.call('PTTL', pkey) < ms then redis.call('SET', pkey, '1', 'PX', ms) end
+  redis.call('HSET', KEYS[2], 'reason', ARGV[4])
+  redis.call('ZADD', base .. 'lane:' .. lane, now + ms, id)
+else -- failed or blocked
+  if outcome == 'blocked' then
+    redis.call('SADD', KEYS[4], redis.call('HGET', KEYS[2], 'chat'))
+  end
+  done()
+  if redis.call('HGET', KEYS[2], 'state') ~= 'failed' then count('failed') end
+  redis.call('HSET', KEYS[2], 'state', 'failed', 'reason', ARGV[4], 'done', now)
+  redis.call('ZADD', KEYS[3], now, id)
+  redis.call('EXPIRE', KEYS[2], ARGV[7])
+end
+return 1

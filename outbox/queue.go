@@ -1,0 +1,199 @@
+package outbox
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+)
+
+// Enqueue queues m in its lane and returns its id. Once it returns nil the
+// message will end sent or dead-lettered, whatever happens to this replica.
+func (o *Outbox) Enqueue(ctx context.Context, m Message) (string, error) {
+	return o.enqueue(ctx, m, time.Time{})
+}
+
+// EnqueueAt queues m to be sent at the given time, not before.
+func (o *Outbox) EnqueueAt(ctx context.Context, m Message, at time.Time) (string, error) {
+	return o.enqueue(ctx, m, at)
+}
+
+func (o *Outbox) enqueue(ctx context.Context, m Message, at time.Time) (string, error) {
+	if m.Kind == "" {
+		m.Kind = Text
+	}
+	if m.Lane < Interactive || m.Lane > Bulk {
+		return "", fmt.Errorf("outbox: enqueue: no lane %d", m.Lane)
+	}
+	m.Queued = time.Now().UnixMilli()
+	payload, err := json.Marshal(m)
+	if err != nil {
+		return "", fmt.Errorf("outbox: enqueue: %w", err)
+	}
+	var due int64
+	if !at.IsZero() {
+		due = at.UnixMilli()
+	}
+	id, err := o.scripts["enqueue"].Run(ctx, o.rdb, []string{o.k.lane(m.Lane), o.k.seq(), o.k.unreachable()},
+		o.k.base(), int(m.Lane), m.ChatID, payload, m.Batch, due, int(o.opt.RecordTTL/time.Second)).Text()
+	if err != nil {
+		return "", fmt.Errorf("outbox: enqueue to %d: %w", m.ChatID, err)
+	}
+	o.metrics().OutboxQueued.WithLabelValues(m.Lane.String()).Inc()
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+	return id, nil
+}
+
+// deadLetter records a message that was refused on the fast path.
+func (o *Outbox) deadLetter(ctx context.Context, m Message, reason string) (string, error) {
+	id, err := o.enqueue(ctx, m, time.Now().Add(o.opt.RecordTTL))
+	if err != nil {
+		return "", err
+	}
+	return id, o.finish(ctx, id, result{outcome: "failed", reason: reason})
+}
+
+// pause stops sends to a scope on every replica for the time Telegram asked.
+func (o *Outbox) pause(ctx context.Context, r result) {
+	key := o.k.pause()
+	if r.scope != "global" {
+		key = o.k.base() + "pause:" + r.scope
+	}
+	if err := o.rdb.Set(ctx, key, "1", r.after).Err(); err != nil {
+		o.opt.Log.Warn("could not pause sending", slog.String("scope", r.scope), errAttr(err))
+	}
+}
+
+func (o *Outbox) markUnreachable(ctx context.Context, chat int64) {
+	if err := o.rdb.SAdd(ctx, o.k.unreachable(), chat).Err(); err != nil {
+		o.opt.Log.Warn("could not mark a chat unreachable", chatAttr(chat), errAttr(err))
+	}
+	if o.opt.OnBlocked != nil {
+		o.opt.OnBlocked(ctx, chat)
+	}
+}
+
+// SetReachable records that chat blocked the bot (false: nothing more is
+// sent to it) or wrote to it again (true).
+func (o *Outbox) SetReachable(ctx context.Context, chat int64, reachable bool) error {
+	var err error
+	if reachable {
+		err = o.rdb.SRem(ctx, o.k.unreachable(), chat).Err()
+	} else {
+		err = o.rdb.SAdd(ctx, o.k.unreachable(), chat).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("outbox: set reachable %d: %w", chat, err)
+	}
+	return nil
+}
+
+// Unreachable reports whether chat blocked the bot.
+func (o *Outbox) Unreachable(ctx context.Context, chat int64) (bool, error) {
+	ok, err := o.rdb.SIsMember(ctx, o.k.unreachable(), chat).Result()
+	if err != nil {
+		return false, fmt.Errorf("outbox: unreachable %d: %w", chat, err)
+	}
+	return ok, nil
+}
+
+// Status is what became of one message.
+type Status struct {
+	ID     string
+	Lane   Lane
+	ChatID int64
+	// State is "queued", "sent" or "failed".
+	State string
+	// MessageID is Telegram's id once sent.
+	MessageID int
+	// Reason says why it failed, or why its last attempt did.
+	Reason   string
+	Attempts int
+	Batch    string
+}
+
+// Status reads a message's status; State is "" when no record is kept.
+func (o *Outbox) Status(ctx context.Context, id string) (Status, error) {
+	h, err := o.rdb.HGetAll(ctx, o.k.msg(id)).Result()
+	if err != nil {
+		return Status{}, fmt.Errorf("outbox: status %s: %w", id, err)
+	}
+	s := Status{ID: id, State: h["state"], Reason: h["reason"], Batch: h["batch"]}
+	lane, _ := strconv.Atoi(h["lane"])
+	s.Lane = Lane(lane)
+	s.ChatID, _ = strconv.ParseInt(h["chat"], 10, 64)
+	s.MessageID, _ = strconv.Atoi(h["tgid"])
+	s.Attempts, _ = strconv.Atoi(h["attempts"])
+	return s, nil
+}
+
+// BatchStatus counts a batch's messages.
+type BatchStatus struct {
+	Total, Sent, Failed int
+}
+
+// Pending is how many of the batch's messages are still to be sent.
+func (b BatchStatus) Pending() int { return b.Total - b.Sent - b.Failed }
+
+// Batch counts what became of a batch's messages.
+func (o *Outbox) Batch(ctx context.Context, batch string) (BatchStatus, error) {
+	h, err := o.rdb.HGetAll(ctx, o.k.batch(batch)).Result()
+	if err != nil {
+		return BatchStatus{}, fmt.Errorf("outbox: batch %s: %w", batch, err)
+	}
+	var b BatchStatus
+	b.Total, _ = strconv.Atoi(h["total"])
+	b.Sent, _ = strconv.Atoi(h["sent"])
+	b.Failed, _ = strconv.Atoi(h["failed"])
+	return b, nil
+}
+
+// BatchMessages lists the ids of a batch's messages.
+func (o *Outbox) BatchMessages(ctx context.Context, batch string) ([]string, error) {
+	ids, err := o.rdb.SMembers(ctx, o.k.batchIDs(batch)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("outbox: batch %s: %w", batch, err)
+	}
+	return ids, nil
+}
+
+// DeadLetters lists up to limit dead-lettered messages, newest first.
+func (o *Outbox) DeadLetters(ctx context.Context, limit int64) ([]Status, error) {
+	ids, err := o.rdb.ZRevRange(ctx, o.k.dead(), 0, limit-1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("outbox: dead letters: %w", err)
+	}
+	out := make([]Status, 0, len(ids))
+	for _, id := range ids {
+		s, err := o.Status(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if s.State != "" {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// Depth counts the messages waiting in each lane.
+func (o *Outbox) Depth(ctx context.Context) ([3]int64, error) {
+	var d [3]int64
+	pipe := o.rdb.Pipeline()
+	cmds := make([]interface{ Val() int64 }, 3)
+	for l := Interactive; l <= Bulk; l++ {
+		cmds[l] = pipe.ZCard(ctx, o.k.lane(l))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return d, fmt.Errorf("outbox: depth: %w", err)
+	}
+	for i, c := range cmds {
+		d[i] = c.Val()
+	}
+	return d, nil
+}

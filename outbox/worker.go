@@ -1,0 +1,150 @@
+package outbox
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"math/rand/v2"
+	"strconv"
+	"time"
+)
+
+// Run starts the workers and returns once ctx ends and each worker has
+// finished the message in its hands.
+func (o *Outbox) Run(ctx context.Context) {
+	for i := 0; i < o.opt.Workers; i++ {
+		o.wg.Add(1)
+		go func() {
+			defer o.wg.Done()
+			o.work(ctx, newToken())
+		}()
+	}
+	o.wg.Wait()
+}
+
+// work claims and sends messages until ctx ends.
+func (o *Outbox) work(ctx context.Context, token string) {
+	global, paid, chat, group := o.intervals()
+	for ctx.Err() == nil {
+		res, err := o.scripts["claim"].Run(ctx, o.rdb,
+			[]string{o.k.lane(0), o.k.lane(1), o.k.lane(2), o.k.inflight(), o.k.tat(), o.k.tatPaid(), o.k.pause()},
+			o.k.base(), o.opt.Lease.Milliseconds(), global, paid, chat, o.opt.ChatBurst, group,
+			int(o.opt.GroupPerMinute), 20, token).Slice()
+		if err != nil {
+			if ctx.Err() == nil {
+				o.opt.Log.Warn("outbox claim failed", errAttr(err))
+				o.idle(ctx, time.Second)
+			}
+			continue
+		}
+		if res[0] == "wait" {
+			o.idle(ctx, min(time.Duration(res[1].(int64))*time.Millisecond, 100*time.Millisecond))
+			continue
+		}
+		id, payload := res[1].(string), res[2].(string)
+		// Sleep until the reserved slot even while stopping: the message
+		// is in hand and goes out.
+		wait(context.Background(), time.Duration(res[3].(int64))*time.Millisecond)
+		o.deliver(id, payload)
+	}
+}
+
+// idle waits for d or until a message is queued on this replica.
+func (o *Outbox) idle(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-o.wake:
+	case <-ctx.Done():
+	}
+}
+
+// deliver sends one claimed message and records the outcome.
+func (o *Outbox) deliver(id, payload string) {
+	ctx, cancel := context.WithTimeout(context.Background(), o.opt.RequestTimeout+5*time.Second)
+	defer cancel()
+	var m Message
+	if err := json.Unmarshal([]byte(payload), &m); err != nil {
+		o.finish(ctx, id, result{outcome: "failed", reason: "unreadable record"})
+		return
+	}
+	start := time.UnixMilli(m.Queued)
+	tgID, err := o.call(ctx, m)
+	r := classify(err, m)
+	if r.outcome == "sent" {
+		r.reason = strconv.Itoa(tgID)
+	}
+	if r.outcome == "retry" {
+		if attempts := o.attempts(ctx, id); attempts >= o.opt.MaxAttempts {
+			r = result{outcome: "failed", result: "dead_letter_retries",
+				reason: "gave up after " + strconv.Itoa(attempts) + " attempts: " + r.reason}
+		} else {
+			r.after = backoff(o.opt.Backoff, o.opt.MaxBackoff, attempts)
+		}
+	}
+	if r.outcome == "migrate" {
+		o.migrate(ctx, id, m, r)
+		return
+	}
+	if r.outcome == "blocked" {
+		o.markUnreachable(ctx, m.ChatID)
+	}
+	o.count(m.Lane, r.result, start)
+	if err := o.finish(ctx, id, r); err != nil {
+		o.opt.Log.Error("could not record a send", slog.String("message", id), errAttr(err))
+	}
+}
+
+func (o *Outbox) attempts(ctx context.Context, id string) int {
+	n, _ := o.rdb.HGet(ctx, o.k.msg(id), "attempts").Int()
+	return n
+}
+
+// migrate points a message at the supergroup its group became and sends
+// it again at once, once.
+func (o *Outbox) migrate(ctx context.Context, id string, m Message, r result) {
+	m.ChatID, m.Migrated = r.migrateTo, true
+	payload, _ := json.Marshal(m)
+	pipe := o.rdb.TxPipeline()
+	pipe.HSet(ctx, o.k.msg(id), "chat", m.ChatID, "p", payload)
+	pipe.ZRem(ctx, o.k.inflight(), id)
+	pipe.ZAdd(ctx, o.k.lane(m.Lane), redisZ(float64(time.Now().UnixMilli()), id))
+	if _, err := pipe.Exec(ctx); err != nil {
+		o.opt.Log.Error("could not redirect a message", slog.String("message", id), errAttr(err))
+	}
+}
+
+// finish records the outcome of a message a worker held.
+func (o *Outbox) finish(ctx context.Context, id string, r result) error {
+	return o.scripts["finish"].Run(ctx, o.rdb,
+		[]string{o.k.inflight(), o.k.msg(id), o.k.dead(), o.k.unreachable()},
+		o.k.base(), id, r.outcome, r.reason, r.after.Milliseconds(), r.scope,
+		int(o.opt.RecordTTL/time.Second)).Err()
+}
+
+func (o *Outbox) count(l Lane, res string, start time.Time) {
+	m := o.metrics()
+	m.OutboxSends.WithLabelValues(l.String(), res).Inc()
+	if res == "too_many_requests" {
+		m.Outbox429.Inc()
+	}
+	if res == "sent" {
+		m.OutboxSeconds.WithLabelValues(l.String()).Observe(time.Since(start).Seconds())
+	}
+}
+
+// backoff is base·2^(attempt-1), capped, with full jitter on its upper half.
+func backoff(base, most time.Duration, attempt int) time.Duration {
+	d := base << min(max(attempt-1, 0), 20)
+	d = min(d, most)
+	return d/2 + rand.N(d/2+1)
+}
+
+func newToken() string {
+	b := make([]byte, 8)
+	crand.Read(b)
+	return hex.EncodeToString(b)
+}
