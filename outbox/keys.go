@@ -23,15 +23,15 @@ import "strconv"
 //	<p>{ob}:seq            string  message id counter
 type keys struct{ p string }
 
-func (k keys) base() string               { return k.p + "{ob}:" }
-func (k keys) lane(l Lane) string         { return k.base() + "lane:" + strconv.Itoa(int(l)) }
-func (k keys) inflight() string           { return k.base() + "inflight" }
-func (k keys) msg(id string) string       { return k.base() + "m:" + id }
-func (k keys) batch(b string) string      { return k.base() + "b:" + b }
-func (k keys) batchIDs(b string) string   { return k.base() + "bm:" + b }
-func (k keys) dead() string               { return k.base() + "dead" }
-func (k keys) unreachable() string        { return k.base() + "unreachable" }
-func (k keys) tat() string                { return k.base() + "tat" }
-func (k keys) tatPaid() string            { return k.base() + "tat:paid" }
-func (k keys) pause() string              { return k.base() + "pause" }
-func (k keys) seq() string                { return k.base() + "seq" }
+func (k keys) base() string             { return k.p + "{ob}:" }
+func (k keys) lane(l Lane) string       { return k.base() + "lane:" + strconv.Itoa(int(l)) }
+func (k keys) inflight() string         { return k.base() + "inflight" }
+func (k keys) msg(id string) string     { return k.base() + "m:" + id }
+func (k keys) batch(b string) string    { return k.base() + "b:" + b }
+func (k keys) batchIDs(b string) string { return k.base() + "bm:" + b }
+func (k keys) dead() string             { return k.base() + "dead" }
+func (k keys) unreachable() string      { return k.base() + "unreachable" }
+func (k keys) tat() string              { return k.base() + "tat" }
+func (k keys) tatPaid() string          { return k.base() + "tat:paid" }
+func (k keys) pause() string            { return k.base() + "pause" }
+func (k keys) seq() string              { return k.base() + "seq" }
