@@ -26,5 +26,6 @@ redis.call('INCR', base .. 'cq:' .. ARGV[3])
 redis.call('EXPIRE', base .. 'cq:' .. ARGV[3], ARGV[7])
 local due = tonumber(ARGV[6])
 if due <= 0 then due = now end
+redis.call('HSET', mkey, 'due', due)
 redis.call('ZADD', KEYS[1], due, id)
 return id

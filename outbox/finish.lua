@@ -35,7 +35,12 @@ elseif outcome == 'paused' then
   local ms = tonumber(ARGV[5])
   if redis.call('PTTL', pkey) < ms then redis.call('SET', pkey, '1', 'PX', ms) end
   redis.call('HSET', KEYS[2], 'reason', ARGV[4])
-  redis.call('ZADD', base .. 'lane:' .. lane, now + ms, id)
+  -- Back in its old place: the pause holds it, and its chat's order stays.
+  redis.call('ZADD', base .. 'lane:' .. lane, redis.call('HGET', KEYS[2], 'due') or now, id)
+elseif outcome == 'requeue' then
+  -- Claimed but not sent (a pause began meanwhile): as if never taken.
+  redis.call('HINCRBY', KEYS[2], 'attempts', -1)
+  redis.call('ZADD', base .. 'lane:' .. lane, redis.call('HGET', KEYS[2], 'due') or now, id)
 else -- failed or blocked
   if outcome == 'blocked' then
     redis.call('SADD', KEYS[4], redis.call('HGET', KEYS[2], 'chat'))

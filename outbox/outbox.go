@@ -240,10 +240,15 @@ func (o *Outbox) LoadScripts(ctx context.Context) error {
 	return nil
 }
 
+// pacing is the share of a limit the outbox uses: 2% below it, so that
+// network jitter between our slots and Telegram's clock never puts a
+// second over the limit.
+const pacing = 0.98
+
 func (o *Outbox) intervals() (global, paid, chat, group float64) {
-	global = 1000 / o.opt.RatePerSecond
+	global = 1000 / (o.opt.RatePerSecond * pacing)
 	if o.opt.PaidBroadcast {
-		paid = 1000 / o.opt.PaidRatePerSecond
+		paid = 1000 / (o.opt.PaidRatePerSecond * pacing)
 	}
 	return global, paid, 1000 / o.opt.ChatPerSecond, 60000 / o.opt.GroupPerMinute
 }

@@ -114,7 +114,10 @@ func TestSetCommandsPerChatAndLanguage(t *testing.T) {
 }
 
 func TestQueuedKindsStatusAndDeadLetters(t *testing.T) {
-	o, tg := newOutbox(t)
+	tg := telegramtest.New(telegramtest.WithLimits(telegramtest.Limits{Off: true}))
+	t.Cleanup(tg.Close)
+	_, prefix := redistest.Client(t)
+	o := instance(t, tg, prefix, Options{ChatPerSecond: 100, ChatBurst: 10})
 	run(t, o)
 	u := tg.NewUser(1, "A", "en")
 	ctx := context.Background()

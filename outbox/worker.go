@@ -46,8 +46,10 @@ func (o *Outbox) work(ctx context.Context, token string) {
 		id, payload := res[1].(string), res[2].(string)
 		// Sleep until the reserved slot even while stopping: the message
 		// is in hand and goes out.
-		wait(context.Background(), time.Duration(res[3].(int64))*time.Millisecond)
-		o.deliver(id, payload)
+		if delay := time.Duration(res[3].(int64)) * time.Millisecond; delay > 0 {
+			wait(context.Background(), delay)
+		}
+		o.deliver(id, payload, res[3].(int64) > 0)
 	}
 }
 
@@ -62,13 +64,20 @@ func (o *Outbox) idle(ctx context.Context, d time.Duration) {
 	}
 }
 
-// deliver sends one claimed message and records the outcome.
-func (o *Outbox) deliver(id, payload string) {
+// deliver sends one claimed message and records the outcome. After
+// sleeping for its slot it first checks that no pause began meanwhile.
+func (o *Outbox) deliver(id, payload string, slept bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), o.opt.RequestTimeout+5*time.Second)
 	defer cancel()
 	var m Message
 	if err := json.Unmarshal([]byte(payload), &m); err != nil {
 		o.finish(ctx, id, result{outcome: "failed", reason: "unreadable record"})
+		return
+	}
+	if slept && o.paused(ctx, m.ChatID) {
+		if err := o.finish(ctx, id, result{outcome: "requeue"}); err != nil {
+			o.opt.Log.Error("could not requeue a message", slog.String("message", id), errAttr(err))
+		}
 		return
 	}
 	start := time.UnixMilli(m.Queued)
@@ -96,6 +105,12 @@ func (o *Outbox) deliver(id, payload string) {
 	if err := o.finish(ctx, id, r); err != nil {
 		o.opt.Log.Error("could not record a send", slog.String("message", id), errAttr(err))
 	}
+}
+
+// paused reports whether Telegram asked us to wait, bot-wide or for chat.
+func (o *Outbox) paused(ctx context.Context, chat int64) bool {
+	n, err := o.rdb.Exists(ctx, o.k.pause(), o.k.base()+"pause:"+strconv.FormatInt(chat, 10)).Result()
+	return err == nil && n > 0
 }
 
 func (o *Outbox) attempts(ctx context.Context, id string) int {

@@ -75,13 +75,17 @@ func (s *Server) call(r *http.Request, method string, p params) (any, *apiError)
 
 func (s *Server) injectedFault(method string) *apiError {
 	for i, f := range s.faults {
-		if f.method == method || f.method == "" && limited(method) {
-			f.remaining--
-			if f.remaining <= 0 {
-				s.faults = append(s.faults[:i], s.faults[i+1:]...)
-			}
-			return &apiError{code: f.code, description: f.description}
+		if f.method != method && !(f.method == "" && limited(method)) {
+			continue
 		}
+		if f.remaining < 0 {
+			if rand.Float64() >= f.fraction {
+				continue
+			}
+		} else if f.remaining--; f.remaining <= 0 {
+			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+		}
+		return &apiError{code: f.code, description: f.description, retryAfter: f.retryAfter}
 	}
 	return nil
 }
@@ -91,6 +95,9 @@ func (s *Server) checkSend(p params) *apiError {
 	id, err := p.int64("chat_id")
 	if err != nil {
 		return badRequest("chat_id is empty")
+	}
+	if to, ok := s.migrated[id]; ok {
+		return &apiError{code: 400, description: "Bad Request: group chat was upgraded to a supergroup chat", migrateTo: to}
 	}
 	c, ok := s.chats[id]
 	if !ok {

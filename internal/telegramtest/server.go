@@ -9,6 +9,7 @@ package telegramtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -40,6 +41,7 @@ type Server struct {
 	delay    time.Duration
 	commands map[string][]BotCommand
 	queries  map[string]*callbackQuery
+	migrated map[int64]int64
 	onSend   func(Message)
 
 	updates   []queuedUpdate // not yet confirmed (poll) or delivered (webhook)
@@ -72,6 +74,7 @@ func New(opts ...Option) *Server {
 		blocked:  map[int64]bool{},
 		commands: map[string][]BotCommand{},
 		queries:  map[string]*callbackQuery{},
+		migrated: map[int64]int64{},
 		nextUpd:  100000,
 		closed:   make(chan struct{}),
 	}
@@ -103,7 +106,8 @@ type Call struct {
 	Method string
 	Params map[string]string
 	Status int
-	At     time.Time
+	// At is when the request arrived, Done when it was answered.
+	At, Done time.Time
 }
 
 // Calls returns the requests received for method ("" for all), in order.
@@ -139,7 +143,9 @@ type fault struct {
 	method      string // "" matches every send
 	code        int
 	description string
-	remaining   int
+	remaining   int     // calls left to fail; < 0 for no end
+	fraction    float64 // with remaining < 0: the share of calls that fail
+	retryAfter  int
 }
 
 // Fail makes the next times calls of method ("" for any send or edit)
@@ -148,6 +154,52 @@ func (s *Server) Fail(method string, code int, description string, times int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &fault{method: strings.ToLower(method), code: code, description: description, remaining: times})
+}
+
+// FailFraction makes about fraction of all sends and edits answer with
+// code (a flaky Telegram) until Heal.
+func (s *Server) FailFraction(fraction float64, code int, description string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &fault{code: code, description: description, remaining: -1, fraction: fraction})
+}
+
+// FailTooMany makes the next times sends answer 429 with retry_after.
+func (s *Server) FailTooMany(retryAfter, times int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &fault{code: 429, remaining: times, retryAfter: retryAfter,
+		description: fmt.Sprintf("Too Many Requests: retry after %d", retryAfter)})
+}
+
+// MigrateGroup makes group old a supergroup new: sends to old answer 400
+// with migrate_to_chat_id, as Telegram does.
+func (s *Server) MigrateGroup(old, new int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.migrated[old] = new
+}
+
+// ChatMessages returns the bot's messages in any chat, edits applied.
+func (s *Server) ChatMessages(chat int64) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	if c, ok := s.chats[chat]; ok {
+		for _, m := range c.messages {
+			if m.FromBot && !m.Deleted {
+				out = append(out, *m)
+			}
+		}
+	}
+	return out
+}
+
+// Heal removes every injected fault.
+func (s *Server) Heal() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
 }
 
 // notify wakes every waiter; the caller holds mu.
@@ -198,6 +250,7 @@ type apiError struct {
 	code        int
 	description string
 	retryAfter  int
+	migrateTo   int64
 }
 
 func badRequest(desc string) *apiError {
@@ -205,6 +258,7 @@ func badRequest(desc string) *apiError {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now()
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	token, method, ok2 := strings.Cut(rest, "/")
 	if !ok || !ok2 {
@@ -238,12 +292,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if aerr != nil {
 		status = aerr.code
 		resp = apiResponse{ErrorCode: aerr.code, Description: aerr.description}
-		if aerr.retryAfter > 0 {
-			resp.Parameters = &responseParams{RetryAfter: aerr.retryAfter}
+		if aerr.retryAfter > 0 || aerr.migrateTo != 0 {
+			resp.Parameters = &responseParams{RetryAfter: aerr.retryAfter, MigrateToChatID: aerr.migrateTo}
 		}
 	}
 	s.mu.Lock()
-	s.calls = append(s.calls, Call{Method: method, Params: p.values, Status: status, At: time.Now()})
+	s.calls = append(s.calls, Call{Method: method, Params: p.values, Status: status, At: arrived, Done: time.Now()})
 	s.notify()
 	s.mu.Unlock()
 	writeJSON(w, status, resp)
