@@ -156,3 +156,54 @@ func TestQueuedKindsStatusAndDeadLetters(t *testing.T) {
 		t.Fatalf("a 400 was retried: %+v", s)
 	}
 }
+
+// With empty queues a reply costs one Redis round trip on top of the Bot
+// API call.
+func TestIdleReplyCostsOneRoundTrip(t *testing.T) {
+	tg := telegramtest.New()
+	t.Cleanup(tg.Close)
+	api, _ := bot.New(tg.Token(), bot.WithServerURL(tg.URL()), bot.WithSkipGetMe())
+	rdb, prefix := redistest.Client(t)
+	o := New(api, rdb, Options{Prefix: prefix})
+	o.LoadScripts(context.Background())
+	rt := &roundTrips{}
+	rdb.AddHook(rt)
+	u := tg.NewUser(1, "A", "en")
+	if _, err := o.Send(context.Background(), Message{ChatID: u.ID, Text: "hi"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := rt.n.Load(); n != 1 {
+		t.Fatalf("%d Redis round trips for an idle reply, want 1", n)
+	}
+	if u.Last().Text != "hi" {
+		t.Fatal("not sent")
+	}
+}
+
+// Paid broadcasts: bulk messages carry allow_paid_broadcast and have their
+// own, higher ceiling; replies never carry it.
+func TestPaidBroadcastOnlyOnBulk(t *testing.T) {
+	tg := telegramtest.New(telegramtest.WithLimits(telegramtest.Limits{Off: true}))
+	t.Cleanup(tg.Close)
+	_, prefix := redistest.Client(t)
+	o := instance(t, tg, prefix, Options{PaidBroadcast: true, RatePerSecond: 5, PaidRatePerSecond: 1000})
+	run(t, o)
+	ctx := context.Background()
+	people := users(tg, 800000, 100)
+	for _, u := range people {
+		o.Enqueue(ctx, Message{Lane: Bulk, ChatID: u.ID, Text: "paid", Batch: "paid"})
+	}
+	u := tg.NewUser(900001, "u", "en")
+	start := time.Now()
+	waitBatch(t, tg, o, "paid", 100, 5*time.Second)
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("100 paid messages took %v: held to the free rate of 5/s", took)
+	}
+	o.Send(ctx, Message{ChatID: u.ID, Text: "reply"})
+	for _, c := range tg.Calls("sendMessage") {
+		paid := c.Params["allow_paid_broadcast"] == "true"
+		if paid != (c.Params["text"] == "paid") {
+			t.Fatalf("allow_paid_broadcast=%v on %q", paid, c.Params["text"])
+		}
+	}
+}

@@ -228,6 +228,10 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		`homelink_handler_seconds_count`,
 		`homelink_bot_api_calls_total{method="sendMessage",result="ok"} 1`,
 		`homelink_bot_api_calls_total{method="setWebhook",result="ok"} 1`,
+		`homelink_outbox_sends_total{lane="interactive",result="sent"} 1`,
+		`homelink_outbox_queue_depth{lane="bulk"} 0`,
+		`homelink_outbox_429_total 0`,
+		`homelink_outbox_send_seconds_count{lane="interactive"} 1`,
 	} {
 		if code != 200 || !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s", want)

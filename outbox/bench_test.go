@@ -1,0 +1,140 @@
+package outbox
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/homelink/homelink/internal/redistest"
+	"github.com/homelink/homelink/internal/telegramtest"
+)
+
+// roundTrips counts Redis round trips: a command or a pipeline each.
+type roundTrips struct{ n atomic.Int64 }
+
+func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { r.n.Add(1); return next(ctx, cmd) }
+}
+func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { r.n.Add(1); return next(ctx, cmds) }
+}
+
+func benchOutbox(b *testing.B, tg *telegramtest.Server, opt Options) (*Outbox, *roundTrips) {
+	api, err := bot.New(tg.Token(), bot.WithServerURL(tg.URL()), bot.WithSkipGetMe(),
+		bot.WithHTTPClient(time.Minute, BufferedClient{HTTP: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 100}}}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rdb, prefix := redistest.Client(b)
+	rt := &roundTrips{}
+	rdb.AddHook(rt)
+	opt.Prefix = prefix
+	o := New(api, rdb, opt)
+	o.LoadScripts(context.Background())
+	return o, rt
+}
+
+// bulk queues n bulk messages to n users and sends them with o's workers,
+// returning the time from the first enqueue to the last send.
+func bulk(b *testing.B, tg *telegramtest.Server, o *Outbox, n int, first int64) time.Duration {
+	ctx := context.Background()
+	people := users(tg, first, n)
+	b.ResetTimer()
+	start := time.Now()
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { o.Run(rctx); close(done) }()
+	// Producers queue while the workers send, as a broadcast job would.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for p := 0; p < 4; p++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
+				if _, err := o.Enqueue(ctx, Message{Lane: Bulk, ChatID: people[i].ID, Text: "Friday reminder", Batch: "bench"}); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	ok := tg.WaitFor(5*time.Minute, func() bool { s, _ := o.Batch(ctx, "bench"); return s.Sent+s.Failed == n })
+	elapsed := time.Since(start)
+	b.StopTimer()
+	cancel()
+	<-done
+	if !ok {
+		b.Fatal("batch did not finish")
+	}
+	return elapsed
+}
+
+// BenchmarkThroughputLimitsOff: messages per second through Redis and
+// HTTP on loopback with every limit switched off, and Redis round trips
+// per message (enqueue, claim, finish, and the claims that found nothing).
+func BenchmarkThroughputLimitsOff(b *testing.B) {
+	tg := telegramtest.New(telegramtest.WithLimits(telegramtest.Limits{Off: true}))
+	defer tg.Close()
+	o, rt := benchOutbox(b, tg, Options{RatePerSecond: 1e6, ChatPerSecond: 1e6, Workers: 16})
+	elapsed := bulk(b, tg, o, b.N, 1_000_000)
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "msgs/s")
+	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "redis-trips/msg")
+}
+
+// BenchmarkAchievedRateAtLimit: the share of the configured rate achieved
+// for a bulk send (the fake enforcing the same limit), in percent.
+func BenchmarkAchievedRateAtLimit(b *testing.B) {
+	tg := scaledFake(b)
+	o, _ := benchOutbox(b, tg, Options{RatePerSecond: testRate, Workers: 8})
+	n := max(b.N, 2*testRate)
+	bulk(b, tg, o, n, 2_000_000)
+	all := sends(tg)
+	rate := float64(len(all)-1) / all[len(all)-1].At.Sub(all[0].At).Seconds()
+	b.ReportMetric(100*rate/testRate, "%-of-limit")
+	b.ReportMetric(float64(maxInWindow(all, time.Second))/testRate*100, "%-busiest-second")
+	b.ReportMetric(float64(count429(tg)), "429s")
+}
+
+// BenchmarkInteractiveDuringBulk: how long a reply waits while a bulk send
+// runs at the limit (Send to the reply arriving at the fake), p50 and p99.
+func BenchmarkInteractiveDuringBulk(b *testing.B) {
+	tg := scaledFake(b)
+	o, _ := benchOutbox(b, tg, Options{RatePerSecond: testRate, Workers: 8})
+	ctx := context.Background()
+	for _, u := range users(tg, 3_000_000, 3000) {
+		o.Enqueue(ctx, Message{Lane: Bulk, ChatID: u.ID, Text: "news", Batch: "bg"})
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go o.Run(rctx)
+	tg.WaitFor(5*time.Second, func() bool { return len(sends(tg)) > 300 })
+	repliers := users(tg, 4_000_000, b.N)
+	var waits []time.Duration
+	b.ResetTimer()
+	for _, u := range repliers {
+		start := time.Now()
+		o.Send(ctx, Message{ChatID: u.ID, Text: "Booked"})
+		u.WaitForMessage("Booked", 5*time.Second)
+		waits = append(waits, time.Since(start))
+		time.Sleep(20 * time.Millisecond) // replies spread out, as users tap
+	}
+	b.StopTimer()
+	slices.Sort(waits)
+	b.ReportMetric(float64(waits[len(waits)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(waits[len(waits)*99/100].Microseconds())/1000, "p99-ms")
+	if st, _ := o.Batch(ctx, "bg"); st.Pending() == 0 {
+		b.Log("the bulk send ended before the replies did; the figure is not under load")
+	}
+}
+
+
