@@ -136,5 +136,3 @@ func BenchmarkInteractiveDuringBulk(b *testing.B) {
 		b.Log("the bulk send ended before the replies did; the figure is not under load")
 	}
 }
-
-
