@@ -77,10 +77,12 @@ func New(cfg Config) *Bot {
 	return b
 }
 
-// Handle handles one update. It never panics and never returns an error:
-// whatever goes wrong is logged, counted, and told to the user in their
-// language, and the update counts as done.
-func (b *Bot) Handle(ctx context.Context, u *models.Update) {
+// Handle handles one update. known is what the store held about the
+// update's actor, read with the update (nil: the bot reads it). It never
+// panics and never returns an error: whatever goes wrong is logged,
+// counted, and told to the user in their language, and the update counts
+// as done.
+func (b *Bot) Handle(ctx context.Context, u *models.Update, known *store.ActorState) {
 	start := time.Now()
 	kind := intake.Kind(u)
 	outcome := "handled"
@@ -96,7 +98,7 @@ func (b *Bot) Handle(ctx context.Context, u *models.Update) {
 		b.Metrics.ObserveHandler(start)
 	}()
 	var err error
-	r, err = b.newRequest(ctx, u)
+	r, err = b.newRequest(ctx, u, known)
 	if err == nil && r == nil {
 		outcome = "ignored"
 		return

@@ -62,11 +62,11 @@ func TestPanickingHandlerApologisesAndTheBotGoesOn(t *testing.T) {
 	b, tg := newBot(t)
 	u := tg.NewUser(10, "P", "en")
 	b.commands["boom"] = func(context.Context, *request) error { panic("boom") }
-	b.Handle(context.Background(), textUpdate(1, u.ID, "en", "/boom"))
+	b.Handle(context.Background(), textUpdate(1, u.ID, "en", "/boom"), nil)
 	if m, ok := u.WaitForMessage("Something went wrong on my side", time.Second); !ok {
 		t.Fatalf("no apology; user sees %+v", m)
 	}
-	b.Handle(context.Background(), textUpdate(2, u.ID, "zh-hans", "/help"))
+	b.Handle(context.Background(), textUpdate(2, u.ID, "zh-hans", "/help"), nil)
 	if _, ok := u.WaitForMessage("我能帮您做这些", time.Second); !ok {
 		t.Fatal("bot did not go on after a panic")
 	}
@@ -79,7 +79,7 @@ func TestStoreFailureApologises(t *testing.T) {
 	b, tg := newBot(t)
 	u := tg.NewUser(11, "P", "zh-hans")
 	b.commands["fail"] = func(context.Context, *request) error { return context.DeadlineExceeded }
-	b.Handle(context.Background(), textUpdate(1, u.ID, "zh-hans", "/fail"))
+	b.Handle(context.Background(), textUpdate(1, u.ID, "zh-hans", "/fail"), nil)
 	if _, ok := u.WaitForMessage("我这边出了点问题", time.Second); !ok {
 		t.Fatal("no apology in Chinese")
 	}
@@ -104,7 +104,7 @@ func TestRedisAwayStillApologises(t *testing.T) {
 	b, tg := newBot(t)
 	u := tg.NewUser(12, "P", "en")
 	b.Store.(*store.Store).Close() // Redis is gone for this bot
-	b.Handle(context.Background(), textUpdate(1, u.ID, "en", "/help"))
+	b.Handle(context.Background(), textUpdate(1, u.ID, "en", "/help"), nil)
 	if _, ok := u.WaitForMessage("Something went wrong on my side", time.Second); !ok {
 		t.Fatalf("no apology; user sees %+v", u.Messages())
 	}

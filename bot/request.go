@@ -9,6 +9,7 @@ import (
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
+	"github.com/homelink/homelink/store"
 )
 
 // request is one update with what we know about its sender.
@@ -25,17 +26,23 @@ type request struct {
 	answered bool
 }
 
-// newRequest identifies the sender of u and loads what we keep about them.
-// It returns nil for updates homelink does not act on: anything outside a
-// private chat with a person.
-func (b *Bot) newRequest(ctx context.Context, u *models.Update) (*request, error) {
+// newRequest identifies the sender of u and loads what we keep about them,
+// unless known already holds it. It returns nil for updates homelink does
+// not act on: anything outside a private chat with a person.
+func (b *Bot) newRequest(ctx context.Context, u *models.Update, known *store.ActorState) (*request, error) {
 	from, chat := sender(u)
 	if from == nil || from.IsBot || chat == nil || chat.Type != models.ChatTypePrivate {
 		return nil, nil
 	}
-	user, session, err := b.Store.UserAndSession(ctx, from.ID)
-	if err != nil {
-		return nil, err
+	var user homelink.User
+	var session homelink.Session
+	if known != nil && known.User.ID == from.ID {
+		user, session = known.User, known.Session
+	} else {
+		var err error
+		if user, session, err = b.Store.UserAndSession(ctx, from.ID); err != nil {
+			return nil, err
+		}
 	}
 	r := &request{b: b, update: u, user: user, session: session, chatID: chat.ID}
 	r.lang = homelink.PreferredLanguage(user.Language, from.LanguageCode, b.Catalog.Fallback(), b.Catalog.Supported)

@@ -42,8 +42,10 @@ type Queue interface {
 }
 
 // Handler handles one update; it must not panic (Intake recovers anyway).
+// actor is what the store held about the update's actor when the update
+// was handed out.
 type Handler interface {
-	Handle(ctx context.Context, u *models.Update)
+	Handle(ctx context.Context, u *models.Update, actor *store.ActorState)
 }
 
 // Options tune an Intake; zero values take the defaults.
@@ -269,7 +271,7 @@ func (in *Intake) handle(ctx context.Context, item *store.InboxItem) {
 		in.log.Error("stored update unreadable", slog.Int64("update", item.UpdateID), slog.Any("err", err))
 		return
 	}
-	in.handler.Handle(ctx, &u)
+	in.handler.Handle(ctx, &u, &item.Actor)
 }
 
 // Sweep rescues inboxes whose arrivals have waited longer than StaleAfter:

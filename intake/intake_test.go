@@ -34,7 +34,7 @@ type recorder struct {
 
 func newRecorder() *recorder { return &recorder{changed: make(chan struct{}, 1000)} }
 
-func (r *recorder) Handle(_ context.Context, u *models.Update) {
+func (r *recorder) Handle(_ context.Context, u *models.Update, _ *store.ActorState) {
 	r.mu.Lock()
 	r.handled = append(r.handled, u.ID)
 	r.mu.Unlock()
@@ -239,7 +239,7 @@ type blockingHandler struct {
 	release chan struct{}
 }
 
-func (b *blockingHandler) Handle(_ context.Context, u *models.Update) {
+func (b *blockingHandler) Handle(_ context.Context, u *models.Update, _ *store.ActorState) {
 	b.started <- u.ID
 	<-b.release
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/homelink/homelink"
 )
 
 // seenWindow is how long an update id is remembered to drop Telegram's
@@ -18,10 +20,19 @@ const seenWindow = 24 * time.Hour
 // will handle what is in it.
 var ErrHeld = errors.New("store: inbox held by another worker")
 
-// InboxItem is one update waiting to be handled.
+// InboxItem is one update waiting to be handled, with what the store held
+// about its actor when it was handed out (read in the same step, so the
+// handler needs no round trip for it).
 type InboxItem struct {
 	UpdateID int64
 	Raw      []byte
+	Actor    ActorState
+}
+
+// ActorState is what the store holds about an update's actor.
+type ActorState struct {
+	User    homelink.User
+	Session homelink.Session
 }
 
 // Pending names a user whose inbox had arrivals; Seen is when the last one
@@ -40,7 +51,7 @@ func (s *Store) Take(ctx context.Context, actor, updateID int64, raw []byte, tok
 	sc := s.script("inbox_take")
 	run := func() (*redis.Cmd, error) {
 		pipe := s.rdb.Pipeline()
-		res := sc.EvalSha(ctx, pipe, []string{s.k.seen(actor), s.k.inbox(actor), s.k.lock(actor)},
+		res := sc.EvalSha(ctx, pipe, []string{s.k.seen(actor), s.k.inbox(actor), s.k.lock(actor), s.k.user(actor), s.k.session(actor)},
 			updateID, now.Unix(), raw, int(seenWindow/time.Second), token, lease.Milliseconds())
 		pipe.ZAdd(ctx, s.k.pending(), redis.Z{Score: float64(now.UnixMilli()), Member: actor})
 		_, err := pipe.Exec(ctx)
@@ -60,8 +71,8 @@ func (s *Store) Take(ctx context.Context, actor, updateID int64, raw []byte, tok
 		return false, nil, fmt.Errorf("store: take update %d: unexpected reply %v", updateID, res.Val())
 	}
 	fresh = arr[0] == int64(1)
-	if len(arr) == 3 {
-		item, err = inboxResult(arr[1:], nil)
+	if len(arr) == 5 {
+		item, err = inboxResult(actor, arr[1:], nil)
 	}
 	return fresh, item, err
 }
@@ -70,9 +81,8 @@ func (s *Store) Take(ctx context.Context, actor, updateID int64, raw []byte, tok
 // update, or nil when the inbox is empty. It returns ErrHeld when another
 // worker holds the lease.
 func (s *Store) Claim(ctx context.Context, actor int64, token string, lease time.Duration) (*InboxItem, error) {
-	res, err := s.script("inbox_claim").Run(ctx, s.rdb, []string{s.k.lock(actor), s.k.inbox(actor)},
-		token, lease.Milliseconds()).Result()
-	item, err := inboxResult(res, err)
+	res, err := s.script("inbox_claim").Run(ctx, s.rdb, s.inboxKeys(actor), token, lease.Milliseconds()).Result()
+	item, err := inboxResult(actor, res, err)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim inbox %d: %w", actor, err)
 	}
@@ -83,9 +93,8 @@ func (s *Store) Claim(ctx context.Context, actor int64, token string, lease time
 // lease, or nil when the inbox is empty and the lease is released. It
 // returns ErrHeld when the lease was lost to another worker.
 func (s *Store) Ack(ctx context.Context, actor int64, token string, updateID int64, lease time.Duration) (*InboxItem, error) {
-	res, err := s.script("inbox_ack").Run(ctx, s.rdb, []string{s.k.lock(actor), s.k.inbox(actor)},
-		token, updateID, lease.Milliseconds()).Result()
-	item, err := inboxResult(res, err)
+	res, err := s.script("inbox_ack").Run(ctx, s.rdb, s.inboxKeys(actor), token, updateID, lease.Milliseconds()).Result()
+	item, err := inboxResult(actor, res, err)
 	if err != nil {
 		return nil, fmt.Errorf("store: ack update %d: %w", updateID, err)
 	}
@@ -132,7 +141,11 @@ func (s *Store) ForgetPending(ctx context.Context, p Pending) error {
 	return nil
 }
 
-func inboxResult(res any, err error) (*InboxItem, error) {
+func (s *Store) inboxKeys(actor int64) []string {
+	return []string{s.k.lock(actor), s.k.inbox(actor), s.k.user(actor), s.k.session(actor)}
+}
+
+func inboxResult(actor int64, res any, err error) (*InboxItem, error) {
 	if isNil(err) {
 		return nil, ErrHeld
 	}
@@ -152,5 +165,24 @@ func inboxResult(res any, err error) (*InboxItem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bad update id %q", score)
 	}
-	return &InboxItem{UpdateID: id, Raw: []byte(raw)}, nil
+	item := &InboxItem{UpdateID: id, Raw: []byte(raw)}
+	if len(arr) == 4 {
+		item.Actor.User = userFromHash(actor, flatHash(arr[2]))
+		if item.Actor.Session, err = sessionFromHash(flatHash(arr[3])); err != nil {
+			return nil, fmt.Errorf("session %d: %w", actor, err)
+		}
+	}
+	return item, nil
+}
+
+// flatHash reads HGETALL's reply inside a script: field, value, ….
+func flatHash(v any) map[string]string {
+	arr, _ := v.([]any)
+	m := make(map[string]string, len(arr)/2)
+	for i := 0; i+1 < len(arr); i += 2 {
+		k, _ := arr[i].(string)
+		val, _ := arr[i+1].(string)
+		m[k] = val
+	}
+	return m
 }

@@ -1,11 +1,12 @@
 -- Takes an update into a user's inbox unless it was taken before and, when
 -- no worker holds the inbox, gives the caller its lease and oldest update,
 -- so the replica that took an update can start on it without another trip.
--- KEYS[1] seen zset, KEYS[2] inbox zset, KEYS[3] lock
+-- KEYS[1] seen zset, KEYS[2] inbox zset, KEYS[3] lock, KEYS[4] user hash, KEYS[5] session hash
 -- ARGV[1] update id, ARGV[2] now (unix seconds), ARGV[3] raw update,
 -- ARGV[4] dedupe window (seconds), ARGV[5] token, ARGV[6] lease (ms)
 -- Returns {fresh (1 or 0)} when another worker holds the inbox, else
--- {fresh, raw update, update id} with the lease held under the token.
+-- {fresh, raw update, update id, user hash, session hash} with the lease
+-- held under the token: the handler starts with what it must read first.
 local fresh = redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
 if fresh == 1 then
   redis.call('ZADD', KEYS[2], ARGV[1], ARGV[3])
@@ -20,4 +21,4 @@ if #first == 0 then
   redis.call('DEL', KEYS[3])
   return {fresh}
 end
-return {fresh, first[1], first[2]}
+return {fresh, first[1], first[2], redis.call('HGETALL', KEYS[4]), redis.call('HGETALL', KEYS[5])}

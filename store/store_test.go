@@ -214,3 +214,25 @@ func TestUserLanguageAndBlocked(t *testing.T) {
 		t.Fatal("still blocked")
 	}
 }
+
+// An update is handed out with what the store holds about its actor, so
+// the handler needs no round trip to read it.
+func TestItemsCarryTheActorsState(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	s.SetLanguage(ctx, 7, "en")
+	s.SaveSession(ctx, 7, homelink.Session{Flow: "lang", Step: "choose", Nonce: "n"})
+	_, item, err := s.Take(ctx, 7, 1, []byte("a"), "w", time.Minute)
+	if err != nil || item == nil {
+		t.Fatal(item, err)
+	}
+	if item.Actor.User.ID != 7 || item.Actor.User.Language != "en" || item.Actor.Session.Flow != "lang" || item.Actor.Session.Version != 1 {
+		t.Fatalf("taken item's actor = %+v", item.Actor)
+	}
+	s.Take(ctx, 7, 2, []byte("b"), "x", time.Minute)
+	s.SaveSession(ctx, 7, homelink.Session{Version: 1}) // the handler of update 1 ends the flow
+	next, err := s.Ack(ctx, 7, "w", 1, time.Minute)
+	if err != nil || next == nil || next.Actor.Session.Active() || next.Actor.Session.Version != 2 {
+		t.Fatalf("next item's actor = %+v, %v: want the session as update 1 left it", next, err)
+	}
+}

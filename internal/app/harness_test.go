@@ -38,6 +38,7 @@ type harness struct {
 	clock  *homelink.FakeClock
 	logs   *syncBuffer
 	reps   []*replica
+	tune   func(*Config)
 }
 
 type replica struct {
@@ -50,11 +51,17 @@ type replica struct {
 // start runs one replica in mode; more can join with h.addReplica.
 func start(t testing.TB, mode string, opts ...telegramtest.Option) *harness {
 	t.Helper()
+	return startWith(t, mode, nil, opts...)
+}
+
+// startWith is start with tune applied to every replica's configuration.
+func startWith(t testing.TB, mode string, tune func(*Config), opts ...telegramtest.Option) *harness {
+	t.Helper()
 	opts = append([]telegramtest.Option{telegramtest.WithLimits(telegramtest.Limits{Off: true})}, opts...)
 	tg := telegramtest.New(opts...)
 	t.Cleanup(tg.Close)
 	rdb, prefix := redistest.Client(t)
-	h := &harness{t: t, tg: tg, rdb: rdb, prefix: prefix, logs: &syncBuffer{},
+	h := &harness{t: t, tg: tg, rdb: rdb, prefix: prefix, logs: &syncBuffer{}, tune: tune,
 		clock: homelink.NewFakeClock(time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC))}
 	h.addReplica(mode)
 	return h
@@ -85,6 +92,9 @@ func (h *harness) config(mode string, ln net.Listener) Config {
 	if mode == webhook {
 		cfg.WebhookURL = "http://" + ln.Addr().String() + "/telegram/webhook"
 		cfg.WebhookSecret = secret
+	}
+	if h.tune != nil {
+		h.tune(&cfg)
 	}
 	return cfg
 }
