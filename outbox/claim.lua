@@ -22,10 +22,10 @@ for lane = 0, 2 do
   local tatkey, li, ahead = KEYS[5], interval, 1000
   if lane == 2 then
     if tonumber(ARGV[4]) > 0 then tatkey, li = KEYS[6], tonumber(ARGV[4]) end
-    -- Bulk books at most one slot ahead (or 1 ms, the clock's grain, when
-    -- slots are finer): enough to keep the limiter busy, and a reply waits
-    -- at most one slot behind it.
-    ahead = math.max(li, 1)
+    -- Bulk books at most half a slot ahead (at least 1 ms, the clock's
+    -- grain): enough to keep the limiter busy, and a reply arriving at any
+    -- moment waits at most one slot behind it.
+    ahead = math.max(li / 2, 1)
   end
   local ids = redis.call('ZRANGEBYSCORE', KEYS[1 + lane], '-inf', now, 'LIMIT', 0, tonumber(ARGV[9]))
   local blocked = false
