@@ -20,6 +20,11 @@ end
 local function count(field)
   if batch ~= '' then redis.call('HINCRBY', base .. 'b:' .. batch, field, 1) end
 end
+if outcome == 'sent' or outcome == 'failed' or outcome == 'blocked' then
+  -- Final: it must not wait in a lane (a dead letter recorded on the fast
+  -- path was queued far in the future only to get a record).
+  redis.call('ZREM', base .. 'lane:' .. lane, id)
+end
 if outcome == 'sent' then
   done()
   if redis.call('HGET', KEYS[2], 'state') ~= 'sent' then count('sent') end

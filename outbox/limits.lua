@@ -30,11 +30,13 @@ end
 
 -- take_global reserves the limiter's next slot unless it lies more than
 -- ahead ms in the future; returns the ms to wait before sending, or nil
--- and the ms until a slot could be reserved.
+-- and the ms until a slot could be reserved. A slot missed by less than
+-- half an interval (a worker woke late) is still taken, so the limiter
+-- does not drift below its rate; the pacing margin absorbs that half.
 local function take_global(key, now, interval, ahead)
   if interval <= 0 then return 0 end
-  local tat = math.max(tonumber(redis.call('GET', key) or '0'), now)
+  local tat = math.max(tonumber(redis.call('GET', key) or '0'), now - interval / 2)
   if tat - now > ahead then return nil, tat - now - ahead end
   redis.call('SET', key, tat + interval, 'PX', math.ceil(tat + interval - now) + 60000)
-  return tat - now
+  return math.max(tat - now, 0)
 end

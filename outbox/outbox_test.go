@@ -207,3 +207,24 @@ func TestPaidBroadcastOnlyOnBulk(t *testing.T) {
 		}
 	}
 }
+
+// A reply Telegram refuses is a dead letter, and nothing of it is left to
+// be sent later.
+func TestRefusedReplyIsADeadLetterOnly(t *testing.T) {
+	o, tg := newOutbox(t)
+	u := tg.NewUser(1, "A", "en")
+	ctx := context.Background()
+	if _, err := o.Send(ctx, Message{ChatID: u.ID, Text: "<unclosed"}); err == nil {
+		t.Fatal("a refused reply reported as sent")
+	}
+	dead, _ := o.DeadLetters(ctx, 10)
+	if len(dead) != 1 || dead[0].State != "failed" || dead[0].ChatID != u.ID {
+		t.Fatalf("dead letters %+v", dead)
+	}
+	if d, _ := o.Depth(ctx); d != [3]int64{} {
+		t.Fatalf("queues after a refused reply: %v", d)
+	}
+	if _, err := o.Send(ctx, Message{ChatID: u.ID, Text: "fine"}); err != nil || u.Last().Text != "fine" {
+		t.Fatalf("next reply: %v", err)
+	}
+}
