@@ -24,14 +24,20 @@ func (o *Outbox) Run(ctx context.Context) {
 	o.wg.Wait()
 }
 
+// claim asks for the next message to send under token: {"go", id,
+// payload, delay ms} or {"wait", ms}.
+func (o *Outbox) claim(ctx context.Context, token string) ([]any, error) {
+	global, paid, chat, group := o.intervals()
+	return o.scripts["claim"].Run(ctx, o.rdb,
+		[]string{o.k.lane(0), o.k.lane(1), o.k.lane(2), o.k.inflight(), o.k.tat(), o.k.tatPaid(), o.k.pause()},
+		o.k.base(), o.opt.Lease.Milliseconds(), global, paid, chat, o.opt.ChatBurst, group,
+		int(o.opt.GroupPerMinute), 20, token).Slice()
+}
+
 // work claims and sends messages until ctx ends.
 func (o *Outbox) work(ctx context.Context, token string) {
-	global, paid, chat, group := o.intervals()
 	for ctx.Err() == nil {
-		res, err := o.scripts["claim"].Run(ctx, o.rdb,
-			[]string{o.k.lane(0), o.k.lane(1), o.k.lane(2), o.k.inflight(), o.k.tat(), o.k.tatPaid(), o.k.pause()},
-			o.k.base(), o.opt.Lease.Milliseconds(), global, paid, chat, o.opt.ChatBurst, group,
-			int(o.opt.GroupPerMinute), 20, token).Slice()
+		res, err := o.claim(ctx, token)
 		if err != nil {
 			if ctx.Err() == nil {
 				o.opt.Log.Warn("outbox claim failed", errAttr(err))
