@@ -158,19 +158,8 @@ func (m *envMessage) actor() int64 {
 
 // kind names the update's kind for metrics.
 func (e *envelope) kind() string {
-	switch {
-	case e.Message != nil:
-		return "message"
-	case e.CallbackQuery != nil:
-		return "callback_query"
-	case e.MyChatMember != nil:
-		return "my_chat_member"
-	case e.EditedMessage != nil:
-		return "edited_message"
-	case e.ChannelPost != nil, e.EditedChannelPost != nil:
-		return "channel_post"
-	}
-	return "other"
+	return kindName(e.Message != nil, e.CallbackQuery != nil, e.MyChatMember != nil,
+		e.EditedMessage != nil, e.ChannelPost != nil || e.EditedChannelPost != nil)
 }
 
 // Take stores one raw update in its user's inbox and starts handling it.
@@ -328,16 +317,23 @@ func newToken() string {
 
 // Kind names an update's kind, for metrics and logs.
 func Kind(u *models.Update) string {
+	return kindName(u.Message != nil, u.CallbackQuery != nil, u.MyChatMember != nil,
+		u.EditedMessage != nil, u.ChannelPost != nil || u.EditedChannelPost != nil)
+}
+
+// kindName is the one naming of update kinds, for full updates and for
+// the envelope the intake reads.
+func kindName(message, callback, member, edited, channel bool) string {
 	switch {
-	case u.Message != nil:
+	case message:
 		return "message"
-	case u.CallbackQuery != nil:
+	case callback:
 		return "callback_query"
-	case u.MyChatMember != nil:
+	case member:
 		return "my_chat_member"
-	case u.EditedMessage != nil:
+	case edited:
 		return "edited_message"
-	case u.ChannelPost != nil, u.EditedChannelPost != nil:
+	case channel:
 		return "channel_post"
 	}
 	return "other"

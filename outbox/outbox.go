@@ -272,8 +272,9 @@ func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 		// Redis is away: the limiter and the queue with it. A reply sent
 		// now, unpaced, beats silence; Telegram's 429 still guards the rate.
 		o.opt.Log.Warn("outbox limiter unreachable, replying directly", chatAttr(m.ChatID), errAttr(err))
+		start := time.Now()
 		id, err := o.call(ctx, m)
-		o.count(m.Lane, classify(err, m).result, time.Now())
+		o.count(m.Lane, classify(err, m).result, start)
 		return id, wrap("send", err)
 	}
 	switch res[0] {

@@ -69,10 +69,16 @@ func (o *Outbox) pause(ctx context.Context, r result) {
 	}
 }
 
+// markUnreachable records a chat that answered 403 and tells OnBlocked.
 func (o *Outbox) markUnreachable(ctx context.Context, chat int64) {
-	if err := o.rdb.SAdd(ctx, o.k.unreachable(), chat).Err(); err != nil {
+	if err := o.SetReachable(ctx, chat, false); err != nil {
 		o.opt.Log.Warn("could not mark a chat unreachable", chatAttr(chat), errAttr(err))
 	}
+	o.blocked(ctx, chat)
+}
+
+// blocked tells OnBlocked that chat blocked the bot.
+func (o *Outbox) blocked(ctx context.Context, chat int64) {
 	if o.opt.OnBlocked != nil {
 		o.opt.OnBlocked(ctx, chat)
 	}

@@ -105,7 +105,7 @@ func (o *Outbox) deliver(id, payload string, slept bool) {
 		return
 	}
 	if r.outcome == "blocked" {
-		o.markUnreachable(ctx, m.ChatID)
+		o.blocked(ctx, m.ChatID) // finish marks the chat unreachable
 	}
 	o.count(m.Lane, r.result, start)
 	if err := o.finish(ctx, id, r); err != nil {
