@@ -64,7 +64,6 @@ type App struct {
 	sched    *scheduler.Scheduler
 	username string
 	ready    atomic.Bool
-	client   *http.Client
 }
 
 // New connects to Redis and Telegram and builds every part. It fails with
@@ -136,9 +135,9 @@ func (a *App) connectRedis(ctx context.Context) error {
 func (a *App) connectTelegram(ctx context.Context) error {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 100 // the Bot API is one host; keep connections for every worker
-	a.client = &http.Client{Timeout: 30 * time.Second, Transport: a.Metrics.Transport(transport)}
+	client := &http.Client{Timeout: 30 * time.Second, Transport: a.Metrics.Transport(transport)}
 	api, err := tgbot.New(a.cfg.BotToken, tgbot.WithServerURL(a.cfg.APIURL), tgbot.WithSkipGetMe(),
-		tgbot.WithHTTPClient(30*time.Second, outbox.BufferedClient{HTTP: a.client}),
+		tgbot.WithHTTPClient(30*time.Second, outbox.BufferedClient{HTTP: client}),
 		tgbot.WithErrorsHandler(func(err error) { a.log.Warn("bot api client", slog.Any("err", err)) }))
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrTokenRejected, err)
