@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"time"
 )
 
 // limited methods count against the send limits.
@@ -106,7 +105,7 @@ func (s *Server) checkSend(p params) *apiError {
 	if c.kind == "private" && s.blocked[id] {
 		return &apiError{code: 403, description: "Forbidden: bot was blocked by the user"}
 	}
-	if ok, after := s.limiter.allow(id, time.Now()); !ok {
+	if ok, after := s.limiter.allow(id, s.now()); !ok {
 		return &apiError{code: 429, description: fmt.Sprintf("Too Many Requests: retry after %d", after), retryAfter: after}
 	}
 	return nil
@@ -127,7 +126,7 @@ func (s *Server) sendMessage(p params) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	m := c.add(&Message{FromBot: true, Date: time.Now(), Kind: "text", Text: plain, Raw: p.str("text"),
+	m := c.add(&Message{FromBot: true, Date: s.now(), Kind: "text", Text: plain, Raw: p.str("text"),
 		ParseMode: p.str("parse_mode"), Keyboard: kb})
 	s.sent(*m)
 	return m.wire(c, s.botUser()), nil
@@ -151,7 +150,7 @@ func (s *Server) sendMedia(kind string, p params) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	m := c.add(&Message{FromBot: true, Date: time.Now(), Kind: kind, FileID: fileID, Text: plain,
+	m := c.add(&Message{FromBot: true, Date: s.now(), Kind: kind, FileID: fileID, Text: plain,
 		Raw: p.str("caption"), ParseMode: p.str("parse_mode"), Keyboard: kb})
 	s.sent(*m)
 	return m.wire(c, s.botUser()), nil
@@ -173,7 +172,7 @@ func (s *Server) copyMessage(p params) (any, *apiError) {
 		return nil, badRequest("message to copy not found")
 	}
 	cp := *orig
-	cp.FromBot, cp.Date, cp.Edits, cp.Keyboard = true, time.Now(), 0, nil
+	cp.FromBot, cp.Date, cp.Edits, cp.Keyboard = true, s.now(), 0, nil
 	if p.has("caption") {
 		plain, aerr := checkText(p.str("caption"), p.str("parse_mode"), 1024, true)
 		if aerr != nil {

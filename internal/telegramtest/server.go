@@ -43,6 +43,7 @@ type Server struct {
 	queries  map[string]*callbackQuery
 	migrated map[int64]int64
 	onSend   func(Message)
+	now      func() time.Time // limits and message dates; Call times are wall time
 
 	updates   []queuedUpdate // not yet confirmed (poll) or delivered (webhook)
 	nextUpd   int64
@@ -59,7 +60,11 @@ type Server struct {
 type Option func(*Server)
 
 // WithLimits sets the limits enforced (TelegramLimits by default).
-func WithLimits(l Limits) Option { return func(s *Server) { s.limiter = newLimiter(l, time.Now()) } }
+func WithLimits(l Limits) Option { return func(s *Server) { s.limiter = newLimiter(l, time.Time{}) } }
+
+// WithClock makes the fake read the time for its limits and message dates
+// from now, so a test can hold time still or move it.
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
 // WithToken sets the token the fake accepts.
 func WithToken(token string) Option { return func(s *Server) { s.token = token } }
@@ -70,13 +75,14 @@ func New(opts ...Option) *Server {
 		token:    DefaultToken,
 		changed:  make(chan struct{}),
 		chats:    map[int64]*chat{},
-		limiter:  newLimiter(TelegramLimits, time.Now()),
+		limiter:  newLimiter(TelegramLimits, time.Time{}),
 		blocked:  map[int64]bool{},
 		commands: map[string][]BotCommand{},
 		queries:  map[string]*callbackQuery{},
 		migrated: map[int64]int64{},
 		nextUpd:  100000,
 		closed:   make(chan struct{}),
+		now:      time.Now,
 	}
 	for _, o := range opts {
 		o(s)

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -300,7 +301,10 @@ func TestParseHTML(t *testing.T) {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestGroupAndBotWideLimits(t *testing.T) {
-	s := New(WithLimits(Limits{PerSecond: 30, PerChatPerSecond: 1, PerChatBurst: 3, GroupPerMinute: 20}))
+	now := time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	s := New(WithLimits(Limits{PerSecond: 30, PerChatPerSecond: 1, PerChatBurst: 3, GroupPerMinute: 20}), WithClock(clock))
 	defer s.Close()
 	s.NewGroup(-100, "Village")
 	b := client(t, s)
@@ -322,11 +326,19 @@ func TestGroupAndBotWideLimits(t *testing.T) {
 			sent++
 		}
 	}
-	// 20 of the bot's 30 per second went to the group already; the bucket
-	// refills at 30/s meanwhile, so a few more may fit.
+	// Time stands still: 20 of the bot's 30 this second went to the group.
 	var tooMany *bot.TooManyRequestsError
-	if sent < 10 || sent > 15 || !errors.As(last, &tooMany) || tooMany.RetryAfter != 1 {
+	if sent != 10 || !errors.As(last, &tooMany) || tooMany.RetryAfter != 1 {
 		t.Fatalf("bot-wide: sent %d more (want 10), last err %v", sent, last)
+	}
+	mu.Lock()
+	now = now.Add(time.Second)
+	mu.Unlock()
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: int64(1039), Text: "hi"}); err != nil {
+		t.Fatalf("a second later the bot may send again: %v", err)
+	}
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: int64(-100), Text: "hi"}); !errors.As(err, &tooMany) {
+		t.Fatalf("a group refills at 20 a minute, not per second: %v", err)
 	}
 }
 

@@ -71,7 +71,7 @@ func (u *User) say(chatID int64, m *Message) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.chats[chatID]
-	m.Date = time.Now()
+	m.Date = s.now()
 	c.add(m)
 	return s.push("message", m.wire(c, u.wire()))
 }
@@ -104,7 +104,7 @@ func (u *User) TapsData(msgID int, data string) int64 {
 	c := s.chats[u.ID]
 	m := c.find(msgID)
 	if m == nil {
-		m = &Message{ID: msgID, ChatID: u.ID, FromBot: true, Kind: "text", Text: "?", Date: time.Now()}
+		m = &Message{ID: msgID, ChatID: u.ID, FromBot: true, Kind: "text", Text: "?", Date: s.now()}
 	}
 	return u.tap(c, m, data)
 }
@@ -134,7 +134,7 @@ func (u *User) memberUpdate(old, new string, blocked bool) int64 {
 	s.blocked[u.ID] = blocked
 	bot := s.botUser()
 	return s.push("my_chat_member", map[string]any{
-		"chat": s.chats[u.ID].wire(), "from": u.wire(), "date": time.Now().Unix(),
+		"chat": s.chats[u.ID].wire(), "from": u.wire(), "date": s.now().Unix(),
 		"old_chat_member": map[string]any{"status": old, "user": bot},
 		"new_chat_member": map[string]any{"status": new, "user": bot, "until_date": 0},
 	})
