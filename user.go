@@ -12,6 +12,9 @@ type User struct {
 	// Blocked is true once Telegram told us the user blocked the bot;
 	// nothing is sent to them until they write again.
 	Blocked bool
+	// Roles is what the account may do. Admin is not stored: it comes from
+	// the deployment's configuration.
+	Roles Roles
 }
 
 // PreferredLanguage picks the language to speak to a user in: the one they

@@ -29,9 +29,34 @@ import (
 
 // Store is what the bot keeps and reads.
 type Store interface {
+	User(ctx context.Context, id int64) (homelink.User, error)
 	UserAndSession(ctx context.Context, id int64) (homelink.User, homelink.Session, error)
 	SaveSession(ctx context.Context, id int64, next homelink.Session, opts ...store.SessionOption) (homelink.Session, error)
 	SetBlocked(ctx context.Context, id int64, blocked bool) error
+
+	CreateHome(ctx context.Context, creator int64, h homelink.Home) (homelink.Home, error)
+	UpdateHome(ctx context.Context, h int64, f store.HomeField, value string) error
+	Home(ctx context.Context, h int64) (homelink.Home, error)
+	Homes(ctx context.Context, ids []int64) ([]homelink.Home, error)
+	RemoveTeacher(ctx context.Context, h, user int64) (bool, error)
+
+	AddChild(ctx context.Context, c homelink.Child) (homelink.Child, error)
+	Children(ctx context.Context, h int64) ([]homelink.Child, error)
+	Child(ctx context.Context, h, c int64) (homelink.Child, error)
+	RemoveChild(ctx context.Context, h, c int64) ([]int64, error)
+	UnlinkGuardian(ctx context.Context, h, c, user int64) (bool, error)
+	SetRelationship(ctx context.Context, h, c, user int64, rel homelink.Relationship) error
+
+	CreateInvite(ctx context.Context, inv homelink.Invite) (homelink.Invite, error)
+	InviteByCode(ctx context.Context, code string) (homelink.Invite, error)
+	Invite(ctx context.Context, id int64) (homelink.Invite, error)
+	RedeemInvite(ctx context.Context, id, user int64, lang string) (homelink.Invite, error)
+	RevokeInvite(ctx context.Context, h, id int64) (bool, error)
+	OpenInvites(ctx context.Context, h int64, role homelink.Role, child int64) ([]homelink.Invite, error)
+	CodeFailures(ctx context.Context, user int64) (int, error)
+	CodeFailed(ctx context.Context, user int64, window time.Duration) (int, error)
+
+	Forget(ctx context.Context, user int64) ([]store.Departure, error)
 }
 
 // Sender is how the bot talks back.
@@ -41,6 +66,7 @@ type Sender interface {
 	AnswerCallback(ctx context.Context, queryID, text string) error
 	SetCommands(ctx context.Context, chatID int64, lang string, cmds []outbox.Command) error
 	SetReachable(ctx context.Context, chatID int64, reachable bool) error
+	Forget(ctx context.Context, chatID int64) error
 }
 
 // Config is what a Bot is built from.
@@ -54,13 +80,27 @@ type Config struct {
 	Clock    homelink.Clock
 	Log      *slog.Logger
 	Metrics  *metrics.Metrics
+	// AdminIDs may invite coordinators from Telegram.
+	AdminIDs []int64
+	// InviteTTL is how long an invitation stays valid.
+	InviteTTL time.Duration
+	// Zone is the deployment's default time zone, for dates outside any home.
+	Zone *time.Location
 }
 
 // Bot handles updates.
 type Bot struct {
 	Config
-	commands  map[string]handlerFunc
+	commands  map[string]slashCommand
 	callbacks map[string]handlerFunc
+	actions   map[string]action
+	steps     map[string]step
+}
+
+// slashCommand is a command and who may use it.
+type slashCommand struct {
+	need need
+	run  handlerFunc
 }
 
 // handlerFunc handles one update for a request.
@@ -68,12 +108,25 @@ type handlerFunc func(ctx context.Context, r *request) error
 
 // New returns a Bot with homelink's commands and flows.
 func New(cfg Config) *Bot {
-	b := &Bot{Config: cfg, commands: map[string]handlerFunc{}, callbacks: map[string]handlerFunc{}}
-	b.commands["start"] = b.start
-	b.commands["help"] = b.help
-	b.commands["language"] = b.languageStart
-	b.commands["cancel"] = b.cancel
+	if cfg.InviteTTL <= 0 {
+		cfg.InviteTTL = homelink.DefaultInviteTTL
+	}
+	b := &Bot{Config: cfg, callbacks: map[string]handlerFunc{}}
+	b.commands = map[string]slashCommand{
+		"start":    {anyone, b.start},
+		"help":     {anyone, b.help},
+		"language": {anyone, b.languageStart},
+		"cancel":   {anyone, b.cancel},
+		"mydata":   {anyone, b.myData},
+		"forget":   {anyone, b.forgetStart},
+		"homes":    {coordinator, b.homesCommand},
+		"invite":   {coordinatorOrAdmin, b.inviteCommand},
+		"children": {teacherOrGuardian, b.childrenCommand},
+	}
 	b.callbacks[flowLanguage] = b.languageChosen
+	b.callbacks[flowMenu] = b.menuAction
+	b.actions = b.menuActions()
+	b.steps = b.textSteps()
 	return b
 }
 
@@ -142,10 +195,20 @@ func (b *Bot) route(ctx context.Context, r *request) error {
 func (b *Bot) message(ctx context.Context, r *request) error {
 	msg := r.update.Message
 	if cmd, ok := parseCommand(msg, b.Username); ok {
-		if h, known := b.commands[cmd.Name]; known {
+		if c, known := b.commands[cmd.Name]; known {
 			r.args = cmd.Args
-			return h(ctx, r)
+			if ok, err := r.gate(ctx, c.need, target{}); !ok || err != nil {
+				return err
+			}
+			return c.run(ctx, r)
 		}
+		return b.unexpected(ctx, r)
+	}
+	if msg.Text != "" && r.session.Flow == flowMenu && r.session.Step != "" {
+		return b.typed(ctx, r, msg.Text)
+	}
+	if code, ok := homelink.NormalizeTypedCode(msg.Text); ok {
+		return b.redeemCode(ctx, r, code)
 	}
 	return b.unexpected(ctx, r)
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"html/template"
 	"io"
 	"log/slog"
 	"os"
@@ -61,7 +62,7 @@ func textUpdate(id, user int64, lang, text string) *models.Update {
 func TestPanickingHandlerApologisesAndTheBotGoesOn(t *testing.T) {
 	b, tg := newBot(t)
 	u := tg.NewUser(10, "P", "en")
-	b.commands["boom"] = func(context.Context, *request) error { panic("boom") }
+	b.commands["boom"] = slashCommand{anyone, func(context.Context, *request) error { panic("boom") }}
 	b.Handle(context.Background(), textUpdate(1, u.ID, "en", "/boom"), nil)
 	if m, ok := u.WaitForMessage("Something went wrong on my side", time.Second); !ok {
 		t.Fatalf("no apology; user sees %+v", m)
@@ -78,23 +79,59 @@ func TestPanickingHandlerApologisesAndTheBotGoesOn(t *testing.T) {
 func TestStoreFailureApologises(t *testing.T) {
 	b, tg := newBot(t)
 	u := tg.NewUser(11, "P", "zh-hans")
-	b.commands["fail"] = func(context.Context, *request) error { return context.DeadlineExceeded }
+	b.commands["fail"] = slashCommand{anyone, func(context.Context, *request) error { return context.DeadlineExceeded }}
 	b.Handle(context.Background(), textUpdate(1, u.ID, "zh-hans", "/fail"), nil)
 	if _, ok := u.WaitForMessage("我这边出了点问题", time.Second); !ok {
 		t.Fatal("no apology in Chinese")
 	}
 }
 
+// sampleViews is data for every template as the bot passes it, with names
+// that would break markup if they were not escaped.
+func sampleViews() map[string][]any {
+	home := homelink.Home{ID: 1, Name: "<b>Qingxi & Co</b>", TimeZone: "Asia/Shanghai",
+		Instructions: "Call 0851-1234 <now>", Teachers: []int64{7, 8}, Children: 2, Guardians: 3}
+	child := childView{Child: homelink.Child{ID: 3, HomeID: 1, Name: "Li<i>", BirthYear: 2016},
+		Guardians: []guardianView{{Link: "tg://user?id=5", Label: "Mother"}}}
+	bare := childView{Child: homelink.Child{ID: 4, HomeID: 1, Name: "Mei"}}
+	return map[string][]any{
+		"welcome":    {map[string]any{"Roles": homelink.Roles{}}, map[string]any{"Roles": homelink.Roles{Teaches: map[int64]bool{1: true}}}},
+		"help":       {map[string]any{"Lines": []string{"/help – <this>"}}},
+		"homes":      {map[string]any{"Homes": []homelink.Home{home}}, map[string]any{"Homes": []homelink.Home(nil)}},
+		"home":       {map[string]any{"Home": home, "Notice": template.HTML("<b>Done</b>")}, map[string]any{"Home": homelink.Home{Name: "x"}, "Notice": template.HTML("")}},
+		"teachers":   {map[string]any{"Home": home, "Invites": 2}, map[string]any{"Home": homelink.Home{Name: "x"}, "Invites": 0}},
+		"children":   {map[string]any{"Home": home, "Children": []childView{child, bare}}, map[string]any{"Home": home, "Children": []childView(nil)}},
+		"child":      {map[string]any{"Child": child, "Notice": template.HTML("")}, map[string]any{"Child": bare, "Notice": template.HTML("<i>ok</i>")}},
+		"invitation": {map[string]any{"Who": "a <parent>", "Link": "https://t.me/x?start=a_b-c", "Code": "ABCD-EFGH-JKMN", "Until": "2026-12-06 09:00"}},
+		"consent": {map[string]any{"Role": "guardian", "Child": "Li<i>", "Home": "Q&A"}, map[string]any{"Role": "teacher", "Home": "Q&A"},
+			map[string]any{"Role": "coordinator", "Home": "A, B"}},
+		"mychildren": {map[string]any{"Children": []struct{ Name, Home, Relationship string }{{"Li<i>", "Q&A", "Mother"}, {"Mei", "Q", ""}}}},
+		"forget":     {map[string]any{"Guardian": true, "Staff": true}, map[string]any{"Guardian": false, "Staff": false}},
+	}
+}
+
 func TestTemplatesRenderValidTelegramHTML(t *testing.T) {
 	b, _ := newBot(t)
+	samples := sampleViews()
+	for _, name := range templates.Names() {
+		if len(samples[name]) == 0 {
+			t.Errorf("template %s has no sample data in this test", name)
+		}
+	}
 	for _, lang := range b.Catalog.Languages() {
-		for _, name := range templates.Names() {
-			out, err := b.Renderer.Render(lang, name, nil)
-			if err != nil {
-				t.Fatalf("%s/%s: %v", lang, name, err)
-			}
-			if _, err := telegramtest.ParseHTML(out); err != nil || strings.TrimSpace(out) == "" {
-				t.Fatalf("%s/%s renders invalid Telegram HTML (%v):\n%s", lang, name, err, out)
+		for name, views := range samples {
+			for _, v := range views {
+				out, err := b.Renderer.Render(lang, name, v)
+				if err != nil {
+					t.Fatalf("%s/%s: %v", lang, name, err)
+				}
+				plain, err := telegramtest.ParseHTML(out)
+				if err != nil || strings.TrimSpace(out) == "" {
+					t.Fatalf("%s/%s renders invalid Telegram HTML (%v):\n%s", lang, name, err, out)
+				}
+				if strings.Contains(out, "<i>\"") || strings.Contains(out, "&amp;amp;") || strings.Contains(plain, "ZgotmplZ") {
+					t.Fatalf("%s/%s escaped wrongly:\n%s", lang, name, out)
+				}
 			}
 		}
 	}

@@ -48,7 +48,7 @@ func (b *Bot) languageChosen(ctx context.Context, r *request) error {
 	}
 	// The menu in the new language is a nicety: the choice is made and
 	// confirmed even if Telegram refuses it now.
-	if err := b.Sender.SetCommands(ctx, r.chatID, "", b.menu(lang)); err != nil {
+	if err := b.Sender.SetCommands(ctx, r.chatID, "", b.menu(lang, r.user.Roles)); err != nil {
 		b.Log.Warn("could not set the chat's commands menu", slog.Int64("user", r.user.ID), slog.Any("err", err))
 	}
 	return nil

@@ -7,33 +7,73 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
 )
 
-// menu is the commands menu in lang.
-func (b *Bot) menu(lang string) []outbox.Command {
-	return []outbox.Command{
-		{Name: "start", Description: b.Renderer.Text(lang, "CommandStart")},
-		{Name: "help", Description: b.Renderer.Text(lang, "CommandHelp")},
-		{Name: "language", Description: b.Renderer.Text(lang, "CommandLanguage")},
-		{Name: "cancel", Description: b.Renderer.Text(lang, "CommandCancel")},
+// menuEntry is a command in the menu and in /help, and who sees it.
+type menuEntry struct {
+	name string
+	show func(homelink.Roles) bool
+}
+
+func everyone(homelink.Roles) bool { return true }
+
+// menuEntries is the commands menu in order. Who sees an entry matches who
+// may use the command (bot.go).
+var menuEntries = []menuEntry{
+	{"children", func(r homelink.Roles) bool { return r.IsTeacher() || r.IsGuardian() }},
+	{"homes", homelink.Roles.IsCoordinator},
+	{"invite", func(r homelink.Roles) bool { return r.IsCoordinator() || r.Admin }},
+	{"start", everyone},
+	{"help", everyone},
+	{"language", everyone},
+	{"mydata", everyone},
+	{"forget", everyone},
+	{"cancel", everyone},
+}
+
+// menu is the commands menu in lang for someone with roles.
+func (b *Bot) menu(lang string, roles homelink.Roles) []outbox.Command {
+	var out []outbox.Command
+	for _, e := range menuEntries {
+		if e.show(roles) {
+			out = append(out, outbox.Command{Name: e.name, Description: b.Renderer.Text(lang, "Command_"+e.name)})
+		}
 	}
+	return out
 }
 
 // RegisterCommands sets the commands menu for private chats in every
 // language, keyed by the two-letter code Telegram apps report, and in the
-// default language for everyone else.
+// default language for everyone else. People with roles get their own menu
+// per chat as their roles change.
 func (b *Bot) RegisterCommands(ctx context.Context) error {
-	if err := b.Sender.SetCommands(ctx, 0, "", b.menu(b.Catalog.Fallback())); err != nil {
+	if err := b.Sender.SetCommands(ctx, 0, "", b.menu(b.Catalog.Fallback(), homelink.Roles{})); err != nil {
 		return fmt.Errorf("bot: commands menu: %w", err)
 	}
 	for _, lang := range b.Catalog.Languages() {
 		code, _, _ := strings.Cut(strings.ToLower(lang), "-")
-		if err := b.Sender.SetCommands(ctx, 0, code, b.menu(lang)); err != nil {
+		if err := b.Sender.SetCommands(ctx, 0, code, b.menu(lang, homelink.Roles{})); err != nil {
 			return fmt.Errorf("bot: commands menu %s: %w", lang, err)
 		}
 	}
 	return nil
+}
+
+// help lists what the user's roles let them do.
+func (b *Bot) help(ctx context.Context, r *request) error {
+	var lines []string
+	for _, e := range menuEntries {
+		if e.show(r.user.Roles) {
+			lines = append(lines, "/"+e.name+" – "+r.text("Help_"+e.name))
+		}
+	}
+	text, err := r.render("help", map[string]any{"Lines": lines, "Roles": r.user.Roles})
+	if err != nil {
+		return err
+	}
+	return r.reply(ctx, text, nil)
 }
 
 // memberChanged notes when a user blocks or restarts the bot.

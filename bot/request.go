@@ -44,6 +44,7 @@ func (b *Bot) newRequest(ctx context.Context, u *models.Update, known *store.Act
 			return nil, err
 		}
 	}
+	user.Roles.Admin = b.isAdmin(from.ID)
 	r := &request{b: b, update: u, user: user, session: session, chatID: chat.ID}
 	r.lang = homelink.PreferredLanguage(user.Language, from.LanguageCode, b.Catalog.Fallback(), b.Catalog.Supported)
 	if user.Blocked && u.MyChatMember == nil {

@@ -29,7 +29,10 @@ if outcome == 'sent' then
   done()
   if redis.call('HGET', KEYS[2], 'state') ~= 'sent' then count('sent') end
   redis.call('HSET', KEYS[2], 'state', 'sent', 'tgid', ARGV[4], 'done', now)
+  -- What was said is no longer needed once it is said, nor which person
+  -- it went to (a group's id stays: a migrated group's new id is news).
   redis.call('HDEL', KEYS[2], 'p')
+  if tonumber(redis.call('HGET', KEYS[2], 'chat') or '0') > 0 then redis.call('HDEL', KEYS[2], 'chat') end
   redis.call('EXPIRE', KEYS[2], ARGV[7])
 elseif outcome == 'retry' then
   redis.call('HSET', KEYS[2], 'reason', ARGV[4])

@@ -90,11 +90,15 @@ type Button struct {
 // media). Media go by FileID; Copy copies FromChatID/FromMessageID;
 // EditText replaces the text and keyboard of MessageID.
 type Message struct {
-	Lane          Lane       `json:"l"`
-	ChatID        int64      `json:"c"`
-	Kind          Kind       `json:"k,omitempty"`
-	Text          string     `json:"x,omitempty"`
-	FileID        string     `json:"f,omitempty"`
+	Lane   Lane   `json:"l"`
+	ChatID int64  `json:"c"`
+	Kind   Kind   `json:"k,omitempty"`
+	Text   string `json:"x,omitempty"`
+	FileID string `json:"f,omitempty"`
+	// FileName and FileData upload a small document (Kind Document) instead
+	// of sending one by FileID; it is kept in Redis until sent.
+	FileName      string     `json:"fn,omitempty"`
+	FileData      []byte     `json:"fd,omitempty"`
 	FromChatID    int64      `json:"fc,omitempty"`
 	FromMessageID int        `json:"fm,omitempty"`
 	MessageID     int        `json:"m,omitempty"`

@@ -99,6 +99,20 @@ func (o *Outbox) SetReachable(ctx context.Context, chat int64, reachable bool) e
 	return nil
 }
 
+// Forget drops what the outbox keeps about chat: its pacing, pauses and
+// unreachable mark. Messages still waiting for the chat are sent; records
+// of sent messages hold no chat id.
+func (o *Outbox) Forget(ctx context.Context, chat int64) error {
+	id := strconv.FormatInt(chat, 10)
+	pipe := o.rdb.TxPipeline()
+	pipe.Del(ctx, o.k.base()+"ctat:"+id, o.k.base()+"pause:"+id)
+	pipe.SRem(ctx, o.k.unreachable(), chat)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("outbox: forget %d: %w", chat, err)
+	}
+	return nil
+}
+
 // Unreachable reports whether chat blocked the bot.
 func (o *Outbox) Unreachable(ctx context.Context, chat int64) (bool, error) {
 	ok, err := o.rdb.SIsMember(ctx, o.k.unreachable(), chat).Result()
@@ -110,8 +124,10 @@ func (o *Outbox) Unreachable(ctx context.Context, chat int64) (bool, error) {
 
 // Status is what became of one message.
 type Status struct {
-	ID     string
-	Lane   Lane
+	ID   string
+	Lane Lane
+	// ChatID is kept until the message is sent, and after that only for
+	// groups (whose id may change by migration): a person's is forgotten.
 	ChatID int64
 	// State is "queued", "sent" or "failed".
 	State string

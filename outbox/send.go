@@ -1,6 +1,7 @@
 package outbox
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -45,7 +46,11 @@ func (o *Outbox) call(ctx context.Context, m Message) (int, error) {
 		sent, err = o.api.SendVideoNote(ctx, &bot.SendVideoNoteParams{ChatID: m.ChatID, VideoNote: file(m.FileID),
 			ReplyMarkup: kb, DisableNotification: m.Silent, AllowPaidBroadcast: paid})
 	case Document:
-		sent, err = o.api.SendDocument(ctx, &bot.SendDocumentParams{ChatID: m.ChatID, Document: file(m.FileID),
+		doc := file(m.FileID)
+		if m.FileData != nil {
+			doc = &models.InputFileUpload{Filename: m.FileName, Data: bytes.NewReader(m.FileData)}
+		}
+		sent, err = o.api.SendDocument(ctx, &bot.SendDocumentParams{ChatID: m.ChatID, Document: doc,
 			Caption: m.Text, ParseMode: models.ParseModeHTML, ReplyMarkup: kb, DisableNotification: m.Silent, AllowPaidBroadcast: paid})
 	case Copy:
 		var id *models.MessageID

@@ -3,26 +3,63 @@ package store
 import "strconv"
 
 // Key layout. Every key starts with the configured prefix (default "hl:").
-// Keys about one user share the hash tag {u<id>} so that the scripts that
-// touch several of them stay inside one Redis Cluster slot.
+// Keys about one user share the hash tag {u<id>}, keys about one home the
+// tag {h<id>}, so the scripts that touch one of them stay inside one Redis
+// Cluster slot.
 //
-//	<p>{u<id>}:user          hash    lang (chosen language), blocked ("1" when the user blocked the bot)
+//	<p>{u<id>}:user          hash    lang (chosen language), blocked ("1" when the user blocked the bot),
+//	                                 coord ("1": a coordinator), c:<home> ("1": manages it), t:<home> ("1": teaches there),
+//	                                 g:<child> ("<home>:<relationship>": a guardian of the child)
 //	<p>{u<id>}:session       hash    flow, step, nonce, version, data (JSON); TTL sessionTTL
 //	<p>{u<id>}:seen          zset    update ids taken, scored by unix seconds; trimmed to seenWindow
 //	<p>{u<id>}:inbox         zset    raw updates waiting to be handled, scored by update id
 //	<p>{u<id>}:lock          string  token of the replica handling this user's inbox; PX lease
+//	<p>{u<id>}:codefail      string  wrong invitation codes typed in the current window; TTL the window
 //	<p>inbox:pending         zset    actor ids with recent arrivals, scored by unix ms of the last one
+//	<p>{h<id>}:home          hash    name, tz (IANA), instr (calling instructions)
+//	<p>{h<id>}:coordinators  set     user ids managing the home
+//	<p>{h<id>}:teachers      set     user ids teaching at the home
+//	<p>{h<id>}:children      zset    child ids, scored by when they were registered (unix ms)
+//	<p>{h<id>}:child:<c>     hash    name, year (birth year, optional)
+//	<p>{h<id>}:guardians:<c> hash    guardian user id → relationship ("" until chosen)
+//	<p>{h<id>}:invites       zset    ids of the home's open invitations, scored by expiry (unix ms)
+//	<p>invite:<id>           hash    role, home, child, homes (comma list), exp (unix ms), link and typed (code digests),
+//	                                 used ("1" once redeemed); TTL until it expires
+//	<p>code:<digest>         string  invitation id of a code (SHA-256 hex); TTL until it expires
+//	<p>seq:home, seq:child, seq:invite  string  id counters
 //
 // <id> is the Telegram user id, or the chat id for updates without a user.
+//
+// Membership changes (redeeming an invitation, removing a child, forgetting
+// a user) touch a home's keys and its members' user hashes in one script,
+// so they need one Redis primary rather than a Cluster; see README.
 type keys struct{ prefix string }
 
-func (k keys) user(id int64) string    { return k.tagged(id, "user") }
-func (k keys) session(id int64) string { return k.tagged(id, "session") }
-func (k keys) seen(id int64) string    { return k.tagged(id, "seen") }
-func (k keys) inbox(id int64) string   { return k.tagged(id, "inbox") }
-func (k keys) lock(id int64) string    { return k.tagged(id, "lock") }
-func (k keys) pending() string         { return k.prefix + "inbox:pending" }
+func (k keys) user(id int64) string     { return k.tagged(id, "user") }
+func (k keys) session(id int64) string  { return k.tagged(id, "session") }
+func (k keys) seen(id int64) string     { return k.tagged(id, "seen") }
+func (k keys) inbox(id int64) string    { return k.tagged(id, "inbox") }
+func (k keys) lock(id int64) string     { return k.tagged(id, "lock") }
+func (k keys) codeFail(id int64) string { return k.tagged(id, "codefail") }
+func (k keys) pending() string          { return k.prefix + "inbox:pending" }
+
+func (k keys) home(h int64) string         { return k.homeTagged(h, "home") }
+func (k keys) coordinators(h int64) string { return k.homeTagged(h, "coordinators") }
+func (k keys) teachers(h int64) string     { return k.homeTagged(h, "teachers") }
+func (k keys) children(h int64) string     { return k.homeTagged(h, "children") }
+func (k keys) homeInvites(h int64) string  { return k.homeTagged(h, "invites") }
+func (k keys) child(h, c int64) string     { return k.homeTagged(h, "child:"+strconv.FormatInt(c, 10)) }
+func (k keys) guardians(h, c int64) string {
+	return k.homeTagged(h, "guardians:"+strconv.FormatInt(c, 10))
+}
+func (k keys) invite(id int64) string    { return k.prefix + "invite:" + strconv.FormatInt(id, 10) }
+func (k keys) code(digest string) string { return k.prefix + "code:" + digest }
+func (k keys) seq(name string) string    { return k.prefix + "seq:" + name }
 
 func (k keys) tagged(id int64, name string) string {
 	return k.prefix + "{u" + strconv.FormatInt(id, 10) + "}:" + name
+}
+
+func (k keys) homeTagged(id int64, name string) string {
+	return k.prefix + "{h" + strconv.FormatInt(id, 10) + "}:" + name
 }

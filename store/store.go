@@ -1,6 +1,6 @@
 // Package store is the Redis implementation of everything homelink keeps:
-// users, conversation sessions and the inbox of updates waiting to be
-// handled. It owns every key (keys.go) and every Lua script (*.lua, embedded).
+// users and their roles, homes, children and their guardians, invitations,
+// conversation sessions and the inbox of updates waiting to be handled. It owns every key (keys.go) and every Lua script (*.lua, embedded).
 // No other package speaks to Redis except outbox, which owns its queues.
 package store
 
@@ -9,6 +9,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -30,10 +31,14 @@ type Store struct {
 // New returns a Store using rdb, with every key under prefix.
 func New(rdb *redis.Client, prefix string, clock homelink.Clock) *Store {
 	s := &Store{rdb: rdb, k: keys{prefix: prefix}, clock: clock, scripts: map[string]*redis.Script{}}
+	helpers, _ := scriptFS.ReadFile("_keys.lua")
 	entries, _ := scriptFS.ReadDir(".")
 	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "_") {
+			continue
+		}
 		src, _ := scriptFS.ReadFile(e.Name())
-		s.scripts[strings.TrimSuffix(e.Name(), ".lua")] = redis.NewScript(string(src))
+		s.scripts[strings.TrimSuffix(e.Name(), ".lua")] = redis.NewScript(string(helpers) + string(src))
 	}
 	return s
 }
@@ -77,3 +82,13 @@ func isNoScript(err error) bool {
 var errNil = redis.Nil
 
 func isNil(err error) bool { return errors.Is(err, errNil) }
+
+type redisCmd = redis.Cmd
+
+func sorted(ids []int64) []int64 {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return out
+}
+
+func redisZ(score float64, member any) redis.Z { return redis.Z{Score: score, Member: member} }

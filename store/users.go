@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/homelink/homelink"
 )
@@ -55,6 +57,41 @@ func (s *Store) SetBlocked(ctx context.Context, id int64, blocked bool) error {
 	return nil
 }
 
+// userFromHash reads a user hash: lang, blocked, coord, and one field per
+// role held: c:<home>, t:<home>, g:<child> = "<home>:<relationship>".
 func userFromHash(id int64, m map[string]string) homelink.User {
-	return homelink.User{ID: id, Language: m["lang"], Blocked: m["blocked"] == "1"}
+	u := homelink.User{ID: id, Language: m["lang"], Blocked: m["blocked"] == "1"}
+	u.Roles.Coordinator = m["coord"] == "1"
+	for f, v := range m {
+		kind, rest, ok := strings.Cut(f, ":")
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(rest, 10, 64)
+		if err != nil {
+			continue
+		}
+		switch kind {
+		case "c":
+			u.Roles.Coordinates = set(u.Roles.Coordinates, n)
+		case "t":
+			u.Roles.Teaches = set(u.Roles.Teaches, n)
+		case "g":
+			home, rel, _ := strings.Cut(v, ":")
+			h, _ := strconv.ParseInt(home, 10, 64)
+			if u.Roles.Guards == nil {
+				u.Roles.Guards = map[int64]homelink.Guardianship{}
+			}
+			u.Roles.Guards[n] = homelink.Guardianship{HomeID: h, Relationship: homelink.Relationship(rel)}
+		}
+	}
+	return u
+}
+
+func set(m map[int64]bool, n int64) map[int64]bool {
+	if m == nil {
+		m = map[int64]bool{}
+	}
+	m[n] = true
+	return m
 }

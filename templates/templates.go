@@ -17,6 +17,7 @@ import (
 	"html"
 	"html/template"
 	"io/fs"
+	"strconv"
 	"strings"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -39,16 +40,27 @@ func New(catalog *locales.Catalog) (*Renderer, error) {
 	r := &Renderer{catalog: catalog, byLang: map[string]*template.Template{}}
 	for _, lang := range catalog.Languages() {
 		loc := catalog.Localizer(lang)
-		funcs := template.FuncMap{"t": func(id string, kv ...any) (template.HTML, error) {
-			return translate(loc, id, kv, true)
-		}}
-		tmpl, err := template.New("").Funcs(funcs).ParseFS(files, "*.tmpl")
+		tmpl, err := template.New("").Funcs(funcMap(loc)).ParseFS(files, "*.tmpl")
 		if err != nil {
 			return nil, fmt.Errorf("templates: %w", err)
 		}
 		r.byLang[lang] = tmpl
 	}
 	return r, nil
+}
+
+// funcMap is what templates may call: t translates in the template's
+// language.
+func funcMap(loc *i18n.Localizer) template.FuncMap {
+	return template.FuncMap{
+		"t": func(id string, kv ...any) (template.HTML, error) {
+			return translate(loc, id, kv, true)
+		},
+		"inc": func(i int) int { return i + 1 },
+		// tgUser links to a Telegram account by id: the reader's app shows
+		// the person, homelink keeps no name.
+		"tgUser": func(id int64) template.URL { return template.URL("tg://user?id=" + strconv.FormatInt(id, 10)) },
+	}
 }
 
 // Render renders the template name (without .tmpl) in lang.

@@ -1,6 +1,7 @@
 // Command homelink runs the homelink Telegram bot.
 //
-//	homelink [serve]   run a replica (the default)
+//	homelink [serve]              run a replica (the default)
+//	homelink invite coordinator   print a one-time invitation for a coordinator
 //
 // Configuration comes from environment variables; see README.md.
 package main
@@ -14,6 +15,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // time zones even on images without them
 
@@ -30,16 +32,17 @@ const (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Getenv, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
-func run(args []string, getenv func(string) string, stderr io.Writer) int {
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd = args[0]
 	}
-	if cmd != "serve" {
-		fmt.Fprintf(stderr, "homelink: unknown command %q; usage: homelink [serve]\n", cmd)
+	invite := cmd == "invite" && len(args) == 2 && args[1] == "coordinator"
+	if cmd != "serve" && !invite {
+		fmt.Fprintf(stderr, "homelink: unknown command %q; usage: homelink [serve] | homelink invite coordinator\n", strings.Join(args, " "))
 		return exitUsage
 	}
 	cfg, errs := app.LoadConfig(getenv)
@@ -53,7 +56,13 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 	redis.SetLogger(redisLog{log})
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	if err := serve(ctx, cfg, log); err != nil {
+	do := serve
+	if invite {
+		do = func(ctx context.Context, cfg app.Config, log *slog.Logger) error {
+			return inviteCoordinator(ctx, cfg, log, stdout)
+		}
+	}
+	if err := do(ctx, cfg, log); err != nil {
 		fmt.Fprintf(stderr, "homelink: %v\n", err)
 		return exitFailure
 	}
@@ -70,6 +79,22 @@ func serve(ctx context.Context, cfg app.Config, log *slog.Logger) error {
 		return fmt.Errorf("LISTEN_ADDR %s: %w", cfg.ListenAddr, errors.Unwrap(err))
 	}
 	return a.Serve(ctx, ln)
+}
+
+// inviteCoordinator prints a one-time invitation for a coordinator: the
+// operator's way to bootstrap the first one.
+func inviteCoordinator(ctx context.Context, cfg app.Config, log *slog.Logger, stdout io.Writer) error {
+	a, err := app.New(ctx, cfg, app.Deps{Clock: homelink.SystemClock{}, Log: log})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	link, typed, expires, err := a.Bot.NewCoordinatorInvite(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s\ncode: %s\nvalid until %s; it works once.\n", link, typed, expires.In(cfg.DefaultTimezone).Format("2006-01-02 15:04 MST"))
+	return nil
 }
 
 // redisLog sends go-redis's own messages (pool dial failures) to our log at

@@ -2,13 +2,14 @@ package main
 
 import (
 	"bytes"
-
+	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,8 +17,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/internal/redistest"
 	"github.com/homelink/homelink/internal/telegramtest"
+	"github.com/homelink/homelink/store"
 )
 
 // TestMain runs homelink's own main when re-executed by a test as the
@@ -36,7 +41,7 @@ func TestWrongSettingsStopTheStartWithExitTwo(t *testing.T) {
 	code := run(nil, env(map[string]string{
 		"TELEGRAM_BOT_TOKEN": "not-a-token", "LOG_LEVEL": "loud", "LISTEN_ADDR": "8080",
 		"WEBHOOK_URL": "https://example.org/hook", "DEFAULT_TIMEZONE": "Mars/Olympus",
-	}), &out)
+	}), &out, &out)
 	if code != exitUsage {
 		t.Fatalf("exit %d, want 2; said:\n%s", code, out.String())
 	}
@@ -55,7 +60,7 @@ func TestWrongSettingsStopTheStartWithExitTwo(t *testing.T) {
 	if strings.Contains(out.String(), "not-a-token") {
 		t.Error("the token was repeated in the error")
 	}
-	if code := run([]string{"frobnicate"}, env(nil), &out); code != exitUsage {
+	if code := run([]string{"frobnicate"}, env(nil), &out, &out); code != exitUsage {
 		t.Fatalf("unknown command exit %d", code)
 	}
 }
@@ -64,7 +69,7 @@ func TestUnreachableRedisExitsOneWithoutThePassword(t *testing.T) {
 	var out bytes.Buffer
 	code := run(nil, env(map[string]string{
 		"TELEGRAM_BOT_TOKEN": telegramtest.DefaultToken, "REDIS_URL": "redis://:hunter2@127.0.0.1:1/0",
-	}), &out)
+	}), &out, &out)
 	msg := out.String()
 	if code != exitFailure || !strings.Contains(msg, "cannot reach Redis at redis://:xxxxx@127.0.0.1:1/0") || strings.Contains(msg, "hunter2") {
 		t.Fatalf("exit %d:\n%s", code, msg)
@@ -80,10 +85,43 @@ func TestRejectedTokenExitsOne(t *testing.T) {
 	var out bytes.Buffer
 	code := run(nil, env(map[string]string{
 		"TELEGRAM_BOT_TOKEN": telegramtest.DefaultToken, "TELEGRAM_API_URL": tg.URL(), "REDIS_URL": redistest.URL(),
-	}), &out)
+	}), &out, &out)
 	if code != exitFailure || !strings.Contains(out.String(), "Telegram rejected TELEGRAM_BOT_TOKEN") ||
 		strings.Contains(out.String(), telegramtest.DefaultToken) {
 		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+}
+
+// The operator bootstraps the first coordinator from the command line: the
+// printed link opens a coordinator invitation, and nothing else is printed.
+func TestInviteCoordinatorPrintsAOneTimeLink(t *testing.T) {
+	tg := telegramtest.New()
+	defer tg.Close()
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"invite", "coordinator"}, env(map[string]string{
+		"TELEGRAM_BOT_TOKEN": telegramtest.DefaultToken, "TELEGRAM_API_URL": tg.URL(), "REDIS_URL": redistest.URL(),
+		"REDIS_KEY_PREFIX": "cli-test:",
+	}), &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	m := regexp.MustCompile(`^https://t\.me/` + telegramtest.BotUsername + `\?start=([A-Za-z0-9_-]{22})\ncode: ([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})\nvalid until `).
+		FindStringSubmatch(stdout.String())
+	if m == nil {
+		t.Fatalf("printed:\n%s", stdout.String())
+	}
+	opt, _ := redis.ParseURL(redistest.URL())
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	st := store.New(rdb, "cli-test:", homelink.SystemClock{})
+	for _, c := range []string{m[1], strings.ReplaceAll(m[2], "-", "")} {
+		inv, err := st.InviteByCode(context.Background(), c)
+		if err != nil || inv.Role != homelink.RoleCoordinator || len(inv.Homes) != 0 {
+			t.Fatalf("code opens %+v, %v", inv, err)
+		}
+	}
+	if code := run([]string{"invite", "teacher"}, env(nil), &stdout, &stderr); code != exitUsage {
+		t.Fatalf("invite teacher: exit %d", code)
 	}
 }
 

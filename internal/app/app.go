@@ -103,6 +103,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	a.Bot = bot.New(bot.Config{
 		Username: a.username, Store: a.Store, Sender: a.Outbox, Catalog: catalog,
 		Renderer: renderer, Clock: a.clock, Log: a.log, Metrics: a.Metrics,
+		AdminIDs: cfg.AdminIDs, InviteTTL: cfg.InviteTTL, Zone: cfg.DefaultTimezone,
 	})
 	a.Intake = intake.New(a.Store, a.Bot, a.clock, a.log, a.Metrics, intake.Options{Workers: cfg.Workers})
 	a.sched = scheduler.New(a.log)
@@ -240,6 +241,9 @@ func (a *App) shutdown(srv *http.Server, stopPolling context.CancelFunc, polled 
 	a.rdb.Close()
 	a.log.Info("stopped")
 }
+
+// Close releases what New opened, for an App that never served.
+func (a *App) Close() error { return a.rdb.Close() }
 
 // Handler serves the webhook, /healthz, /readyz and /metrics.
 func (a *App) Handler() http.Handler {

@@ -27,6 +27,7 @@ type Config struct {
 	DefaultLanguage       string
 	DefaultTimezone       *time.Location
 	AdminIDs              []int64
+	InviteTTL             time.Duration
 	LogLevel              slog.Level
 	LogFormat             string
 	Workers               int
@@ -147,6 +148,15 @@ var Settings = []Setting{
 				}
 				c.AdminIDs = append(c.AdminIDs, id)
 			}
+			return nil
+		}},
+	{Name: "INVITE_TTL", Default: "168h", Help: "How long an invitation link or code stays valid (Go duration, 1h to 2160h).",
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Hour || d > 90*24*time.Hour {
+				return errors.New("expected a duration from 1h to 2160h such as 168h")
+			}
+			c.InviteTTL = d
 			return nil
 		}},
 	{Name: "LOG_LEVEL", Default: "info", Help: "debug, info, warn or error.",

@@ -34,7 +34,7 @@ func TestFirstConversationInBothLanguages(t *testing.T) {
 			dad.SeesNew(1, "What I can do")
 
 			dad.Types("/start Zx9_invite-code")
-			dad.SeesNew(2, "This invitation link is not valid or has expired")
+			dad.SeesNew(2, "This invitation is not valid or has expired")
 
 			mom.Types("我想和孩子说话")
 			mom.SeesNew(2, "抱歉，我没看懂")
@@ -58,7 +58,7 @@ func TestFirstConversationInBothLanguages(t *testing.T) {
 			}
 			mom.Types("/help")
 			mom.SeesNew(5, "What I can do")
-			if cmds := h.tg.Commands("chat:1001", ""); len(cmds) != 4 || cmds[1].Description != "What I can do" {
+			if cmds := h.tg.Commands("chat:1001", ""); len(cmds) != 6 || cmds[1].Description != "What I can do" {
 				t.Fatalf("mom's commands menu = %+v", cmds)
 			}
 
@@ -85,14 +85,14 @@ func TestFirstConversationInBothLanguages(t *testing.T) {
 
 func TestCommandsMenuPerLanguage(t *testing.T) {
 	h := start(t, polling)
-	ok := h.tg.WaitFor(5e9, func() bool { return len(h.tg.Commands("all_private_chats", "en")) == 4 })
+	ok := h.tg.WaitFor(5e9, func() bool { return len(h.tg.Commands("all_private_chats", "en")) == 6 })
 	if !ok {
 		t.Fatal("English menu not set")
 	}
 	zh := h.tg.Commands("all_private_chats", "zh")
 	def := h.tg.Commands("all_private_chats", "")
 	en := h.tg.Commands("all_private_chats", "en")
-	if len(zh) != 4 || zh[2].Command != "language" || zh[2].Description != "更换语言" {
+	if len(zh) != 6 || zh[2].Command != "language" || zh[2].Description != "更换语言" {
 		t.Fatalf("Chinese menu = %+v", zh)
 	}
 	if en[2].Description != "Change the language" || def[2].Description != "更换语言" {

@@ -23,6 +23,10 @@ type Metrics struct {
 	HandlerSeconds prometheus.Histogram
 	// APICalls counts Bot API requests by method and result.
 	APICalls *prometheus.CounterVec
+	// Denied counts actions refused by authorization, and InviteCodes
+	// invitation codes tried, by result (ok, invalid, used, throttled).
+	Denied      prometheus.Counter
+	InviteCodes *prometheus.CounterVec
 	// OutboxQueued counts messages queued, by lane.
 	OutboxQueued *prometheus.CounterVec
 	// OutboxSends counts send attempts by lane and result (sent, retried,
@@ -49,6 +53,12 @@ func New() *Metrics {
 			Name: "homelink_bot_api_calls_total", Help: "Bot API requests by method and result.",
 		}, []string{"method", "result"}),
 	}
+	m.Denied = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "homelink_denied_total", Help: "Commands and buttons refused by authorization.",
+	})
+	m.InviteCodes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "homelink_invite_codes_total", Help: "Invitation codes tried, by result.",
+	}, []string{"result"})
 	m.OutboxQueued = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "homelink_outbox_queued_total", Help: "Messages queued, by lane.",
 	}, []string{"lane"})
@@ -62,7 +72,7 @@ func New() *Metrics {
 		Name: "homelink_outbox_send_seconds", Help: "Time from queueing a message to Telegram accepting it, by lane.",
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 1800},
 	}, []string{"lane"})
-	m.Registry.MustRegister(m.Updates, m.HandlerSeconds, m.APICalls, m.OutboxQueued, m.OutboxSends, m.Outbox429, m.OutboxSeconds,
+	m.Registry.MustRegister(m.Updates, m.Denied, m.InviteCodes, m.HandlerSeconds, m.APICalls, m.OutboxQueued, m.OutboxSends, m.Outbox429, m.OutboxSeconds,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -22,8 +22,11 @@ type Message struct {
 	ParseMode string
 	// Kind is "text", or the media kind: "photo", "voice", "video",
 	// "video_note", "document", "audio", "animation", "sticker".
-	Kind     string
-	FileID   string
+	Kind   string
+	FileID string
+	// FileName and File are an uploaded file's name and bytes.
+	FileName string
+	File     []byte
 	Keyboard [][]Button
 	Edits    int
 	Deleted  bool

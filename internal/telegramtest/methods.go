@@ -136,7 +136,8 @@ func (s *Server) sendMedia(kind string, p params) (any, *apiError) {
 	c := s.chats[mustID(p)]
 	field := kind
 	fileID := p.str(field)
-	if _, uploaded := p.uploads[field]; uploaded {
+	up, uploaded := p.uploads[field]
+	if uploaded {
 		fileID = fmt.Sprintf("upload-%s-%d", kind, rand.Int64())
 	}
 	if fileID == "" {
@@ -150,7 +151,7 @@ func (s *Server) sendMedia(kind string, p params) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	m := c.add(&Message{FromBot: true, Date: s.now(), Kind: kind, FileID: fileID, Text: plain,
+	m := c.add(&Message{FromBot: true, Date: s.now(), Kind: kind, FileID: fileID, FileName: up.name, File: up.data, Text: plain,
 		Raw: p.str("caption"), ParseMode: p.str("parse_mode"), Keyboard: kb})
 	s.sent(*m)
 	return m.wire(c, s.botUser()), nil

@@ -18,7 +18,7 @@ const maxBody = 50 << 20
 // value a string, nested objects as JSON text, uploads by field name.
 type params struct {
 	values  map[string]string
-	uploads map[string]int // field name → bytes uploaded
+	uploads map[string]upload // by field name
 }
 
 func (p params) str(name string) string { return p.values[name] }
@@ -50,10 +50,16 @@ func (p params) json(name string, dst any) error {
 	return json.Unmarshal([]byte(v), dst)
 }
 
+// upload is a file sent in a multipart body.
+type upload struct {
+	name string
+	data []byte
+}
+
 // parseParams reads the query string and a multipart, urlencoded or JSON
 // body, the three encodings the Bot API accepts.
 func parseParams(r *http.Request) (params, error) {
-	p := params{values: map[string]string{}, uploads: map[string]int{}}
+	p := params{values: map[string]string{}, uploads: map[string]upload{}}
 	for k, v := range r.URL.Query() {
 		p.values[k] = v[0]
 	}
@@ -90,7 +96,7 @@ func parseParams(r *http.Request) (params, error) {
 				return p, fmt.Errorf("bad multipart body: %w", err)
 			}
 			if part.FileName() != "" {
-				p.uploads[part.FormName()] = len(data)
+				p.uploads[part.FormName()] = upload{name: part.FileName(), data: data}
 			} else {
 				p.values[part.FormName()] = string(data)
 			}

@@ -1,0 +1,59 @@
+package bot
+
+// menuActions is every menu button, with what it acts on and who may press
+// it. The authorization matrix test walks this table.
+func (b *Bot) menuActions() map[string]action {
+	return map[string]action{
+		// Coordinators: homes.
+		"hl":  {args: "", need: coordinator, run: b.homesList},
+		"hn":  {args: "", need: coordinator, run: b.homeNew},
+		"tz":  {args: "n", need: coordinator, run: b.homeNewZone, keepsStep: true},
+		"is":  {args: "", need: coordinator, run: b.homeNewSkipInstructions, keepsStep: true},
+		"hv":  {args: "h", need: managesHome, run: b.homeView},
+		"hr":  {args: "h", need: managesHome, run: b.homeRename},
+		"hz":  {args: "h", need: managesHome, run: b.homeZone},
+		"hzs": {args: "hn", need: managesHome, run: b.homeZoneSet},
+		"hi":  {args: "h", need: managesHome, run: b.homeInstructions},
+		"ht":  {args: "h", need: managesHome, run: b.teacherInvite},
+		"hT":  {args: "h", need: managesHome, run: b.teachersView},
+		"tr":  {args: "hu", need: managesHome, run: b.teacherRemoveAsk},
+		"try": {args: "hu", need: managesHome, run: b.teacherRemove},
+		"ci":  {args: "", need: coordinatorOrAdmin, run: b.shareStart},
+		"cs":  {args: "h", need: managesHome, run: b.shareToggle, keepsStep: true},
+		"cc":  {args: "", need: coordinatorOrAdmin, run: b.shareCreate, keepsStep: true},
+		// Teachers: children and guardians.
+		"kl":  {args: "h", need: teachesAt, run: b.childrenView},
+		"ka":  {args: "h", need: teachesAt, run: b.childAdd},
+		"ks":  {args: "h", need: teachesAt, run: b.childAddSkipYear, keepsStep: true},
+		"kv":  {args: "hc", need: teachesChild, run: b.childView},
+		"gi":  {args: "hc", need: teachesChild, run: b.guardianInvite},
+		"il":  {args: "hc", need: teachesChild, run: b.invitesView},
+		"gu":  {args: "hcu", need: teachesChild, run: b.guardianUnlinkAsk},
+		"guy": {args: "hcu", need: teachesChild, run: b.guardianUnlink},
+		"kr":  {args: "hc", need: teachesChild, run: b.childRemoveAsk},
+		"kry": {args: "hc", need: teachesChild, run: b.childRemove},
+		// Invitations: revoking, and the invited person's answer.
+		"ir":  {args: "i", need: mayRevoke, run: b.inviteRevoke},
+		"ca":  {args: "i", need: holdsInvite, run: b.consentYes, keepsStep: true},
+		"cn":  {args: "i", need: holdsInvite, run: b.consentNo, keepsStep: true},
+		"rel": {args: "hcn", need: guardsChild, run: b.relationshipSet},
+		// Everyone.
+		"fy": {args: "", need: anyone, run: b.forgetYes},
+		"fn": {args: "", need: anyone, run: b.forgetNo},
+		"x":  {args: "", need: anyone, run: b.closeMenu},
+	}
+}
+
+// textSteps is every typed answer a flow waits for, with who may give it.
+func (b *Bot) textSteps() map[string]step {
+	return map[string]step{
+		"hname":  {need: coordinator, run: b.homeNewName},
+		"htz":    {need: coordinator, run: b.homeNewZoneTyped},
+		"hinstr": {need: coordinator, run: b.homeNewInstructions},
+		"hrn":    {need: managesHome, run: b.homeRenameTyped},
+		"hzt":    {need: managesHome, run: b.homeZoneTyped},
+		"hit":    {need: managesHome, run: b.homeInstructionsTyped},
+		"kname":  {need: teachesAt, run: b.childNameTyped},
+		"kyear":  {need: teachesAt, run: b.childYearTyped},
+	}
+}

@@ -1,0 +1,176 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/homelink/homelink"
+)
+
+// Authorization lives here and only here. Every command, every button and
+// every typed answer names a need; the router checks it before the
+// handler runs, against the target the button or the flow names. A
+// handler therefore only ever acts on a home, child or invitation its
+// user may act on, and a button whose data was altered finds its need
+// unmet.
+
+// target is what an action acts on, read from the button's data or the
+// flow's answers so far.
+type target struct {
+	home, child, user, invite int64
+	// n is a choice among buttons (a time zone, a relationship).
+	n int
+}
+
+// need decides whether r's user may act on t. It may read the store (a
+// child must belong to the home named beside it).
+type need func(ctx context.Context, r *request, t target) (bool, error)
+
+func anyone(context.Context, *request, target) (bool, error) { return true, nil }
+
+func coordinator(_ context.Context, r *request, _ target) (bool, error) {
+	return r.user.Roles.IsCoordinator(), nil
+}
+
+func coordinatorOrAdmin(_ context.Context, r *request, _ target) (bool, error) {
+	return r.user.Roles.IsCoordinator() || r.user.Roles.Admin, nil
+}
+
+func teacherOrGuardian(_ context.Context, r *request, _ target) (bool, error) {
+	return r.user.Roles.IsTeacher() || r.user.Roles.IsGuardian(), nil
+}
+
+// managesHome: a coordinator of the target home.
+func managesHome(_ context.Context, r *request, t target) (bool, error) {
+	return r.user.Roles.ManagesHome(t.home), nil
+}
+
+// teachesAt: a teacher of the target home.
+func teachesAt(_ context.Context, r *request, t target) (bool, error) {
+	return r.user.Roles.TeachesAt(t.home), nil
+}
+
+// teachesChild: a teacher of the target home, and the child is there.
+func teachesChild(ctx context.Context, r *request, t target) (bool, error) {
+	if !r.user.Roles.TeachesAt(t.home) {
+		return false, nil
+	}
+	_, err := r.b.Store.Child(ctx, t.home, t.child)
+	if errors.Is(err, homelink.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// guardsChild: a guardian of the target child at the target home.
+func guardsChild(_ context.Context, r *request, t target) (bool, error) {
+	g, ok := r.user.Roles.Guards[t.child]
+	return ok && g.HomeID == t.home, nil
+}
+
+// mayRevoke: guardian invitations are the home's teachers' to revoke,
+// teacher invitations its coordinators', and coordinator invitations
+// belong to whoever manages every home they share (an admin for the first
+// coordinator's).
+func mayRevoke(ctx context.Context, r *request, t target) (bool, error) {
+	inv, err := r.b.Store.Invite(ctx, t.invite)
+	if errors.Is(err, homelink.ErrInviteInvalid) || errors.Is(err, homelink.ErrInviteUsed) {
+		return r.user.Roles.IsStaff() || r.user.Roles.Admin, nil // nothing left to protect
+	}
+	if err != nil {
+		return false, err
+	}
+	roles := r.user.Roles
+	switch inv.Role {
+	case homelink.RoleGuardian:
+		return roles.TeachesAt(inv.HomeID), nil
+	case homelink.RoleTeacher:
+		return roles.ManagesHome(inv.HomeID), nil
+	}
+	if len(inv.Homes) == 0 {
+		return roles.Admin, nil
+	}
+	for _, h := range inv.Homes {
+		if !roles.ManagesHome(h) {
+			return roles.Admin, nil
+		}
+	}
+	return true, nil
+}
+
+// holdsInvite: the invitation is the one whose code this user opened;
+// without it, a changed id in a consent button would redeem an invitation
+// its code was never shown for.
+func holdsInvite(_ context.Context, r *request, t target) (bool, error) {
+	return t.invite != 0 && sessionTarget(r.session).invite == t.invite, nil
+}
+
+// action is something a button does.
+type action struct {
+	// args names the button's arguments in order: h home, c child,
+	// u user, i invitation, n choice.
+	args string
+	need need
+	run  func(ctx context.Context, r *request, t target) error
+	// keepsStep keeps the typed answers gathered so far (a button that
+	// is part of a flow, such as a time zone choice while creating a
+	// home); any other button leaves the step.
+	keepsStep bool
+}
+
+// parseTarget reads a button's arguments ("12.34") as spec says.
+func parseTarget(spec, s string) (target, bool) {
+	var t target
+	parts := strings.Split(s, ".")
+	if s == "" {
+		parts = nil
+	}
+	if len(parts) != len(spec) {
+		return t, false
+	}
+	for i, p := range parts {
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || n < 0 {
+			return t, false
+		}
+		switch spec[i] {
+		case 'h':
+			t.home = n
+		case 'c':
+			t.child = n
+		case 'u':
+			t.user = n
+		case 'i':
+			t.invite = n
+		case 'n':
+			t.n = int(n)
+		}
+	}
+	return t, true
+}
+
+// button is the callback data for action with its arguments.
+func button(nonce, name string, args ...int64) string {
+	var b strings.Builder
+	b.WriteString(name)
+	for _, a := range args {
+		b.WriteByte('.')
+		b.WriteString(strconv.FormatInt(a, 10))
+	}
+	return callbackData(flowMenu, nonce, b.String())
+}
+
+// gate checks n for t and tells a user who may not act so.
+func (r *request) gate(ctx context.Context, n need, t target) (bool, error) {
+	ok, err := n(ctx, r, t)
+	if err != nil || ok {
+		return ok, err
+	}
+	r.b.Metrics.Denied.Inc()
+	if r.update.CallbackQuery != nil {
+		return false, r.alert(ctx, r.text("NotAllowed"))
+	}
+	return false, r.reply(ctx, r.html("NotAllowed"), nil)
+}

@@ -1,0 +1,377 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/outbox"
+)
+
+// makeInvite stores a new invitation with fresh codes.
+func (b *Bot) makeInvite(ctx context.Context, inv homelink.Invite) (homelink.Invite, error) {
+	inv.Link, inv.Typed = homelink.NewInviteCodes()
+	inv.ExpiresAt = b.Clock.Now().Add(b.InviteTTL)
+	return b.Store.CreateInvite(ctx, inv)
+}
+
+// showInvite shows a new invitation: the link, the code to type, until
+// when it works, and a button to revoke it.
+func (b *Bot) showInvite(ctx context.Context, r *request, inv homelink.Invite, who, zone string, back outbox.Button) error {
+	text, err := r.render("invitation", map[string]any{
+		"Who":   who,
+		"Link":  "https://t.me/" + b.Username + "?start=" + inv.Link,
+		"Code":  homelink.FormatTypedCode(inv.Typed),
+		"Until": b.date(inv.ExpiresAt, zone),
+	})
+	if err != nil {
+		return err
+	}
+	return r.show(ctx, text, [][]outbox.Button{{r.btn(r.text("RevokeButton"), "ir", inv.ID), back}})
+}
+
+// teacherInvite makes a one-time link for a teacher of a home.
+func (b *Bot) teacherInvite(ctx context.Context, r *request, t target) error {
+	h, err := b.Store.Home(ctx, t.home)
+	if err != nil {
+		return err
+	}
+	inv, err := b.makeInvite(ctx, homelink.Invite{Role: homelink.RoleTeacher, HomeID: t.home})
+	if err != nil {
+		return err
+	}
+	return b.showInvite(ctx, r, inv, r.text("InviteForTeacher", "Home", h.Name), h.TimeZone, r.btn(r.text("BackButton"), "hv", t.home))
+}
+
+// inviteCommand starts inviting a coordinator.
+func (b *Bot) inviteCommand(ctx context.Context, r *request) error {
+	if _, err := r.openMenu(ctx); err != nil {
+		return err
+	}
+	return b.shareStart(ctx, r, target{})
+}
+
+// shareStart lets a coordinator choose which of their homes the invited
+// coordinator will share.
+func (b *Bot) shareStart(ctx context.Context, r *request, _ target) error {
+	if err := r.setStep(ctx, "", map[string]string{}); err != nil {
+		return err
+	}
+	return b.shareView(ctx, r)
+}
+
+func (b *Bot) shareView(ctx context.Context, r *request) error {
+	homes, err := b.Store.Homes(ctx, slices.Collect(maps.Keys(r.user.Roles.Coordinates)))
+	if err != nil {
+		return err
+	}
+	chosen := shareChosen(r.session)
+	var kb [][]outbox.Button
+	for _, h := range homes {
+		label := "▫️ " + h.Name
+		if slices.Contains(chosen, h.ID) {
+			label = "✅ " + h.Name
+		}
+		kb = append(kb, []outbox.Button{r.btn(label, "cs", h.ID)})
+	}
+	kb = append(kb, []outbox.Button{r.btn(r.text("CreateLinkButton"), "cc")})
+	return r.show(ctx, r.html("ShareAsk", "Count", len(homes)), kb)
+}
+
+func shareChosen(s homelink.Session) []int64 {
+	var out []int64
+	for _, f := range strings.Split(s.Data["share"], ",") {
+		if n, err := strconv.ParseInt(f, 10, 64); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (b *Bot) shareToggle(ctx context.Context, r *request, t target) error {
+	chosen := shareChosen(r.session)
+	if i := slices.Index(chosen, t.home); i >= 0 {
+		chosen = slices.Delete(chosen, i, i+1)
+	} else {
+		chosen = append(chosen, t.home)
+	}
+	if err := r.setStep(ctx, "", data("share", joinIDs(chosen))); err != nil {
+		return err
+	}
+	return b.shareView(ctx, r)
+}
+
+func (b *Bot) shareCreate(ctx context.Context, r *request, _ target) error {
+	chosen := shareChosen(r.session)
+	for _, h := range chosen {
+		if ok, err := r.gate(ctx, managesHome, target{home: h}); !ok || err != nil {
+			return err
+		}
+	}
+	slices.Sort(chosen)
+	inv, err := b.makeInvite(ctx, homelink.Invite{Role: homelink.RoleCoordinator, Homes: chosen})
+	if err != nil {
+		return err
+	}
+	if err := r.setStep(ctx, "", nil); err != nil {
+		return err
+	}
+	homes, err := b.Store.Homes(ctx, chosen)
+	if err != nil {
+		return err
+	}
+	return b.showInvite(ctx, r, inv, r.text("InviteForCoordinator", "Homes", homeNames(r, homes)), "",
+		r.btn(r.text("CloseButton"), "x"))
+}
+
+func homeNames(r *request, homes []homelink.Home) string {
+	if len(homes) == 0 {
+		return r.text("NoHomesYet")
+	}
+	names := make([]string, len(homes))
+	for i, h := range homes {
+		names[i] = h.Name
+	}
+	return strings.Join(names, r.text("ListSeparator"))
+}
+
+// guardianInvite makes a one-time link and code for a child's guardian.
+func (b *Bot) guardianInvite(ctx context.Context, r *request, t target) error {
+	c, h, err := b.childAndHome(ctx, t)
+	if err != nil {
+		return err
+	}
+	inv, err := b.makeInvite(ctx, homelink.Invite{Role: homelink.RoleGuardian, HomeID: t.home, ChildID: t.child})
+	if err != nil {
+		return err
+	}
+	return b.showInvite(ctx, r, inv, r.text("InviteForGuardian", "Child", c.Name), h.TimeZone, r.btn(r.text("BackButton"), "kv", t.home, t.child))
+}
+
+// invitesView lists a child's open guardian invitations to revoke.
+func (b *Bot) invitesView(ctx context.Context, r *request, t target) error {
+	c, h, err := b.childAndHome(ctx, t)
+	if err != nil {
+		return err
+	}
+	invites, err := b.Store.OpenInvites(ctx, t.home, homelink.RoleGuardian, t.child)
+	if err != nil {
+		return err
+	}
+	var kb [][]outbox.Button
+	for _, inv := range invites {
+		kb = append(kb, []outbox.Button{r.btn(r.text("RevokeUntilButton", "Date", b.date(inv.ExpiresAt, h.TimeZone)), "ir", inv.ID)})
+	}
+	kb = append(kb, []outbox.Button{r.btn(r.text("BackButton"), "kv", t.home, t.child)})
+	return r.show(ctx, r.html("InvitesOpen", "Child", c.Name, "Count", len(invites)), kb)
+}
+
+// inviteRevoke closes an invitation: its link and code stop working.
+func (b *Bot) inviteRevoke(ctx context.Context, r *request, t target) error {
+	inv, err := b.Store.Invite(ctx, t.invite)
+	if err != nil {
+		return r.show(ctx, r.html("InviteRevoked"), nil) // used or gone: nothing opens it
+	}
+	if _, err := b.Store.RevokeInvite(ctx, inv.HomeID, inv.ID); err != nil {
+		return err
+	}
+	return r.show(ctx, r.html("InviteRevoked"), nil)
+}
+
+// redeemCode looks at an invitation code from a link or typed, throttling
+// guesses, and asks the person to agree before anything is stored. Codes
+// are never logged.
+func (b *Bot) redeemCode(ctx context.Context, r *request, code string) error {
+	fails, err := b.Store.CodeFailures(ctx, r.user.ID)
+	if err != nil {
+		return err
+	}
+	if fails >= homelink.MaxCodeFailures {
+		b.Metrics.InviteCodes.WithLabelValues("throttled").Inc()
+		return r.reply(ctx, r.html("TooManyCodes"), nil)
+	}
+	var inv homelink.Invite
+	if homelink.ValidLinkCode(code) {
+		inv, err = b.Store.InviteByCode(ctx, code)
+	} else {
+		err = homelink.ErrInviteInvalid
+	}
+	switch {
+	case errors.Is(err, homelink.ErrInviteUsed):
+		b.Metrics.InviteCodes.WithLabelValues("used").Inc()
+		return r.reply(ctx, r.html("InviteUsed"), nil)
+	case errors.Is(err, homelink.ErrInviteInvalid):
+		b.Metrics.InviteCodes.WithLabelValues("invalid").Inc()
+		if _, err := b.Store.CodeFailed(ctx, r.user.ID, homelink.CodeFailureWindow); err != nil {
+			return err
+		}
+		return r.reply(ctx, r.html("InviteInvalid"), nil)
+	case err != nil:
+		return err
+	}
+	b.Metrics.InviteCodes.WithLabelValues("ok").Inc()
+	return b.consentAsk(ctx, r, inv)
+}
+
+// consentAsk says in plain words what joining stores and asks to agree.
+func (b *Bot) consentAsk(ctx context.Context, r *request, inv homelink.Invite) error {
+	view := map[string]any{"Role": string(inv.Role)}
+	switch inv.Role {
+	case homelink.RoleGuardian:
+		if r.user.Roles.GuardianOf(inv.ChildID) {
+			return r.reply(ctx, r.html("AlreadyLinked"), nil)
+		}
+		c, h, err := b.childAndHome(ctx, target{home: inv.HomeID, child: inv.ChildID})
+		if err != nil {
+			return r.reply(ctx, r.html("InviteInvalid"), nil)
+		}
+		view["Child"], view["Home"] = c.Name, h.Name
+	case homelink.RoleTeacher:
+		h, err := b.Store.Home(ctx, inv.HomeID)
+		if err != nil {
+			return r.reply(ctx, r.html("InviteInvalid"), nil)
+		}
+		view["Home"] = h.Name
+	case homelink.RoleCoordinator:
+		homes, err := b.Store.Homes(ctx, inv.Homes)
+		if err != nil {
+			return err
+		}
+		view["Home"] = homeNames(r, homes)
+	}
+	if _, err := r.openMenu(ctx); err != nil {
+		return err
+	}
+	if err := r.setStep(ctx, "", data("i", inv.ID)); err != nil {
+		return err
+	}
+	text, err := r.render("consent", view)
+	if err != nil {
+		return err
+	}
+	yes := "ConsentYesStaff"
+	if inv.Role == homelink.RoleGuardian {
+		yes = "ConsentYesGuardian"
+	}
+	return r.reply(ctx, text, rows(r.btn(r.text(yes), "ca", inv.ID), r.btn(r.text("ConsentNo"), "cn", inv.ID)))
+}
+
+// consentYes redeems the invitation the person agreed to.
+func (b *Bot) consentYes(ctx context.Context, r *request, t target) error {
+	inv, err := b.Store.RedeemInvite(ctx, t.invite, r.user.ID, r.lang)
+	switch {
+	case errors.Is(err, homelink.ErrInviteUsed):
+		return b.consentFailed(ctx, r, "InviteUsed")
+	case errors.Is(err, homelink.ErrAlreadyMember):
+		return b.consentFailed(ctx, r, "AlreadyLinked")
+	case errors.Is(err, homelink.ErrInviteInvalid):
+		return b.consentFailed(ctx, r, "InviteInvalid")
+	case err != nil:
+		return err
+	}
+	b.refreshMenu(ctx, r.user.ID)
+	switch inv.Role {
+	case homelink.RoleGuardian:
+		return b.guardianJoined(ctx, r, inv)
+	case homelink.RoleTeacher:
+		if err := r.endFlow(ctx); err != nil {
+			return err
+		}
+		h, _ := b.Store.Home(ctx, inv.HomeID)
+		return r.show(ctx, r.html("WelcomeTeacher", "Home", h.Name), nil)
+	}
+	if err := r.endFlow(ctx); err != nil {
+		return err
+	}
+	return r.show(ctx, r.html("WelcomeCoordinator"), nil)
+}
+
+func (b *Bot) consentFailed(ctx context.Context, r *request, id string) error {
+	if err := r.endFlow(ctx); err != nil {
+		return err
+	}
+	return r.show(ctx, r.html(id), nil)
+}
+
+// guardianJoined tells the home's teachers and asks the guardian how they
+// are related to the child.
+func (b *Bot) guardianJoined(ctx context.Context, r *request, inv homelink.Invite) error {
+	c, h, err := b.childAndHome(ctx, target{home: inv.HomeID, child: inv.ChildID})
+	if err != nil {
+		return err
+	}
+	for _, teacher := range h.Teachers {
+		b.notify(ctx, teacher, "GuardianJoinedNotice", "Child", c.Name)
+	}
+	if err := r.setStep(ctx, "", nil); err != nil {
+		return err
+	}
+	var bs []outbox.Button
+	for i, rel := range homelink.Relationships {
+		bs = append(bs, r.btn(r.text("Rel_"+string(rel)), "rel", inv.HomeID, inv.ChildID, int64(i)))
+	}
+	return r.show(ctx, r.html("LinkedAskRelationship", "Child", c.Name, "Home", h.Name), [][]outbox.Button{bs[:2], bs[2:]})
+}
+
+func (b *Bot) consentNo(ctx context.Context, r *request, _ target) error {
+	if err := r.endFlow(ctx); err != nil {
+		return err
+	}
+	return r.show(ctx, r.html("ConsentDeclined"), nil)
+}
+
+// relationshipSet records how the guardian is related to the child.
+func (b *Bot) relationshipSet(ctx context.Context, r *request, t target) error {
+	if t.n >= len(homelink.Relationships) {
+		return r.answer(ctx, r.text("ButtonExpired"))
+	}
+	rel := homelink.Relationships[t.n]
+	if err := b.Store.SetRelationship(ctx, t.home, t.child, r.user.ID, rel); err != nil {
+		return err
+	}
+	c, err := b.Store.Child(ctx, t.home, t.child)
+	if err != nil {
+		return err
+	}
+	if err := r.endFlow(ctx); err != nil {
+		return err
+	}
+	return r.show(ctx, r.html("RelationshipSet", "Child", c.Name, "Relationship", r.text("Rel_"+string(rel))), nil)
+}
+
+// date formats a moment as a date in a home's time zone (the deployment's
+// default when zone is empty or unknown).
+func (b *Bot) date(t time.Time, zone string) string {
+	loc := b.Zone
+	if l, err := homelink.CheckTimeZone(zone); err == nil {
+		loc = l
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("2006-01-02 15:04")
+}
+
+func joinIDs(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+// NewCoordinatorInvite makes the first coordinator's invitation, for the
+// operator's `homelink invite coordinator`: its link, the code to type, and
+// when it expires.
+func (b *Bot) NewCoordinatorInvite(ctx context.Context) (link, typed string, expires time.Time, err error) {
+	inv, err := b.makeInvite(ctx, homelink.Invite{Role: homelink.RoleCoordinator})
+	if err != nil {
+		return "", "", time.Time{}, err
+	}
+	return "https://t.me/" + b.Username + "?start=" + inv.Link, homelink.FormatTypedCode(inv.Typed), inv.ExpiresAt, nil
+}

@@ -1,0 +1,64 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/outbox"
+)
+
+// msgRef is a message id passed as a value to notify: it is translated in
+// the recipient's language, not the sender's.
+type msgRef string
+
+// notify tells another user something in their language. A notice that
+// cannot be sent is logged and does not undo what the user did.
+func (b *Bot) notify(ctx context.Context, user int64, id string, kv ...any) {
+	u, err := b.Store.User(ctx, user)
+	if err != nil {
+		b.Log.Warn("could not read a user to notify", slog.Int64("user", user), slog.Any("err", err))
+		return
+	}
+	if u.Blocked {
+		return
+	}
+	lang := homelink.PreferredLanguage(u.Language, "", b.Catalog.Fallback(), b.Catalog.Supported)
+	args := make([]any, len(kv))
+	for i, v := range kv {
+		if ref, ok := v.(msgRef); ok {
+			v = b.Renderer.Text(lang, string(ref))
+		}
+		args[i] = v
+	}
+	_, err = b.Sender.Send(ctx, outbox.Message{ChatID: user, Text: b.Renderer.HTML(lang, id, args...)})
+	if errors.Is(err, outbox.ErrBlocked) {
+		err = b.Store.SetBlocked(ctx, user, true)
+	}
+	if err != nil {
+		b.Log.Warn("could not notify a user", slog.Int64("user", user), slog.Any("err", err))
+	}
+}
+
+// refreshMenu sets a user's commands menu to what their roles now allow.
+func (b *Bot) refreshMenu(ctx context.Context, user int64) {
+	u, err := b.Store.User(ctx, user)
+	if err == nil {
+		u.Roles.Admin = b.isAdmin(user)
+		lang := homelink.PreferredLanguage(u.Language, "", b.Catalog.Fallback(), b.Catalog.Supported)
+		err = b.Sender.SetCommands(ctx, user, "", b.menu(lang, u.Roles))
+	}
+	if err != nil {
+		b.Log.Warn("could not set a user's commands menu", slog.Int64("user", user), slog.Any("err", err))
+	}
+}
+
+func (b *Bot) isAdmin(user int64) bool {
+	for _, id := range b.AdminIDs {
+		if id == user {
+			return true
+		}
+	}
+	return false
+}

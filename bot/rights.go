@@ -1,0 +1,168 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"log/slog"
+	"maps"
+	"slices"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/outbox"
+)
+
+// myDataDoc is everything homelink stores about a user, as /mydata sends it.
+type myDataDoc struct {
+	Account struct {
+		TelegramID int64  `json:"telegram_id"`
+		Language   string `json:"language,omitempty"`
+		Blocked    bool   `json:"blocked_the_bot,omitempty"`
+	} `json:"account"`
+	Coordinator bool        `json:"coordinator,omitempty"`
+	Manages     []homeDoc   `json:"manages_homes,omitempty"`
+	TeachesAt   []homeDoc   `json:"teaches_at,omitempty"`
+	Children    []childDoc  `json:"guardian_of,omitempty"`
+	Flow        *sessionDoc `json:"conversation_in_progress,omitempty"`
+	Stored      []string    `json:"what_else_is_stored"`
+	Note        string      `json:"note"`
+}
+
+type homeDoc struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+type childDoc struct {
+	Name         string  `json:"name"`
+	BirthYear    int     `json:"birth_year,omitempty"`
+	Home         homeDoc `json:"home"`
+	Relationship string  `json:"your_relationship,omitempty"`
+	Guardians    int     `json:"linked_guardians"`
+}
+
+type sessionDoc struct {
+	Flow    string            `json:"flow"`
+	Step    string            `json:"step,omitempty"`
+	Answers map[string]string `json:"answers,omitempty"`
+}
+
+// myData sends the user a JSON file of everything stored about them and,
+// for a guardian, about their children.
+func (b *Bot) myData(ctx context.Context, r *request) error {
+	doc, err := b.collectData(ctx, r)
+	if err != nil {
+		return err
+	}
+	body, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = b.Sender.Send(ctx, outbox.Message{ChatID: r.chatID, Kind: outbox.Document,
+		FileName: "homelink-my-data.json", FileData: body, Text: r.html("MyDataCaption")})
+	return r.delivered(ctx, err)
+}
+
+func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
+	var doc myDataDoc
+	u := r.user
+	doc.Account.TelegramID, doc.Account.Language, doc.Account.Blocked = u.ID, u.Language, u.Blocked
+	doc.Coordinator = u.Roles.Coordinator
+	for _, set := range []struct {
+		ids map[int64]bool
+		out *[]homeDoc
+	}{{u.Roles.Coordinates, &doc.Manages}, {u.Roles.Teaches, &doc.TeachesAt}} {
+		homes, err := b.Store.Homes(ctx, slices.Collect(maps.Keys(set.ids)))
+		if err != nil {
+			return doc, err
+		}
+		for _, h := range homes {
+			*set.out = append(*set.out, homeDoc{h.ID, h.Name})
+		}
+	}
+	for _, cid := range slices.Sorted(maps.Keys(u.Roles.Guards)) {
+		g := u.Roles.Guards[cid]
+		c, h, err := b.childAndHome(ctx, target{home: g.HomeID, child: cid})
+		if err != nil {
+			continue
+		}
+		doc.Children = append(doc.Children, childDoc{Name: c.Name, BirthYear: c.BirthYear,
+			Home: homeDoc{h.ID, h.Name}, Relationship: string(g.Relationship), Guardians: len(c.Guardians)})
+	}
+	if s := r.session; s.Active() {
+		doc.Flow = &sessionDoc{Flow: s.Flow, Step: s.Step, Answers: s.Data}
+	}
+	doc.Stored = []string{r.text("MyDataStoredUpdates"), r.text("MyDataStoredOutbox")}
+	doc.Note = r.text("MyDataNote")
+	return doc, nil
+}
+
+// forgetStart asks before deleting everything.
+func (b *Bot) forgetStart(ctx context.Context, r *request) error {
+	if _, err := r.openMenu(ctx); err != nil {
+		return err
+	}
+	text, err := r.render("forget", map[string]any{"Guardian": r.user.Roles.IsGuardian(), "Staff": r.user.Roles.IsStaff()})
+	if err != nil {
+		return err
+	}
+	return r.reply(ctx, text, [][]outbox.Button{{r.btn(r.text("ForgetYesButton"), "fy"), r.btn(r.text("NoButton"), "fn")}})
+}
+
+// forgetYes deletes the user, their links and pending items, tells the
+// teachers of their children's homes that a guardian left, and confirms.
+func (b *Bot) forgetYes(ctx context.Context, r *request, _ target) error {
+	type notice struct {
+		teachers []int64
+		child    string
+		rel      homelink.Relationship
+	}
+	// Read what the notices need before it is gone.
+	var notices []notice
+	for cid, g := range r.user.Roles.Guards {
+		c, h, err := b.childAndHome(ctx, target{home: g.HomeID, child: cid})
+		if err == nil {
+			notices = append(notices, notice{h.Teachers, c.Name, g.Relationship})
+		}
+	}
+	if _, err := b.Store.Forget(ctx, r.user.ID); err != nil {
+		return err
+	}
+	for _, n := range notices {
+		rel := homelink.OtherGuardian
+		if n.rel != "" {
+			rel = n.rel
+		}
+		for _, t := range n.teachers {
+			b.notify(ctx, t, "GuardianLeftNotice", "Child", n.child, "Relationship", msgRef("Rel_"+string(rel)))
+		}
+	}
+	if err := r.answer(ctx, ""); err != nil {
+		return err
+	}
+	if err := r.replace(ctx, r.html("Forgotten"), nil); err != nil {
+		return err
+	}
+	if err := b.Sender.SetCommands(ctx, r.chatID, "", b.menu(r.lang, homelink.Roles{})); err != nil {
+		b.Log.Warn("could not reset the chat's commands menu", slog.Int64("user", r.user.ID), slog.Any("err", err))
+	}
+	return b.Sender.Forget(ctx, r.chatID)
+}
+
+func (b *Bot) forgetNo(ctx context.Context, r *request, _ target) error {
+	if err := r.endFlow(ctx); err != nil {
+		return err
+	}
+	return r.show(ctx, r.html("ForgetKept"), nil)
+}
+
+// closeMenu ends the flow and removes the menu's buttons.
+func (b *Bot) closeMenu(ctx context.Context, r *request, _ target) error {
+	if err := r.endFlow(ctx); err != nil {
+		return err
+	}
+	if m := r.update.CallbackQuery.Message.Message; m != nil {
+		return b.Sender.Edit(ctx, outbox.Edit{ChatID: r.chatID, MessageID: m.ID, Text: html.EscapeString(m.Text)})
+	}
+	return nil
+}

@@ -1,0 +1,45 @@
+package homelink
+
+import (
+	"errors"
+	"strings"
+	"time"
+)
+
+// Home is a village Children's Home: where children spend weekends and
+// call their parents.
+type Home struct {
+	ID   int64
+	Name string
+	// TimeZone is an IANA name; calls and reminders use it.
+	TimeZone string
+	// Instructions tell parents how the call reaches the home (its phone,
+	// its video account).
+	Instructions string
+	Teachers     []int64
+	Coordinators []int64
+	// Children and Guardians count the home's children and their linked
+	// guardians.
+	Children, Guardians int
+}
+
+// TimeZoneChoices are offered as buttons; anything else is typed.
+var TimeZoneChoices = []string{"Asia/Shanghai", "Asia/Urumqi", "Asia/Hong_Kong", "Asia/Taipei"}
+
+// ErrBadTimeZone means a typed time zone is not an IANA name we know.
+var ErrBadTimeZone = errors.New("homelink: unknown time zone")
+
+// CheckTimeZone validates an IANA time zone name such as "Asia/Shanghai".
+// "Local" and abbreviations are refused: a home's clock must not depend on
+// the server's.
+func CheckTimeZone(name string) (*time.Location, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || name == "Local" || len(name) > 64 || !(strings.Contains(name, "/") || name == "UTC") {
+		return nil, ErrBadTimeZone
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, ErrBadTimeZone
+	}
+	return loc, nil
+}

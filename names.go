@@ -1,0 +1,56 @@
+package homelink
+
+import (
+	"errors"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on what people type.
+const (
+	MaxHomeName     = 64
+	MaxChildName    = 32
+	MaxInstructions = 500
+)
+
+// Errors for typed text that cannot be taken.
+var (
+	ErrTextEmpty   = errors.New("homelink: text is empty")
+	ErrTextTooLong = errors.New("homelink: text is too long")
+	ErrTextControl = errors.New("homelink: text has control characters")
+)
+
+// CleanName trims a typed name and checks it: 1 to max characters, one
+// line, no control or invisible formatting characters.
+func CleanName(s string, max int) (string, error) {
+	return clean(s, max, false)
+}
+
+// CleanText trims typed free text such as calling instructions: 1 to max
+// characters; line breaks are allowed, other control characters are not.
+func CleanText(s string, max int) (string, error) {
+	return clean(s, max, true)
+}
+
+func clean(s string, max int, lines bool) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", ErrTextEmpty
+	}
+	if !utf8.ValidString(s) {
+		return "", ErrTextControl
+	}
+	for _, r := range s {
+		if lines && (r == '\n' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' {
+			return "", ErrTextControl
+		}
+	}
+	if utf8.RuneCountInString(s) > max {
+		return "", ErrTextTooLong
+	}
+	return s, nil
+}

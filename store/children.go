@@ -1,0 +1,136 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/homelink/homelink"
+)
+
+// AddChild registers a child at home c.HomeID and returns it with its id;
+// homelink.ErrNotFound when the home is gone.
+func (s *Store) AddChild(ctx context.Context, c homelink.Child) (homelink.Child, error) {
+	id, err := s.rdb.Incr(ctx, s.k.seq("child")).Result()
+	if err != nil {
+		return c, fmt.Errorf("store: add child: %w", err)
+	}
+	c.ID = id
+	year := ""
+	if c.BirthYear > 0 {
+		year = strconv.Itoa(c.BirthYear)
+	}
+	n, err := s.run(ctx, "child_add", []string{s.k.home(c.HomeID), s.k.children(c.HomeID), s.k.child(c.HomeID, id)},
+		id, c.Name, year, s.clock.Now().UnixMilli()).Int()
+	if err != nil {
+		return c, fmt.Errorf("store: add child: %w", err)
+	}
+	if n == 0 {
+		return c, homelink.ErrNotFound
+	}
+	return c, nil
+}
+
+// Children lists the children of home h in the order they were registered,
+// with their guardians.
+func (s *Store) Children(ctx context.Context, h int64) ([]homelink.Child, error) {
+	members, err := s.rdb.ZRange(ctx, s.k.children(h), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: children of %d: %w", h, err)
+	}
+	var cids []int64
+	for _, m := range members {
+		if id, err := strconv.ParseInt(m, 10, 64); err == nil {
+			cids = append(cids, id)
+		}
+	}
+	return s.readChildren(ctx, h, cids)
+}
+
+// Child reads one child of home h; homelink.ErrNotFound when the child is
+// not at that home.
+func (s *Store) Child(ctx context.Context, h, c int64) (homelink.Child, error) {
+	out, err := s.readChildren(ctx, h, []int64{c})
+	if err != nil {
+		return homelink.Child{}, err
+	}
+	if len(out) == 0 {
+		return homelink.Child{}, homelink.ErrNotFound
+	}
+	return out[0], nil
+}
+
+func (s *Store) readChildren(ctx context.Context, h int64, cids []int64) ([]homelink.Child, error) {
+	pipe := s.rdb.Pipeline()
+	type read struct {
+		fields, guardians interface{ Val() map[string]string }
+	}
+	reads := make([]read, len(cids))
+	for i, c := range cids {
+		reads[i] = read{pipe.HGetAll(ctx, s.k.child(h, c)), pipe.HGetAll(ctx, s.k.guardians(h, c))}
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("store: children of %d: %w", h, err)
+	}
+	var out []homelink.Child
+	for i, r := range reads {
+		m := r.fields.Val()
+		if len(m) == 0 {
+			continue
+		}
+		c := homelink.Child{ID: cids[i], HomeID: h, Name: m["name"]}
+		c.BirthYear, _ = strconv.Atoi(m["year"])
+		for uid, rel := range r.guardians.Val() {
+			if id, err := strconv.ParseInt(uid, 10, 64); err == nil {
+				c.Guardians = append(c.Guardians, homelink.Guardian{UserID: id, Relationship: homelink.Relationship(rel)})
+			}
+		}
+		sortGuardians(c.Guardians)
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// RemoveChild removes child c of home h and everything stored about it,
+// and returns the guardians who were linked; homelink.ErrNotFound when the
+// child is not at that home.
+func (s *Store) RemoveChild(ctx context.Context, h, c int64) ([]int64, error) {
+	res, err := s.run(ctx, "child_remove",
+		[]string{s.k.children(h), s.k.child(h, c), s.k.guardians(h, c), s.k.homeInvites(h)}, h, c).StringSlice()
+	if isNil(err) {
+		return nil, homelink.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: remove child %d: %w", c, err)
+	}
+	return ids(res), nil
+}
+
+// UnlinkGuardian removes user's link to child c of home h; false when there
+// was none.
+func (s *Store) UnlinkGuardian(ctx context.Context, h, c, user int64) (bool, error) {
+	n, err := s.run(ctx, "guardian_unlink", []string{s.k.guardians(h, c), s.k.user(user)}, c, user).Int()
+	if err != nil {
+		return false, fmt.Errorf("store: unlink guardian of %d: %w", c, err)
+	}
+	return n == 1, nil
+}
+
+// SetRelationship records how user is related to child c of home h;
+// homelink.ErrNotFound when they are not linked.
+func (s *Store) SetRelationship(ctx context.Context, h, c, user int64, rel homelink.Relationship) error {
+	n, err := s.run(ctx, "relationship_set", []string{s.k.guardians(h, c), s.k.user(user)}, h, c, user, string(rel)).Int()
+	if err != nil {
+		return fmt.Errorf("store: set relationship to %d: %w", c, err)
+	}
+	if n == 0 {
+		return homelink.ErrNotFound
+	}
+	return nil
+}
+
+func sortGuardians(gs []homelink.Guardian) {
+	slices.SortFunc(gs, func(a, b homelink.Guardian) int { return cmp.Compare(a.UserID, b.UserID) })
+}

@@ -1,0 +1,23 @@
+-- Forgets a user: every role and link, then every key of theirs.
+-- KEYS[1] user hash, KEYS[2] session, KEYS[3] seen, KEYS[4] codefail
+-- ARGV[1] prefix, ARGV[2] user id
+-- Returns the children they were a guardian of, as "<home>:<child>:<relationship>".
+local p, uid = ARGV[1], ARGV[2]
+local left = {}
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 1, #fields, 2 do
+  local f, v = fields[i], fields[i + 1]
+  local kind, n = string.match(f, '^(%a):(%d+)$')
+  if kind == 'c' then
+    redis.call('SREM', hkey(p, n, 'coordinators'), uid)
+  elseif kind == 't' then
+    redis.call('SREM', hkey(p, n, 'teachers'), uid)
+  elseif kind == 'g' then
+    local home, rel = string.match(v, '^(%d+):(.*)$')
+    if home and redis.call('HDEL', hkey(p, home, 'guardians:' .. n), uid) == 1 then
+      left[#left + 1] = home .. ':' .. n .. ':' .. rel
+    end
+  end
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+return left

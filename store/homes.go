@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/homelink/homelink"
+)
+
+// CreateHome stores a new home managed by creator and returns it with its id.
+func (s *Store) CreateHome(ctx context.Context, creator int64, h homelink.Home) (homelink.Home, error) {
+	id, err := s.rdb.Incr(ctx, s.k.seq("home")).Result()
+	if err != nil {
+		return h, fmt.Errorf("store: create home: %w", err)
+	}
+	h.ID = id
+	err = s.run(ctx, "home_create", []string{s.k.home(id), s.k.coordinators(id), s.k.user(creator)},
+		id, h.Name, h.TimeZone, h.Instructions, creator).Err()
+	if err != nil {
+		return h, fmt.Errorf("store: create home: %w", err)
+	}
+	h.Coordinators = []int64{creator}
+	return h, nil
+}
+
+// HomeField names what UpdateHome may change.
+type HomeField string
+
+// The fields of a home a coordinator edits.
+const (
+	HomeName         HomeField = "name"
+	HomeTimeZone     HomeField = "tz"
+	HomeInstructions HomeField = "instr"
+)
+
+// UpdateHome sets one field of home h; homelink.ErrNotFound when it is gone.
+func (s *Store) UpdateHome(ctx context.Context, h int64, f HomeField, value string) error {
+	n, err := s.run(ctx, "home_update", []string{s.k.home(h)}, string(f), value).Int()
+	if err != nil {
+		return fmt.Errorf("store: update home %d: %w", h, err)
+	}
+	if n == 0 {
+		return homelink.ErrNotFound
+	}
+	return nil
+}
+
+// Home reads a home with its staff and how many children and guardians it
+// has; homelink.ErrNotFound when there is none.
+func (s *Store) Home(ctx context.Context, h int64) (homelink.Home, error) {
+	pipe := s.rdb.Pipeline()
+	fields := pipe.HGetAll(ctx, s.k.home(h))
+	teachers := pipe.SMembers(ctx, s.k.teachers(h))
+	coords := pipe.SMembers(ctx, s.k.coordinators(h))
+	children := pipe.ZRange(ctx, s.k.children(h), 0, -1)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return homelink.Home{}, fmt.Errorf("store: home %d: %w", h, err)
+	}
+	m := fields.Val()
+	if len(m) == 0 {
+		return homelink.Home{}, homelink.ErrNotFound
+	}
+	home := homelink.Home{ID: h, Name: m["name"], TimeZone: m["tz"], Instructions: m["instr"],
+		Teachers: ids(teachers.Val()), Coordinators: ids(coords.Val()), Children: len(children.Val())}
+	if home.Children > 0 {
+		pipe := s.rdb.Pipeline()
+		var lens []interface{ Val() int64 }
+		for _, c := range ids(children.Val()) {
+			lens = append(lens, pipe.HLen(ctx, s.k.guardians(h, c)))
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return homelink.Home{}, fmt.Errorf("store: home %d: %w", h, err)
+		}
+		for _, l := range lens {
+			home.Guardians += int(l.Val())
+		}
+	}
+	return home, nil
+}
+
+// Homes reads the homes with the given ids, in id order, skipping any gone.
+func (s *Store) Homes(ctx context.Context, homeIDs []int64) ([]homelink.Home, error) {
+	var out []homelink.Home
+	for _, id := range sorted(homeIDs) {
+		h, err := s.Home(ctx, id)
+		if errors.Is(err, homelink.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// RemoveTeacher removes user from the home's teachers; false when they did
+// not teach there.
+func (s *Store) RemoveTeacher(ctx context.Context, h, user int64) (bool, error) {
+	n, err := s.run(ctx, "teacher_remove", []string{s.k.teachers(h), s.k.user(user)}, h, user).Int()
+	if err != nil {
+		return false, fmt.Errorf("store: remove teacher from %d: %w", h, err)
+	}
+	return n == 1, nil
+}
+
+// run runs a script with the key prefix as its first argument, as the
+// helpers in _keys.lua expect.
+func (s *Store) run(ctx context.Context, name string, keys []string, args ...any) *redisCmd {
+	return s.script(name).Run(ctx, s.rdb, keys, append([]any{s.k.prefix}, args...)...)
+}
+
+func ids(ss []string) []int64 {
+	out := make([]int64, 0, len(ss))
+	for _, v := range ss {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			out = append(out, n)
+		}
+	}
+	return sorted(out)
+}

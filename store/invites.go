@@ -1,0 +1,188 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/homelink/homelink"
+)
+
+// CreateInvite stores a new invitation under the digests of its codes (the
+// codes themselves are never stored) and returns it with its id.
+func (s *Store) CreateInvite(ctx context.Context, inv homelink.Invite) (homelink.Invite, error) {
+	id, err := s.rdb.Incr(ctx, s.k.seq("invite")).Result()
+	if err != nil {
+		return inv, fmt.Errorf("store: create invite: %w", err)
+	}
+	inv.ID = id
+	ttl := inv.ExpiresAt.Sub(s.clock.Now())
+	if ttl <= 0 {
+		return inv, fmt.Errorf("store: create invite: expires in the past")
+	}
+	fields := []any{"role", string(inv.Role), "exp", inv.ExpiresAt.UnixMilli(), "link", homelink.CodeDigest(inv.Link)}
+	if inv.HomeID != 0 {
+		fields = append(fields, "home", inv.HomeID)
+	}
+	if inv.ChildID != 0 {
+		fields = append(fields, "child", inv.ChildID)
+	}
+	if len(inv.Homes) > 0 {
+		fields = append(fields, "homes", joinIDs(inv.Homes))
+	}
+	pipe := s.rdb.TxPipeline()
+	if inv.Typed != "" {
+		fields = append(fields, "typed", homelink.CodeDigest(inv.Typed))
+		pipe.Set(ctx, s.k.code(homelink.CodeDigest(inv.Typed)), id, ttl)
+	}
+	pipe.HSet(ctx, s.k.invite(id), fields...)
+	pipe.PExpire(ctx, s.k.invite(id), ttl)
+	pipe.Set(ctx, s.k.code(homelink.CodeDigest(inv.Link)), id, ttl)
+	if inv.HomeID != 0 {
+		pipe.ZAdd(ctx, s.k.homeInvites(inv.HomeID), redisZ(float64(inv.ExpiresAt.UnixMilli()), id))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return inv, fmt.Errorf("store: create invite: %w", err)
+	}
+	return inv, nil
+}
+
+// InviteByCode finds the invitation a code opens: homelink.ErrInviteUsed
+// once redeemed, homelink.ErrInviteInvalid when unknown, expired or revoked.
+// The returned invite carries no codes.
+func (s *Store) InviteByCode(ctx context.Context, code string) (homelink.Invite, error) {
+	id, err := s.rdb.Get(ctx, s.k.code(homelink.CodeDigest(code))).Int64()
+	if isNil(err) {
+		return homelink.Invite{}, homelink.ErrInviteInvalid
+	}
+	if err != nil {
+		return homelink.Invite{}, fmt.Errorf("store: invite by code: %w", err)
+	}
+	return s.Invite(ctx, id)
+}
+
+// Invite reads an open invitation by id (errors as InviteByCode).
+func (s *Store) Invite(ctx context.Context, id int64) (homelink.Invite, error) {
+	m, err := s.rdb.HGetAll(ctx, s.k.invite(id)).Result()
+	if err != nil {
+		return homelink.Invite{}, fmt.Errorf("store: invite %d: %w", id, err)
+	}
+	inv, ok := inviteFromHash(id, m)
+	if !ok || !inv.ExpiresAt.After(s.clock.Now()) {
+		return homelink.Invite{}, homelink.ErrInviteInvalid
+	}
+	if m["used"] == "1" {
+		return inv, homelink.ErrInviteUsed
+	}
+	return inv, nil
+}
+
+// RedeemInvite gives user what invitation id carries, atomically: of two
+// people redeeming one invitation at once, exactly one succeeds, the other
+// gets homelink.ErrInviteUsed. homelink.ErrAlreadyMember leaves it open.
+// lang is the language the person joined in; it becomes their language
+// unless they chose one, so notices reach them in it.
+func (s *Store) RedeemInvite(ctx context.Context, id, user int64, lang string) (homelink.Invite, error) {
+	inv, err := s.Invite(ctx, id)
+	if err != nil {
+		return inv, err
+	}
+	res, err := s.run(ctx, "invite_redeem", []string{s.k.invite(id), s.k.user(user)},
+		id, user, s.clock.Now().UnixMilli(), lang).StringSlice()
+	if err != nil {
+		return inv, fmt.Errorf("store: redeem invite %d: %w", id, err)
+	}
+	switch res[0] {
+	case "ok":
+		return inv, nil
+	case "used":
+		return inv, homelink.ErrInviteUsed
+	case "member":
+		return inv, homelink.ErrAlreadyMember
+	}
+	return inv, homelink.ErrInviteInvalid
+}
+
+// RevokeInvite closes an open invitation of home h; false when there was
+// no such open invitation.
+func (s *Store) RevokeInvite(ctx context.Context, h, id int64) (bool, error) {
+	n, err := s.run(ctx, "invite_revoke", []string{s.k.invite(id), s.k.homeInvites(h)}, h, id).Int()
+	if err != nil {
+		return false, fmt.Errorf("store: revoke invite %d: %w", id, err)
+	}
+	return n == 1, nil
+}
+
+// OpenInvites lists home h's open invitations (for guardians of child, or
+// teachers when child is 0), soonest to expire first.
+func (s *Store) OpenInvites(ctx context.Context, h int64, role homelink.Role, child int64) ([]homelink.Invite, error) {
+	now := s.clock.Now().UnixMilli()
+	key := s.k.homeInvites(h)
+	if err := s.rdb.ZRemRangeByScore(ctx, key, "-inf", strconv.FormatInt(now, 10)).Err(); err != nil {
+		return nil, fmt.Errorf("store: open invites of %d: %w", h, err)
+	}
+	members, err := s.rdb.ZRange(ctx, key, 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: open invites of %d: %w", h, err)
+	}
+	var out []homelink.Invite
+	for _, id := range ids(members) {
+		inv, err := s.Invite(ctx, id)
+		if err != nil {
+			continue
+		}
+		if inv.Role == role && inv.ChildID == child {
+			out = append(out, inv)
+		}
+	}
+	return out, nil
+}
+
+// CodeFailures is how many wrong codes user typed in the current window.
+func (s *Store) CodeFailures(ctx context.Context, user int64) (int, error) {
+	n, err := s.rdb.Get(ctx, s.k.codeFail(user)).Int()
+	if isNil(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: code failures %d: %w", user, err)
+	}
+	return n, nil
+}
+
+// CodeFailed counts a wrong code; the window starts with the first one.
+func (s *Store) CodeFailed(ctx context.Context, user int64, window time.Duration) (int, error) {
+	pipe := s.rdb.TxPipeline()
+	n := pipe.Incr(ctx, s.k.codeFail(user))
+	pipe.ExpireNX(ctx, s.k.codeFail(user), window)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return 0, fmt.Errorf("store: code failed %d: %w", user, err)
+	}
+	return int(n.Val()), nil
+}
+
+func inviteFromHash(id int64, m map[string]string) (homelink.Invite, bool) {
+	role := homelink.Role(m["role"])
+	if !role.Valid() {
+		return homelink.Invite{}, false
+	}
+	inv := homelink.Invite{ID: id, Role: role}
+	inv.HomeID, _ = strconv.ParseInt(m["home"], 10, 64)
+	inv.ChildID, _ = strconv.ParseInt(m["child"], 10, 64)
+	exp, _ := strconv.ParseInt(m["exp"], 10, 64)
+	inv.ExpiresAt = time.UnixMilli(exp)
+	if m["homes"] != "" {
+		inv.Homes = ids(strings.Split(m["homes"], ","))
+	}
+	return inv, true
+}
+
+func joinIDs(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ",")
+}
