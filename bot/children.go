@@ -145,7 +145,8 @@ func (b *Bot) childYearTyped(ctx context.Context, r *request, t target, text str
 	year, err := homelink.ParseBirthYear(text, b.Clock.Now())
 	if err != nil {
 		now := b.Clock.Now().Year()
-		return r.reply(ctx, r.html("ChildYearInvalid", "Min", now-homelink.MaxChildAge, "Max", now), nil)
+		return r.reply(ctx, r.html("ChildYearInvalid", "Min", now-homelink.MaxChildAge, "Max", now),
+			rows(r.btn(r.text("SkipButton"), "ks", t.home)))
 	}
 	return b.childCreate(ctx, r, t.home, year)
 }
@@ -194,7 +195,7 @@ func (b *Bot) showChild(ctx context.Context, r *request, t target, notice string
 		kb = append(kb, []outbox.Button{r.btn(r.text("UnlinkButton", "Label", v.Guardians[i].Label), "gu", t.home, t.child, g.UserID)})
 	}
 	if len(invites) > 0 {
-		kb = append(kb, []outbox.Button{r.btn(r.text("InvitesButton", "Count", len(invites)), "il", t.home, t.child)})
+		kb = append(kb, []outbox.Button{r.btn(r.text("InvitesButton", "N", len(invites)), "il", t.home, t.child)})
 	}
 	kb = append(kb, []outbox.Button{r.btn(r.text("ChildRemoveButton"), "kr", t.home, t.child)},
 		[]outbox.Button{r.btn(r.text("BackChildrenButton"), "kl", t.home)})

@@ -90,7 +90,7 @@ func (b *Bot) homeNewZone(ctx context.Context, r *request, t target) error {
 func (b *Bot) homeNewZoneTyped(ctx context.Context, r *request, _ target, text string) error {
 	loc, err := homelink.CheckTimeZone(text)
 	if err != nil {
-		return r.reply(ctx, r.html("ZoneInvalid"), nil)
+		return r.reply(ctx, r.html("ZoneInvalid"), b.zoneButtons(r, "tz"))
 	}
 	return b.homeNewZoneChosen(ctx, r, loc.String())
 }
@@ -194,7 +194,7 @@ func (b *Bot) homeZoneSet(ctx context.Context, r *request, t target) error {
 func (b *Bot) homeZoneTyped(ctx context.Context, r *request, t target, text string) error {
 	loc, err := homelink.CheckTimeZone(text)
 	if err != nil {
-		return r.reply(ctx, r.html("ZoneInvalid"), nil)
+		return r.reply(ctx, r.html("ZoneInvalid"), b.zoneButtons(r, "hzs", t.home))
 	}
 	return b.homeSet(ctx, r, t.home, store.HomeTimeZone, loc.String(), r.html("HomeZoneSet", "Zone", loc.String()))
 }

@@ -80,7 +80,7 @@ func (b *Bot) shareView(ctx context.Context, r *request) error {
 		kb = append(kb, []outbox.Button{r.btn(label, "cs", h.ID)})
 	}
 	kb = append(kb, []outbox.Button{r.btn(r.text("CreateLinkButton"), "cc")})
-	return r.show(ctx, r.html("ShareAsk", "Count", len(homes)), kb)
+	return r.show(ctx, r.html("ShareAsk"), kb)
 }
 
 func shareChosen(s homelink.Session) []int64 {
@@ -168,7 +168,7 @@ func (b *Bot) invitesView(ctx context.Context, r *request, t target) error {
 		kb = append(kb, []outbox.Button{r.btn(r.text("RevokeUntilButton", "Date", b.date(inv.ExpiresAt, h.TimeZone)), "ir", inv.ID)})
 	}
 	kb = append(kb, []outbox.Button{r.btn(r.text("BackButton"), "kv", t.home, t.child)})
-	return r.show(ctx, r.html("InvitesOpen", "Child", c.Name, "Count", len(invites)), kb)
+	return r.show(ctx, r.html("InvitesOpen", "Child", c.Name, "N", len(invites)), kb)
 }
 
 // inviteRevoke closes an invitation: its link and code stop working.

@@ -176,11 +176,14 @@ func (p *person) SeesNew(n int, text string) telegramtest.Message {
 	return m
 }
 
-// Tap presses a button and fails the test when there is none.
+// Tap presses a button, waiting for the bot to show it, and fails the
+// test when it never does.
 func (p *person) Tap(label string) {
 	p.h.t.Helper()
-	if _, err := p.Taps(label); err != nil {
-		p.h.t.Fatal(err)
+	var err error
+	p.h.tg.WaitFor(5*time.Second, func() bool { _, err = p.Taps(label); return err == nil })
+	if err != nil {
+		p.h.t.Fatalf("%v; they see:\n%s", err, transcript(p.Messages()))
 	}
 }
 

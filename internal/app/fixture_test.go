@@ -1,0 +1,84 @@
+package app
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/store"
+)
+
+// fixture is two homes with their people, made through the store's own
+// operations (invitations redeemed as users would).
+type fixture struct {
+	home, otherHome                  int64
+	child, sibling, otherChild       int64
+	coord, otherCoord                int64
+	teacher, otherTeacher            int64
+	mom, dad, otherParent, farParent int64
+	momInvite                        int64 // an open guardian invitation for child
+	teacherInvite                    int64 // an open teacher invitation for home
+}
+
+// seed fills the harness's Redis: 青溪村儿童之家 (coordinator, teacher,
+// 小明 with mom and dad, Lili with another parent) and 山口儿童之家
+// (its own coordinator, teacher, and 阿福 with a parent).
+func seed(t testing.TB, h *harness) fixture {
+	t.Helper()
+	ctx := context.Background()
+	st := store.New(h.rdb, h.prefix, h.clock)
+	f := fixture{coord: 7001, otherCoord: 7002, teacher: 7003, otherTeacher: 7004,
+		mom: 7005, dad: 7006, otherParent: 7007, farParent: 7008}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	invite := func(inv homelink.Invite) int64 {
+		t.Helper()
+		inv.Link, inv.Typed = homelink.NewInviteCodes()
+		inv.ExpiresAt = h.clock.Now().Add(homelink.DefaultInviteTTL)
+		inv, err := st.CreateInvite(ctx, inv)
+		must(err)
+		return inv.ID
+	}
+	join := func(inv homelink.Invite, user int64, lang string) {
+		t.Helper()
+		_, err := st.RedeemInvite(ctx, invite(inv), user, lang)
+		must(err)
+	}
+	home := func(name string, coord int64) int64 {
+		t.Helper()
+		hm, err := st.CreateHome(ctx, coord, homelink.Home{Name: name, TimeZone: "Asia/Shanghai", Instructions: "0851-1234"})
+		must(err)
+		return hm.ID
+	}
+	child := func(home int64, name string, year int) int64 {
+		t.Helper()
+		c, err := st.AddChild(ctx, homelink.Child{HomeID: home, Name: name, BirthYear: year})
+		must(err)
+		return c.ID
+	}
+	guardian := func(home, child, user int64, rel homelink.Relationship, lang string) {
+		t.Helper()
+		join(homelink.Invite{Role: homelink.RoleGuardian, HomeID: home, ChildID: child}, user, lang)
+		must(st.SetRelationship(ctx, home, child, user, rel))
+	}
+	f.home = home("青溪村儿童之家", f.coord)
+	f.otherHome = home("山口儿童之家", f.otherCoord)
+	join(homelink.Invite{Role: homelink.RoleTeacher, HomeID: f.home}, f.teacher, "en")
+	join(homelink.Invite{Role: homelink.RoleTeacher, HomeID: f.otherHome}, f.otherTeacher, "en")
+	f.child = child(f.home, "小明", 2016)
+	f.sibling = child(f.home, "Lili", 0)
+	f.otherChild = child(f.otherHome, "阿福", 2015)
+	guardian(f.home, f.child, f.mom, homelink.Mother, "zh-Hans")
+	guardian(f.home, f.child, f.dad, homelink.Father, "en")
+	guardian(f.home, f.sibling, f.otherParent, homelink.Grandparent, "en")
+	guardian(f.otherHome, f.otherChild, f.farParent, homelink.Mother, "en")
+	f.momInvite = invite(homelink.Invite{Role: homelink.RoleGuardian, HomeID: f.home, ChildID: f.child})
+	f.teacherInvite = invite(homelink.Invite{Role: homelink.RoleTeacher, HomeID: f.home})
+	_ = time.Second
+	return f
+}

@@ -1,0 +1,339 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// SeesLast waits until the bot's newest message to p contains text (after
+// an edit in place, the newest message is the edited one).
+func (p *person) SeesLast(text string) {
+	p.h.t.Helper()
+	ok := p.h.tg.WaitFor(5*time.Second, func() bool { return strings.Contains(p.Last().Text, text) })
+	if !ok {
+		p.h.t.Fatalf("user %d: last message is not %q; they see:\n%s", p.ID, text, transcript(p.Messages()))
+	}
+}
+
+// SeesNothingNew checks that, once everything settled, p got no message
+// beyond the n they had.
+func (p *person) SeesNothingNew(n int) {
+	p.h.t.Helper()
+	p.h.tg.WaitFor(5*time.Second, func() bool { return p.h.tg.PendingUpdates() == 0 && p.Answered() })
+	if got := len(p.Messages()); got != n {
+		p.h.t.Fatalf("user %d got %d new messages:\n%s", p.ID, got-n, transcript(p.Messages()[n:]))
+	}
+}
+
+var (
+	linkRE  = regexp.MustCompile(`\?start=([A-Za-z0-9_-]+)`)
+	typedRE = regexp.MustCompile(`\b([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})\b`)
+)
+
+// invitation reads the link code and the typed code from an invitation.
+func invitation(t testing.TB, text string) (link, typed string) {
+	t.Helper()
+	l, c := linkRE.FindStringSubmatch(text), typedRE.FindStringSubmatch(text)
+	if l == nil || c == nil {
+		t.Fatalf("no invitation in %q", text)
+	}
+	if len(l[1]) > 64 || len(l[1]) < 22 {
+		t.Fatalf("link code of %d characters", len(l[1]))
+	}
+	return l[1], c[1]
+}
+
+func admins(ids ...int64) func(*Config) {
+	return func(c *Config) { c.AdminIDs = ids }
+}
+
+// The whole pairing story, as PRODUCT.md tells it: an admin invites the
+// first coordinator, who creates a home and invites a teacher; the teacher
+// registers children and invites their parents; a mother (Chinese) opens
+// the link and a father (English) types the code; each sees only their own
+// child; a guardian is unlinked; a child is removed.
+func TestPairingFromAdminToParents(t *testing.T) {
+	h := startWith(t, webhook, admins(9001))
+	admin := h.person(9001, "Ops", "en")
+	coord := h.person(9002, "周主任", "zh-hans")
+	teacher := h.person(9003, "Ms Wang", "en")
+	mom := h.person(9004, "秀兰", "zh-hans")
+	dad := h.person(9005, "Jian", "en")
+	stranger := h.person(9006, "X", "en")
+
+	// The admin makes the first coordinator's link.
+	admin.Types("/invite")
+	admin.Sees("Invite another coordinator")
+	admin.Tap("Create the link")
+	admin.SeesLast("Invitation for a coordinator (homes: none yet)")
+	link, _ := invitation(t, admin.Last().Text)
+
+	// The coordinator opens it, reads what is stored, and accepts.
+	coord.Types("/start " + link)
+	coord.Sees("邀请您成为 homelink 的协调员")
+	coord.Tap("我接受")
+	coord.SeesLast("您现在是协调员了")
+	// The link works once.
+	stranger.Types("/start " + link)
+	stranger.Sees("This invitation was already used")
+
+	// A home: its name (a bad one first), time zone, calling instructions.
+	coord.Types("/homes")
+	coord.Sees("您还没有儿童之家")
+	coord.Tap("+ 新建儿童之家")
+	coord.SeesLast("这个儿童之家叫什么名字")
+	coord.Types(strings.Repeat("长", 65))
+	coord.SeesLast("太长了，请不要超过 64 个字")
+	coord.Types("  青溪村儿童之家  ")
+	coord.SeesLast("儿童之家在哪个时区")
+	coord.Types("Mars/Olympus")
+	coord.SeesLast("我不认识这个时区")
+	coord.Tap("中国（北京时间）")
+	coord.SeesLast("家长怎样和儿童之家通话")
+	coord.Types("电话 0851-1234567（周六 9–12 点）")
+	coord.SeesLast("儿童之家青溪村儿童之家已经建好了")
+	home := coord.Last()
+	for _, want := range []string{"时区：Asia/Shanghai", "通话方式：电话 0851-1234567", "孩子 0 · 监护人 0 · 老师 0"} {
+		if !strings.Contains(home.Text, want) {
+			t.Fatalf("home view lacks %q:\n%s", want, home.Text)
+		}
+	}
+	coord.Tap("时区")
+	coord.Types("Asia/Chongqing")
+	coord.SeesLast("时区已设为 Asia/Chongqing")
+
+	// The coordinator invites the teacher.
+	coord.Tap("邀请老师")
+	coord.SeesLast("给青溪村儿童之家的老师的邀请")
+	link, _ = invitation(t, coord.Last().Text)
+	teacher.Types("/start " + link)
+	teacher.Sees("You are invited to be a teacher at 青溪村儿童之家")
+	teacher.Tap("I accept")
+	teacher.SeesLast("You are now a teacher at 青溪村儿童之家")
+
+	// The teacher registers two children.
+	teacher.Types("/children")
+	teacher.Sees("No children registered yet")
+	teacher.Tap("+ Register a child")
+	teacher.Types("小明\u0007")
+	teacher.SeesLast("Please use plain text only")
+	teacher.Types("小明")
+	teacher.SeesLast("In which year was 小明 born?")
+	teacher.Types("1990")
+	teacher.SeesLast("Please type a year from 2008 to 2026")
+	teacher.Types("2016")
+	teacher.SeesLast("小明 is registered") // the notice is inside the child view
+	teacher.Tap("« All children")
+	teacher.SeesLast("Children at")
+	teacher.Tap("+ Register a child")
+	teacher.Types("Lili")
+	teacher.SeesLast("In which year was Lili born?")
+	teacher.Tap("Skip")
+	teacher.SeesLast("Lili is registered")
+
+	// Two invitations for 小明's guardians: one link, one typed code.
+	teacher.Tap("« All children")
+	teacher.SeesLast("小明 (2016): no guardian linked yet")
+	teacher.Tap("小明")
+	teacher.Tap("Invite a parent or guardian")
+	teacher.SeesLast("Invitation for a parent or guardian of 小明")
+	momLink, _ := invitation(t, teacher.Last().Text)
+	teacher.Tap("« Back")
+	teacher.Tap("Invite a parent or guardian")
+	teacher.SeesLast("Invitation for a parent or guardian of 小明")
+	_, dadCode := invitation(t, teacher.Last().Text)
+	if strings.Contains(h.logs.String(), momLink) || strings.Contains(h.logs.String(), dadCode) {
+		t.Fatal("an invitation code reached the logs")
+	}
+
+	// The mother opens her link: plain words, then agrees.
+	mom.Types("/start " + momLink)
+	consent := mom.Sees("邀请您通过 homelink 和小明保持联系")
+	for _, want := range []string{"我们保存什么", "为什么保存", "谁能看到", "怎样删除", "/forget"} {
+		if !strings.Contains(consent.Raw, want) {
+			t.Fatalf("consent lacks %q:\n%s", want, consent.Text)
+		}
+	}
+	if got := consent.Buttons(); len(got) != 2 || got[0] != "我同意——我是这个孩子的家长或监护人" || got[1] != "不是" {
+		t.Fatalf("consent buttons %q", got)
+	}
+	mom.Tap("我同意——我是这个孩子的家长或监护人")
+	mom.SeesLast("您是小明的什么人")
+	mom.Tap("妈妈")
+	mom.SeesLast("您已作为妈妈和小明关联")
+	teacher.Sees("A parent or guardian of 小明 has joined homelink")
+
+	// The father types his code as he heard it over the phone.
+	dad.Types(strings.ToLower(strings.ReplaceAll(dadCode, "-", " ")))
+	dad.Sees("Are you 小明's parent or guardian?")
+	dad.Tap("I agree — I am this child's parent or guardian")
+	dad.Tap("Father")
+	dad.SeesLast("You are linked to 小明 as: Father")
+
+	// Each parent sees only their own children; the teacher sees both.
+	mom.Types("/children")
+	mine := mom.Sees("您的孩子")
+	if !strings.Contains(mine.Text, "小明, 青溪村儿童之家 (妈妈)") || strings.Contains(mine.Text, "Lili") {
+		t.Fatalf("mom's children:\n%s", mine.Text)
+	}
+	teacher.Types("/children")
+	teacher.SeesLast("小明 (2016): Mother, Father")
+
+	// The coordinator sees the counts.
+	coord.Types("/homes")
+	coord.SeesLast("青溪村儿童之家: 孩子 2 · 监护人 2 · 老师 1")
+
+	// The teacher unlinks the father; he is told.
+	teacher.Tap("小明")
+	teacher.Tap("Unlink Father")
+	teacher.Tap("Yes, unlink")
+	teacher.SeesLast("The guardian is unlinked")
+	dad.Sees("You are no longer linked to 小明 at 青溪村儿童之家")
+	dad.Types("/children")
+	dad.Sees("Sorry, that is not available to you")
+
+	// The teacher removes Lili: nothing of her is left.
+	teacher.Tap("« All children")
+	teacher.Tap("Lili")
+	teacher.Tap("Remove this child")
+	teacher.SeesLast("Remove Lili and everything")
+	teacher.Tap("Yes, remove")
+	teacher.SeesLast("小明 (2016): Mother")
+	if keys := h.keysHolding("Lili"); len(keys) > 0 {
+		t.Fatalf("Lili is still in %v", keys)
+	}
+
+	// The menus follow the roles.
+	menu := func(id int64) string {
+		var names []string
+		for _, c := range h.tg.Commands("chat:"+strconv.FormatInt(id, 10), "") {
+			names = append(names, c.Command)
+		}
+		return strings.Join(names, " ")
+	}
+	ok := h.tg.WaitFor(5*time.Second, func() bool {
+		return menu(9002) == "homes invite start help language mydata forget cancel" &&
+			menu(9003) == "children start help language mydata forget cancel" &&
+			menu(9004) == "children start help language mydata forget cancel" &&
+			menu(9005) == "start help language mydata forget cancel"
+	})
+	if !ok {
+		t.Fatalf("menus: coordinator %q, teacher %q, mom %q, dad %q", menu(9002), menu(9003), menu(9004), menu(9005))
+	}
+	teacher.Types("/help")
+	help := teacher.SeesLast
+	help("/children – see the children")
+	if strings.Contains(teacher.Last().Text, "/homes") {
+		t.Fatal("a teacher's help offers /homes")
+	}
+}
+
+// keysHolding lists the keys under the test's prefix whose name or
+// content contains s.
+func (h *harness) keysHolding(s string) []string {
+	ctx := context.Background()
+	var out []string
+	keys, err := h.rdb.Keys(ctx, h.prefix+"*").Result()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, k := range keys {
+		var content []string
+		switch h.rdb.Type(ctx, k).Val() {
+		case "string":
+			content = []string{h.rdb.Get(ctx, k).Val()}
+		case "hash":
+			for f, v := range h.rdb.HGetAll(ctx, k).Val() {
+				content = append(content, f, v)
+			}
+		case "set":
+			content = h.rdb.SMembers(ctx, k).Val()
+		case "zset":
+			content = h.rdb.ZRange(ctx, k, 0, -1).Val()
+		case "list":
+			content = h.rdb.LRange(ctx, k, 0, -1).Val()
+		}
+		if strings.Contains(k, s) || strings.Contains(strings.Join(content, "\x00"), s) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// /mydata sends everything stored as a file; /forget deletes it after a
+// confirmation, tells the teachers, and leaves no key naming or holding the
+// user.
+func TestMyDataAndForget(t *testing.T) {
+	h := start(t, polling)
+	f := seed(t, h)
+	mom := h.person(f.mom, "秀兰", "zh-hans")
+	teacher := h.person(f.teacher, "T", "en")
+
+	mom.Types("/mydata")
+	ok := h.tg.WaitFor(5*time.Second, func() bool { return mom.Last().Kind == "document" })
+	if !ok {
+		t.Fatalf("no document; mom sees:\n%s", transcript(mom.Messages()))
+	}
+	doc := mom.Last()
+	if doc.FileName != "homelink-my-data.json" || !strings.Contains(doc.Text, "homelink 保存的关于您的全部数据") {
+		t.Fatalf("document %q captioned %q", doc.FileName, doc.Text)
+	}
+	var data struct {
+		Account struct {
+			TelegramID int64 `json:"telegram_id"`
+		} `json:"account"`
+		Children []struct {
+			Name         string `json:"name"`
+			BirthYear    int    `json:"birth_year"`
+			Relationship string `json:"your_relationship"`
+			Home         struct{ Name string }
+		} `json:"guardian_of"`
+	}
+	if err := json.Unmarshal(doc.File, &data); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, doc.File)
+	}
+	if data.Account.TelegramID != f.mom || len(data.Children) != 1 || data.Children[0].Name != "小明" ||
+		data.Children[0].Relationship != "mother" || data.Children[0].Home.Name != "青溪村儿童之家" || data.Children[0].BirthYear != 2016 {
+		t.Fatalf("my data: %s", doc.File)
+	}
+	if strings.Contains(string(doc.File), strconv.FormatInt(f.dad, 10)) {
+		t.Fatal("my data shows another guardian's account")
+	}
+
+	mom.Types("/forget")
+	mom.Sees("要删除关于您的全部数据吗")
+	mom.Tap("不用了")
+	mom.SeesLast("什么都没有删除")
+	mom.Types("/forget")
+	mom.SeesLast("儿童之家的老师会收到一位监护人退出的通知")
+	mom.Tap("确定，全部删除")
+	mom.SeesLast("homelink 保存的关于您的数据已全部删除")
+	teacher.Sees("A guardian of 小明 (Mother) has left homelink")
+
+	// Nothing names or holds her any more, once her last update is done
+	// and the intake's sweep (every 10 s) has dropped her from its index
+	// of recent arrivals.
+	id := strconv.FormatInt(f.mom, 10)
+	var left []string
+	h.tg.WaitFor(5*time.Second, func() bool {
+		h.clock.Advance(time.Minute)
+		if err := h.reps[0].app.Intake.Sweep(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		left = h.keysHolding(id)
+		return len(left) == 0
+	})
+	if len(left) > 0 {
+		t.Fatalf("keys still naming or holding user %s: %v", id, left)
+	}
+	// She is a stranger again.
+	mom.Types("/children")
+	mom.SeesLast("抱歉，您不能使用这个功能")
+	teacher.Types("/children")
+	teacher.SeesLast("小明 (2016): Father")
+}
