@@ -1,5 +1,10 @@
 package bot
 
+import (
+	"maps"
+	"slices"
+)
+
 // menuActions is every menu button, with what it acts on and who may press
 // it. The authorization matrix test walks this table.
 func (b *Bot) menuActions() map[string]action {
@@ -56,4 +61,25 @@ func (b *Bot) textSteps() map[string]step {
 		"kname":  {need: teachesAt, run: b.childNameTyped},
 		"kyear":  {need: teachesAt, run: b.childYearTyped},
 	}
+}
+
+// Buttons names every menu button's action with its arguments (h home,
+// c child, u user, i invitation, n choice), and Steps every typed answer a
+// flow may wait for: the authorization matrix test checks it covers them.
+func (b *Bot) Buttons() map[string]string {
+	out := map[string]string{}
+	for name, a := range b.actions {
+		out[name] = a.args
+	}
+	return out
+}
+
+// Steps lists the typed answers a flow may wait for.
+func (b *Bot) Steps() []string {
+	return slices.Sorted(maps.Keys(b.steps))
+}
+
+// Commands lists the slash commands.
+func (b *Bot) Commands() []string {
+	return slices.Sorted(maps.Keys(b.commands))
 }
