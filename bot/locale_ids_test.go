@@ -11,6 +11,7 @@ import (
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
+	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/locales"
 )
 
@@ -64,6 +65,39 @@ func TestEveryMessageIDTheCodeUsesExists(t *testing.T) {
 		for _, lang := range cat.Languages() {
 			if _, err := cat.Localizer(lang).Localize(&i18n.LocalizeConfig{MessageID: id}); err != nil {
 				t.Errorf("%s: message %s missing in %s", where, id, lang)
+			}
+		}
+	}
+}
+
+// TestEveryMessageIDBuiltAtRunTimeExists checks the ids the code builds
+// from a prefix: relationships, time zones, commands and their help.
+func TestEveryMessageIDBuiltAtRunTimeExists(t *testing.T) {
+	cat, err := locales.Load("zh-Hans")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"ConsentYesGuardian", "ConsentYesStaff"}
+	for _, r := range homelink.Relationships {
+		ids = append(ids, "Rel_"+string(r))
+	}
+	for _, z := range homelink.TimeZoneChoices {
+		ids = append(ids, "Zone_"+zoneID(z))
+	}
+	for _, e := range menuEntries {
+		ids = append(ids, "Command_"+e.name, "Help_"+e.name)
+	}
+	seenZones := map[string]bool{}
+	for _, z := range homelink.TimeZoneChoices {
+		if seenZones[zoneID(z)] {
+			t.Errorf("two time zones share the label id %s", zoneID(z))
+		}
+		seenZones[zoneID(z)] = true
+	}
+	for _, id := range ids {
+		for _, lang := range cat.Languages() {
+			if _, err := cat.Localizer(lang).Localize(&i18n.LocalizeConfig{MessageID: id}); err != nil {
+				t.Errorf("message %s missing in %s", id, lang)
 			}
 		}
 	}

@@ -284,4 +284,3 @@ func (h *harness) deniedTo(p *person, tapped bool, seenMsgs, seenAlerts int) boo
 	}
 	return false
 }
-

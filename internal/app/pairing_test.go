@@ -337,3 +337,76 @@ func TestMyDataAndForget(t *testing.T) {
 	teacher.Types("/children")
 	teacher.SeesLast("小明 (2016): Father")
 }
+
+// A stranger guessing codes gets five tries an hour; after that even a
+// right code waits, and the clear answer says so.
+func TestWrongCodesAreThrottled(t *testing.T) {
+	h := start(t, polling)
+	f := seed(t, h)
+	guesser := h.person(8001, "G", "en")
+	guesses := []string{"/start AAAAAAAAAAAAAAAAAAAAAA", "ABCD-EFGH-JKMN", "/start nope", "/start " + strings.Repeat("x", 70), "/start ABCD EFGH JKMN"}
+	for i, g := range guesses {
+		guesser.Types(g)
+		guesser.SeesNew(i, "This invitation is not valid or has expired")
+	}
+	// A real invitation now: still refused this hour.
+	teacher := h.person(f.teacher, "T", "en")
+	teacher.Types("/children")
+	teacher.Tap("小明")
+	teacher.Tap("Invite a parent or guardian")
+	teacher.SeesLast("Invitation for a parent or guardian of 小明")
+	link, typed := invitation(t, teacher.Last().Text)
+	guesser.Types("/start " + link)
+	guesser.SeesNew(5, "Too many wrong codes. Please wait an hour")
+	guesser.Types(typed)
+	guesser.SeesNew(6, "Too many wrong codes")
+	// Someone else is not held back by the guesser.
+	aunt := h.person(8002, "A", "en")
+	aunt.Types(typed)
+	aunt.Sees("Are you 小明's parent or guardian?")
+	if strings.Contains(h.logs.String(), link) || strings.Contains(h.logs.String(), "AAAAAAAAAAAAAAAAAAAAAA") {
+		t.Fatal("codes in the logs")
+	}
+}
+
+// A coordinator shares one of their homes with another coordinator, and
+// removes a teacher, who is told and loses access.
+func TestCoordinatorSharesAHomeAndRemovesATeacher(t *testing.T) {
+	h := start(t, webhook)
+	f := seed(t, h)
+	coord := h.person(f.coord, "C", "en")
+	other := h.person(f.otherCoord, "D", "zh-hans")
+	teacher := h.person(f.teacher, "T", "en")
+
+	coord.Types("/invite")
+	coord.Sees("Tap the homes they should manage with you")
+	coord.Tap("▫️ 青溪村儿童之家")
+	coord.Tap("✅ 青溪村儿童之家")  // changed their mind
+	coord.Tap("▫️ 青溪村儿童之家") // and back
+	coord.SeesLast("Tap the homes")
+	coord.Tap("Create the link")
+	coord.SeesLast("Invitation for a coordinator (homes: 青溪村儿童之家)")
+	link, _ := invitation(t, coord.Last().Text)
+
+	other.Types("/start " + link)
+	other.Sees("邀请您成为 homelink 的协调员（儿童之家：青溪村儿童之家）")
+	other.Tap("我接受")
+	other.SeesLast("您现在是协调员了")
+	other.Types("/homes")
+	other.SeesLast("青溪村儿童之家: 孩子 2")
+	if !strings.Contains(other.Last().Text, "山口儿童之家") {
+		t.Fatalf("their own home is gone:\n%s", other.Last().Text)
+	}
+
+	coord.Types("/homes")
+	coord.Tap("青溪村儿童之家")
+	coord.Tap("Teachers")
+	coord.SeesLast("Teachers of 青溪村儿童之家")
+	coord.Tap("Remove teacher 1")
+	coord.SeesLast("Remove this teacher from 青溪村儿童之家?")
+	coord.Tap("Yes, remove")
+	coord.SeesLast("No teachers yet")
+	teacher.Sees("You are no longer a teacher at 青溪村儿童之家")
+	teacher.Types("/children")
+	teacher.SeesLast("Sorry, that is not available to you")
+}
