@@ -2,7 +2,7 @@
 .PHONY: test lint run build docker bench
 
 test:
-	go test -race -count=1 -p 1 ./...
+	go test -race -count=1 -p 1 ./... && go test -count=1 -run AtTheLimit ./outbox
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
