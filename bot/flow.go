@@ -159,7 +159,7 @@ func data(kv ...any) map[string]string {
 	return m
 }
 
-// tooLong etc. turn a typed-text error into what the user reads.
+// textError is what the user reads when typed text is refused.
 func (r *request) textError(err error, max int) string {
 	switch err {
 	case homelink.ErrTextEmpty:

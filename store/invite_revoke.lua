@@ -2,7 +2,8 @@
 -- KEYS[1] invite hash, KEYS[2] home invites zset; ARGV[1] prefix, ARGV[2] home id, ARGV[3] invite id
 -- Returns 1 when an open invitation of that home was revoked.
 local inv = redis.call('HMGET', KEYS[1], 'home', 'used', 'link', 'typed')
-if inv[1] ~= ARGV[2] or inv[2] == '1' then return 0 end
+-- A coordinator's invitation has no home: it is revoked as home 0.
+if redis.call('EXISTS', KEYS[1]) == 0 or (inv[1] or '0') ~= ARGV[2] or inv[2] == '1' then return 0 end
 for i = 3, 4 do
   if inv[i] then redis.call('DEL', ARGV[1] .. 'code:' .. inv[i]) end
 end

@@ -98,6 +98,14 @@ func TestInvitationsExpireAndCanBeRevoked(t *testing.T) {
 	if _, err := s.RedeemInvite(ctx, a.ID, 5, "en"); !errors.Is(err, homelink.ErrInviteInvalid) {
 		t.Fatalf("revoked invite redeemed: %v", err)
 	}
+	// A coordinator's invitation belongs to no home.
+	coord := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleCoordinator})
+	if ok, err := s.RevokeInvite(ctx, 0, coord.ID); !ok || err != nil {
+		t.Fatalf("revoke a coordinator invitation: %v %v", ok, err)
+	}
+	if _, err := s.InviteByCode(ctx, coord.Typed); !errors.Is(err, homelink.ErrInviteInvalid) {
+		t.Fatalf("revoked coordinator code reads as %v", err)
+	}
 	clock.Advance(homelink.DefaultInviteTTL + time.Second)
 	if _, err := s.InviteByCode(ctx, b.Link); !errors.Is(err, homelink.ErrInviteInvalid) {
 		t.Fatalf("expired code reads as %v", err)
