@@ -1,5 +1,5 @@
 # The commands README.md names; .ci/run uses the same ones.
-.PHONY: test lint run build docker bench
+.PHONY: test lint run sandbox build docker bench
 
 test:
 	go test -race -count=1 -p 1 ./... && go test -count=1 -run AtTheLimit ./outbox
@@ -10,6 +10,9 @@ lint:
 
 run:
 	go run ./cmd/homelink
+
+sandbox:
+	go run ./cmd/homelink sandbox
 
 build:
 	CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o homelink ./cmd/homelink

@@ -121,3 +121,13 @@ func ids(ss []string) []int64 {
 	}
 	return sorted(out)
 }
+
+// HasHomes reports whether any home was ever created under this prefix:
+// the sandbox seeds its demonstration only into an empty store.
+func (s *Store) HasHomes(ctx context.Context) (bool, error) {
+	n, err := s.rdb.Exists(ctx, s.k.seq("home")).Result()
+	if err != nil {
+		return false, fmt.Errorf("store: has homes: %w", err)
+	}
+	return n > 0, nil
+}

@@ -2,6 +2,8 @@
 //
 //	homelink [serve]              run a replica (the default)
 //	homelink invite coordinator   print a one-time invitation for a coordinator
+//	homelink sandbox [-addr A] [-seed=false]
+//	                              try it in a browser: no token, no internet, no Redis needed
 //
 // Configuration comes from environment variables; see README.md.
 package main
@@ -40,9 +42,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if len(args) > 0 {
 		cmd = args[0]
 	}
+	if cmd == "sandbox" {
+		return runSandbox(args[1:], getenv, stdout, stderr)
+	}
 	invite := cmd == "invite" && len(args) == 2 && args[1] == "coordinator"
 	if cmd != "serve" && !invite {
-		fmt.Fprintf(stderr, "homelink: unknown command %q; usage: homelink [serve] | homelink invite coordinator\n", strings.Join(args, " "))
+		fmt.Fprintf(stderr, "homelink: unknown command %q; usage: homelink [serve] | homelink invite coordinator | homelink sandbox\n", strings.Join(args, " "))
 		return exitUsage
 	}
 	cfg, errs := app.LoadConfig(getenv)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -260,4 +261,46 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// `homelink sandbox` needs no token, no Redis and no internet: it prints
+// its address, serves the page with the demonstration, and Ctrl-C stops it
+// cleanly.
+func TestSandboxCommandStartsAndStopsOnCtrlC(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	p := &process{cmd: exec.Command(os.Args[0], "sandbox", "-addr", addr), out: &lockedBuffer{}, exited: make(chan error, 1)}
+	p.cmd.Env = []string{"HOMELINK_RUN_MAIN=1"}
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.exited <- p.cmd.Wait() }()
+	t.Cleanup(func() { p.cmd.Process.Kill() })
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(p.logs(), "open http://"+addr) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no address printed:\n%s", p.logs())
+		}
+		time.Sleep(10 * time.Millisecond) // waiting for a starting process
+	}
+	resp, err := http.Get("http://" + addr + "/api/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `"role":"coordinator"`) || !strings.Contains(string(body), "Asia/Shanghai") {
+		t.Fatalf("state: %s", body)
+	}
+	p.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-p.exited:
+		if err != nil {
+			t.Fatalf("exit: %v\n%s", err, p.logs())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("still running 10s after Ctrl-C:\n%s", p.logs())
+	}
 }

@@ -242,6 +242,10 @@ func (a *App) shutdown(srv *http.Server, stopPolling context.CancelFunc, polled 
 	a.log.Info("stopped")
 }
 
+// RunJobs starts every scheduled job once, now (the sandbox, after moving
+// its clock).
+func (a *App) RunJobs() { a.sched.RunAll() }
+
 // Close releases what New opened, for an App that never served.
 func (a *App) Close() error { return a.rdb.Close() }
 

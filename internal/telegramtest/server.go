@@ -66,6 +66,11 @@ func WithLimits(l Limits) Option { return func(s *Server) { s.limiter = newLimit
 // from now, so a test can hold time still or move it.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
+// WithFirstUpdateID numbers updates from id on. A restarted emulator
+// talking to a bot whose Redis remembers earlier update ids must not
+// repeat them: the bot would take its updates for repeats.
+func WithFirstUpdateID(id int64) Option { return func(s *Server) { s.nextUpd = id } }
+
 // WithToken sets the token the fake accepts.
 func WithToken(token string) Option { return func(s *Server) { s.token = token } }
 
@@ -186,7 +191,23 @@ func (s *Server) MigrateGroup(old, new int64) {
 	s.migrated[old] = new
 }
 
-// ChatMessages returns the bot's messages in any chat, edits applied.
+// Transcript is a private or group chat as its member sees it: the bot's
+// messages and the person's own, in order, with edits applied.
+func (s *Server) Transcript(chat int64) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	if c, ok := s.chats[chat]; ok {
+		for _, m := range c.messages {
+			if !m.Deleted {
+				out = append(out, *m)
+			}
+		}
+	}
+	return out
+}
+
+// ChatMessages lists the bot's messages in chat, with edits applied.
 func (s *Server) ChatMessages(chat int64) []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -212,6 +233,14 @@ func (s *Server) Heal() {
 func (s *Server) notify() {
 	close(s.changed)
 	s.changed = make(chan struct{})
+}
+
+// Changed is closed at the fake's next change of state (a message, an
+// edit, an answered tap): a live view waits on it, then asks again.
+func (s *Server) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
 }
 
 // WaitFor waits until cond (called without the lock) holds or timeout

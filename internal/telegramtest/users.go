@@ -221,3 +221,12 @@ func (u *User) WaitForMessage(substr string, timeout time.Duration) (Message, bo
 func (u *User) WaitForCount(n int, timeout time.Duration) bool {
 	return u.s.WaitFor(timeout, func() bool { return len(u.Messages()) >= n })
 }
+
+// SetLanguage changes the language this user's Telegram app reports, as
+// when they switch the app's language.
+func (u *User) SetLanguage(code string) {
+	u.s.mu.Lock()
+	defer u.s.mu.Unlock()
+	u.LanguageCode = code
+	u.s.notify()
+}

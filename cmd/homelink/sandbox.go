@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os/signal"
+	"syscall"
+
+	"github.com/homelink/homelink/sandbox"
+)
+
+// runSandbox runs `homelink sandbox`: the real bot against a built-in Bot
+// API emulator, with a web page of phones. REDIS_URL, when set, is used
+// instead of the embedded Redis; SANDBOX_ADDR sets the page's address.
+func runSandbox(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := getenv("SANDBOX_ADDR")
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	fs.StringVar(&addr, "addr", addr, "address of the web page (env SANDBOX_ADDR)")
+	seed := fs.Bool("seed", true, "create the demonstration home and people when the store is empty")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	sb, err := sandbox.Start(ctx, sandbox.Options{Addr: addr, RedisURL: getenv("REDIS_URL"), Seed: *seed, Getenv: getenv, Log: log})
+	if err != nil {
+		fmt.Fprintf(stderr, "homelink: %v\n", err)
+		return exitFailure
+	}
+	redis := "embedded Redis: nothing is kept after it stops"
+	if getenv("REDIS_URL") != "" {
+		redis = "Redis at REDIS_URL"
+	}
+	fmt.Fprintf(stdout, "homelink sandbox: open %s in a browser (%s). Ctrl-C stops it.\n", sb.URL(), redis)
+	if err := sb.Run(ctx); err != nil {
+		fmt.Fprintf(stderr, "homelink: %v\n", err)
+		return exitFailure
+	}
+	return 0
+}

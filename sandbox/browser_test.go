@@ -1,0 +1,72 @@
+package sandbox
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromium finds Debian's Chromium (or Chrome); .ci/run installs it.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Fatal("no Chromium: install it (Debian: apt-get install chromium); .ci/run does")
+	return ""
+}
+
+// The page in a real browser: a parent's phone asks for the languages,
+// taps a button, and the bot's answer appears in place of the question.
+func TestSandboxPageInABrowser(t *testing.T) {
+	_, c, stop := start(t, Options{Seed: true})
+	defer stop()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)), chromedp.NoSandbox, chromedp.WindowSize(1400, 900))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(alloc)
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelTimeout()
+
+	const phone = `article[data-person="1004"]`
+	const lang = `//article[@data-person="1004"]//button[normalize-space()="简体中文"]`
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(c.url),
+		chromedp.WaitVisible(chromedp.CSS(phone+` input.text`)),
+		chromedp.SendKeys(chromedp.CSS(phone+` input.text`), "/language"),
+		chromedp.Click(chromedp.CSS(phone+` button.send`)),
+		chromedp.WaitVisible(lang),
+		chromedp.Click(lang),
+		chromedp.WaitVisible(`//article[@data-person="1004"]//li[contains(., "好的，以后我会用简体中文")]`),
+	)
+	if err != nil {
+		t.Fatalf("in the browser: %v; the phone shows %+v", err, c.phone(1004).Messages)
+	}
+	// The question was edited in place: no keyboard is left on the phone.
+	buttons, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('article[data-person="1004"] .keyboard button').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if buttons != 0 {
+		t.Fatalf("%d buttons left on the answered question", buttons)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "sandbox.jpg")
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}

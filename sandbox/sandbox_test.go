@@ -1,0 +1,271 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/homelink/homelink/internal/redistest"
+)
+
+func TestMain(m *testing.M) { os.Exit(redistest.Run(m)) }
+
+// client drives a sandbox through its HTTP API, as the page does.
+type client struct {
+	t   *testing.T
+	url string
+}
+
+func (c client) post(path string, body any) int {
+	c.t.Helper()
+	var r *bytes.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	} else {
+		r = bytes.NewReader(nil)
+	}
+	resp, err := http.Post(c.url+path, "application/json", r)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func (c client) state() stateView {
+	c.t.Helper()
+	resp, err := http.Get(c.url + "/api/state")
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v stateView
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		c.t.Fatal(err)
+	}
+	return v
+}
+
+func (c client) phone(id int64) personView {
+	c.t.Helper()
+	for _, p := range c.state().People {
+		if p.ID == id {
+			return p
+		}
+	}
+	c.t.Fatalf("no phone for %d", id)
+	return personView{}
+}
+
+// sees waits until person id's phone shows a message containing text and
+// returns it.
+func (c client) sees(id int64, text string) messageView {
+	c.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		msgs := c.phone(id).Messages
+		for i := len(msgs) - 1; i >= 0; i-- {
+			if msgs[i].FromBot && strings.Contains(msgs[i].HTML, text) {
+				return msgs[i]
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.t.Fatalf("person %d never saw %q; they see %+v", id, text, c.phone(id).Messages)
+	return messageView{}
+}
+
+func (c client) types(id int64, text string) {
+	c.t.Helper()
+	if code := c.post("/api/people/"+itoa(id)+"/type", map[string]string{"text": text}); code != http.StatusNoContent {
+		c.t.Fatalf("type: %d", code)
+	}
+}
+
+// taps presses the button labelled label on the newest message showing it.
+func (c client) taps(id int64, label string) {
+	c.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		msgs := c.phone(id).Messages
+		for i := len(msgs) - 1; i >= 0; i-- {
+			for _, row := range msgs[i].Keyboard {
+				for _, b := range row {
+					if b.Text == label {
+						if code := c.post("/api/people/"+itoa(id)+"/tap", map[string]any{"message": msgs[i].ID, "data": b.Data}); code != http.StatusNoContent {
+							c.t.Fatalf("tap: %d", code)
+						}
+						return
+					}
+				}
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.t.Fatalf("person %d sees no button %q", id, label)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func start(t *testing.T, opt Options) (*Sandbox, client, func()) {
+	t.Helper()
+	opt.Addr = "127.0.0.1:0"
+	ctx, cancel := context.WithCancel(context.Background())
+	sb, err := Start(ctx, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- sb.Run(ctx) }()
+	stop := func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("sandbox stopped with %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("sandbox did not stop within 15s")
+		}
+	}
+	return sb, client{t: t, url: sb.URL()}, stop
+}
+
+// The demonstration as someone trying homelink sees it, on the embedded
+// Redis: a parent asks for help and switches language with a button, the
+// clock moves, a teacher invites a new person who pairs by typing the code,
+// and bad requests change nothing.
+func TestSandboxPlaysTheRealBot(t *testing.T) {
+	_, c, stop := start(t, Options{Seed: true})
+	defer stop()
+
+	st := c.state()
+	if len(st.People) != 4 || st.People[0].Role != "coordinator" || st.People[1].Role != "teacher" || st.People[3].Lang != "en" {
+		t.Fatalf("people: %+v", st.People)
+	}
+
+	// A parent types /help and taps a button.
+	const dad = 1004
+	c.types(dad, "/help")
+	c.sees(dad, "What I can do")
+	c.types(dad, "/language")
+	c.sees(dad, "Which language should I use?")
+	c.taps(dad, "简体中文")
+	done := c.sees(dad, "好的，以后我会用简体中文")
+	if !done.Edited {
+		t.Fatal("the question was not edited into the answer")
+	}
+	c.types(dad, "/children")
+	c.sees(dad, "丽丽, Qingxi Village Children&#39;s Home (爸爸)")
+
+	// The clock moves.
+	before := c.state().Now
+	if code := c.post("/api/clock", map[string]string{"add": "24h"}); code != http.StatusNoContent {
+		t.Fatalf("clock +1 day: %d", code)
+	}
+	after := c.state().Now
+	b, _ := time.Parse("2006-01-02 15:04 Mon", before)
+	a, _ := time.Parse("2006-01-02 15:04 Mon", after)
+	if d := a.Sub(b); d < 24*time.Hour || d > 24*time.Hour+2*time.Minute {
+		t.Fatalf("clock moved from %s to %s", before, after)
+	}
+	if code := c.post("/api/clock", map[string]string{"set": "2099-01-02T09:30"}); code != http.StatusNoContent {
+		t.Fatalf("clock set: %d", code)
+	}
+	if now := c.state().Now; !strings.HasPrefix(now, "2099-01-02 09:30") {
+		t.Fatalf("clock set to %s", now)
+	}
+	for _, bad := range []map[string]string{{"set": "2020-01-01T00:00"}, {"add": "-1h"}, {"add": "soon"}, {}} {
+		if code := c.post("/api/clock", bad); code != http.StatusBadRequest {
+			t.Fatalf("clock %v: %d", bad, code)
+		}
+	}
+
+	// The teacher invites a guardian for 小明; an aunt added on the page
+	// types the code and is paired.
+	const teacher = 1002
+	c.types(teacher, "/children")
+	c.taps(teacher, "小明")
+	c.taps(teacher, "邀请家长或监护人")
+	inv := c.sees(teacher, "邀请码")
+	code := regexp.MustCompile(`[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}`).FindString(inv.HTML)
+	if code == "" {
+		t.Fatalf("no code in %q", inv.HTML)
+	}
+	if c.post("/api/people", map[string]string{"name": "Aunt Mei", "lang": "en"}) != http.StatusOK {
+		t.Fatal("add a person")
+	}
+	aunt := c.state().People[4].ID
+	c.types(aunt, code)
+	c.sees(aunt, "Are you 小明's parent or guardian?")
+	c.taps(aunt, "I agree — I am this child's parent or guardian")
+	c.taps(aunt, "Other guardian")
+	c.sees(aunt, "You are linked to <b>小明</b> as: Other guardian")
+	c.sees(teacher, "<b>小明</b>的一位家长或监护人已加入 homelink")
+
+	// Voice notes, photos and a language switch reach the bot.
+	c.post("/api/people/"+itoa(aunt)+"/voice", nil)
+	c.post("/api/people/"+itoa(aunt)+"/language", map[string]string{"lang": "zh-hans"})
+	if p := c.phone(aunt); p.Lang != "zh-hans" || p.Messages[len(p.Messages)-1].Kind == "" {
+		t.Fatalf("aunt: %+v", p)
+	}
+	c.sees(aunt, "Sorry, I didn't understand that") // she chose English when she joined
+
+	// Bad requests are refused and change nothing.
+	for path, body := range map[string]any{
+		"/api/people/1004/type":   map[string]string{"text": "  "},
+		"/api/people/1004/tap":    map[string]string{"data": ""},
+		"/api/people/1004/frob":   nil,
+		"/api/people/9/type":      map[string]string{"text": "hi"},
+		"/api/people":             map[string]string{"name": ""},
+		"/api/people/1004/voice2": nil,
+	} {
+		if code := c.post(path, body); code < 400 {
+			t.Errorf("%s accepted (%d)", path, code)
+		}
+	}
+}
+
+// A second start on a real Redis keeps what the first left and does not
+// seed twice.
+func TestSandboxOnARealRedisKeepsItsData(t *testing.T) {
+	_, prefix := redistest.Client(t)
+	env := func(name string) string {
+		if name == "REDIS_KEY_PREFIX" {
+			return prefix
+		}
+		return ""
+	}
+	opt := Options{Seed: true, RedisURL: redistest.URL(), Getenv: env}
+	_, c, stop := start(t, opt)
+	c.types(1002, "/children")
+	c.taps(1002, "+ 登记孩子")
+	c.types(1002, "阿福")
+	c.taps(1002, "跳过")
+	c.sees(1002, "<b>阿福</b>已登记")
+	stop()
+
+	sb, c, stop := start(t, opt)
+	defer stop()
+	c.types(1002, "/children")
+	list := c.sees(1002, "Qingxi Village Children&#39;s Home的孩子")
+	for _, name := range []string{"小明", "丽丽", "阿福"} {
+		if !strings.Contains(list.HTML, name) {
+			t.Fatalf("after a restart the list lacks %s:\n%s", name, list.HTML)
+		}
+	}
+	if strings.Count(list.HTML, "小明") != 1 {
+		t.Fatalf("seeded twice:\n%s", list.HTML)
+	}
+	if n, _ := sb.app.Store.Homes(context.Background(), []int64{1, 2}); len(n) != 1 {
+		t.Fatalf("%d homes after two starts", len(n))
+	}
+}

@@ -1,0 +1,158 @@
+// The sandbox page: one phone per person, redrawn from /api/state whenever
+// /api/events says something changed. No build step, no dependencies.
+"use strict";
+
+const phones = new Map(); // person id → {root, chat, rendered}
+
+async function post(path, body) {
+  const res = await fetch(path, {
+    method: "POST",
+    headers: body ? { "Content-Type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) alert(await res.text());
+}
+
+// Telegram's HTML subset only: anything else becomes plain text, and links
+// keep only http(s) and tg: addresses.
+const allowed = new Set(["B", "STRONG", "I", "EM", "U", "INS", "S", "STRIKE", "DEL", "CODE", "PRE", "A", "BLOCKQUOTE", "TG-SPOILER"]);
+function telegramHTML(html) {
+  const doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
+  const out = document.createDocumentFragment();
+  (function walk(from, to) {
+    for (const n of from.childNodes) {
+      if (n.nodeType === Node.TEXT_NODE) {
+        to.appendChild(document.createTextNode(n.textContent));
+      } else if (n.nodeType === Node.ELEMENT_NODE) {
+        let el = document.createDocumentFragment();
+        if (allowed.has(n.tagName)) {
+          el = document.createElement(n.tagName === "TG-SPOILER" ? "span" : n.tagName);
+          const href = n.getAttribute("href") || "";
+          if (n.tagName === "A" && /^(https?:|tg:)/i.test(href)) {
+            el.href = href;
+            el.target = "_blank";
+            el.rel = "noopener";
+          }
+        }
+        walk(n, el);
+        to.appendChild(el);
+      }
+    }
+  })(doc.body, out);
+  return out;
+}
+
+function phone(p) {
+  let ph = phones.get(p.id);
+  if (ph) return ph;
+  const root = document.getElementById("phone").content.firstElementChild.cloneNode(true);
+  root.dataset.person = p.id;
+  root.querySelector(".name").textContent = p.name;
+  root.querySelector(".role").textContent = p.role || "";
+  const lang = root.querySelector(".lang");
+  lang.addEventListener("change", () => post(`/api/people/${p.id}/language`, { lang: lang.value }));
+  root.querySelector(".compose").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const input = root.querySelector(".text");
+    if (!input.value.trim()) return;
+    post(`/api/people/${p.id}/type`, { text: input.value });
+    input.value = "";
+  });
+  root.querySelector(".voice").addEventListener("click", () => post(`/api/people/${p.id}/voice`));
+  root.querySelector(".photo").addEventListener("click", () => post(`/api/people/${p.id}/photo`));
+  document.getElementById("phones").appendChild(root);
+  ph = { root, chat: root.querySelector(".chat"), rendered: "" };
+  phones.set(p.id, ph);
+  return ph;
+}
+
+function message(p, m) {
+  const li = document.createElement("li");
+  li.className = "msg " + (m.fromBot ? "bot" : "me");
+  li.dataset.message = m.id;
+  const body = document.createElement("div");
+  if (m.kind === "text") {
+    body.appendChild(telegramHTML(m.html));
+  } else {
+    const card = document.createElement("span");
+    card.className = "card";
+    const label = { voice: "🎤 Voice note", photo: "📷 Photo", video: "🎬 Video", video_note: "⏺ Video message", document: "📄 " + (m.fileName || "Document"), sticker: "🙂 Sticker" }[m.kind] || m.kind;
+    card.textContent = label;
+    body.appendChild(card);
+    if (m.html) {
+      body.appendChild(document.createElement("br"));
+      body.appendChild(telegramHTML(m.html));
+    }
+  }
+  li.appendChild(body);
+  if (m.keyboard) {
+    const kb = document.createElement("div");
+    kb.className = "keyboard";
+    for (const row of m.keyboard) {
+      const r = document.createElement("div");
+      r.className = "row";
+      for (const b of row) {
+        const btn = document.createElement("button");
+        btn.type = "button";
+        btn.textContent = b.text;
+        if (b.url) btn.addEventListener("click", () => window.open(b.url, "_blank", "noopener"));
+        else btn.addEventListener("click", () => post(`/api/people/${p.id}/tap`, { message: m.id, data: b.data }));
+        r.appendChild(btn);
+      }
+      kb.appendChild(r);
+    }
+    li.appendChild(kb);
+  }
+  const meta = document.createElement("span");
+  meta.className = "meta";
+  meta.textContent = (m.edited ? "edited " : "") + m.time;
+  li.appendChild(meta);
+  return li;
+}
+
+async function refresh() {
+  const res = await fetch("/api/state");
+  if (!res.ok) return;
+  const st = await res.json();
+  document.getElementById("now").textContent = st.now + " (" + st.zone + ")";
+  for (const p of st.people) {
+    const ph = phone(p);
+    const lang = ph.root.querySelector(".lang");
+    if (document.activeElement !== lang) lang.value = p.lang;
+    const key = JSON.stringify(p.messages || []);
+    if (key === ph.rendered) continue;
+    ph.rendered = key;
+    const atBottom = ph.chat.scrollHeight - ph.chat.scrollTop - ph.chat.clientHeight < 40;
+    ph.chat.replaceChildren(...(p.messages || []).map((m) => message(p, m)));
+    if (atBottom || ph.chat.dataset.seen !== "1") ph.chat.scrollTop = ph.chat.scrollHeight;
+    ph.chat.dataset.seen = "1";
+  }
+}
+
+let pending = false;
+function schedule() {
+  if (pending) return;
+  pending = true;
+  setTimeout(() => { pending = false; refresh(); }, 20);
+}
+
+function live() {
+  const es = new EventSource("/api/events");
+  es.onmessage = schedule;
+  es.onerror = () => { es.close(); setTimeout(live, 1000); };
+}
+
+document.querySelectorAll("[data-add]").forEach((b) => b.addEventListener("click", () => post("/api/clock", { add: b.dataset.add })));
+document.getElementById("set").addEventListener("click", () => {
+  const v = document.getElementById("when").value;
+  if (v) post("/api/clock", { set: v });
+});
+document.getElementById("add").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const f = e.target;
+  post("/api/people", { name: f.name.value, lang: f.lang.value });
+  f.reset();
+});
+refresh();
+live();
+setInterval(refresh, 5000); // a safety net should an event be missed
