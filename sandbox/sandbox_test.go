@@ -83,6 +83,17 @@ func (c client) sees(id int64, text string) messageView {
 	return messageView{}
 }
 
+func (c client) waitFor(cond func() bool) {
+	c.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			c.t.Fatal("condition not met within 10s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func (c client) types(id int64, text string) {
 	c.t.Helper()
 	if code := c.post("/api/people/"+itoa(id)+"/type", map[string]string{"text": text}); code != http.StatusNoContent {
@@ -218,6 +229,40 @@ func TestSandboxPlaysTheRealBot(t *testing.T) {
 		t.Fatalf("aunt: %+v", p)
 	}
 	c.sees(aunt, "Sorry, I didn't understand that") // she chose English when she joined
+
+	// The rest of what people do runs on the embedded Redis too: /mydata
+	// uploads a file; a revoked code opens nothing; a child is removed and
+	// her father told; /forget deletes the aunt and the teacher is told.
+	c.types(aunt, "/mydata")
+	c.waitFor(func() bool {
+		msgs := c.phone(aunt).Messages
+		return msgs[len(msgs)-1].Kind == "document" && msgs[len(msgs)-1].FileName == "homelink-my-data.json"
+	})
+	c.taps(teacher, "« 返回")
+	c.taps(teacher, "邀请家长或监护人")
+	codeRE := regexp.MustCompile(`[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}`)
+	var revoked string
+	c.waitFor(func() bool {
+		for _, m := range c.phone(teacher).Messages {
+			if found := codeRE.FindString(m.HTML); found != "" && found != code {
+				revoked = found
+			}
+		}
+		return revoked != ""
+	})
+	c.taps(teacher, "撤销")
+	c.sees(teacher, "邀请已撤销")
+	c.types(1001, revoked)
+	c.sees(1001, "这个邀请无效或已过期")
+	c.types(teacher, "/children")
+	c.taps(teacher, "丽丽")
+	c.taps(teacher, "移除这个孩子")
+	c.taps(teacher, "确定移除")
+	c.sees(dad, "丽丽已不在 homelink 的Qingxi Village Children&#39;s Home登记")
+	c.types(aunt, "/forget")
+	c.taps(aunt, "Yes, delete everything")
+	c.sees(aunt, "Everything homelink stored about you is deleted")
+	c.sees(teacher, "<b>小明</b>的一位监护人（其他监护人）已退出 homelink")
 
 	// Bad requests are refused and change nothing.
 	for path, body := range map[string]any{
