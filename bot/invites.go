@@ -174,8 +174,13 @@ func (b *Bot) invitesView(ctx context.Context, r *request, t target) error {
 // inviteRevoke closes an invitation: its link and code stop working.
 func (b *Bot) inviteRevoke(ctx context.Context, r *request, t target) error {
 	inv, err := b.Store.Invite(ctx, t.invite)
-	if err != nil {
-		return r.show(ctx, r.html("InviteRevoked"), nil) // used or gone: nothing opens it
+	switch {
+	case errors.Is(err, homelink.ErrInviteUsed):
+		return r.show(ctx, r.html("InviteUsedNotRevoked"), nil)
+	case errors.Is(err, homelink.ErrInviteInvalid):
+		return r.show(ctx, r.html("InviteRevoked"), nil) // expired or gone: nothing opens it
+	case err != nil:
+		return err
 	}
 	if _, err := b.Store.RevokeInvite(ctx, inv.HomeID, inv.ID); err != nil {
 		return err

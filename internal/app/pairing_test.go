@@ -364,6 +364,11 @@ func TestWrongCodesAreThrottled(t *testing.T) {
 	aunt := h.person(8002, "A", "en")
 	aunt.Types(typed)
 	aunt.Sees("Are you 小明's parent or guardian?")
+	aunt.Tap("I agree — I am this child's parent or guardian")
+	aunt.SeesLast("How are you related to 小明?")
+	// A used invitation cannot be revoked; the teacher hears what to do.
+	teacher.Tap("Revoke")
+	teacher.Sees("This invitation was already used, so there is nothing to revoke")
 	if strings.Contains(h.logs.String(), link) || strings.Contains(h.logs.String(), "AAAAAAAAAAAAAAAAAAAAAA") {
 		t.Fatal("codes in the logs")
 	}
