@@ -24,7 +24,8 @@ func chromium(t *testing.T) string {
 }
 
 // The page in a real browser: a parent's phone asks for the languages,
-// taps a button, and the bot's answer appears in place of the question.
+// taps a button, and the bot's answer appears in place of the question;
+// then a teacher's invitation link is opened on the parent's phone.
 func TestSandboxPageInABrowser(t *testing.T) {
 	_, c, stop := start(t, Options{Seed: true})
 	defer stop()
@@ -59,6 +60,20 @@ func TestSandboxPageInABrowser(t *testing.T) {
 	}
 	if buttons != 0 {
 		t.Fatalf("%d buttons left on the answered question", buttons)
+	}
+	// The teacher makes an invitation; its link opens on the father's phone.
+	const teacher = `article[data-person="1002"]`
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(teacher+` input.text`), "/children"),
+		chromedp.Click(chromedp.CSS(teacher+` button.send`)),
+		chromedp.Click(`//article[@data-person="1002"]//button[normalize-space()="小明"]`),
+		chromedp.Click(`//article[@data-person="1002"]//button[normalize-space()="邀请家长或监护人"]`),
+		chromedp.Click(chromedp.CSS(teacher+` a.invite`)),
+		chromedp.Click(`//article[@data-person="1002"]//div[@class="opener"]/button[normalize-space()="Zhang Jian"]`),
+		chromedp.WaitVisible(`//article[@data-person="1004"]//li[contains(., "您是小明的家长或监护人吗")]`),
+	)
+	if err != nil {
+		t.Fatalf("opening an invitation: %v; the father's phone shows %+v", err, c.phone(1004).Messages)
 	}
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
 	if err != nil {

@@ -22,7 +22,7 @@ function telegramHTML(html) {
   (function walk(from, to) {
     for (const n of from.childNodes) {
       if (n.nodeType === Node.TEXT_NODE) {
-        to.appendChild(document.createTextNode(n.textContent));
+        to.appendChild(linkify(n.textContent));
       } else if (n.nodeType === Node.ELEMENT_NODE) {
         let el = document.createDocumentFragment();
         if (allowed.has(n.tagName)) {
@@ -40,6 +40,43 @@ function telegramHTML(html) {
     }
   })(doc.body, out);
   return out;
+}
+
+// Invitation links (https://t.me/<bot>?start=<code>) open on a phone of
+// your choice, as if that person had tapped the link in Telegram.
+const startLink = /https:\/\/t\.me\/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]{1,64})/g;
+function linkify(text) {
+  const out = document.createDocumentFragment();
+  let last = 0;
+  for (const m of text.matchAll(startLink)) {
+    out.appendChild(document.createTextNode(text.slice(last, m.index)));
+    const a = document.createElement("a");
+    a.href = m[0];
+    a.textContent = m[0];
+    a.className = "invite";
+    a.addEventListener("click", (e) => { e.preventDefault(); chooseOpener(a, m[1]); });
+    out.appendChild(a);
+    last = m.index + m[0].length;
+  }
+  out.appendChild(document.createTextNode(text.slice(last)));
+  return out;
+}
+
+function chooseOpener(anchor, code) {
+  document.querySelectorAll(".opener").forEach((el) => el.remove());
+  const menu = document.createElement("div");
+  menu.className = "opener";
+  const title = document.createElement("div");
+  title.textContent = "Open on whose phone?";
+  menu.appendChild(title);
+  for (const [id, ph] of phones) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = ph.root.querySelector(".name").textContent;
+    b.addEventListener("click", () => { menu.remove(); post(`/api/people/${id}/type`, { text: "/start " + code }); });
+    menu.appendChild(b);
+  }
+  anchor.after(menu);
 }
 
 function phone(p) {
