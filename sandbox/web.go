@@ -78,7 +78,7 @@ func (s *Sandbox) state(w http.ResponseWriter, r *http.Request) {
 	people := append([]*person(nil), s.people...)
 	s.mu.Unlock()
 	for _, p := range people {
-		pv := personView{ID: p.user.ID, Name: p.name, Role: p.role, Lang: p.user.LanguageCode}
+		pv := personView{ID: p.user.ID, Name: p.name, Role: p.role, Lang: p.user.Language()}
 		for _, m := range s.tg.Transcript(p.user.ID) {
 			pv.Messages = append(pv.Messages, viewOf(m, zone))
 		}
@@ -145,8 +145,8 @@ func (s *Sandbox) addPerson(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimSpace(in.Name)
-	if name == "" || utf8.RuneCountInString(name) > 32 {
-		http.Error(w, "a name of 1 to 32 characters", http.StatusBadRequest)
+	if name == "" || utf8.RuneCountInString(name) > 32 || len(in.Lang) > 16 {
+		http.Error(w, "a name of 1 to 32 characters and a language code such as en or zh-hans", http.StatusBadRequest)
 		return
 	}
 	s.mu.Lock()

@@ -230,3 +230,10 @@ func (u *User) SetLanguage(code string) {
 	u.LanguageCode = code
 	u.s.notify()
 }
+
+// Language is the language this user's Telegram app reports now.
+func (u *User) Language() string {
+	u.s.mu.Lock()
+	defer u.s.mu.Unlock()
+	return u.LanguageCode
+}
