@@ -24,7 +24,7 @@ func (b *Bot) menuActions() map[string]action {
 		"tr":  {args: "hu", need: managesHome, run: b.teacherRemoveAsk},
 		"try": {args: "hu", need: managesHome, run: b.teacherRemove},
 		"ci":  {args: "", need: coordinatorOrAdmin, run: b.shareStart},
-		"cs":  {args: "h", need: managesHome, run: b.shareToggle, keepsStep: true},
+		"cs":  {args: "h", need: mayShareHome, run: b.shareToggle, keepsStep: true},
 		"cc":  {args: "", need: coordinatorOrAdmin, run: b.shareCreate, keepsStep: true},
 		// Teachers: children and guardians.
 		"kl":  {args: "h", need: teachesAt, run: b.childrenView},

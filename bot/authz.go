@@ -47,6 +47,22 @@ func managesHome(_ context.Context, r *request, t target) (bool, error) {
 	return r.user.Roles.ManagesHome(t.home), nil
 }
 
+// mayShareHome: a coordinator of the target home, or an admin when no
+// coordinator manages it any more (its last one left).
+func mayShareHome(ctx context.Context, r *request, t target) (bool, error) {
+	if r.user.Roles.ManagesHome(t.home) {
+		return true, nil
+	}
+	if !r.user.Roles.Admin {
+		return false, nil
+	}
+	h, err := r.b.Store.Home(ctx, t.home)
+	if errors.Is(err, homelink.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && len(h.Coordinators) == 0, err
+}
+
 // teachesAt: a teacher of the target home.
 func teachesAt(_ context.Context, r *request, t target) (bool, error) {
 	return r.user.Roles.TeachesAt(t.home), nil
@@ -89,12 +105,12 @@ func mayRevoke(ctx context.Context, r *request, t target) (bool, error) {
 	case homelink.RoleTeacher:
 		return roles.ManagesHome(inv.HomeID), nil
 	}
-	if len(inv.Homes) == 0 {
+	if len(inv.Homes) == 0 || roles.Admin {
 		return roles.Admin, nil
 	}
 	for _, h := range inv.Homes {
 		if !roles.ManagesHome(h) {
-			return roles.Admin, nil
+			return false, nil
 		}
 	}
 	return true, nil

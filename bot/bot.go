@@ -38,6 +38,7 @@ type Store interface {
 	UpdateHome(ctx context.Context, h int64, f store.HomeField, value string) error
 	Home(ctx context.Context, h int64) (homelink.Home, error)
 	Homes(ctx context.Context, ids []int64) ([]homelink.Home, error)
+	Orphans(ctx context.Context) ([]homelink.Home, error)
 	RemoveTeacher(ctx context.Context, h, user int64) (bool, error)
 
 	AddChild(ctx context.Context, c homelink.Child) (homelink.Child, error)

@@ -70,6 +70,14 @@ func (b *Bot) shareView(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
+	if r.user.Roles.Admin {
+		// An admin also hands on the homes whose last coordinator left.
+		orphans, err := b.Store.Orphans(ctx)
+		if err != nil {
+			return err
+		}
+		homes = append(homes, orphans...)
+	}
 	chosen := shareChosen(r.session)
 	var kb [][]outbox.Button
 	for _, h := range homes {
@@ -109,7 +117,7 @@ func (b *Bot) shareToggle(ctx context.Context, r *request, t target) error {
 func (b *Bot) shareCreate(ctx context.Context, r *request, _ target) error {
 	chosen := shareChosen(r.session)
 	for _, h := range chosen {
-		if ok, err := r.gate(ctx, managesHome, target{home: h}); !ok || err != nil {
+		if ok, err := r.gate(ctx, mayShareHome, target{home: h}); !ok || err != nil {
 			return err
 		}
 	}

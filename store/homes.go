@@ -131,3 +131,32 @@ func (s *Store) HasHomes(ctx context.Context) (bool, error) {
 	}
 	return n > 0, nil
 }
+
+// Orphans lists the homes no coordinator manages any more (their last one
+// ran /forget), for an admin to hand to a new coordinator.
+func (s *Store) Orphans(ctx context.Context) ([]homelink.Home, error) {
+	last, err := s.rdb.Get(ctx, s.k.seq("home")).Int64()
+	if isNil(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: orphans: %w", err)
+	}
+	pipe := s.rdb.Pipeline()
+	exists := make([]*redisIntCmd, last+1)
+	coords := make([]*redisIntCmd, last+1)
+	for id := int64(1); id <= last; id++ {
+		exists[id] = pipe.Exists(ctx, s.k.home(id))
+		coords[id] = pipe.SCard(ctx, s.k.coordinators(id))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("store: orphans: %w", err)
+	}
+	var ids []int64
+	for id := int64(1); id <= last; id++ {
+		if exists[id].Val() == 1 && coords[id].Val() == 0 {
+			ids = append(ids, id)
+		}
+	}
+	return s.Homes(ctx, ids)
+}

@@ -214,3 +214,20 @@ func TestWrongCodesAreCountedPerHour(t *testing.T) {
 		t.Fatalf("window %v", ttl)
 	}
 }
+
+func TestOrphansAreHomesNoCoordinatorManages(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	if got, err := s.Orphans(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("orphans of an empty store: %v %v", got, err)
+	}
+	a, _ := homeWithChild(t, s, 1)
+	b, _ := homeWithChild(t, s, 2)
+	if _, err := s.Forget(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Orphans(ctx)
+	if err != nil || len(got) != 1 || got[0].ID != a.ID || got[0].Children != 1 {
+		t.Fatalf("orphans = %+v, %v; want home %d only (not %d)", got, err, a.ID, b.ID)
+	}
+}

@@ -83,7 +83,10 @@ var errNil = redis.Nil
 
 func isNil(err error) bool { return errors.Is(err, errNil) }
 
-type redisCmd = redis.Cmd
+type (
+	redisCmd    = redis.Cmd
+	redisIntCmd = redis.IntCmd
+)
 
 func sorted(ids []int64) []int64 {
 	out := slices.Clone(ids)

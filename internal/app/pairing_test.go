@@ -415,3 +415,35 @@ func TestCoordinatorSharesAHomeAndRemovesATeacher(t *testing.T) {
 	teacher.Types("/children")
 	teacher.SeesLast("Sorry, that is not available to you")
 }
+
+// A home whose only coordinator left is not lost: an admin hands it to a
+// new coordinator. Other coordinators cannot take it.
+func TestAnAdminHandsOnAHomeWhoseCoordinatorLeft(t *testing.T) {
+	h := startWith(t, webhook, admins(9001))
+	f := seed(t, h)
+	coord := h.person(f.coord, "C", "en")
+	other := h.person(f.otherCoord, "D", "en")
+	admin := h.person(9001, "Ops", "en")
+	newcomer := h.person(9010, "N", "en")
+
+	coord.Types("/forget")
+	coord.Tap("Yes, delete everything")
+	coord.SeesLast("Everything homelink stored about you is deleted")
+
+	other.Types("/invite")
+	other.SeesLast("Invite another coordinator")
+	if strings.Contains(strings.Join(other.Last().Buttons(), " "), "青溪村儿童之家") {
+		t.Fatalf("another coordinator is offered the orphaned home: %q", other.Last().Buttons())
+	}
+
+	admin.Types("/invite")
+	admin.Tap("▫️ 青溪村儿童之家")
+	admin.Tap("Create the link")
+	admin.SeesLast("Invitation for a coordinator (homes: 青溪村儿童之家)")
+	link, _ := invitation(t, admin.Last().Text)
+	newcomer.Types("/start " + link)
+	newcomer.Tap("I accept")
+	newcomer.SeesLast("You are now a coordinator")
+	newcomer.Types("/homes")
+	newcomer.SeesLast("青溪村儿童之家: children: 2 · guardians: 3 · teachers: 1")
+}
