@@ -112,6 +112,9 @@ var matrix = []matrixCase{
 	{kind: "button", name: "fn", args: none, allow: all},
 	{kind: "button", name: "x", args: none, allow: all},
 
+	// The language flow's button (its own flow, not a menu's).
+	{kind: "button", name: "lang:en", args: none, allow: all},
+
 	{kind: "typed", name: "hname", text: "Hilltop Home", allow: coords},
 	{kind: "typed", name: "htz", text: "Asia/Shanghai", data: atHome, allow: coords},
 	{kind: "typed", name: "hinstr", text: "Call 0851-1", data: atHome, allow: coords},
@@ -163,7 +166,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 				if c.kind == "typed" {
 					step = c.name
 				}
-				if _, err := st.SaveSession(ctx, id, homelink.Session{Flow: "m", Step: step, Nonce: "matrix00", Data: d}); err != nil {
+				flow := "m"
+				if strings.HasPrefix(c.name, "lang:") {
+					flow = "lang"
+				}
+				if _, err := st.SaveSession(ctx, id, homelink.Session{Flow: flow, Step: step, Nonce: "matrix00", Data: d}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -178,6 +185,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 					parts = append(parts, strconv.FormatInt(a, 10))
 				}
 				data := "m:matrix00:" + strings.Join(append([]string{c.name}, parts...), ".")
+				if flow, lang, ok := strings.Cut(c.name, ":"); ok {
+					data = flow + ":matrix00:" + lang
+				}
 				p.TapsData(0, data)
 			case "typed":
 				p.Types(c.text)
