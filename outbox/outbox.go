@@ -244,10 +244,12 @@ func (o *Outbox) LoadScripts(ctx context.Context) error {
 	return nil
 }
 
-// pacing is the share of a limit the outbox uses: 2% below it, so that
-// network jitter between our slots and Telegram's clock never puts a
-// second over the limit.
-const pacing = 0.98
+// pacing is the share of a limit the outbox uses: 2.5% below it, so that
+// jitter between our slots and Telegram's clock never puts a second over
+// the limit. At 2% a busy 2-core machine now and then saw 301 arrivals in
+// one sliding second at a 300/s limit; at 2.5% the busiest second stays at
+// 297–299 while the achieved rate is 97.3–97.5%.
+const pacing = 0.975
 
 func (o *Outbox) intervals() (global, paid, chat, group float64) {
 	global = 1000 / (o.opt.RatePerSecond * pacing)
