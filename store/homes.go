@@ -2,9 +2,10 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/homelink/homelink"
 )
@@ -50,48 +51,64 @@ func (s *Store) UpdateHome(ctx context.Context, h int64, f HomeField, value stri
 // Home reads a home with its staff and how many children and guardians it
 // has; homelink.ErrNotFound when there is none.
 func (s *Store) Home(ctx context.Context, h int64) (homelink.Home, error) {
-	pipe := s.rdb.Pipeline()
-	fields := pipe.HGetAll(ctx, s.k.home(h))
-	teachers := pipe.SMembers(ctx, s.k.teachers(h))
-	coords := pipe.SMembers(ctx, s.k.coordinators(h))
-	children := pipe.ZRange(ctx, s.k.children(h), 0, -1)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return homelink.Home{}, fmt.Errorf("store: home %d: %w", h, err)
+	homes, err := s.Homes(ctx, []int64{h})
+	if err != nil {
+		return homelink.Home{}, err
 	}
-	m := fields.Val()
-	if len(m) == 0 {
+	if len(homes) == 0 {
 		return homelink.Home{}, homelink.ErrNotFound
 	}
-	home := homelink.Home{ID: h, Name: m["name"], TimeZone: m["tz"], Instructions: m["instr"],
-		Teachers: ids(teachers.Val()), Coordinators: ids(coords.Val()), Children: len(children.Val())}
-	if home.Children > 0 {
-		pipe := s.rdb.Pipeline()
-		var lens []interface{ Val() int64 }
-		for _, c := range ids(children.Val()) {
-			lens = append(lens, pipe.HLen(ctx, s.k.guardians(h, c)))
-		}
-		if _, err := pipe.Exec(ctx); err != nil {
-			return homelink.Home{}, fmt.Errorf("store: home %d: %w", h, err)
-		}
-		for _, l := range lens {
-			home.Guardians += int(l.Val())
-		}
-	}
-	return home, nil
+	return homes[0], nil
 }
 
 // Homes reads the homes with the given ids, in id order, skipping any gone.
+// However many there are (a coordinator may run 200), it takes two round
+// trips: the homes and their members, then their children's guardians.
 func (s *Store) Homes(ctx context.Context, homeIDs []int64) ([]homelink.Home, error) {
+	type read struct {
+		fields           *redis.MapStringStringCmd
+		teachers, coords *redis.StringSliceCmd
+		children         *redis.StringSliceCmd
+	}
+	if len(homeIDs) == 0 {
+		return nil, nil
+	}
+	homeIDs = sorted(homeIDs)
+	reads := make([]read, len(homeIDs))
+	pipe := s.rdb.Pipeline()
+	for i, h := range homeIDs {
+		reads[i] = read{pipe.HGetAll(ctx, s.k.home(h)), pipe.SMembers(ctx, s.k.teachers(h)),
+			pipe.SMembers(ctx, s.k.coordinators(h)), pipe.ZRange(ctx, s.k.children(h), 0, -1)}
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("store: homes %v: %w", homeIDs, err)
+	}
 	var out []homelink.Home
-	for _, id := range sorted(homeIDs) {
-		h, err := s.Home(ctx, id)
-		if errors.Is(err, homelink.ErrNotFound) {
+	var guardians [][]*redis.IntCmd // per home in out, one HLEN per child
+	pipe = s.rdb.Pipeline()
+	for i, h := range homeIDs {
+		m := reads[i].fields.Val()
+		if len(m) == 0 {
 			continue
 		}
-		if err != nil {
-			return nil, err
+		children := ids(reads[i].children.Val())
+		out = append(out, homelink.Home{ID: h, Name: m["name"], TimeZone: m["tz"], Instructions: m["instr"],
+			Teachers: ids(reads[i].teachers.Val()), Coordinators: ids(reads[i].coords.Val()), Children: len(children)})
+		var lens []*redis.IntCmd
+		for _, c := range children {
+			lens = append(lens, pipe.HLen(ctx, s.k.guardians(h, c)))
 		}
-		out = append(out, h)
+		guardians = append(guardians, lens)
+	}
+	if pipe.Len() > 0 {
+		if _, err := pipe.Exec(ctx); err != nil {
+			return nil, fmt.Errorf("store: homes %v: %w", homeIDs, err)
+		}
+	}
+	for i, lens := range guardians {
+		for _, l := range lens {
+			out[i].Guardians += int(l.Val())
+		}
 	}
 	return out, nil
 }
@@ -108,7 +125,7 @@ func (s *Store) RemoveTeacher(ctx context.Context, h, user int64) (bool, error) 
 
 // run runs a script with the key prefix as its first argument, as the
 // helpers in _keys.lua expect.
-func (s *Store) run(ctx context.Context, name string, keys []string, args ...any) *redisCmd {
+func (s *Store) run(ctx context.Context, name string, keys []string, args ...any) *redis.Cmd {
 	return s.script(name).Run(ctx, s.rdb, keys, append([]any{s.k.prefix}, args...)...)
 }
 
@@ -143,8 +160,8 @@ func (s *Store) Orphans(ctx context.Context) ([]homelink.Home, error) {
 		return nil, fmt.Errorf("store: orphans: %w", err)
 	}
 	pipe := s.rdb.Pipeline()
-	exists := make([]*redisIntCmd, last+1)
-	coords := make([]*redisIntCmd, last+1)
+	exists := make([]*redis.IntCmd, last+1)
+	coords := make([]*redis.IntCmd, last+1)
 	for id := int64(1); id <= last; id++ {
 		exists[id] = pipe.Exists(ctx, s.k.home(id))
 		coords[id] = pipe.SCard(ctx, s.k.coordinators(id))

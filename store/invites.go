@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/homelink/homelink"
 )
 
@@ -41,7 +43,7 @@ func (s *Store) CreateInvite(ctx context.Context, inv homelink.Invite) (homelink
 	pipe.PExpire(ctx, s.k.invite(id), ttl)
 	pipe.Set(ctx, s.k.code(homelink.CodeDigest(inv.Link)), id, ttl)
 	if inv.HomeID != 0 {
-		pipe.ZAdd(ctx, s.k.homeInvites(inv.HomeID), redisZ(float64(inv.ExpiresAt.UnixMilli()), id))
+		pipe.ZAdd(ctx, s.k.homeInvites(inv.HomeID), redis.Z{Score: float64(inv.ExpiresAt.UnixMilli()), Member: id})
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return inv, fmt.Errorf("store: create invite: %w", err)

@@ -231,3 +231,25 @@ func TestOrphansAreHomesNoCoordinatorManages(t *testing.T) {
 		t.Fatalf("orphans = %+v, %v; want home %d only (not %d)", got, err, a.ID, b.ID)
 	}
 }
+
+func TestHomesReadsManyAtOnceInOrderSkippingTheGone(t *testing.T) {
+	s, clock := newStore(t)
+	ctx := context.Background()
+	a, c := homeWithChild(t, s, 1)
+	b, _ := homeWithChild(t, s, 2)
+	inv := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleGuardian, HomeID: a.ID, ChildID: c.ID})
+	if _, err := s.RedeemInvite(ctx, inv.ID, 30, "en"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Homes(ctx, []int64{b.ID, 99, a.ID})
+	if err != nil || len(got) != 2 || got[0].ID != a.ID || got[1].ID != b.ID ||
+		got[0].Guardians != 1 || got[1].Guardians != 0 || got[0].Children != 1 || got[1].Coordinators[0] != 2 {
+		t.Fatalf("homes = %+v, %v", got, err)
+	}
+	if got, err := s.Homes(ctx, nil); err != nil || len(got) != 0 {
+		t.Fatalf("no ids: %+v, %v", got, err)
+	}
+	if _, err := s.Home(ctx, 99); !errors.Is(err, homelink.ErrNotFound) {
+		t.Fatalf("missing home: %v", err)
+	}
+}

@@ -83,15 +83,8 @@ var errNil = redis.Nil
 
 func isNil(err error) bool { return errors.Is(err, errNil) }
 
-type (
-	redisCmd    = redis.Cmd
-	redisIntCmd = redis.IntCmd
-)
-
 func sorted(ids []int64) []int64 {
 	out := slices.Clone(ids)
 	slices.Sort(out)
 	return out
 }
-
-func redisZ(score float64, member any) redis.Z { return redis.Z{Score: score, Member: member} }
