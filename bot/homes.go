@@ -130,8 +130,6 @@ func (b *Bot) homeCreate(ctx context.Context, r *request, instr string) error {
 	if err := r.setStep(ctx, "", nil); err != nil {
 		return err
 	}
-	r.user.Roles.Coordinates = set(r.user.Roles.Coordinates, h.ID)
-	b.refreshMenu(ctx, r.user.ID)
 	return b.showHome(ctx, r, h.ID, r.html("HomeCreated", "Name", h.Name))
 }
 
@@ -279,12 +277,4 @@ func (b *Bot) teacherRemove(ctx context.Context, r *request, t target) error {
 		b.refreshMenu(ctx, t.user)
 	}
 	return b.teachersView(ctx, r, t)
-}
-
-func set(m map[int64]bool, n int64) map[int64]bool {
-	if m == nil {
-		m = map[int64]bool{}
-	}
-	m[n] = true
-	return m
 }
