@@ -186,7 +186,7 @@ func (r *request) gate(ctx context.Context, n need, t target) (bool, error) {
 	}
 	r.b.Metrics.Denied.Inc()
 	if r.update.CallbackQuery != nil {
-		return false, r.alert(ctx, r.text("NotAllowed"))
+		return false, r.answer(ctx, r.text("NotAllowed"))
 	}
 	return false, r.reply(ctx, r.html("NotAllowed"), nil)
 }

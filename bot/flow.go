@@ -81,15 +81,6 @@ func (r *request) openMenu(ctx context.Context) (string, error) {
 	return next.Nonce, nil
 }
 
-// nonce is the menu flow's nonce, opening one when none is in progress
-// (a step reached by typing rather than by a button).
-func (r *request) nonce(ctx context.Context) (string, error) {
-	if r.session.Flow == flowMenu {
-		return r.session.Nonce, nil
-	}
-	return r.openMenu(ctx)
-}
-
 // setStep records what typed text the flow waits for next, and its answers
 // so far; "" waits for none.
 func (r *request) setStep(ctx context.Context, name string, data map[string]string) error {
@@ -124,9 +115,6 @@ func (r *request) show(ctx context.Context, text string, kb [][]outbox.Button) e
 	}
 	return r.reply(ctx, text, kb)
 }
-
-// alert answers a tap with a short notice.
-func (r *request) alert(ctx context.Context, text string) error { return r.answer(ctx, text) }
 
 // btn is one menu button.
 func (r *request) btn(label, name string, args ...int64) outbox.Button {

@@ -20,16 +20,6 @@ func (p *person) SeesLast(text string) {
 	}
 }
 
-// SeesNothingNew checks that, once everything settled, p got no message
-// beyond the n they had.
-func (p *person) SeesNothingNew(n int) {
-	p.h.t.Helper()
-	p.h.tg.WaitFor(5*time.Second, func() bool { return p.h.tg.PendingUpdates() == 0 && p.Answered() })
-	if got := len(p.Messages()); got != n {
-		p.h.t.Fatalf("user %d got %d new messages:\n%s", p.ID, got-n, transcript(p.Messages()[n:]))
-	}
-}
-
 var (
 	linkRE  = regexp.MustCompile(`\?start=([A-Za-z0-9_-]+)`)
 	typedRE = regexp.MustCompile(`\b([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})\b`)
