@@ -124,10 +124,7 @@ func (b *Bot) childViews(r *request, cs []homelink.Child) []childView {
 }
 
 func (b *Bot) childAdd(ctx context.Context, r *request, t target) error {
-	if err := r.setStep(ctx, "kname", data("h", t.home)); err != nil {
-		return err
-	}
-	return r.show(ctx, r.html("ChildNameAsk", "Max", homelink.MaxChildName), rows(r.btn(r.text("BackButton"), "kl", t.home)))
+	return r.ask(ctx, "kname", data("h", t.home), r.html("ChildNameAsk", "Max", homelink.MaxChildName), rows(r.btn(r.text("BackButton"), "kl", t.home)))
 }
 
 func (b *Bot) childNameTyped(ctx context.Context, r *request, t target, text string) error {
@@ -135,10 +132,7 @@ func (b *Bot) childNameTyped(ctx context.Context, r *request, t target, text str
 	if err != nil {
 		return r.reply(ctx, r.textError(err, homelink.MaxChildName), nil)
 	}
-	if err := r.setStep(ctx, "kyear", data("h", t.home, "name", name)); err != nil {
-		return err
-	}
-	return r.reply(ctx, r.html("ChildYearAsk", "Name", name), rows(r.btn(r.text("SkipButton"), "ks", t.home)))
+	return r.ask(ctx, "kyear", data("h", t.home, "name", name), r.html("ChildYearAsk", "Name", name), rows(r.btn(r.text("SkipButton"), "ks", t.home)))
 }
 
 func (b *Bot) childYearTyped(ctx context.Context, r *request, t target, text string) error {

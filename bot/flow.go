@@ -97,6 +97,15 @@ func (r *request) setStep(ctx context.Context, name string, data map[string]stri
 	return nil
 }
 
+// ask records the step the flow waits at (with its answers so far) and
+// shows its question.
+func (r *request) ask(ctx context.Context, step string, answers map[string]string, question string, kb [][]outbox.Button) error {
+	if err := r.setStep(ctx, step, answers); err != nil {
+		return err
+	}
+	return r.show(ctx, question, kb)
+}
+
 // endFlow ends the flow in progress.
 func (r *request) endFlow(ctx context.Context) error {
 	saved, err := r.b.Store.SaveSession(ctx, r.user.ID, endOf(r.session))

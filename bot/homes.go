@@ -41,10 +41,7 @@ func (b *Bot) homesList(ctx context.Context, r *request, _ target) error {
 
 // homeNew asks for a new home's name.
 func (b *Bot) homeNew(ctx context.Context, r *request, _ target) error {
-	if err := r.setStep(ctx, "hname", nil); err != nil {
-		return err
-	}
-	return r.show(ctx, r.html("HomeNameAsk", "Max", homelink.MaxHomeName), nil)
+	return r.ask(ctx, "hname", nil, r.html("HomeNameAsk", "Max", homelink.MaxHomeName), nil)
 }
 
 func (b *Bot) homeNewName(ctx context.Context, r *request, _ target, text string) error {
@@ -52,10 +49,7 @@ func (b *Bot) homeNewName(ctx context.Context, r *request, _ target, text string
 	if err != nil {
 		return r.reply(ctx, r.textError(err, homelink.MaxHomeName), nil)
 	}
-	if err := r.setStep(ctx, "htz", data("name", name)); err != nil {
-		return err
-	}
-	return r.reply(ctx, r.html("HomeZoneAsk"), b.zoneButtons(r, "tz"))
+	return r.ask(ctx, "htz", data("name", name), r.html("HomeZoneAsk"), b.zoneButtons(r, "tz"))
 }
 
 // zoneButtons offers the common time zones; name's arguments are prefix
@@ -98,10 +92,7 @@ func (b *Bot) homeNewZoneTyped(ctx context.Context, r *request, _ target, text s
 func (b *Bot) homeNewZoneChosen(ctx context.Context, r *request, zone string) error {
 	d := maps.Clone(r.session.Data)
 	d["tz"] = zone
-	if err := r.setStep(ctx, "hinstr", d); err != nil {
-		return err
-	}
-	return r.show(ctx, r.html("InstructionsAsk", "Max", homelink.MaxInstructions),
+	return r.ask(ctx, "hinstr", d, r.html("InstructionsAsk", "Max", homelink.MaxInstructions),
 		rows(r.btn(r.text("SkipButton"), "is")))
 }
 
@@ -159,10 +150,7 @@ func (b *Bot) showHome(ctx context.Context, r *request, id int64, notice string)
 }
 
 func (b *Bot) homeRename(ctx context.Context, r *request, t target) error {
-	if err := r.setStep(ctx, "hrn", data("h", t.home)); err != nil {
-		return err
-	}
-	return r.show(ctx, r.html("HomeRenameAsk", "Max", homelink.MaxHomeName), rows(r.btn(r.text("BackButton"), "hv", t.home)))
+	return r.ask(ctx, "hrn", data("h", t.home), r.html("HomeRenameAsk", "Max", homelink.MaxHomeName), rows(r.btn(r.text("BackButton"), "hv", t.home)))
 }
 
 func (b *Bot) homeRenameTyped(ctx context.Context, r *request, t target, text string) error {
@@ -174,11 +162,8 @@ func (b *Bot) homeRenameTyped(ctx context.Context, r *request, t target, text st
 }
 
 func (b *Bot) homeZone(ctx context.Context, r *request, t target) error {
-	if err := r.setStep(ctx, "hzt", data("h", t.home)); err != nil {
-		return err
-	}
 	kb := append(b.zoneButtons(r, "hzs", t.home), []outbox.Button{r.btn(r.text("BackButton"), "hv", t.home)})
-	return r.show(ctx, r.html("HomeZoneAsk"), kb)
+	return r.ask(ctx, "hzt", data("h", t.home), r.html("HomeZoneAsk"), kb)
 }
 
 func (b *Bot) homeZoneSet(ctx context.Context, r *request, t target) error {
@@ -198,10 +183,7 @@ func (b *Bot) homeZoneTyped(ctx context.Context, r *request, t target, text stri
 }
 
 func (b *Bot) homeInstructions(ctx context.Context, r *request, t target) error {
-	if err := r.setStep(ctx, "hit", data("h", t.home)); err != nil {
-		return err
-	}
-	return r.show(ctx, r.html("InstructionsAsk", "Max", homelink.MaxInstructions), rows(r.btn(r.text("BackButton"), "hv", t.home)))
+	return r.ask(ctx, "hit", data("h", t.home), r.html("InstructionsAsk", "Max", homelink.MaxInstructions), rows(r.btn(r.text("BackButton"), "hv", t.home)))
 }
 
 func (b *Bot) homeInstructionsTyped(ctx context.Context, r *request, t target, text string) error {
