@@ -21,7 +21,7 @@ docker:
 	docker build -t homelink .
 
 bench:
-	go test -run XXX -bench . -benchtime 20000x ./internal/app
+	go test -run XXX -bench . -benchtime 20000x ./app
 	go test -run XXX -bench . -benchtime 5x ./cmd/homelink
 	go test -run XXX -bench 'ThroughputLimitsOff|AchievedRate' -benchtime 20000x ./outbox
 	go test -run XXX -bench InteractiveDuringBulk -benchtime 200x ./outbox

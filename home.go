@@ -43,3 +43,13 @@ func CheckTimeZone(name string) (*time.Location, error) {
 	}
 	return loc, nil
 }
+
+// HomeField names what a coordinator may change of a home.
+type HomeField string
+
+// The fields of a home a coordinator edits.
+const (
+	HomeName         HomeField = "name"
+	HomeTimeZone     HomeField = "tz"
+	HomeInstructions HomeField = "instr"
+)

@@ -85,3 +85,10 @@ func (r Roles) IsGuardian() bool { return len(r.Guards) > 0 }
 
 // IsStaff reports whether the account works for a home in any role.
 func (r Roles) IsStaff() bool { return r.IsCoordinator() || r.IsTeacher() }
+
+// Departure is a guardian's link that forgetting them removed, so the
+// home's teachers can be told.
+type Departure struct {
+	HomeID, ChildID int64
+	Relationship    Relationship
+}

@@ -19,11 +19,9 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/homelink/homelink"
-	"github.com/homelink/homelink/intake"
-	"github.com/homelink/homelink/internal/metrics"
 	"github.com/homelink/homelink/locales"
+	"github.com/homelink/homelink/metrics"
 	"github.com/homelink/homelink/outbox"
-	"github.com/homelink/homelink/store"
 	"github.com/homelink/homelink/templates"
 )
 
@@ -31,11 +29,12 @@ import (
 type Store interface {
 	User(ctx context.Context, id int64) (homelink.User, error)
 	UserAndSession(ctx context.Context, id int64) (homelink.User, homelink.Session, error)
-	SaveSession(ctx context.Context, id int64, next homelink.Session, opts ...store.SessionOption) (homelink.Session, error)
+	SaveSession(ctx context.Context, id int64, next homelink.Session) (homelink.Session, error)
+	SaveSessionAndLanguage(ctx context.Context, id int64, next homelink.Session, lang string) (homelink.Session, error)
 	SetBlocked(ctx context.Context, id int64, blocked bool) error
 
 	CreateHome(ctx context.Context, creator int64, h homelink.Home) (homelink.Home, error)
-	UpdateHome(ctx context.Context, h int64, f store.HomeField, value string) error
+	UpdateHome(ctx context.Context, h int64, f homelink.HomeField, value string) error
 	Home(ctx context.Context, h int64) (homelink.Home, error)
 	Homes(ctx context.Context, ids []int64) ([]homelink.Home, error)
 	Orphans(ctx context.Context) ([]homelink.Home, error)
@@ -57,7 +56,7 @@ type Store interface {
 	CodeFailures(ctx context.Context, user int64) (int, error)
 	CodeFailed(ctx context.Context, user int64, window time.Duration) (int, error)
 
-	Forget(ctx context.Context, user int64) ([]store.Departure, error)
+	Forget(ctx context.Context, user int64) ([]homelink.Departure, error)
 }
 
 // Sender is how the bot talks back.
@@ -135,11 +134,9 @@ func New(cfg Config) *Bot {
 // update's actor, read with the update (nil: the bot reads it). It never
 // panics and never returns an error: whatever goes wrong is logged,
 // counted, and told to the user in their language, and the update counts
-// as done.
-func (b *Bot) Handle(ctx context.Context, u *models.Update, known *store.ActorState) {
-	start := time.Now()
-	kind := intake.Kind(u)
-	outcome := "handled"
+// as done. It returns the outcome for the updates metric.
+func (b *Bot) Handle(ctx context.Context, u *models.Update, known *homelink.Actor) (outcome string) {
+	outcome = "handled"
 	var r *request
 	defer func() {
 		if p := recover(); p != nil {
@@ -148,14 +145,11 @@ func (b *Bot) Handle(ctx context.Context, u *models.Update, known *store.ActorSt
 				slog.String("stack", string(debug.Stack())))
 			b.apologise(ctx, r)
 		}
-		b.Metrics.Updates.WithLabelValues(kind, outcome).Inc()
-		b.Metrics.ObserveHandler(start)
 	}()
 	var err error
 	r, err = b.newRequest(ctx, u, known)
 	if err == nil && r == nil {
-		outcome = "ignored"
-		return
+		return "ignored"
 	}
 	if err != nil {
 		// We could not read what we know about the user (Redis away):
@@ -166,14 +160,14 @@ func (b *Bot) Handle(ctx context.Context, u *models.Update, known *store.ActorSt
 		err = b.route(ctx, r)
 	}
 	if errors.Is(err, errIgnored) {
-		outcome = "ignored"
-		return
+		return "ignored"
 	}
 	if err != nil {
-		outcome = "failed"
 		b.Log.Error("handling update failed", slog.Int64("update", u.ID), slog.Any("err", err))
 		b.apologise(ctx, r)
+		return "failed"
 	}
+	return outcome
 }
 
 // errIgnored marks an update homelink has nothing to say about.

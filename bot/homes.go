@@ -9,7 +9,6 @@ import (
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
-	"github.com/homelink/homelink/store"
 )
 
 // homesCommand opens the coordinator's homes.
@@ -158,7 +157,7 @@ func (b *Bot) homeRenameTyped(ctx context.Context, r *request, t target, text st
 	if err != nil {
 		return r.reply(ctx, r.textError(err, homelink.MaxHomeName), nil)
 	}
-	return b.homeSet(ctx, r, t.home, store.HomeName, name, r.html("HomeRenamed", "Name", name))
+	return b.homeSet(ctx, r, t.home, homelink.HomeName, name, r.html("HomeRenamed", "Name", name))
 }
 
 func (b *Bot) homeZone(ctx context.Context, r *request, t target) error {
@@ -171,7 +170,7 @@ func (b *Bot) homeZoneSet(ctx context.Context, r *request, t target) error {
 		return r.answer(ctx, r.text("ButtonExpired"))
 	}
 	z := homelink.TimeZoneChoices[t.n]
-	return b.homeSet(ctx, r, t.home, store.HomeTimeZone, z, r.html("HomeZoneSet", "Zone", z))
+	return b.homeSet(ctx, r, t.home, homelink.HomeTimeZone, z, r.html("HomeZoneSet", "Zone", z))
 }
 
 func (b *Bot) homeZoneTyped(ctx context.Context, r *request, t target, text string) error {
@@ -179,7 +178,7 @@ func (b *Bot) homeZoneTyped(ctx context.Context, r *request, t target, text stri
 	if err != nil {
 		return r.reply(ctx, r.html("ZoneInvalid"), b.zoneButtons(r, "hzs", t.home))
 	}
-	return b.homeSet(ctx, r, t.home, store.HomeTimeZone, loc.String(), r.html("HomeZoneSet", "Zone", loc.String()))
+	return b.homeSet(ctx, r, t.home, homelink.HomeTimeZone, loc.String(), r.html("HomeZoneSet", "Zone", loc.String()))
 }
 
 func (b *Bot) homeInstructions(ctx context.Context, r *request, t target) error {
@@ -191,11 +190,11 @@ func (b *Bot) homeInstructionsTyped(ctx context.Context, r *request, t target, t
 	if err != nil {
 		return r.reply(ctx, r.textError(err, homelink.MaxInstructions), nil)
 	}
-	return b.homeSet(ctx, r, t.home, store.HomeInstructions, instr, r.html("InstructionsSet"))
+	return b.homeSet(ctx, r, t.home, homelink.HomeInstructions, instr, r.html("InstructionsSet"))
 }
 
 // homeSet changes one field of a home, leaves the step and shows the home.
-func (b *Bot) homeSet(ctx context.Context, r *request, h int64, f store.HomeField, v, notice string) error {
+func (b *Bot) homeSet(ctx context.Context, r *request, h int64, f homelink.HomeField, v, notice string) error {
 	err := b.Store.UpdateHome(ctx, h, f, v)
 	if errors.Is(err, homelink.ErrNotFound) {
 		return r.show(ctx, r.html("Gone"), nil)

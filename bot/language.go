@@ -6,7 +6,6 @@ import (
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
-	"github.com/homelink/homelink/store"
 )
 
 const flowLanguage = "lang"
@@ -36,7 +35,7 @@ func (b *Bot) languageChosen(ctx context.Context, r *request) error {
 	if !b.Catalog.Supported(lang) {
 		return r.answer(ctx, r.text("ButtonExpired"))
 	}
-	if _, err := b.Store.SaveSession(ctx, r.user.ID, endOf(r.session), store.WithLanguage(lang)); err != nil {
+	if _, err := b.Store.SaveSessionAndLanguage(ctx, r.user.ID, endOf(r.session), lang); err != nil {
 		return err
 	}
 	r.lang = lang

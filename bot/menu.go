@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -42,6 +44,40 @@ func (b *Bot) menu(lang string, roles homelink.Roles) []outbox.Command {
 		}
 	}
 	return out
+}
+
+// ChatMenu is the commands menu a person's own chat shows: their roles in
+// their language.
+func (b *Bot) ChatMenu(u homelink.User) []outbox.Command {
+	u.Roles.Admin = b.isAdmin(u.ID)
+	lang := homelink.PreferredLanguage(u.Language, "", b.Catalog.Fallback(), b.Catalog.Supported)
+	return b.menu(lang, u.Roles)
+}
+
+// MenuVersion names this release's menus: it changes whenever a command,
+// who sees it or its wording in any language changes, so a release that
+// changes them knows to refresh every chat's menu.
+func (b *Bot) MenuVersion() string {
+	h := sha256.New()
+	for _, lang := range b.Catalog.Languages() {
+		for _, e := range menuEntries {
+			fmt.Fprintf(h, "%s|%s|%s|", lang, e.name, b.Renderer.Text(lang, "Command_"+e.name))
+			for _, roles := range menuRoleSamples {
+				fmt.Fprintf(h, "%t", e.show(roles))
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// menuRoleSamples are one account of each kind, to fold who sees which
+// command into MenuVersion.
+var menuRoleSamples = []homelink.Roles{
+	{},
+	{Admin: true},
+	{Coordinator: true},
+	{Teaches: map[int64]bool{1: true}},
+	{Guards: map[int64]homelink.Guardianship{1: {HomeID: 1}}},
 }
 
 // RegisterCommands sets the commands menu for private chats in every

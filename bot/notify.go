@@ -45,9 +45,7 @@ func (b *Bot) notify(ctx context.Context, user int64, id string, kv ...any) {
 func (b *Bot) refreshMenu(ctx context.Context, user int64) {
 	u, err := b.Store.User(ctx, user)
 	if err == nil {
-		u.Roles.Admin = b.isAdmin(user)
-		lang := homelink.PreferredLanguage(u.Language, "", b.Catalog.Fallback(), b.Catalog.Supported)
-		err = b.Sender.SetCommands(ctx, user, "", b.menu(lang, u.Roles))
+		err = b.Sender.SetCommands(ctx, user, "", b.ChatMenu(u))
 	}
 	if err != nil {
 		b.Log.Warn("could not set a user's commands menu", slog.Int64("user", user), slog.Any("err", err))

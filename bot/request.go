@@ -9,7 +9,6 @@ import (
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
-	"github.com/homelink/homelink/store"
 )
 
 // request is one update with what we know about its sender.
@@ -29,7 +28,7 @@ type request struct {
 // newRequest identifies the sender of u and loads what we keep about them,
 // unless known already holds it. It returns nil for updates homelink does
 // not act on: anything outside a private chat with a person.
-func (b *Bot) newRequest(ctx context.Context, u *models.Update, known *store.ActorState) (*request, error) {
+func (b *Bot) newRequest(ctx context.Context, u *models.Update, known *homelink.Actor) (*request, error) {
 	from, chat := sender(u)
 	if from == nil || from.IsBot || chat == nil || chat.Type != models.ChatTypePrivate {
 		return nil, nil

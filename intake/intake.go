@@ -27,25 +27,25 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/homelink/homelink"
-	"github.com/homelink/homelink/internal/metrics"
-	"github.com/homelink/homelink/store"
+	"github.com/homelink/homelink/metrics"
 )
 
 // Queue is the inbox in Redis.
 type Queue interface {
-	Take(ctx context.Context, actor, updateID int64, raw []byte, token string, lease time.Duration) (bool, *store.InboxItem, error)
-	Claim(ctx context.Context, actor int64, token string, lease time.Duration) (*store.InboxItem, error)
-	Ack(ctx context.Context, actor int64, token string, updateID int64, lease time.Duration) (*store.InboxItem, error)
+	Take(ctx context.Context, actor, updateID int64, raw []byte, token string, lease time.Duration) (bool, *homelink.InboxItem, error)
+	Claim(ctx context.Context, actor int64, token string, lease time.Duration) (*homelink.InboxItem, error)
+	Ack(ctx context.Context, actor int64, token string, updateID int64, lease time.Duration) (*homelink.InboxItem, error)
 	Release(ctx context.Context, actor int64, token string) error
-	PendingSince(ctx context.Context, before time.Time, limit int64) ([]store.Pending, error)
-	ForgetPending(ctx context.Context, p store.Pending) error
+	PendingSince(ctx context.Context, before time.Time, limit int64) ([]homelink.PendingInbox, error)
+	ForgetPending(ctx context.Context, p homelink.PendingInbox) error
 }
 
 // Handler handles one update; it must not panic (Intake recovers anyway).
 // actor is what the store held about the update's actor when the update
-// was handed out.
+// was handed out. It returns the outcome for the updates metric
+// ("handled", "ignored", "failed", "panic").
 type Handler interface {
-	Handle(ctx context.Context, u *models.Update, actor *store.ActorState)
+	Handle(ctx context.Context, u *models.Update, actor *homelink.Actor) (outcome string)
 }
 
 // Options tune an Intake; zero values take the defaults.
@@ -196,7 +196,7 @@ func (in *Intake) Take(ctx context.Context, raw []byte) error {
 // kick drains actor's inbox on a worker. With first set, the lease is
 // already held under token and first is the next update to handle;
 // without, the worker first claims the inbox.
-func (in *Intake) kick(actor int64, first *store.InboxItem, token string) {
+func (in *Intake) kick(actor int64, first *homelink.InboxItem, token string) {
 	in.wg.Add(1)
 	go func() {
 		defer in.wg.Done()
@@ -223,7 +223,7 @@ func (in *Intake) kick(actor int64, first *store.InboxItem, token string) {
 
 // drain handles actor's updates in order until the inbox is empty, the
 // lease is lost, or the intake stops.
-func (in *Intake) drain(actor int64, item *store.InboxItem, token string) {
+func (in *Intake) drain(actor int64, item *homelink.InboxItem, token string) {
 	ctx := context.Background() // finish what is in hand even while stopping
 	var err error
 	if item == nil {
@@ -239,28 +239,33 @@ func (in *Intake) drain(actor int64, item *store.InboxItem, token string) {
 		}
 		item, err = in.queue.Ack(ctx, actor, token, item.UpdateID, in.opt.Lease)
 	}
-	if err != nil && !errors.Is(err, store.ErrHeld) {
+	if err != nil && !errors.Is(err, homelink.ErrInboxHeld) {
 		in.log.Warn("inbox drain stopped", slog.Int64("user", actor), slog.Any("err", err))
 	}
 }
 
-// handle runs the handler on one update, recovering a panic.
-func (in *Intake) handle(ctx context.Context, item *store.InboxItem) {
+// handle runs the handler on one update, recovering a panic, and counts
+// it by kind and outcome.
+func (in *Intake) handle(ctx context.Context, item *homelink.InboxItem) {
 	ctx, cancel := context.WithTimeout(ctx, in.opt.HandlerTimeout)
 	defer cancel()
+	start, kind, outcome := time.Now(), "unknown", "panic"
 	defer func() {
 		if p := recover(); p != nil {
-			in.metrics.Updates.WithLabelValues("unknown", "panic").Inc()
 			in.log.Error("update handler panicked", slog.Int64("update", item.UpdateID),
 				slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
 		}
+		in.metrics.Updates.WithLabelValues(kind, outcome).Inc()
+		in.metrics.ObserveHandler(start)
 	}()
 	var u models.Update
 	if err := json.Unmarshal(item.Raw, &u); err != nil {
+		outcome = "unreadable"
 		in.log.Error("stored update unreadable", slog.Int64("update", item.UpdateID), slog.Any("err", err))
 		return
 	}
-	in.handler.Handle(ctx, &u, &item.Actor)
+	kind = Kind(&u)
+	outcome = in.handler.Handle(ctx, &u, &item.Actor)
 }
 
 // Sweep rescues inboxes whose arrivals have waited longer than StaleAfter:
@@ -278,7 +283,7 @@ func (in *Intake) Sweep(ctx context.Context) error {
 		token := newToken()
 		item, err := in.queue.Claim(ctx, p.Actor, token, in.opt.Lease)
 		switch {
-		case errors.Is(err, store.ErrHeld):
+		case errors.Is(err, homelink.ErrInboxHeld):
 			// A live worker has it, or a dead one's lease has not run out.
 		case err != nil:
 			return err

@@ -16,9 +16,9 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/homelink/homelink"
-	"github.com/homelink/homelink/internal/metrics"
+	"github.com/homelink/homelink/emulator"
 	"github.com/homelink/homelink/internal/redistest"
-	"github.com/homelink/homelink/internal/telegramtest"
+	"github.com/homelink/homelink/metrics"
 	"github.com/homelink/homelink/store"
 )
 
@@ -34,7 +34,7 @@ type recorder struct {
 
 func newRecorder() *recorder { return &recorder{changed: make(chan struct{}, 1000)} }
 
-func (r *recorder) Handle(_ context.Context, u *models.Update, _ *store.ActorState) {
+func (r *recorder) Handle(_ context.Context, u *models.Update, _ *homelink.Actor) string {
 	r.mu.Lock()
 	r.handled = append(r.handled, u.ID)
 	r.mu.Unlock()
@@ -42,6 +42,7 @@ func (r *recorder) Handle(_ context.Context, u *models.Update, _ *store.ActorSta
 	if u.ID == r.panicOn {
 		panic("handler bug")
 	}
+	return "handled"
 }
 
 func (r *recorder) ids() []int64 {
@@ -140,7 +141,7 @@ func TestSweepRescuesADeadReplicasInbox(t *testing.T) {
 // Polling: the offset moves only past updates that were taken. While Redis
 // is away nothing is confirmed; afterwards every update is handled once.
 func TestPollConfirmsOnlyTakenUpdates(t *testing.T) {
-	tg := telegramtest.New()
+	tg := emulator.New()
 	defer tg.Close()
 	user := tg.NewUser(7, "x", "en")
 	rec := newRecorder()
@@ -188,7 +189,7 @@ type failingQueue struct {
 	tries int
 }
 
-func (f *failingQueue) Take(ctx context.Context, actor, id int64, raw []byte, token string, lease time.Duration) (bool, *store.InboxItem, error) {
+func (f *failingQueue) Take(ctx context.Context, actor, id int64, raw []byte, token string, lease time.Duration) (bool, *homelink.InboxItem, error) {
 	f.mu.Lock()
 	f.tries++
 	fail := f.fail
@@ -239,9 +240,10 @@ type blockingHandler struct {
 	release chan struct{}
 }
 
-func (b *blockingHandler) Handle(_ context.Context, u *models.Update, _ *store.ActorState) {
+func (b *blockingHandler) Handle(_ context.Context, u *models.Update, _ *homelink.Actor) string {
 	b.started <- u.ID
 	<-b.release
+	return "handled"
 }
 
 func TestEnvelopeActor(t *testing.T) {

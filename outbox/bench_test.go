@@ -12,8 +12,8 @@ import (
 	"github.com/go-telegram/bot"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/homelink/homelink/emulator"
 	"github.com/homelink/homelink/internal/redistest"
-	"github.com/homelink/homelink/internal/telegramtest"
 )
 
 // roundTrips counts Redis round trips: a command or a pipeline each.
@@ -27,7 +27,7 @@ func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 	return func(ctx context.Context, cmds []redis.Cmder) error { r.n.Add(1); return next(ctx, cmds) }
 }
 
-func benchOutbox(b *testing.B, tg *telegramtest.Server, opt Options) (*Outbox, *roundTrips) {
+func benchOutbox(b *testing.B, tg *emulator.Server, opt Options) (*Outbox, *roundTrips) {
 	api, err := bot.New(tg.Token(), bot.WithServerURL(tg.URL()), bot.WithSkipGetMe(),
 		bot.WithHTTPClient(time.Minute, BufferedClient{HTTP: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 100}}}))
 	if err != nil {
@@ -44,7 +44,7 @@ func benchOutbox(b *testing.B, tg *telegramtest.Server, opt Options) (*Outbox, *
 
 // bulk queues n bulk messages to n users and sends them with o's workers,
 // returning the time from the first enqueue to the last send.
-func bulk(b *testing.B, tg *telegramtest.Server, o *Outbox, n int, first int64) time.Duration {
+func bulk(b *testing.B, tg *emulator.Server, o *Outbox, n int, first int64) time.Duration {
 	ctx := context.Background()
 	people := users(tg, first, n)
 	b.ResetTimer()
@@ -83,7 +83,7 @@ func bulk(b *testing.B, tg *telegramtest.Server, o *Outbox, n int, first int64) 
 // HTTP on loopback with every limit switched off, and Redis round trips
 // per message (enqueue, claim, finish, and the claims that found nothing).
 func BenchmarkThroughputLimitsOff(b *testing.B) {
-	tg := telegramtest.New(telegramtest.WithLimits(telegramtest.Limits{Off: true}))
+	tg := emulator.New(emulator.WithLimits(emulator.Limits{Off: true}))
 	defer tg.Close()
 	o, rt := benchOutbox(b, tg, Options{RatePerSecond: 1e6, ChatPerSecond: 1e6, Workers: 16})
 	elapsed := bulk(b, tg, o, b.N, 1_000_000)

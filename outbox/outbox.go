@@ -31,7 +31,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/homelink/homelink/internal/metrics"
+	"github.com/homelink/homelink/metrics"
 )
 
 //go:embed *.lua

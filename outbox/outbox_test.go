@@ -9,14 +9,14 @@ import (
 
 	"github.com/go-telegram/bot"
 
+	"github.com/homelink/homelink/emulator"
 	"github.com/homelink/homelink/internal/redistest"
-	"github.com/homelink/homelink/internal/telegramtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(redistest.Run(m)) }
 
 // instance is one replica's outbox against the shared fake and Redis.
-func instance(t testing.TB, tg *telegramtest.Server, prefix string, opt Options) *Outbox {
+func instance(t testing.TB, tg *emulator.Server, prefix string, opt Options) *Outbox {
 	t.Helper()
 	api, err := bot.New(tg.Token(), bot.WithServerURL(tg.URL()), bot.WithSkipGetMe())
 	if err != nil {
@@ -31,9 +31,9 @@ func instance(t testing.TB, tg *telegramtest.Server, prefix string, opt Options)
 	return o
 }
 
-func newOutbox(t *testing.T) (*Outbox, *telegramtest.Server) {
+func newOutbox(t *testing.T) (*Outbox, *emulator.Server) {
 	t.Helper()
-	tg := telegramtest.New()
+	tg := emulator.New()
 	t.Cleanup(tg.Close)
 	_, prefix := redistest.Client(t)
 	return instance(t, tg, prefix, Options{}), tg
@@ -114,7 +114,7 @@ func TestSetCommandsPerChatAndLanguage(t *testing.T) {
 }
 
 func TestQueuedKindsStatusAndDeadLetters(t *testing.T) {
-	tg := telegramtest.New(telegramtest.WithLimits(telegramtest.Limits{Off: true}))
+	tg := emulator.New(emulator.WithLimits(emulator.Limits{Off: true}))
 	t.Cleanup(tg.Close)
 	_, prefix := redistest.Client(t)
 	o := instance(t, tg, prefix, Options{ChatPerSecond: 100, ChatBurst: 10})
@@ -160,7 +160,7 @@ func TestQueuedKindsStatusAndDeadLetters(t *testing.T) {
 // With empty queues a reply costs one Redis round trip on top of the Bot
 // API call.
 func TestIdleReplyCostsOneRoundTrip(t *testing.T) {
-	tg := telegramtest.New()
+	tg := emulator.New()
 	t.Cleanup(tg.Close)
 	api, _ := bot.New(tg.Token(), bot.WithServerURL(tg.URL()), bot.WithSkipGetMe())
 	rdb, prefix := redistest.Client(t)
@@ -183,7 +183,7 @@ func TestIdleReplyCostsOneRoundTrip(t *testing.T) {
 // Paid broadcasts: bulk messages carry allow_paid_broadcast and have their
 // own, higher ceiling; replies never carry it.
 func TestPaidBroadcastOnlyOnBulk(t *testing.T) {
-	tg := telegramtest.New(telegramtest.WithLimits(telegramtest.Limits{Off: true}))
+	tg := emulator.New(emulator.WithLimits(emulator.Limits{Off: true}))
 	t.Cleanup(tg.Close)
 	_, prefix := redistest.Client(t)
 	o := instance(t, tg, prefix, Options{PaidBroadcast: true, RatePerSecond: 5, PaidRatePerSecond: 1000})

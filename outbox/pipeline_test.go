@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/homelink/homelink/emulator"
 	"github.com/homelink/homelink/internal/redistest"
-	"github.com/homelink/homelink/internal/telegramtest"
 )
 
 // The tests below scale Telegram's 30 messages a second up to 300, at the
@@ -17,15 +17,15 @@ import (
 // are the same.
 const testRate = 300
 
-func scaledFake(t testing.TB) *telegramtest.Server {
-	tg := telegramtest.New(telegramtest.WithLimits(telegramtest.Limits{
+func scaledFake(t testing.TB) *emulator.Server {
+	tg := emulator.New(emulator.WithLimits(emulator.Limits{
 		PerSecond: testRate, PerChatPerSecond: 1, PerChatBurst: 3, GroupPerMinute: 20}))
 	t.Cleanup(tg.Close)
 	return tg
 }
 
-func users(tg *telegramtest.Server, first int64, n int) []*telegramtest.User {
-	out := make([]*telegramtest.User, n)
+func users(tg *emulator.Server, first int64, n int) []*emulator.User {
+	out := make([]*emulator.User, n)
 	for i := range out {
 		out[i] = tg.NewUser(first+int64(i), "u", "en")
 	}
@@ -35,18 +35,18 @@ func users(tg *telegramtest.Server, first int64, n int) []*telegramtest.User {
 // sends lists the successful sends at the fake, in order.
 // sends lists the accepted sendMessage calls by arrival (the fake records
 // a call when it answers, and answers may finish out of arrival order).
-func sends(tg *telegramtest.Server) []telegramtest.Call {
-	var out []telegramtest.Call
+func sends(tg *emulator.Server) []emulator.Call {
+	var out []emulator.Call
 	for _, c := range tg.Calls("sendMessage") {
 		if c.Status == 200 {
 			out = append(out, c)
 		}
 	}
-	slices.SortFunc(out, func(a, b telegramtest.Call) int { return a.At.Compare(b.At) })
+	slices.SortFunc(out, func(a, b emulator.Call) int { return a.At.Compare(b.At) })
 	return out
 }
 
-func count429(tg *telegramtest.Server) int {
+func count429(tg *emulator.Server) int {
 	n := 0
 	for _, c := range tg.Calls("") {
 		if c.Status == 429 {
@@ -57,7 +57,7 @@ func count429(tg *telegramtest.Server) int {
 }
 
 // maxInWindow is the most calls in any window of length d.
-func maxInWindow(calls []telegramtest.Call, d time.Duration) int {
+func maxInWindow(calls []emulator.Call, d time.Duration) int {
 	most, j := 0, 0
 	for i := range calls {
 		for calls[i].At.Sub(calls[j].At) >= d {
@@ -68,7 +68,7 @@ func maxInWindow(calls []telegramtest.Call, d time.Duration) int {
 	return most
 }
 
-func waitBatch(t *testing.T, tg *telegramtest.Server, o *Outbox, batch string, total int, timeout time.Duration) BatchStatus {
+func waitBatch(t *testing.T, tg *emulator.Server, o *Outbox, batch string, total int, timeout time.Duration) BatchStatus {
 	t.Helper()
 	var b BatchStatus
 	ok := tg.WaitFor(timeout, func() bool {
@@ -302,7 +302,7 @@ func TestTooManyRequestsPausesEveryInstance(t *testing.T) {
 
 // Replies to one chat keep their order even when some must queue.
 func TestRepliesToOneChatKeepTheirOrder(t *testing.T) {
-	tg := telegramtest.New(telegramtest.WithLimits(telegramtest.Limits{
+	tg := emulator.New(emulator.WithLimits(emulator.Limits{
 		PerSecond: testRate, PerChatPerSecond: 20, PerChatBurst: 3, GroupPerMinute: 20}))
 	t.Cleanup(tg.Close)
 	_, prefix := redistest.Client(t)

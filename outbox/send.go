@@ -13,7 +13,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/homelink/homelink/internal/metrics"
+	"github.com/homelink/homelink/metrics"
 )
 
 // call sends m through the Bot API and returns Telegram's message id.

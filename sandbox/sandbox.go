@@ -16,8 +16,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/homelink/homelink/internal/app"
-	"github.com/homelink/homelink/internal/telegramtest"
+	"github.com/homelink/homelink/app"
+	"github.com/homelink/homelink/emulator"
 )
 
 // Options configure a sandbox.
@@ -39,7 +39,7 @@ type Options struct {
 type Sandbox struct {
 	opt   Options
 	Clock *Clock
-	tg    *telegramtest.Server
+	tg    *emulator.Server
 	redis *embeddedRedis
 	app   *app.App
 	cfg   app.Config
@@ -57,7 +57,7 @@ type Sandbox struct {
 
 // person is one phone on the page.
 type person struct {
-	user *telegramtest.User
+	user *emulator.User
 	name string
 	role string
 }
@@ -83,7 +83,7 @@ func Start(ctx context.Context, opt Options) (_ *Sandbox, err error) {
 	}()
 	// Update ids go on from the wall clock, so a restart on a real Redis,
 	// which remembers the ids it handled, is not taken for a repeat.
-	s.tg = telegramtest.New(telegramtest.WithClock(s.Clock.Now), telegramtest.WithFirstUpdateID(time.Now().UnixMilli()))
+	s.tg = emulator.New(emulator.WithClock(s.Clock.Now), emulator.WithFirstUpdateID(time.Now().UnixMilli()))
 	redisURL := opt.RedisURL
 	if redisURL == "" {
 		if s.redis, err = startRedis(); err != nil {
@@ -113,7 +113,7 @@ func (s *Sandbox) startApp(ctx context.Context, redisURL string) error {
 	cfg, errs := app.LoadConfig(func(name string) string {
 		switch name {
 		case "TELEGRAM_BOT_TOKEN":
-			return telegramtest.DefaultToken
+			return emulator.DefaultToken
 		case "TELEGRAM_API_URL":
 			return s.tg.URL()
 		case "REDIS_URL":

@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/homelink/homelink/internal/telegramtest"
+	"github.com/homelink/homelink/emulator"
 )
 
 //go:embed web
@@ -89,7 +89,7 @@ func (s *Sandbox) state(w http.ResponseWriter, r *http.Request) {
 
 // viewOf is a message as a phone shows it: the bot's Telegram HTML as sent
 // (the page keeps only Telegram's tags), a person's text escaped.
-func viewOf(m telegramtest.Message, zone *time.Location) messageView {
+func viewOf(m emulator.Message, zone *time.Location) messageView {
 	mv := messageView{ID: m.ID, FromBot: m.FromBot, Kind: m.Kind, FileName: m.FileName,
 		Edited: m.Edits > 0, Time: m.Date.In(zone).Format("15:04")}
 	if m.FromBot && m.ParseMode == "HTML" {

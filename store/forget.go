@@ -9,23 +9,16 @@ import (
 	"github.com/homelink/homelink"
 )
 
-// Departure is a guardian's link that Forget removed, so the home's
-// teachers can be told.
-type Departure struct {
-	HomeID, ChildID int64
-	Relationship    homelink.Relationship
-}
-
 // Forget deletes everything stored about user in one step: their roles in
 // every home, their links to children, their profile, session and counters.
 // Their inbox empties itself as the intake finishes with their updates.
-func (s *Store) Forget(ctx context.Context, user int64) ([]Departure, error) {
+func (s *Store) Forget(ctx context.Context, user int64) ([]homelink.Departure, error) {
 	res, err := s.run(ctx, "forget",
 		[]string{s.k.user(user), s.k.session(user), s.k.seen(user), s.k.codeFail(user)}, user).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("store: forget %d: %w", user, err)
 	}
-	var out []Departure
+	var out []homelink.Departure
 	for _, r := range res {
 		parts := strings.SplitN(r, ":", 3)
 		if len(parts) != 3 {
@@ -33,7 +26,7 @@ func (s *Store) Forget(ctx context.Context, user int64) ([]Departure, error) {
 		}
 		h, _ := strconv.ParseInt(parts[0], 10, 64)
 		c, _ := strconv.ParseInt(parts[1], 10, 64)
-		out = append(out, Departure{HomeID: h, ChildID: c, Relationship: homelink.Relationship(parts[2])})
+		out = append(out, homelink.Departure{HomeID: h, ChildID: c, Relationship: homelink.Relationship(parts[2])})
 	}
 	return out, nil
 }

@@ -26,18 +26,8 @@ func (s *Store) CreateHome(ctx context.Context, creator int64, h homelink.Home) 
 	return h, nil
 }
 
-// HomeField names what UpdateHome may change.
-type HomeField string
-
-// The fields of a home a coordinator edits.
-const (
-	HomeName         HomeField = "name"
-	HomeTimeZone     HomeField = "tz"
-	HomeInstructions HomeField = "instr"
-)
-
 // UpdateHome sets one field of home h; homelink.ErrNotFound when it is gone.
-func (s *Store) UpdateHome(ctx context.Context, h int64, f HomeField, value string) error {
+func (s *Store) UpdateHome(ctx context.Context, h int64, f homelink.HomeField, value string) error {
 	n, err := s.run(ctx, "home_update", []string{s.k.home(h)}, string(f), value).Int()
 	if err != nil {
 		return fmt.Errorf("store: update home %d: %w", h, err)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -16,37 +15,11 @@ import (
 // repeats; Telegram itself keeps undelivered updates for 24 hours.
 const seenWindow = 24 * time.Hour
 
-// ErrHeld means another replica holds the lease on that user's inbox and
-// will handle what is in it.
-var ErrHeld = errors.New("store: inbox held by another worker")
-
-// InboxItem is one update waiting to be handled, with what the store held
-// about its actor when it was handed out (read in the same step, so the
-// handler needs no round trip for it).
-type InboxItem struct {
-	UpdateID int64
-	Raw      []byte
-	Actor    ActorState
-}
-
-// ActorState is what the store holds about an update's actor.
-type ActorState struct {
-	User    homelink.User
-	Session homelink.Session
-}
-
-// Pending names a user whose inbox had arrivals; Seen is when the last one
-// arrived (unix ms), used to drop the entry only if nothing arrived since.
-type Pending struct {
-	Actor int64
-	Seen  float64
-}
-
 // Take puts an update into its user's inbox, once: fresh is false for an
 // update id taken before. When no worker holds that inbox, the caller gets
 // its lease under token and the oldest update to start on (item not nil).
 // Once Take returns nil the update is safe in Redis.
-func (s *Store) Take(ctx context.Context, actor, updateID int64, raw []byte, token string, lease time.Duration) (fresh bool, item *InboxItem, err error) {
+func (s *Store) Take(ctx context.Context, actor, updateID int64, raw []byte, token string, lease time.Duration) (fresh bool, item *homelink.InboxItem, err error) {
 	now := s.clock.Now()
 	sc := s.script("inbox_take")
 	run := func() (*redis.Cmd, error) {
@@ -78,9 +51,9 @@ func (s *Store) Take(ctx context.Context, actor, updateID int64, raw []byte, tok
 }
 
 // Claim takes the lease on a user's inbox for token and returns the oldest
-// update, or nil when the inbox is empty. It returns ErrHeld when another
+// update, or nil when the inbox is empty. It returns homelink.ErrInboxHeld when another
 // worker holds the lease.
-func (s *Store) Claim(ctx context.Context, actor int64, token string, lease time.Duration) (*InboxItem, error) {
+func (s *Store) Claim(ctx context.Context, actor int64, token string, lease time.Duration) (*homelink.InboxItem, error) {
 	res, err := s.script("inbox_claim").Run(ctx, s.rdb, s.inboxKeys(actor), token, lease.Milliseconds()).Result()
 	item, err := inboxResult(actor, res, err)
 	if err != nil {
@@ -91,8 +64,8 @@ func (s *Store) Claim(ctx context.Context, actor int64, token string, lease time
 
 // Ack removes a handled update and returns the next one under the same
 // lease, or nil when the inbox is empty and the lease is released. It
-// returns ErrHeld when the lease was lost to another worker.
-func (s *Store) Ack(ctx context.Context, actor int64, token string, updateID int64, lease time.Duration) (*InboxItem, error) {
+// returns homelink.ErrInboxHeld when the lease was lost to another worker.
+func (s *Store) Ack(ctx context.Context, actor int64, token string, updateID int64, lease time.Duration) (*homelink.InboxItem, error) {
 	res, err := s.script("inbox_ack").Run(ctx, s.rdb, s.inboxKeys(actor), token, updateID, lease.Milliseconds()).Result()
 	item, err := inboxResult(actor, res, err)
 	if err != nil {
@@ -111,7 +84,7 @@ func (s *Store) Release(ctx context.Context, actor int64, token string) error {
 
 // PendingSince lists up to limit users whose last arrival is older than
 // before; their inboxes may hold updates a dead replica left behind.
-func (s *Store) PendingSince(ctx context.Context, before time.Time, limit int64) ([]Pending, error) {
+func (s *Store) PendingSince(ctx context.Context, before time.Time, limit int64) ([]homelink.PendingInbox, error) {
 	zs, err := s.rdb.ZRangeArgsWithScores(ctx, redis.ZRangeArgs{
 		Key: s.k.pending(), ByScore: true, Start: "-inf",
 		Stop: strconv.FormatInt(before.UnixMilli(), 10), Count: limit,
@@ -119,20 +92,20 @@ func (s *Store) PendingSince(ctx context.Context, before time.Time, limit int64)
 	if err != nil {
 		return nil, fmt.Errorf("store: pending inboxes: %w", err)
 	}
-	out := make([]Pending, 0, len(zs))
+	out := make([]homelink.PendingInbox, 0, len(zs))
 	for _, z := range zs {
 		id, err := strconv.ParseInt(z.Member.(string), 10, 64)
 		if err != nil {
 			continue
 		}
-		out = append(out, Pending{Actor: id, Seen: z.Score})
+		out = append(out, homelink.PendingInbox{Actor: id, Seen: z.Score})
 	}
 	return out, nil
 }
 
 // ForgetPending drops p from the pending set unless an update arrived for
 // that user after p was read.
-func (s *Store) ForgetPending(ctx context.Context, p Pending) error {
+func (s *Store) ForgetPending(ctx context.Context, p homelink.PendingInbox) error {
 	err := s.script("pending_forget").Run(ctx, s.rdb, []string{s.k.pending()},
 		p.Actor, strconv.FormatFloat(p.Seen, 'f', -1, 64)).Err()
 	if err != nil {
@@ -145,9 +118,9 @@ func (s *Store) inboxKeys(actor int64) []string {
 	return []string{s.k.lock(actor), s.k.inbox(actor), s.k.user(actor), s.k.session(actor)}
 }
 
-func inboxResult(actor int64, res any, err error) (*InboxItem, error) {
+func inboxResult(actor int64, res any, err error) (*homelink.InboxItem, error) {
 	if isNil(err) {
-		return nil, ErrHeld
+		return nil, homelink.ErrInboxHeld
 	}
 	if err != nil {
 		return nil, err
@@ -165,7 +138,7 @@ func inboxResult(actor int64, res any, err error) (*InboxItem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bad update id %q", score)
 	}
-	item := &InboxItem{UpdateID: id, Raw: []byte(raw)}
+	item := &homelink.InboxItem{UpdateID: id, Raw: []byte(raw)}
 	if len(arr) == 4 {
 		item.Actor.User = userFromHash(actor, flatHash(arr[2]))
 		if item.Actor.Session, err = sessionFromHash(flatHash(arr[3])); err != nil {

@@ -26,20 +26,24 @@ func (s *Store) Session(ctx context.Context, id int64) (homelink.Session, error)
 	return sess, nil
 }
 
-// SessionOption adds a profile write to SaveSession.
-type SessionOption func(fields *[]any)
-
-// WithLanguage records the user's chosen language together with the session.
-func WithLanguage(lang string) SessionOption {
-	return func(f *[]any) { *f = append(*f, "lang", lang) }
-}
-
 // SaveSession writes next as the user's session if the stored version is
 // still next.Version, and returns next with its new version. It returns
 // homelink.ErrSessionChanged when another update changed the session
-// meanwhile. A next with an empty Flow ends the conversation. Options add
-// profile writes that happen only if the session write does.
-func (s *Store) SaveSession(ctx context.Context, id int64, next homelink.Session, opts ...SessionOption) (homelink.Session, error) {
+// meanwhile. A next with an empty Flow ends the conversation.
+func (s *Store) SaveSession(ctx context.Context, id int64, next homelink.Session) (homelink.Session, error) {
+	return s.saveSession(ctx, id, next)
+}
+
+// SaveSessionAndLanguage is SaveSession that also records the language the
+// user chose, in the same step: the choice and the flow's end land
+// together or not at all.
+func (s *Store) SaveSessionAndLanguage(ctx context.Context, id int64, next homelink.Session, lang string) (homelink.Session, error) {
+	return s.saveSession(ctx, id, next, "lang", lang)
+}
+
+// saveSession is SaveSession with user hash fields (name, value, …) written
+// in the same step.
+func (s *Store) saveSession(ctx context.Context, id int64, next homelink.Session, userFields ...any) (homelink.Session, error) {
 	data := []byte("{}")
 	if len(next.Data) > 0 {
 		var err error
@@ -47,10 +51,7 @@ func (s *Store) SaveSession(ctx context.Context, id int64, next homelink.Session
 			return next, fmt.Errorf("store: save session %d: %w", id, err)
 		}
 	}
-	args := []any{next.Version, next.Flow, next.Step, next.Nonce, data, int(sessionTTL / time.Second)}
-	for _, o := range opts {
-		o(&args)
-	}
+	args := append([]any{next.Version, next.Flow, next.Step, next.Nonce, data, int(sessionTTL / time.Second)}, userFields...)
 	v, err := s.script("session_save").Run(ctx, s.rdb, []string{s.k.session(id), s.k.user(id)}, args...).Int64()
 	if err != nil {
 		return next, fmt.Errorf("store: save session %d: %w", id, err)

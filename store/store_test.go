@@ -78,8 +78,8 @@ func TestInboxHandsOutInUpdateOrderToOneHolder(t *testing.T) {
 	if err != nil || item.UpdateID != 10 {
 		t.Fatalf("claim = %+v, %v; want update 10", item, err)
 	}
-	if _, err := s.Claim(ctx, 7, "b", time.Minute); !errors.Is(err, ErrHeld) {
-		t.Fatalf("second claimer got %v, want ErrHeld", err)
+	if _, err := s.Claim(ctx, 7, "b", time.Minute); !errors.Is(err, homelink.ErrInboxHeld) {
+		t.Fatalf("second claimer got %v, want homelink.ErrInboxHeld", err)
 	}
 	var got []int64
 	for item != nil {
@@ -105,19 +105,19 @@ func TestExpiredLeasePassesToAnotherWorker(t *testing.T) {
 	}
 	s.Take(ctx, 7, 2, []byte("y"), "dead2", time.Minute)
 	deadline := time.Now().Add(2 * time.Second)
-	var item *InboxItem
+	var item *homelink.InboxItem
 	var err error
 	for {
 		item, err = s.Claim(ctx, 7, "alive", time.Minute)
-		if !errors.Is(err, ErrHeld) || time.Now().After(deadline) {
+		if !errors.Is(err, homelink.ErrInboxHeld) || time.Now().After(deadline) {
 			break
 		}
 	}
 	if err != nil || item == nil || item.UpdateID != 1 {
 		t.Fatalf("after lease expiry claim = %+v, %v; want update 1", item, err)
 	}
-	if _, err := s.Ack(ctx, 7, "dead", 1, time.Minute); !errors.Is(err, ErrHeld) {
-		t.Fatalf("dead worker's ack = %v, want ErrHeld", err)
+	if _, err := s.Ack(ctx, 7, "dead", 1, time.Minute); !errors.Is(err, homelink.ErrInboxHeld) {
+		t.Fatalf("dead worker's ack = %v, want homelink.ErrInboxHeld", err)
 	}
 }
 
@@ -174,14 +174,14 @@ func TestSessionCompareAndSet(t *testing.T) {
 	if _, err := s.SaveSession(ctx, 7, homelink.Session{Flow: "other", Version: 0}); !errors.Is(err, homelink.ErrSessionChanged) {
 		t.Fatalf("stale write = %v, want ErrSessionChanged", err)
 	}
-	ended, err := s.SaveSession(ctx, 7, homelink.Session{Version: 1}, WithLanguage("en"))
+	ended, err := s.SaveSessionAndLanguage(ctx, 7, homelink.Session{Version: 1}, "en")
 	if err != nil || ended.Active() || ended.Version != 2 {
 		t.Fatalf("end = %+v, %v", ended, err)
 	}
 	if u, _ := s.User(ctx, 7); u.Language != "en" {
 		t.Fatalf("language written with the session = %q", u.Language)
 	}
-	if _, err := s.SaveSession(ctx, 7, homelink.Session{Version: 1}, WithLanguage("zh-Hans")); !errors.Is(err, homelink.ErrSessionChanged) {
+	if _, err := s.SaveSessionAndLanguage(ctx, 7, homelink.Session{Version: 1}, "zh-Hans"); !errors.Is(err, homelink.ErrSessionChanged) {
 		t.Fatalf("stale end = %v", err)
 	}
 	if u, _ := s.User(ctx, 7); u.Language != "en" {

@@ -24,7 +24,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/homelink/homelink"
-	"github.com/homelink/homelink/internal/app"
+	"github.com/homelink/homelink/app"
 )
 
 // Exit codes: 2 for a wrong setting or usage, 1 for anything else.

@@ -21,8 +21,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/emulator"
 	"github.com/homelink/homelink/internal/redistest"
-	"github.com/homelink/homelink/internal/telegramtest"
 	"github.com/homelink/homelink/store"
 )
 
@@ -69,7 +69,7 @@ func TestWrongSettingsStopTheStartWithExitTwo(t *testing.T) {
 func TestUnreachableRedisExitsOneWithoutThePassword(t *testing.T) {
 	var out bytes.Buffer
 	code := run(nil, env(map[string]string{
-		"TELEGRAM_BOT_TOKEN": telegramtest.DefaultToken, "REDIS_URL": "redis://:hunter2@127.0.0.1:1/0",
+		"TELEGRAM_BOT_TOKEN": emulator.DefaultToken, "REDIS_URL": "redis://:hunter2@127.0.0.1:1/0",
 	}), &out, &out)
 	msg := out.String()
 	if code != exitFailure || !strings.Contains(msg, "cannot reach Redis at redis://:xxxxx@127.0.0.1:1/0") || strings.Contains(msg, "hunter2") {
@@ -81,14 +81,14 @@ func TestUnreachableRedisExitsOneWithoutThePassword(t *testing.T) {
 }
 
 func TestRejectedTokenExitsOne(t *testing.T) {
-	tg := telegramtest.New(telegramtest.WithToken("999:another-token-the-fake-accepts"))
+	tg := emulator.New(emulator.WithToken("999:another-token-the-fake-accepts"))
 	defer tg.Close()
 	var out bytes.Buffer
 	code := run(nil, env(map[string]string{
-		"TELEGRAM_BOT_TOKEN": telegramtest.DefaultToken, "TELEGRAM_API_URL": tg.URL(), "REDIS_URL": redistest.URL(),
+		"TELEGRAM_BOT_TOKEN": emulator.DefaultToken, "TELEGRAM_API_URL": tg.URL(), "REDIS_URL": redistest.URL(),
 	}), &out, &out)
 	if code != exitFailure || !strings.Contains(out.String(), "Telegram rejected TELEGRAM_BOT_TOKEN") ||
-		strings.Contains(out.String(), telegramtest.DefaultToken) {
+		strings.Contains(out.String(), emulator.DefaultToken) {
 		t.Fatalf("exit %d:\n%s", code, out.String())
 	}
 }
@@ -96,17 +96,17 @@ func TestRejectedTokenExitsOne(t *testing.T) {
 // The operator bootstraps the first coordinator from the command line: the
 // printed link opens a coordinator invitation, and nothing else is printed.
 func TestInviteCoordinatorPrintsAOneTimeLink(t *testing.T) {
-	tg := telegramtest.New()
+	tg := emulator.New()
 	defer tg.Close()
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"invite", "coordinator"}, env(map[string]string{
-		"TELEGRAM_BOT_TOKEN": telegramtest.DefaultToken, "TELEGRAM_API_URL": tg.URL(), "REDIS_URL": redistest.URL(),
+		"TELEGRAM_BOT_TOKEN": emulator.DefaultToken, "TELEGRAM_API_URL": tg.URL(), "REDIS_URL": redistest.URL(),
 		"REDIS_KEY_PREFIX": "cli-test:",
 	}), &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	m := regexp.MustCompile(`^https://t\.me/` + telegramtest.BotUsername + `\?start=([A-Za-z0-9_-]{22})\ncode: ([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})\nvalid until `).
+	m := regexp.MustCompile(`^https://t\.me/` + emulator.BotUsername + `\?start=([A-Za-z0-9_-]{22})\ncode: ([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})\nvalid until `).
 		FindStringSubmatch(stdout.String())
 	if m == nil {
 		t.Fatalf("printed:\n%s", stdout.String())
@@ -130,7 +130,7 @@ func TestInviteCoordinatorPrintsAOneTimeLink(t *testing.T) {
 // 10 seconds of SIGTERM.
 func TestBinaryServesAndStopsOnSIGTERM(t *testing.T) {
 	bin := os.Args[0] // this test binary, running main
-	tg := telegramtest.New()
+	tg := emulator.New()
 	defer tg.Close()
 	p := startBinary(t, bin, tg)
 	u := tg.NewUser(5001, "A", "en")
@@ -160,7 +160,7 @@ func TestBinaryServesAndStopsOnSIGTERM(t *testing.T) {
 // and the resident memory once idle.
 func BenchmarkStartToReady(b *testing.B) {
 	bin := buildBinary(b)
-	tg := telegramtest.New()
+	tg := emulator.New()
 	defer tg.Close()
 	var total time.Duration
 	var rss float64
@@ -196,7 +196,7 @@ type process struct {
 	ready  time.Duration
 }
 
-func startBinary(t testing.TB, bin string, tg *telegramtest.Server) *process {
+func startBinary(t testing.TB, bin string, tg *emulator.Server) *process {
 	t.Helper()
 	_, prefix := redistest.Client(t)
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")

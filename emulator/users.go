@@ -1,4 +1,4 @@
-package telegramtest
+package emulator
 
 import (
 	"fmt"
@@ -92,7 +92,7 @@ func (u *User) Taps(label string) (int64, error) {
 			return u.tap(c, m, b.CallbackData), nil
 		}
 	}
-	return 0, fmt.Errorf("telegramtest: user %d sees no button %q", u.ID, label)
+	return 0, fmt.Errorf("emulator: user %d sees no button %q", u.ID, label)
 }
 
 // TapsData presses a button on message msgID carrying data, as a forged or

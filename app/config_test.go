@@ -10,7 +10,7 @@ import (
 // TestREADMEListsEverySetting keeps the README's configuration table and
 // Settings the same: every variable, with its default.
 func TestREADMEListsEverySetting(t *testing.T) {
-	raw, err := os.ReadFile("../../README.md")
+	raw, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}

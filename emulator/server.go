@@ -1,11 +1,11 @@
-// Package telegramtest is a fake Telegram Bot API served over real HTTP, for
+// Package emulator is a Telegram Bot API emulator served over real HTTP, for
 // tests and the sandbox. The real go-telegram/bot client talks to it exactly
 // as to Telegram: it parses multipart, urlencoded and JSON requests, keeps
 // every chat's messages with edits applied, delivers updates by getUpdates
 // or by webhook, enforces Telegram's limits and rules, and can be told to
 // fail. Helpers let a test act as users: type, tap a button, send a voice
 // note, block the bot, and read what each user now sees.
-package telegramtest
+package emulator
 
 import (
 	"encoding/json"

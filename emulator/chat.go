@@ -1,4 +1,4 @@
-package telegramtest
+package emulator
 
 import (
 	"encoding/json"

@@ -11,7 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/homelink/homelink/internal/telegramtest"
+	"github.com/homelink/homelink/emulator"
 )
 
 // BenchmarkWebhookToReply measures the whole path of one update: an HTTP
@@ -73,7 +73,7 @@ func newLoad(b *testing.B, h *harness, users, senders int) *load {
 	return l
 }
 
-func (l *load) replied(m telegramtest.Message) {
+func (l *load) replied(m emulator.Message) {
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()

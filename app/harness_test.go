@@ -15,8 +15,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/emulator"
 	"github.com/homelink/homelink/internal/redistest"
-	"github.com/homelink/homelink/internal/telegramtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(redistest.Run(m)) }
@@ -32,7 +32,7 @@ var modes = []string{polling, webhook}
 // harness is homelink running against the fake Bot API and a private Redis.
 type harness struct {
 	t      testing.TB
-	tg     *telegramtest.Server
+	tg     *emulator.Server
 	rdb    *redis.Client
 	prefix string
 	clock  *homelink.FakeClock
@@ -49,16 +49,16 @@ type replica struct {
 }
 
 // start runs one replica in mode; more can join with h.addReplica.
-func start(t testing.TB, mode string, opts ...telegramtest.Option) *harness {
+func start(t testing.TB, mode string, opts ...emulator.Option) *harness {
 	t.Helper()
 	return startWith(t, mode, nil, opts...)
 }
 
 // startWith is start with tune applied to every replica's configuration.
-func startWith(t testing.TB, mode string, tune func(*Config), opts ...telegramtest.Option) *harness {
+func startWith(t testing.TB, mode string, tune func(*Config), opts ...emulator.Option) *harness {
 	t.Helper()
-	opts = append([]telegramtest.Option{telegramtest.WithLimits(telegramtest.Limits{Off: true})}, opts...)
-	tg := telegramtest.New(opts...)
+	opts = append([]emulator.Option{emulator.WithLimits(emulator.Limits{Off: true})}, opts...)
+	tg := emulator.New(opts...)
 	t.Cleanup(tg.Close)
 	rdb, prefix := redistest.Client(t)
 	h := &harness{t: t, tg: tg, rdb: rdb, prefix: prefix, logs: &syncBuffer{}, tune: tune,
@@ -144,7 +144,7 @@ func (r *replica) stop(t testing.TB) {
 
 // person is a Telegram user in a conversation test.
 type person struct {
-	*telegramtest.User
+	*emulator.User
 	h *harness
 }
 
@@ -154,7 +154,7 @@ func (h *harness) person(id int64, name, lang string) *person {
 
 // Sees waits until the bot has shown the person a message containing text
 // and returns it.
-func (p *person) Sees(text string) telegramtest.Message {
+func (p *person) Sees(text string) emulator.Message {
 	p.h.t.Helper()
 	m, ok := p.WaitForMessage(text, 5*time.Second)
 	if !ok {
@@ -164,7 +164,7 @@ func (p *person) Sees(text string) telegramtest.Message {
 }
 
 // SeesNew waits for the bot's next new message (beyond n seen so far).
-func (p *person) SeesNew(n int, text string) telegramtest.Message {
+func (p *person) SeesNew(n int, text string) emulator.Message {
 	p.h.t.Helper()
 	if !p.WaitForCount(n+1, 5*time.Second) {
 		p.h.t.Fatalf("user %d got no message %d; they see:\n%s", p.ID, n+1, transcript(p.Messages()))
@@ -215,7 +215,7 @@ func (p *person) settled(want int) {
 	}
 }
 
-func transcript(ms []telegramtest.Message) string {
+func transcript(ms []emulator.Message) string {
 	var b strings.Builder
 	for _, m := range ms {
 		b.WriteString("  > " + strings.ReplaceAll(m.Text, "\n", " ") + "\n")
