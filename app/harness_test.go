@@ -1,14 +1,12 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/emulator"
 	"github.com/homelink/homelink/internal/redistest"
+	"github.com/homelink/homelink/internal/testlog"
 )
 
 func TestMain(m *testing.M) { os.Exit(redistest.Run(m)) }
@@ -36,7 +35,7 @@ type harness struct {
 	rdb    *redis.Client
 	prefix string
 	clock  *homelink.FakeClock
-	logs   *syncBuffer
+	logs   *testlog.Buffer
 	reps   []*replica
 	tune   func(*Config)
 }
@@ -61,7 +60,7 @@ func startWith(t testing.TB, mode string, tune func(*Config), opts ...emulator.O
 	tg := emulator.New(opts...)
 	t.Cleanup(tg.Close)
 	rdb, prefix := redistest.Client(t)
-	h := &harness{t: t, tg: tg, rdb: rdb, prefix: prefix, logs: &syncBuffer{}, tune: tune,
+	h := &harness{t: t, tg: tg, rdb: rdb, prefix: prefix, logs: &testlog.Buffer{}, tune: tune,
 		clock: homelink.NewFakeClock(time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC))}
 	h.addReplica(mode)
 	return h
@@ -224,21 +223,4 @@ func transcript(ms []emulator.Message) string {
 		}
 	}
 	return b.String()
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,6 +22,7 @@ import (
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/emulator"
 	"github.com/homelink/homelink/internal/redistest"
+	"github.com/homelink/homelink/internal/testlog"
 	"github.com/homelink/homelink/store"
 )
 
@@ -191,7 +191,7 @@ func buildBinary(t testing.TB) string {
 
 type process struct {
 	cmd    *exec.Cmd
-	out    *lockedBuffer
+	out    *testlog.Buffer
 	exited chan error
 	ready  time.Duration
 }
@@ -202,7 +202,7 @@ func startBinary(t testing.TB, bin string, tg *emulator.Server) *process {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close()
-	p := &process{cmd: exec.Command(bin), out: &lockedBuffer{}, exited: make(chan error, 1)}
+	p := &process{cmd: exec.Command(bin), out: &testlog.Buffer{}, exited: make(chan error, 1)}
 	p.cmd.Env = []string{"HOMELINK_RUN_MAIN=1",
 		"TELEGRAM_BOT_TOKEN=" + tg.Token(), "TELEGRAM_API_URL=" + tg.URL(), "REDIS_URL=" + redistest.URL(),
 		"REDIS_KEY_PREFIX=" + prefix, "LISTEN_ADDR=" + addr,
@@ -246,23 +246,6 @@ func (p *process) rssMB() float64 {
 	return 0
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // `homelink sandbox` needs no token, no Redis and no internet: it prints
 // its address, serves the page with the demonstration, and Ctrl-C stops it
 // cleanly.
@@ -270,7 +253,7 @@ func TestSandboxCommandStartsAndStopsOnCtrlC(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close()
-	p := &process{cmd: exec.Command(os.Args[0], "sandbox", "-addr", addr), out: &lockedBuffer{}, exited: make(chan error, 1)}
+	p := &process{cmd: exec.Command(os.Args[0], "sandbox", "-addr", addr), out: &testlog.Buffer{}, exited: make(chan error, 1)}
 	p.cmd.Env = []string{"HOMELINK_RUN_MAIN=1"}
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {
