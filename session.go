@@ -16,18 +16,13 @@ type Session struct {
 	// Version increases with every write; a write that expects an older
 	// version fails with ErrSessionChanged.
 	Version int64
-	// Data holds the flow's answers so far.
-	Data map[string]string
+	// Answers holds the flow's answers so far, encoded (as JSON) by the
+	// flow that owns them.
+	Answers []byte
 }
 
 // Active reports whether a flow is in progress.
 func (s Session) Active() bool { return s.Flow != "" }
-
-// Accepts reports whether a button carrying nonce belongs to the flow in
-// progress and may act.
-func (s Session) Accepts(flow, nonce string) bool {
-	return s.Active() && s.Flow == flow && nonce != "" && s.Nonce == nonce
-}
 
 // ErrSessionChanged means the session moved on (another update changed it)
 // between reading it and writing it back.

@@ -1,6 +1,9 @@
 package homelink
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // User is one Telegram account as homelink knows it. It holds the least we
 // need: no name, no phone number.
@@ -43,4 +46,11 @@ func languageFromTelegram(code string) string {
 		return "zh-Hans"
 	}
 	return primary
+}
+
+// Acted records who acted first on something several people could act on
+// (two teachers tapping the same button), and when.
+type Acted struct {
+	By int64
+	At time.Time
 }

@@ -24,18 +24,3 @@ func TestPreferredLanguage(t *testing.T) {
 		})
 	}
 }
-
-func TestSessionAccepts(t *testing.T) {
-	s := Session{Flow: "language", Nonce: "abc"}
-	if !s.Accepts("language", "abc") {
-		t.Fatal("current flow's button refused")
-	}
-	for _, c := range [][2]string{{"language", "old"}, {"other", "abc"}, {"language", ""}} {
-		if s.Accepts(c[0], c[1]) {
-			t.Fatalf("Accepts(%q, %q) = true for a stale button", c[0], c[1])
-		}
-	}
-	if (Session{}).Accepts("", "") {
-		t.Fatal("empty session accepted a button")
-	}
-}

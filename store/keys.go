@@ -22,6 +22,8 @@ import "strconv"
 //	<p>{h<id>}:children      zset    child ids, scored by when they were registered (unix ms)
 //	<p>{h<id>}:child:<c>     hash    name, year (birth year, optional)
 //	<p>{h<id>}:guardians:<c> hash    guardian user id → relationship ("" until chosen)
+//	<p>{h<id>}:acted:<thing> string  "<user>:<unix ms>": who acted on a thing first (unlink:<child>:<user>), to tell
+//	                                 a later tap of the same standing button; TTL actedTTL
 //	<p>{h<id>}:invites       zset    ids of the home's open invitations, scored by expiry (unix ms)
 //	<p>invite:<id>           hash    role, home, child, homes (comma list), exp (unix ms), link and typed (code digests),
 //	                                 used ("1" once redeemed); TTL until it expires
@@ -52,9 +54,10 @@ func (k keys) child(h, c int64) string     { return k.homeTagged(h, "child:"+str
 func (k keys) guardians(h, c int64) string {
 	return k.homeTagged(h, "guardians:"+strconv.FormatInt(c, 10))
 }
-func (k keys) invite(id int64) string    { return k.prefix + "invite:" + strconv.FormatInt(id, 10) }
-func (k keys) code(digest string) string { return k.prefix + "code:" + digest }
-func (k keys) seq(name string) string    { return k.prefix + "seq:" + name }
+func (k keys) acted(h int64, thing string) string { return k.homeTagged(h, "acted:"+thing) }
+func (k keys) invite(id int64) string             { return k.prefix + "invite:" + strconv.FormatInt(id, 10) }
+func (k keys) code(digest string) string          { return k.prefix + "code:" + digest }
+func (k keys) seq(name string) string             { return k.prefix + "seq:" + name }
 
 func (k keys) tagged(id int64, name string) string {
 	return k.prefix + "{u" + strconv.FormatInt(id, 10) + "}:" + name

@@ -44,12 +44,9 @@ func (s *Store) SaveSessionAndLanguage(ctx context.Context, id int64, next homel
 // saveSession is SaveSession with user hash fields (name, value, …) written
 // in the same step.
 func (s *Store) saveSession(ctx context.Context, id int64, next homelink.Session, userFields ...any) (homelink.Session, error) {
-	data := []byte("{}")
-	if len(next.Data) > 0 {
-		var err error
-		if data, err = json.Marshal(next.Data); err != nil {
-			return next, fmt.Errorf("store: save session %d: %w", id, err)
-		}
+	data := next.Answers
+	if len(data) == 0 {
+		data = []byte("{}")
 	}
 	args := append([]any{next.Version, next.Flow, next.Step, next.Nonce, data, int(sessionTTL / time.Second)}, userFields...)
 	v, err := s.script("session_save").Run(ctx, s.rdb, []string{s.k.session(id), s.k.user(id)}, args...).Int64()
@@ -76,9 +73,10 @@ func sessionFromHash(m map[string]string) (homelink.Session, error) {
 	}
 	sess := homelink.Session{Flow: m["flow"], Step: m["step"], Nonce: m["nonce"], Version: v}
 	if d := m["data"]; d != "" && d != "{}" {
-		if err := json.Unmarshal([]byte(d), &sess.Data); err != nil {
-			return homelink.Session{}, fmt.Errorf("bad data: %w", err)
+		if !json.Valid([]byte(d)) {
+			return homelink.Session{}, fmt.Errorf("bad answers: not JSON")
 		}
+		sess.Answers = []byte(d)
 	}
 	return sess, nil
 }

@@ -162,12 +162,12 @@ func TestSessionCompareAndSet(t *testing.T) {
 	if err != nil || sess.Active() {
 		t.Fatalf("new user's session = %+v, %v", sess, err)
 	}
-	started, err := s.SaveSession(ctx, 7, homelink.Session{Flow: "language", Step: "choose", Nonce: "n1", Data: map[string]string{"k": "v"}})
+	started, err := s.SaveSession(ctx, 7, homelink.Session{Flow: "language", Step: "choose", Nonce: "n1", Answers: []byte(`{"k":"v"}`)})
 	if err != nil || started.Version != 1 {
 		t.Fatalf("start = %+v, %v", started, err)
 	}
 	got, _ := s.Session(ctx, 7)
-	if got.Flow != "language" || got.Nonce != "n1" || got.Data["k"] != "v" || got.Version != 1 {
+	if got.Flow != "language" || got.Nonce != "n1" || string(got.Answers) != `{"k":"v"}` || got.Version != 1 {
 		t.Fatalf("read back %+v", got)
 	}
 	// A writer holding the old version loses.
