@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -104,6 +105,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		Username: a.username, Store: a.Store, Sender: a.Outbox, Catalog: catalog,
 		Renderer: renderer, Clock: a.clock, Log: a.log, Metrics: a.Metrics,
 		AdminIDs: cfg.AdminIDs, InviteTTL: cfg.InviteTTL, Zone: cfg.DefaultTimezone,
+		ButtonKey: buttonKey(cfg.BotToken),
 	})
 	a.Intake = intake.New(a.Store, a.Bot, a.clock, a.log, a.Metrics, intake.Options{Workers: cfg.Workers})
 	a.sched = scheduler.New(a.log)
@@ -111,6 +113,14 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// buttonKey is the key that signs standing buttons, derived from the bot
+// token: every replica has it, and a new token (after a leak) retires the
+// buttons signed with the old one.
+func buttonKey(token string) []byte {
+	k := sha256.Sum256([]byte("homelink standing buttons\x00" + token))
+	return k[:]
 }
 
 func (a *App) connectRedis(ctx context.Context) error {

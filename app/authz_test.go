@@ -35,27 +35,35 @@ var (
 
 // matrixCase is one command, button or typed answer and who may use it.
 type matrixCase struct {
-	// kind is "command", "button" or "typed".
+	// kind is "command", "button" or "typed"; name is the command, the
+	// button's name in the code, or the typed step ("flow/step").
 	kind, name string
 	// args builds the button's arguments from the fixture (the home and
 	// child 小明, or another home's where the case says so).
 	args func(f fixture) []int64
-	// data is the flow's answers so far, for buttons and typed answers that
-	// continue a flow; text is what is typed.
-	data  func(f fixture) map[string]string
-	text  string
-	allow []string
+	// answers are the flow's answers so far (JSON), for buttons and typed
+	// answers that continue a flow; step is the step a button answers
+	// (read from the bot); text is what is typed.
+	answers func(f fixture) string
+	step    string
+	text    string
+	allow   []string
 }
 
 func home(f fixture) []int64  { return []int64{f.home} }
 func child(f fixture) []int64 { return []int64{f.home, f.child} }
 func none(fixture) []int64    { return nil }
-func atHome(f fixture) map[string]string {
-	return map[string]string{"h": strconv.FormatInt(f.home, 10), "name": "Mei", "tz": "Asia/Shanghai"}
+func first(fixture) []int64   { return []int64{0} }
+func momLink(f fixture) []int64 {
+	return []int64{f.home, f.child, f.mom}
 }
-func holding(f fixture) map[string]string {
-	return map[string]string{"i": strconv.FormatInt(f.momInvite, 10)}
+func atHome(f fixture) string {
+	return `{"h":` + strconv.FormatInt(f.home, 10) + `,"name":"Mei","tz":"Asia/Shanghai"}`
 }
+func atOtherHome(f fixture) string {
+	return `{"h":` + strconv.FormatInt(f.otherHome, 10) + `,"name":"Mei"}`
+}
+func holding(f fixture) string { return `{"i":` + strconv.FormatInt(f.momInvite, 10) + `}` }
 
 var matrix = []matrixCase{
 	{kind: "command", name: "start", allow: all},
@@ -68,61 +76,70 @@ var matrix = []matrixCase{
 	{kind: "command", name: "invite", allow: coords},
 	{kind: "command", name: "children", allow: []string{"parent", "parent of another child", "teacher", "teacher of another home"}},
 
-	{kind: "button", name: "hl", args: none, allow: coords},
-	{kind: "button", name: "hn", args: none, allow: coords},
-	{kind: "button", name: "tz", args: func(fixture) []int64 { return []int64{0} }, allow: coords},
-	{kind: "button", name: "is", args: none, allow: coords},
-	{kind: "button", name: "hv", args: home, allow: coordOnly},
-	{kind: "button", name: "hv", args: func(f fixture) []int64 { return []int64{f.otherHome} }, allow: []string{"coordinator of other homes"}},
-	{kind: "button", name: "hr", args: home, allow: coordOnly},
-	{kind: "button", name: "hz", args: home, allow: coordOnly},
-	{kind: "button", name: "hzs", args: func(f fixture) []int64 { return []int64{f.home, 1} }, allow: coordOnly},
-	{kind: "button", name: "hi", args: home, allow: coordOnly},
-	{kind: "button", name: "ht", args: home, allow: coordOnly},
-	{kind: "button", name: "hT", args: home, allow: coordOnly},
-	{kind: "button", name: "tr", args: func(f fixture) []int64 { return []int64{f.home, f.teacher} }, allow: coordOnly},
-	{kind: "button", name: "try", args: func(f fixture) []int64 { return []int64{f.home, f.teacher} }, allow: coordOnly},
-	{kind: "button", name: "ci", args: none, allow: coords},
-	{kind: "button", name: "cs", args: home, allow: coordOnly},
-	{kind: "button", name: "cc", args: none, allow: coords},
-	{kind: "button", name: "cc", args: none, data: func(f fixture) map[string]string {
-		return map[string]string{"share": strconv.FormatInt(f.home, 10)} // altered: a home they do not manage
+	{kind: "button", name: "homes.list", args: none, allow: coords},
+	{kind: "button", name: "home.new", args: none, allow: coords},
+	{kind: "button", name: "home.new.zone", args: first, answers: atHome, allow: coords},
+	{kind: "button", name: "home.new.skipInstructions", args: none, answers: atHome, allow: coords},
+	{kind: "button", name: "flow.back", args: none, answers: atHome, step: "home.new/zone", allow: coords},
+	{kind: "button", name: "flow.back", args: none, answers: atHome, step: "child.add/year", allow: teacherOnly},
+	{kind: "button", name: "home.view", args: home, allow: coordOnly},
+	{kind: "button", name: "home.view", args: func(f fixture) []int64 { return []int64{f.otherHome} }, allow: []string{"coordinator of other homes"}},
+	{kind: "button", name: "home.rename", args: home, allow: coordOnly},
+	{kind: "button", name: "home.zone", args: home, allow: coordOnly},
+	{kind: "button", name: "home.zone.set", args: first, answers: atHome, allow: coordOnly},
+	// The flow names another home than the one the coordinator manages.
+	{kind: "button", name: "home.zone.set", args: first, answers: atOtherHome, allow: []string{"coordinator of other homes"}},
+	{kind: "button", name: "home.instructions", args: home, allow: coordOnly},
+	{kind: "button", name: "teacher.invite", args: home, allow: coordOnly},
+	{kind: "button", name: "teachers.view", args: home, allow: coordOnly},
+	{kind: "button", name: "teacher.removeAsk", args: func(f fixture) []int64 { return []int64{f.home, f.teacher} }, allow: coordOnly},
+	{kind: "button", name: "teacher.remove", args: func(f fixture) []int64 { return []int64{f.home, f.teacher} }, allow: coordOnly},
+	{kind: "button", name: "share.start", args: none, allow: coords},
+	{kind: "button", name: "share.toggle", args: home, allow: coordOnly},
+	{kind: "button", name: "share.create", args: none, allow: coords},
+	{kind: "button", name: "share.create", args: none, answers: func(f fixture) string {
+		return `{"homes":[` + strconv.FormatInt(f.home, 10) + `]}` // altered: a home they do not manage
 	}, allow: coordOnly},
-	{kind: "button", name: "kl", args: home, allow: teacherOnly},
-	{kind: "button", name: "ka", args: home, allow: teacherOnly},
-	{kind: "button", name: "ks", args: home, data: atHome, allow: teacherOnly},
-	{kind: "button", name: "kv", args: child, allow: teacherOnly},
+	{kind: "button", name: "children.list", args: home, allow: teacherOnly},
+	{kind: "button", name: "child.add", args: home, allow: teacherOnly},
+	{kind: "button", name: "child.add.skipYear", args: none, answers: atHome, allow: teacherOnly},
+	{kind: "button", name: "child.view", args: child, allow: teacherOnly},
 	// A teacher of the other home puts their own home beside 小明.
-	{kind: "button", name: "kv", args: func(f fixture) []int64 { return []int64{f.otherHome, f.child} }, allow: nobody},
-	{kind: "button", name: "gi", args: child, allow: teacherOnly},
-	{kind: "button", name: "il", args: child, allow: teacherOnly},
-	{kind: "button", name: "gu", args: func(f fixture) []int64 { return []int64{f.home, f.child, f.mom} }, allow: teacherOnly},
-	{kind: "button", name: "guy", args: func(f fixture) []int64 { return []int64{f.home, f.child, f.mom} }, allow: teacherOnly},
-	{kind: "button", name: "kr", args: child, allow: teacherOnly},
-	{kind: "button", name: "kry", args: child, allow: teacherOnly},
-	{kind: "button", name: "ir", args: func(f fixture) []int64 { return []int64{f.momInvite} }, allow: teacherOnly},
-	{kind: "button", name: "ir", args: func(f fixture) []int64 { return []int64{f.teacherInvite} }, allow: coordOnly},
-	{kind: "button", name: "ca", args: func(f fixture) []int64 { return []int64{f.momInvite} }, data: holding, allow: all},
+	{kind: "button", name: "child.view", args: func(f fixture) []int64 { return []int64{f.otherHome, f.child} }, allow: nobody},
+	{kind: "button", name: "guardian.invite", args: child, allow: teacherOnly},
+	{kind: "button", name: "invites.view", args: child, allow: teacherOnly},
+	{kind: "button", name: "guardian.unlinkAsk", args: momLink, allow: teacherOnly},
+	{kind: "button", name: "guardian.unlink", args: momLink, allow: teacherOnly},
+	{kind: "button", name: "child.removeAsk", args: child, allow: teacherOnly},
+	{kind: "button", name: "child.remove", args: child, allow: teacherOnly},
+	{kind: "button", name: "invite.revoke", args: func(f fixture) []int64 { return []int64{f.momInvite} }, allow: teacherOnly},
+	{kind: "button", name: "invite.revoke", args: func(f fixture) []int64 { return []int64{f.teacherInvite} }, allow: coordOnly},
+	{kind: "button", name: "consent.yes", args: func(f fixture) []int64 { return []int64{f.momInvite} }, answers: holding, allow: all},
 	// Consent to an invitation other than the one whose code was opened.
-	{kind: "button", name: "ca", args: func(f fixture) []int64 { return []int64{f.teacherInvite} }, data: holding, allow: nobody},
-	{kind: "button", name: "cn", args: func(f fixture) []int64 { return []int64{f.momInvite} }, data: holding, allow: all},
-	{kind: "button", name: "rel", args: func(f fixture) []int64 { return []int64{f.home, f.child, 0} }, allow: parentOnly},
-	{kind: "button", name: "rel", args: func(f fixture) []int64 { return []int64{f.otherHome, f.child, 0} }, allow: nobody},
-	{kind: "button", name: "fy", args: none, allow: all},
-	{kind: "button", name: "fn", args: none, allow: all},
-	{kind: "button", name: "x", args: none, allow: all},
+	{kind: "button", name: "consent.yes", args: func(f fixture) []int64 { return []int64{f.teacherInvite} }, answers: holding, allow: nobody},
+	{kind: "button", name: "consent.no", args: func(f fixture) []int64 { return []int64{f.momInvite} }, answers: holding, allow: all},
+	{kind: "button", name: "relationship.set", args: func(f fixture) []int64 { return []int64{f.home, f.child, 0} }, allow: parentOnly},
+	{kind: "button", name: "relationship.set", args: func(f fixture) []int64 { return []int64{f.otherHome, f.child, 0} }, allow: nobody},
+	{kind: "button", name: "forget.yes", args: none, allow: all},
+	{kind: "button", name: "forget.no", args: none, allow: all},
+	{kind: "button", name: "menu.close", args: none, allow: all},
+	{kind: "button", name: "language.choose", args: first, allow: all},
 
-	// The language flow's button (its own flow, not a menu's).
-	{kind: "button", name: "lang:en", args: none, allow: all},
+	// Standing buttons, on the notice teachers get when a guardian joins.
+	{kind: "button", name: "joined.unlinkAsk", args: momLink, allow: teacherOnly},
+	{kind: "button", name: "joined.unlink", args: momLink, allow: teacherOnly},
+	{kind: "button", name: "joined.keep", args: momLink, allow: teacherOnly},
+	// A teacher of the other home names their own home beside 小明.
+	{kind: "button", name: "joined.unlink", args: func(f fixture) []int64 { return []int64{f.otherHome, f.child, f.mom} }, allow: nobody},
 
-	{kind: "typed", name: "hname", text: "Hilltop Home", allow: coords},
-	{kind: "typed", name: "htz", text: "Asia/Shanghai", data: atHome, allow: coords},
-	{kind: "typed", name: "hinstr", text: "Call 0851-1", data: atHome, allow: coords},
-	{kind: "typed", name: "hrn", text: "Hilltop Home", data: atHome, allow: coordOnly},
-	{kind: "typed", name: "hzt", text: "Asia/Shanghai", data: atHome, allow: coordOnly},
-	{kind: "typed", name: "hit", text: "Call 0851-1", data: atHome, allow: coordOnly},
-	{kind: "typed", name: "kname", text: "Mei", data: atHome, allow: teacherOnly},
-	{kind: "typed", name: "kyear", text: "2016", data: atHome, allow: teacherOnly},
+	{kind: "typed", name: "home.new/name", text: "Hilltop Home", allow: coords},
+	{kind: "typed", name: "home.new/zone", text: "Asia/Shanghai", answers: atHome, allow: coords},
+	{kind: "typed", name: "home.new/instructions", text: "Call 0851-1", answers: atHome, allow: coords},
+	{kind: "typed", name: "home.rename/name", text: "Hilltop Home", answers: atHome, allow: coordOnly},
+	{kind: "typed", name: "home.zone/zone", text: "Asia/Shanghai", answers: atHome, allow: coordOnly},
+	{kind: "typed", name: "home.instructions/text", text: "Call 0851-1", answers: atHome, allow: coordOnly},
+	{kind: "typed", name: "child.add/name", text: "Mei", answers: atHome, allow: teacherOnly},
+	{kind: "typed", name: "child.add/year", text: "2016", answers: atHome, allow: teacherOnly},
 }
 
 // Every command, button and typed answer × every persona: allowed or
@@ -152,25 +169,28 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	ctx := context.Background()
 	st := h.reps[0].app.Store
+	buttons := b.Buttons()
 	for _, c := range matrix {
 		for _, who := range personas {
 			f := h.reset(t)
 			id := f.persona(who)
 			p := h.person(id, who, "en")
-			if c.kind != "command" {
-				var d map[string]string
-				if c.data != nil {
-					d = c.data(f)
+			info := buttons[c.name]
+			if c.kind != "command" && !info.Standing {
+				sess := homelink.Session{Flow: "menu", Nonce: "matrix00"}
+				if c.answers != nil {
+					sess.Answers = []byte(c.answers(f))
 				}
-				step := ""
+				step := c.step
 				if c.kind == "typed" {
 					step = c.name
+				} else if info.Step != "" {
+					step = info.Step
 				}
-				flow := "m"
-				if strings.HasPrefix(c.name, "lang:") {
-					flow = "lang"
+				if step != "" {
+					sess.Flow, sess.Step, _ = strings.Cut(step, "/")
 				}
-				if _, err := st.SaveSession(ctx, id, homelink.Session{Flow: flow, Step: step, Nonce: "matrix00", Data: d}); err != nil {
+				if _, err := st.SaveSession(ctx, id, sess); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -180,15 +200,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			case "command":
 				p.Types("/" + c.name)
 			case "button":
-				var parts []string
-				for _, a := range c.args(f) {
-					parts = append(parts, strconv.FormatInt(a, 10))
-				}
-				data := "m:matrix00:" + strings.Join(append([]string{c.name}, parts...), ".")
-				if flow, lang, ok := strings.Cut(c.name, ":"); ok {
-					data = flow + ":matrix00:" + lang
-				}
-				p.TapsData(0, data)
+				p.TapsData(0, b.ButtonData(c.name, "matrix00", c.args(f)...))
 			case "typed":
 				p.Types(c.text)
 			}

@@ -222,8 +222,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	if code, _ := get("/readyz"); code != 200 {
 		t.Fatalf("readyz %d", code)
 	}
-	code, body := get("/metrics")
-	for _, want := range []string{
+	wants := []string{
 		`homelink_updates_total{outcome="handled",type="message"} 1`,
 		`homelink_handler_seconds_count`,
 		`homelink_bot_api_calls_total{method="sendMessage",result="ok"} 1`,
@@ -232,7 +231,21 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		`homelink_outbox_queue_depth{lane="bulk"} 0`,
 		`homelink_outbox_429_total 0`,
 		`homelink_outbox_send_seconds_count{lane="interactive"} 1`,
-	} {
+	}
+	// The reply reaches the user a moment before its sender and the intake
+	// have counted it.
+	var code int
+	var body string
+	h.tg.WaitFor(5*time.Second, func() bool {
+		code, body = get("/metrics")
+		for _, want := range wants {
+			if !strings.Contains(body, want) {
+				return false
+			}
+		}
+		return true
+	})
+	for _, want := range wants {
 		if code != 200 || !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s", want)
 		}

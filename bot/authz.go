@@ -3,8 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"strconv"
-	"strings"
 
 	"github.com/homelink/homelink"
 )
@@ -15,14 +13,6 @@ import (
 // handler therefore only ever acts on a home, child or invitation its
 // user may act on, and a button whose data was altered finds its need
 // unmet.
-
-// target is what an action acts on, read from the button's data or the
-// flow's answers so far.
-type target struct {
-	home, child, user, invite int64
-	// n is a choice among buttons (a time zone, a relationship).
-	n int
-}
 
 // need decides whether r's user may act on t. It may read the store (a
 // child must belong to the home named beside it).
@@ -121,61 +111,6 @@ func mayRevoke(ctx context.Context, r *request, t target) (bool, error) {
 // its code was never shown for.
 func holdsInvite(_ context.Context, r *request, t target) (bool, error) {
 	return t.invite != 0 && sessionTarget(r.session).invite == t.invite, nil
-}
-
-// action is something a button does.
-type action struct {
-	// args names the button's arguments in order: h home, c child,
-	// u user, i invitation, n choice.
-	args string
-	need need
-	run  func(ctx context.Context, r *request, t target) error
-	// keepsStep keeps the typed answers gathered so far (a button that
-	// is part of a flow, such as a time zone choice while creating a
-	// home); any other button leaves the step.
-	keepsStep bool
-}
-
-// parseTarget reads a button's arguments ("12.34") as spec says.
-func parseTarget(spec, s string) (target, bool) {
-	var t target
-	parts := strings.Split(s, ".")
-	if s == "" {
-		parts = nil
-	}
-	if len(parts) != len(spec) {
-		return t, false
-	}
-	for i, p := range parts {
-		n, err := strconv.ParseInt(p, 10, 64)
-		if err != nil || n < 0 {
-			return t, false
-		}
-		switch spec[i] {
-		case 'h':
-			t.home = n
-		case 'c':
-			t.child = n
-		case 'u':
-			t.user = n
-		case 'i':
-			t.invite = n
-		case 'n':
-			t.n = int(n)
-		}
-	}
-	return t, true
-}
-
-// button is the callback data for action with its arguments.
-func button(nonce, name string, args ...int64) string {
-	var b strings.Builder
-	b.WriteString(name)
-	for _, a := range args {
-		b.WriteByte('.')
-		b.WriteString(strconv.FormatInt(a, 10))
-	}
-	return callbackData(flowMenu, nonce, b.String())
 }
 
 // gate checks n for t and tells a user who may not act so.

@@ -44,7 +44,8 @@ type Store interface {
 	Children(ctx context.Context, h int64) ([]homelink.Child, error)
 	Child(ctx context.Context, h, c int64) (homelink.Child, error)
 	RemoveChild(ctx context.Context, h, c int64) ([]int64, error)
-	UnlinkGuardian(ctx context.Context, h, c, user int64) (bool, error)
+	UnlinkGuardian(ctx context.Context, h, c, user, by int64) (bool, error)
+	Unlinked(ctx context.Context, h, c, user int64) (homelink.Acted, bool, error)
 	SetRelationship(ctx context.Context, h, c, user int64, rel homelink.Relationship) error
 
 	CreateInvite(ctx context.Context, inv homelink.Invite) (homelink.Invite, error)
@@ -86,15 +87,33 @@ type Config struct {
 	InviteTTL time.Duration
 	// Zone is the deployment's default time zone, for dates outside any home.
 	Zone *time.Location
+	// ButtonKey signs standing buttons, so their data cannot be altered.
+	// Every replica must share it; app derives it from the bot token.
+	ButtonKey []byte
 }
 
 // Bot handles updates.
 type Bot struct {
 	Config
-	commands  map[string]slashCommand
-	callbacks map[string]handlerFunc
-	actions   map[string]action
-	steps     map[string]step
+	commands map[string]slashCommand
+	acts     actions
+	flows    flows
+
+	// The actions of each feature, by their names in the code.
+	home     homeActs
+	share    shareActs
+	kids     childActs
+	invite   inviteActs
+	rights   rightsActs
+	joined   joinedActs
+	language *action
+	back     *action
+
+	// The flows of each feature.
+	homeFlows  homeFlows
+	childFlows childFlows
+	shareFlow  *flow
+	consent    *flow
 }
 
 // slashCommand is a command and who may use it.
@@ -106,12 +125,12 @@ type slashCommand struct {
 // handlerFunc handles one update for a request.
 type handlerFunc func(ctx context.Context, r *request) error
 
-// New returns a Bot with homelink's commands and flows.
+// New returns a Bot with homelink's commands, actions and flows.
 func New(cfg Config) *Bot {
 	if cfg.InviteTTL <= 0 {
 		cfg.InviteTTL = homelink.DefaultInviteTTL
 	}
-	b := &Bot{Config: cfg, callbacks: map[string]handlerFunc{}}
+	b := &Bot{Config: cfg, acts: actions{}, flows: flows{}}
 	b.commands = map[string]slashCommand{
 		"start":    {anyone, b.start},
 		"help":     {anyone, b.help},
@@ -123,10 +142,14 @@ func New(cfg Config) *Bot {
 		"invite":   {coordinatorOrAdmin, b.inviteCommand},
 		"children": {teacherOrGuardian, b.childrenCommand},
 	}
-	b.callbacks[flowLanguage] = b.languageChosen
-	b.callbacks[flowMenu] = b.menuAction
-	b.actions = b.menuActions()
-	b.steps = b.textSteps()
+	b.back = b.acts.add(&action{name: "flow.back", code: "bk", need: anyone, run: b.goBack})
+	b.language = b.acts.add(&action{name: "language.choose", code: "lg", args: []arg{argChoice}, need: anyone, run: b.languageChosen})
+	b.homeActions()
+	b.shareActions()
+	b.childActions()
+	b.inviteActions()
+	b.rightsActions()
+	b.joinedActions()
 	return b
 }
 
@@ -199,8 +222,8 @@ func (b *Bot) message(ctx context.Context, r *request) error {
 		}
 		return b.unexpected(ctx, r)
 	}
-	if msg.Text != "" && r.session.Flow == flowMenu && r.session.Step != "" {
-		return b.typed(ctx, r, msg.Text)
+	if answered, err := b.answer(ctx, r); answered || err != nil {
+		return err
 	}
 	if code, ok := homelink.NormalizeTypedCode(msg.Text); ok {
 		return b.redeemCode(ctx, r, code)

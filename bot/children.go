@@ -12,6 +12,46 @@ import (
 	"github.com/homelink/homelink/outbox"
 )
 
+// childActs are a teacher's buttons on the home's children.
+type childActs struct {
+	list, add, view, guardianInvite, invites *action
+	unlinkAsk, unlink, removeAsk, remove     *action
+	// skipYear answers the birth-year question.
+	skipYear *action
+}
+
+// childFlows are a teacher's questions about a child.
+type childFlows struct {
+	add *flow
+}
+
+// childAnswers are the answers of the flow registering a child.
+type childAnswers struct {
+	about
+	Name string `json:"name,omitempty"`
+}
+
+// childActions declares the teacher's buttons and the flow registering a
+// child: name → birth year (or Skip).
+func (b *Bot) childActions() {
+	year := &step{name: "year", accepts: inText, need: teachesAt, answer: b.childYearTyped, ask: b.askChildYear}
+	b.childFlows.add = b.flows.add(&flow{name: "child.add", steps: []*step{
+		{name: "name", accepts: inText, need: teachesAt, answer: b.childNameTyped, ask: b.askChildName}, year}})
+	add, h, hc, hcu := b.acts.add, []arg{argHome}, []arg{argHome, argChild}, []arg{argHome, argChild, argUser}
+	b.kids = childActs{
+		list:           add(&action{name: "children.list", code: "kl", args: h, need: teachesAt, run: b.childrenView}),
+		add:            add(&action{name: "child.add", code: "ka", args: h, need: teachesAt, run: b.childAdd}),
+		view:           add(&action{name: "child.view", code: "kv", args: hc, need: teachesChild, run: b.childView}),
+		guardianInvite: add(&action{name: "guardian.invite", code: "gi", args: hc, need: teachesChild, run: b.guardianInvite}),
+		invites:        add(&action{name: "invites.view", code: "il", args: hc, need: teachesChild, run: b.invitesView}),
+		unlinkAsk:      add(&action{name: "guardian.unlinkAsk", code: "gu", args: hcu, need: teachesChild, run: b.guardianUnlinkAsk}),
+		unlink:         add(&action{name: "guardian.unlink", code: "guy", args: hcu, need: teachesChild, run: b.guardianUnlink}),
+		removeAsk:      add(&action{name: "child.removeAsk", code: "kr", args: hc, need: teachesChild, run: b.childRemoveAsk}),
+		remove:         add(&action{name: "child.remove", code: "kry", args: hc, need: teachesChild, run: b.childRemove}),
+		skipYear:       add(&action{name: "child.add.skipYear", code: "ks", need: teachesAt, run: b.childAddSkipYear, at: year}),
+	}
+}
+
 // childrenCommand shows a teacher their home's children (or the homes to
 // choose from), and a guardian their own children.
 func (b *Bot) childrenCommand(ctx context.Context, r *request) error {
@@ -23,7 +63,7 @@ func (b *Bot) childrenCommand(ctx context.Context, r *request) error {
 	if !r.user.Roles.IsTeacher() {
 		return nil
 	}
-	if _, err := r.openMenu(ctx); err != nil {
+	if err := r.openMenu(ctx); err != nil {
 		return err
 	}
 	homes := slices.Sorted(maps.Keys(r.user.Roles.Teaches))
@@ -36,7 +76,7 @@ func (b *Bot) childrenCommand(ctx context.Context, r *request) error {
 	}
 	var bs []outbox.Button
 	for _, h := range hs {
-		bs = append(bs, r.btn(h.Name, "kl", h.ID))
+		bs = append(bs, b.kids.list.button(r, h.Name, target{home: h.ID}))
 	}
 	return r.reply(ctx, r.html("ChooseHome"), rows(bs...))
 }
@@ -84,9 +124,9 @@ func (b *Bot) childrenView(ctx context.Context, r *request, t target) error {
 	}
 	var kb [][]outbox.Button
 	for _, c := range children {
-		kb = append(kb, []outbox.Button{r.btn(c.Name, "kv", t.home, c.ID)})
+		kb = append(kb, []outbox.Button{b.kids.view.button(r, c.Name, target{home: t.home, child: c.ID})})
 	}
-	kb = append(kb, []outbox.Button{r.btn(r.text("ChildAddButton"), "ka", t.home)})
+	kb = append(kb, []outbox.Button{b.kids.add.button(r, r.text("ChildAddButton"), target{home: t.home})})
 	text, err := r.render("children", map[string]any{"Home": h, "Children": b.childViews(r, children)})
 	if err != nil {
 		return err
@@ -124,43 +164,55 @@ func (b *Bot) childViews(r *request, cs []homelink.Child) []childView {
 }
 
 func (b *Bot) childAdd(ctx context.Context, r *request, t target) error {
-	return r.ask(ctx, "kname", data("h", t.home), r.html("ChildNameAsk", "Max", homelink.MaxChildName), rows(r.btn(r.text("BackButton"), "kl", t.home)))
+	return r.moveTo(ctx, b.childFlows.add.steps[0], childAnswers{about: about{Home: t.home}}, t)
 }
 
-func (b *Bot) childNameTyped(ctx context.Context, r *request, t target, text string) error {
-	name, err := homelink.CleanName(text, homelink.MaxChildName)
+func (b *Bot) askChildName(ctx context.Context, r *request, t target) error {
+	return r.show(ctx, r.html("ChildNameAsk", "Max", homelink.MaxChildName),
+		rows(b.kids.list.button(r, r.text("BackButton"), target{home: t.home})))
+}
+
+func (b *Bot) childNameTyped(ctx context.Context, r *request, t target, in input) error {
+	name, err := homelink.CleanName(in.text, homelink.MaxChildName)
 	if err != nil {
 		return r.reply(ctx, r.textError(err, homelink.MaxChildName), nil)
 	}
-	return r.ask(ctx, "kyear", data("h", t.home, "name", name), r.html("ChildYearAsk", "Name", name), rows(r.btn(r.text("SkipButton"), "ks", t.home)))
+	a := answersOf[childAnswers](r)
+	a.Name = name
+	return r.moveTo(ctx, b.childFlows.add.steps[1], a, t)
 }
 
-func (b *Bot) childYearTyped(ctx context.Context, r *request, t target, text string) error {
-	year, err := homelink.ParseBirthYear(text, b.Clock.Now())
+func (b *Bot) askChildYear(ctx context.Context, r *request, _ target) error {
+	a := answersOf[childAnswers](r)
+	return r.show(ctx, r.html("ChildYearAsk", "Name", a.Name), b.yearButtons(r))
+}
+
+func (b *Bot) yearButtons(r *request) [][]outbox.Button {
+	return [][]outbox.Button{{b.kids.skipYear.button(r, r.text("SkipButton"), target{})}, r.backButton()}
+}
+
+func (b *Bot) childYearTyped(ctx context.Context, r *request, t target, in input) error {
+	year, err := homelink.ParseBirthYear(in.text, b.Clock.Now())
 	if err != nil {
 		now := b.Clock.Now().Year()
-		return r.reply(ctx, r.html("ChildYearInvalid", "Min", now-homelink.MaxChildAge, "Max", now),
-			rows(r.btn(r.text("SkipButton"), "ks", t.home)))
+		return r.reply(ctx, r.html("ChildYearInvalid", "Min", now-homelink.MaxChildAge, "Max", now), b.yearButtons(r))
 	}
 	return b.childCreate(ctx, r, t.home, year)
 }
 
 func (b *Bot) childAddSkipYear(ctx context.Context, r *request, t target) error {
-	if r.session.Step != "kyear" || sessionTarget(r.session).home != t.home {
-		return r.answer(ctx, r.text("ButtonExpired"))
-	}
 	return b.childCreate(ctx, r, t.home, 0)
 }
 
 func (b *Bot) childCreate(ctx context.Context, r *request, home int64, year int) error {
-	c, err := b.Store.AddChild(ctx, homelink.Child{HomeID: home, Name: r.session.Data["name"], BirthYear: year})
+	c, err := b.Store.AddChild(ctx, homelink.Child{HomeID: home, Name: answersOf[childAnswers](r).Name, BirthYear: year})
 	if errors.Is(err, homelink.ErrNotFound) {
 		return r.show(ctx, r.html("Gone"), nil)
 	}
 	if err != nil {
 		return err
 	}
-	if err := r.setStep(ctx, "", nil); err != nil {
+	if err := r.leaveFlow(ctx); err != nil {
 		return err
 	}
 	return b.showChild(ctx, r, target{home: home, child: c.ID}, r.html("ChildAdded", "Name", c.Name))
@@ -184,15 +236,17 @@ func (b *Bot) showChild(ctx context.Context, r *request, t target, notice string
 		return err
 	}
 	v := b.childViews(r, []homelink.Child{c})[0]
-	kb := [][]outbox.Button{{r.btn(r.text("GuardianInviteButton"), "gi", t.home, t.child)}}
+	a, ch := b.kids, target{home: t.home, child: t.child}
+	kb := [][]outbox.Button{{a.guardianInvite.button(r, r.text("GuardianInviteButton"), ch)}}
 	for i, g := range c.Guardians {
-		kb = append(kb, []outbox.Button{r.btn(r.text("UnlinkButton", "Label", v.Guardians[i].Label), "gu", t.home, t.child, g.UserID)})
+		kb = append(kb, []outbox.Button{a.unlinkAsk.button(r, r.text("UnlinkButton", "Label", v.Guardians[i].Label),
+			target{home: t.home, child: t.child, user: g.UserID})})
 	}
 	if len(invites) > 0 {
-		kb = append(kb, []outbox.Button{r.btn(r.text("InvitesButton", "N", len(invites)), "il", t.home, t.child)})
+		kb = append(kb, []outbox.Button{a.invites.button(r, r.text("InvitesButton", "N", len(invites)), ch)})
 	}
-	kb = append(kb, []outbox.Button{r.btn(r.text("ChildRemoveButton"), "kr", t.home, t.child)},
-		[]outbox.Button{r.btn(r.text("BackChildrenButton"), "kl", t.home)})
+	kb = append(kb, []outbox.Button{a.removeAsk.button(r, r.text("ChildRemoveButton"), ch)},
+		[]outbox.Button{a.list.button(r, r.text("BackChildrenButton"), target{home: t.home})})
 	text, err := r.render("child", map[string]any{"Child": v, "Notice": template.HTML(notice)})
 	if err != nil {
 		return err
@@ -206,7 +260,8 @@ func (b *Bot) guardianUnlinkAsk(ctx context.Context, r *request, t target) error
 		return err
 	}
 	return r.show(ctx, r.html("UnlinkAsk", "Child", c.Name), [][]outbox.Button{{
-		r.btn(r.text("YesUnlinkButton"), "guy", t.home, t.child, t.user), r.btn(r.text("NoButton"), "kv", t.home, t.child),
+		b.kids.unlink.button(r, r.text("YesUnlinkButton"), t),
+		b.kids.view.button(r, r.text("NoButton"), target{home: t.home, child: t.child}),
 	}})
 }
 
@@ -215,12 +270,12 @@ func (b *Bot) guardianUnlink(ctx context.Context, r *request, t target) error {
 	if err != nil {
 		return err
 	}
-	unlinked, err := b.Store.UnlinkGuardian(ctx, t.home, t.child, t.user)
+	unlinked, err := b.Store.UnlinkGuardian(ctx, t.home, t.child, t.user, r.user.ID)
 	if err != nil {
 		return err
 	}
 	if unlinked {
-		b.notify(ctx, t.user, "UnlinkedNotice", "Child", c.Name, "Home", h.Name)
+		b.notify(ctx, t.user, "UnlinkedNotice", nil, "Child", c.Name, "Home", h.Name)
 		b.refreshMenu(ctx, t.user)
 	}
 	return b.showChild(ctx, r, t, r.html("Unlinked"))
@@ -232,7 +287,7 @@ func (b *Bot) childRemoveAsk(ctx context.Context, r *request, t target) error {
 		return err
 	}
 	return r.show(ctx, r.html("ChildRemoveAsk", "Child", c.Name), [][]outbox.Button{{
-		r.btn(r.text("YesRemoveButton"), "kry", t.home, t.child), r.btn(r.text("NoButton"), "kv", t.home, t.child),
+		b.kids.remove.button(r, r.text("YesRemoveButton"), t), b.kids.view.button(r, r.text("NoButton"), t),
 	}})
 }
 
@@ -249,7 +304,7 @@ func (b *Bot) childRemove(ctx context.Context, r *request, t target) error {
 		return err
 	}
 	for _, g := range guardians {
-		b.notify(ctx, g, "ChildRemovedNotice", "Child", c.Name, "Home", h.Name)
+		b.notify(ctx, g, "ChildRemovedNotice", nil, "Child", c.Name, "Home", h.Name)
 		b.refreshMenu(ctx, g)
 	}
 	if err := r.answer(ctx, r.text("ChildRemoved", "Name", c.Name)); err != nil {

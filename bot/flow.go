@@ -2,93 +2,136 @@ package bot
 
 import (
 	"context"
-	"strconv"
+	"crypto/rand"
+	"encoding/base32"
+	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
 )
 
-// flowMenu is the flow of every menu: homes, children, invitations,
-// consent, deleting one's data. A command opens a fresh one, so the
-// buttons of older menus expire; steps that wait for typed text keep the
-// flow's nonce, so the menu they came from still works.
-const flowMenu = "m"
-
-// step is a typed answer a flow waits for.
-type step struct {
-	need need
-	run  func(ctx context.Context, r *request, t target, text string) error
+// A flow is a conversation declared once: its name, its steps in order,
+// and a typed struct for its answers (see homeNewAnswers). The session
+// keeps which flow and step a user is at, and the answers as JSON; the
+// router hands every typed answer and every button of a step to it.
+type flow struct {
+	// name is the flow's name in the session and in the code.
+	name  string
+	steps []*step
 }
 
-// menuAction runs the action a menu button names, if its user may.
-func (b *Bot) menuAction(ctx context.Context, r *request) error {
-	name, args, _ := strings.Cut(r.args, ".")
-	a, known := b.actions[name]
-	t, parsed := parseTarget(a.args, args)
-	if !known || !parsed {
-		return r.answer(ctx, r.text("ButtonExpired"))
+// A step is one question of a flow.
+type step struct {
+	// flow is the flow it belongs to, name its name within.
+	flow *flow
+	name string
+	// accepts is what a typed answer may be; none means buttons only.
+	accepts inputKind
+	// need is who may answer, checked against what the answers so far
+	// name (their about).
+	need need
+	// answer takes a typed (or sent) answer.
+	answer func(ctx context.Context, r *request, t target, in input) error
+	// ask shows the question; a step that moveTo or Back never reaches
+	// (one asked with details only its flow's start knows) may have none.
+	ask func(ctx context.Context, r *request, t target) error
+}
+
+// id is the step's name in the authorization matrix: "flow/step".
+func (s *step) id() string { return s.flow.name + "/" + s.name }
+
+// flows finds every declared flow by name.
+type flows map[string]*flow
+
+// add registers a flow and links its steps to it.
+func (fs flows) add(f *flow) *flow {
+	if _, dup := fs[f.name]; dup {
+		panic("bot: flow " + f.name + " declared twice")
 	}
-	if ok, err := r.gate(ctx, a.need, t); !ok || err != nil {
-		return err
-	}
-	if !a.keepsStep && r.session.Step != "" {
-		if err := r.setStep(ctx, "", nil); err != nil {
-			return err
+	for _, s := range f.steps {
+		if s.need == nil || (s.accepts != 0) != (s.answer != nil) {
+			panic("bot: step " + f.name + "/" + s.name + " is incomplete")
 		}
+		s.flow = f
 	}
-	if err := a.run(ctx, r, t); err != nil {
-		return err
+	fs[f.name] = f
+	return f
+}
+
+// step returns the step the session waits at, if any.
+func (fs flows) step(s homelink.Session) *step {
+	f, ok := fs[s.Flow]
+	if !ok {
+		return nil
 	}
-	if !r.answered {
-		return r.answer(ctx, "")
+	for _, st := range f.steps {
+		if st.name == s.Step {
+			return st
+		}
 	}
 	return nil
 }
 
-// typed hands typed text to the step the flow waits at.
-func (b *Bot) typed(ctx context.Context, r *request, text string) error {
-	s, ok := b.steps[r.session.Step]
-	if !ok {
-		return b.unexpected(ctx, r)
+// previous is the step before s in its flow; nil for the first.
+func (s *step) previous() *step {
+	for i, st := range s.flow.steps {
+		if st == s && i > 0 {
+			return s.flow.steps[i-1]
+		}
 	}
-	t := sessionTarget(r.session)
-	ok, err := r.gate(ctx, s.need, t)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return r.endFlow(ctx)
-	}
-	return s.run(ctx, r, t, text)
+	return nil
 }
+
+// about names what a flow acts on; every flow's answers embed it, so each
+// step's need is checked against it.
+type about struct {
+	Home   int64 `json:"h,omitempty"`
+	Child  int64 `json:"c,omitempty"`
+	Invite int64 `json:"i,omitempty"`
+}
+
+func (a about) target() target { return target{home: a.Home, child: a.Child, invite: a.Invite} }
 
 // sessionTarget is what the flow's answers so far name.
 func sessionTarget(s homelink.Session) target {
-	num := func(k string) int64 { n, _ := strconv.ParseInt(s.Data[k], 10, 64); return n }
-	return target{home: num("h"), child: num("c"), invite: num("i")}
+	var a about
+	if len(s.Answers) > 0 {
+		json.Unmarshal(s.Answers, &a)
+	}
+	return a.target()
 }
 
-// openMenu starts a fresh menu flow and returns its nonce.
-func (r *request) openMenu(ctx context.Context) (string, error) {
-	next, err := r.b.Store.SaveSession(ctx, r.user.ID, homelink.Session{
-		Flow: flowMenu, Nonce: newNonce(), Version: r.session.Version,
-	})
-	if err != nil {
-		return "", err
+// answersOf decodes the session's answers into a flow's answers struct.
+func answersOf[A any](r *request) A {
+	var a A
+	if len(r.session.Answers) > 0 {
+		if err := json.Unmarshal(r.session.Answers, &a); err != nil {
+			r.b.Log.Warn("flow answers unreadable; starting them afresh")
+		}
 	}
-	r.session = next
-	return next.Nonce, nil
+	return a
 }
 
-// setStep records what typed text the flow waits for next, and its answers
-// so far; "" waits for none.
-func (r *request) setStep(ctx context.Context, name string, data map[string]string) error {
-	next := r.session
-	if next.Flow != flowMenu {
-		next = homelink.Session{Flow: flowMenu, Nonce: newNonce(), Version: r.session.Version}
-	}
-	next.Step, next.Data = name, data
+// menu is the session flow of a menu with no question open: its buttons
+// work until a newer menu opens.
+const menu = "menu"
+
+// newNonce returns 8 random characters for a new menu.
+func newNonce() string {
+	b := make([]byte, 5)
+	rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.EncodeToString(b))
+}
+
+// openMenu starts a fresh menu, so the buttons of older menus expire.
+func (r *request) openMenu(ctx context.Context) error {
+	return r.save(ctx, homelink.Session{Flow: menu, Nonce: newNonce(), Version: r.session.Version})
+}
+
+// save writes the session and keeps the saved one.
+func (r *request) save(ctx context.Context, next homelink.Session) error {
 	saved, err := r.b.Store.SaveSession(ctx, r.user.ID, next)
 	if err != nil {
 		return err
@@ -97,24 +140,44 @@ func (r *request) setStep(ctx context.Context, name string, data map[string]stri
 	return nil
 }
 
-// ask records the step the flow waits at (with its answers so far) and
-// shows its question.
-func (r *request) ask(ctx context.Context, step string, answers map[string]string, question string, kb [][]outbox.Button) error {
-	if err := r.setStep(ctx, step, answers); err != nil {
-		return err
+// at moves the user to step s of its flow with answers a, keeping the
+// menu's nonce so the buttons on screen go on working.
+func (r *request) at(ctx context.Context, s *step, a any) error {
+	raw, err := json.Marshal(a)
+	if err != nil {
+		return fmt.Errorf("bot: answers of %s: %w", s.id(), err)
 	}
-	return r.show(ctx, question, kb)
+	next := r.session
+	if next.Nonce == "" {
+		next.Nonce = newNonce()
+	}
+	next.Flow, next.Step, next.Answers = s.flow.name, s.name, raw
+	return r.save(ctx, next)
 }
 
-// endFlow ends the flow in progress.
-func (r *request) endFlow(ctx context.Context) error {
-	saved, err := r.b.Store.SaveSession(ctx, r.user.ID, endOf(r.session))
-	if err != nil {
+// moveTo moves the user to step s with answers a and asks its question.
+func (r *request) moveTo(ctx context.Context, s *step, a any, t target) error {
+	if err := r.at(ctx, s, a); err != nil {
 		return err
 	}
-	r.session = saved
-	return nil
+	return s.ask(ctx, r, t)
 }
+
+// leaveFlow closes the question open, keeping the menu on screen working.
+func (r *request) leaveFlow(ctx context.Context) error {
+	if r.session.Flow == menu || r.session.Flow == "" {
+		return nil
+	}
+	return r.save(ctx, homelink.Session{Flow: menu, Nonce: r.session.Nonce, Version: r.session.Version})
+}
+
+// endFlow ends the flow and the menu in progress.
+func (r *request) endFlow(ctx context.Context) error {
+	return r.save(ctx, endOf(r.session))
+}
+
+// endOf is the write that ends the flow in s.
+func endOf(s homelink.Session) homelink.Session { return homelink.Session{Version: s.Version} }
 
 // show puts a menu on screen: in place of the tapped message, or as a new
 // message after typed text.
@@ -125,11 +188,6 @@ func (r *request) show(ctx context.Context, text string, kb [][]outbox.Button) e
 	return r.reply(ctx, text, kb)
 }
 
-// btn is one menu button.
-func (r *request) btn(label, name string, args ...int64) outbox.Button {
-	return outbox.Button{Text: label, Data: button(r.session.Nonce, name, args...)}
-}
-
 // rows lays buttons out one per row.
 func rows(bs ...outbox.Button) [][]outbox.Button {
 	out := make([][]outbox.Button, 0, len(bs))
@@ -137,23 +195,6 @@ func rows(bs ...outbox.Button) [][]outbox.Button {
 		out = append(out, []outbox.Button{b})
 	}
 	return out
-}
-
-// data builds a flow's answers from alternating keys and values.
-func data(kv ...any) map[string]string {
-	m := map[string]string{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		k, _ := kv[i].(string)
-		switch v := kv[i+1].(type) {
-		case string:
-			m[k] = v
-		case int64:
-			m[k] = strconv.FormatInt(v, 10)
-		case int:
-			m[k] = strconv.Itoa(v)
-		}
-	}
-	return m
 }
 
 // textError is what the user reads when typed text is refused.

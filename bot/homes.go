@@ -11,9 +11,66 @@ import (
 	"github.com/homelink/homelink/outbox"
 )
 
+// homeActs are the coordinator's buttons on homes.
+type homeActs struct {
+	list, create, view, rename, zone, instructions *action
+	teacherInvite, teachers, teacherRemoveAsk      *action
+	teacherRemove                                  *action
+	// Buttons that answer a flow's question.
+	createZone, createSkipInstructions, zoneSet *action
+}
+
+// homeFlows are the coordinator's questions about a home.
+type homeFlows struct {
+	create, rename, zone, instructions *flow
+}
+
+// homeAnswers are the answers of the flows about a home.
+type homeAnswers struct {
+	about
+	Name     string `json:"name,omitempty"`
+	TimeZone string `json:"tz,omitempty"`
+}
+
+// homeActions declares the coordinator's home buttons and flows.
+func (b *Bot) homeActions() {
+	createName := &step{name: "name", accepts: inText, need: coordinator, answer: b.homeNewName, ask: b.askHomeName}
+	createZone := &step{name: "zone", accepts: inText, need: coordinator, answer: b.homeNewZoneTyped, ask: b.askHomeNewZone}
+	createInstr := &step{name: "instructions", accepts: inText, need: coordinator, answer: b.homeNewInstructions, ask: b.askHomeNewInstructions}
+	b.homeFlows = homeFlows{
+		create: b.flows.add(&flow{name: "home.new", steps: []*step{createName, createZone, createInstr}}),
+		rename: b.flows.add(&flow{name: "home.rename", steps: []*step{
+			{name: "name", accepts: inText, need: managesHome, answer: b.homeRenameTyped, ask: b.askHomeRename}}}),
+		zone: b.flows.add(&flow{name: "home.zone", steps: []*step{
+			{name: "zone", accepts: inText, need: managesHome, answer: b.homeZoneTyped, ask: b.askHomeZone}}}),
+		instructions: b.flows.add(&flow{name: "home.instructions", steps: []*step{
+			{name: "text", accepts: inText, need: managesHome, answer: b.homeInstructionsTyped, ask: b.askHomeInstructions}}}),
+	}
+	add, h, hu := b.acts.add, []arg{argHome}, []arg{argHome, argUser}
+	b.home = homeActs{
+		list:             add(&action{name: "homes.list", code: "hl", need: coordinator, run: b.homesList}),
+		create:           add(&action{name: "home.new", code: "hn", need: coordinator, run: b.homeNew}),
+		view:             add(&action{name: "home.view", code: "hv", args: h, need: managesHome, run: b.homeView}),
+		rename:           add(&action{name: "home.rename", code: "hr", args: h, need: managesHome, run: b.homeRename}),
+		zone:             add(&action{name: "home.zone", code: "hz", args: h, need: managesHome, run: b.homeZone}),
+		instructions:     add(&action{name: "home.instructions", code: "hi", args: h, need: managesHome, run: b.homeInstructions}),
+		teacherInvite:    add(&action{name: "teacher.invite", code: "ht", args: h, need: managesHome, run: b.teacherInvite}),
+		teachers:         add(&action{name: "teachers.view", code: "hT", args: h, need: managesHome, run: b.teachersView}),
+		teacherRemoveAsk: add(&action{name: "teacher.removeAsk", code: "tr", args: hu, need: managesHome, run: b.teacherRemoveAsk}),
+		teacherRemove:    add(&action{name: "teacher.remove", code: "try", args: hu, need: managesHome, run: b.teacherRemove}),
+
+		createZone: add(&action{name: "home.new.zone", code: "tz", args: []arg{argChoice}, need: coordinator,
+			run: b.homeNewZone, at: createZone}),
+		createSkipInstructions: add(&action{name: "home.new.skipInstructions", code: "is", need: coordinator,
+			run: b.homeNewSkipInstructions, at: createInstr}),
+		zoneSet: add(&action{name: "home.zone.set", code: "hzs", args: []arg{argChoice}, need: managesHome,
+			run: b.homeZoneSet, at: b.homeFlows.zone.steps[0]}),
+	}
+}
+
 // homesCommand opens the coordinator's homes.
 func (b *Bot) homesCommand(ctx context.Context, r *request) error {
-	if _, err := r.openMenu(ctx); err != nil {
+	if err := r.openMenu(ctx); err != nil {
 		return err
 	}
 	return b.homesList(ctx, r, target{})
@@ -27,10 +84,10 @@ func (b *Bot) homesList(ctx context.Context, r *request, _ target) error {
 	}
 	var kb [][]outbox.Button
 	for _, h := range homes {
-		kb = append(kb, []outbox.Button{r.btn(h.Name, "hv", h.ID)})
+		kb = append(kb, []outbox.Button{b.home.view.button(r, h.Name, target{home: h.ID})})
 	}
-	kb = append(kb, []outbox.Button{r.btn(r.text("HomeNewButton"), "hn")},
-		[]outbox.Button{r.btn(r.text("ShareButton"), "ci")})
+	kb = append(kb, []outbox.Button{b.home.create.button(r, r.text("HomeNewButton"), target{})},
+		[]outbox.Button{b.share.start.button(r, r.text("ShareButton"), target{})})
 	text, err := r.render("homes", map[string]any{"Homes": homes})
 	if err != nil {
 		return err
@@ -38,25 +95,36 @@ func (b *Bot) homesList(ctx context.Context, r *request, _ target) error {
 	return r.show(ctx, text, kb)
 }
 
-// homeNew asks for a new home's name.
-func (b *Bot) homeNew(ctx context.Context, r *request, _ target) error {
-	return r.ask(ctx, "hname", nil, r.html("HomeNameAsk", "Max", homelink.MaxHomeName), nil)
+// homeNew starts creating a home: name → time zone → calling instructions.
+func (b *Bot) homeNew(ctx context.Context, r *request, t target) error {
+	return r.moveTo(ctx, b.homeFlows.create.steps[0], homeAnswers{}, t)
 }
 
-func (b *Bot) homeNewName(ctx context.Context, r *request, _ target, text string) error {
-	name, err := homelink.CleanName(text, homelink.MaxHomeName)
+func (b *Bot) askHomeName(ctx context.Context, r *request, _ target) error {
+	return r.show(ctx, r.html("HomeNameAsk", "Max", homelink.MaxHomeName),
+		rows(b.home.list.button(r, r.text("BackButton"), target{})))
+}
+
+func (b *Bot) homeNewName(ctx context.Context, r *request, t target, in input) error {
+	name, err := homelink.CleanName(in.text, homelink.MaxHomeName)
 	if err != nil {
 		return r.reply(ctx, r.textError(err, homelink.MaxHomeName), nil)
 	}
-	return r.ask(ctx, "htz", data("name", name), r.html("HomeZoneAsk"), b.zoneButtons(r, "tz"))
+	a := answersOf[homeAnswers](r)
+	a.Name = name
+	return r.moveTo(ctx, b.homeFlows.create.steps[1], a, t)
 }
 
-// zoneButtons offers the common time zones; name's arguments are prefix
-// plus the choice's index.
-func (b *Bot) zoneButtons(r *request, name string, prefix ...int64) [][]outbox.Button {
+func (b *Bot) askHomeNewZone(ctx context.Context, r *request, _ target) error {
+	return r.show(ctx, r.html("HomeZoneAsk"), append(b.zoneButtons(r, b.home.createZone, target{}), r.backButton()))
+}
+
+// zoneButtons offers the common time zones, each choice acting on t.
+func (b *Bot) zoneButtons(r *request, a *action, t target) [][]outbox.Button {
 	var bs []outbox.Button
 	for i, z := range homelink.TimeZoneChoices {
-		bs = append(bs, r.btn(r.text("Zone_"+zoneID(z)), name, append(slices.Clone(prefix), int64(i))...))
+		t.n = i
+		bs = append(bs, a.button(r, r.text("Zone_"+zoneID(z)), t))
 	}
 	return rows(bs...)
 }
@@ -74,29 +142,33 @@ func zoneID(z string) string {
 }
 
 func (b *Bot) homeNewZone(ctx context.Context, r *request, t target) error {
-	if r.session.Step != "htz" || t.n >= len(homelink.TimeZoneChoices) {
-		return r.answer(ctx, r.text("ButtonExpired"))
+	if t.n >= len(homelink.TimeZoneChoices) {
+		return r.expired(ctx)
 	}
-	return b.homeNewZoneChosen(ctx, r, homelink.TimeZoneChoices[t.n])
+	return b.homeNewZoneChosen(ctx, r, t, homelink.TimeZoneChoices[t.n])
 }
 
-func (b *Bot) homeNewZoneTyped(ctx context.Context, r *request, _ target, text string) error {
-	loc, err := homelink.CheckTimeZone(text)
+func (b *Bot) homeNewZoneTyped(ctx context.Context, r *request, t target, in input) error {
+	loc, err := homelink.CheckTimeZone(in.text)
 	if err != nil {
-		return r.reply(ctx, r.html("ZoneInvalid"), b.zoneButtons(r, "tz"))
+		return r.reply(ctx, r.html("ZoneInvalid"), b.zoneButtons(r, b.home.createZone, target{}))
 	}
-	return b.homeNewZoneChosen(ctx, r, loc.String())
+	return b.homeNewZoneChosen(ctx, r, t, loc.String())
 }
 
-func (b *Bot) homeNewZoneChosen(ctx context.Context, r *request, zone string) error {
-	d := maps.Clone(r.session.Data)
-	d["tz"] = zone
-	return r.ask(ctx, "hinstr", d, r.html("InstructionsAsk", "Max", homelink.MaxInstructions),
-		rows(r.btn(r.text("SkipButton"), "is")))
+func (b *Bot) homeNewZoneChosen(ctx context.Context, r *request, t target, zone string) error {
+	a := answersOf[homeAnswers](r)
+	a.TimeZone = zone
+	return r.moveTo(ctx, b.homeFlows.create.steps[2], a, t)
 }
 
-func (b *Bot) homeNewInstructions(ctx context.Context, r *request, _ target, text string) error {
-	instr, err := homelink.CleanText(text, homelink.MaxInstructions)
+func (b *Bot) askHomeNewInstructions(ctx context.Context, r *request, _ target) error {
+	return r.show(ctx, r.html("InstructionsAsk", "Max", homelink.MaxInstructions),
+		[][]outbox.Button{{b.home.createSkipInstructions.button(r, r.text("SkipButton"), target{})}, r.backButton()})
+}
+
+func (b *Bot) homeNewInstructions(ctx context.Context, r *request, _ target, in input) error {
+	instr, err := homelink.CleanText(in.text, homelink.MaxInstructions)
 	if err != nil {
 		return r.reply(ctx, r.textError(err, homelink.MaxInstructions), nil)
 	}
@@ -104,20 +176,16 @@ func (b *Bot) homeNewInstructions(ctx context.Context, r *request, _ target, tex
 }
 
 func (b *Bot) homeNewSkipInstructions(ctx context.Context, r *request, _ target) error {
-	if r.session.Step != "hinstr" {
-		return r.answer(ctx, r.text("ButtonExpired"))
-	}
 	return b.homeCreate(ctx, r, "")
 }
 
 func (b *Bot) homeCreate(ctx context.Context, r *request, instr string) error {
-	h, err := b.Store.CreateHome(ctx, r.user.ID, homelink.Home{
-		Name: r.session.Data["name"], TimeZone: r.session.Data["tz"], Instructions: instr,
-	})
+	a := answersOf[homeAnswers](r)
+	h, err := b.Store.CreateHome(ctx, r.user.ID, homelink.Home{Name: a.Name, TimeZone: a.TimeZone, Instructions: instr})
 	if err != nil {
 		return err
 	}
-	if err := r.setStep(ctx, "", nil); err != nil {
+	if err := r.leaveFlow(ctx); err != nil {
 		return err
 	}
 	return b.showHome(ctx, r, h.ID, r.html("HomeCreated", "Name", h.Name))
@@ -140,20 +208,30 @@ func (b *Bot) showHome(ctx context.Context, r *request, id int64, notice string)
 	if err != nil {
 		return err
 	}
+	t, a := target{home: id}, b.home
 	return r.show(ctx, text, [][]outbox.Button{
-		{r.btn(r.text("RenameButton"), "hr", id), r.btn(r.text("ZoneButton"), "hz", id)},
-		{r.btn(r.text("InstructionsButton"), "hi", id)},
-		{r.btn(r.text("TeacherInviteButton"), "ht", id), r.btn(r.text("TeachersButton"), "hT", id)},
-		{r.btn(r.text("BackHomesButton"), "hl")},
+		{a.rename.button(r, r.text("RenameButton"), t), a.zone.button(r, r.text("ZoneButton"), t)},
+		{a.instructions.button(r, r.text("InstructionsButton"), t)},
+		{a.teacherInvite.button(r, r.text("TeacherInviteButton"), t), a.teachers.button(r, r.text("TeachersButton"), t)},
+		{a.list.button(r, r.text("BackHomesButton"), target{})},
 	})
 }
 
-func (b *Bot) homeRename(ctx context.Context, r *request, t target) error {
-	return r.ask(ctx, "hrn", data("h", t.home), r.html("HomeRenameAsk", "Max", homelink.MaxHomeName), rows(r.btn(r.text("BackButton"), "hv", t.home)))
+// backToHome is the button back to a home's page.
+func (b *Bot) backToHome(r *request, h int64) []outbox.Button {
+	return []outbox.Button{b.home.view.button(r, r.text("BackButton"), target{home: h})}
 }
 
-func (b *Bot) homeRenameTyped(ctx context.Context, r *request, t target, text string) error {
-	name, err := homelink.CleanName(text, homelink.MaxHomeName)
+func (b *Bot) homeRename(ctx context.Context, r *request, t target) error {
+	return r.moveTo(ctx, b.homeFlows.rename.steps[0], homeAnswers{about: about{Home: t.home}}, t)
+}
+
+func (b *Bot) askHomeRename(ctx context.Context, r *request, t target) error {
+	return r.show(ctx, r.html("HomeRenameAsk", "Max", homelink.MaxHomeName), [][]outbox.Button{b.backToHome(r, t.home)})
+}
+
+func (b *Bot) homeRenameTyped(ctx context.Context, r *request, t target, in input) error {
+	name, err := homelink.CleanName(in.text, homelink.MaxHomeName)
 	if err != nil {
 		return r.reply(ctx, r.textError(err, homelink.MaxHomeName), nil)
 	}
@@ -161,39 +239,46 @@ func (b *Bot) homeRenameTyped(ctx context.Context, r *request, t target, text st
 }
 
 func (b *Bot) homeZone(ctx context.Context, r *request, t target) error {
-	kb := append(b.zoneButtons(r, "hzs", t.home), []outbox.Button{r.btn(r.text("BackButton"), "hv", t.home)})
-	return r.ask(ctx, "hzt", data("h", t.home), r.html("HomeZoneAsk"), kb)
+	return r.moveTo(ctx, b.homeFlows.zone.steps[0], homeAnswers{about: about{Home: t.home}}, t)
+}
+
+func (b *Bot) askHomeZone(ctx context.Context, r *request, t target) error {
+	return r.show(ctx, r.html("HomeZoneAsk"), append(b.zoneButtons(r, b.home.zoneSet, target{}), b.backToHome(r, t.home)))
 }
 
 func (b *Bot) homeZoneSet(ctx context.Context, r *request, t target) error {
 	if t.n >= len(homelink.TimeZoneChoices) {
-		return r.answer(ctx, r.text("ButtonExpired"))
+		return r.expired(ctx)
 	}
 	z := homelink.TimeZoneChoices[t.n]
 	return b.homeSet(ctx, r, t.home, homelink.HomeTimeZone, z, r.html("HomeZoneSet", "Zone", z))
 }
 
-func (b *Bot) homeZoneTyped(ctx context.Context, r *request, t target, text string) error {
-	loc, err := homelink.CheckTimeZone(text)
+func (b *Bot) homeZoneTyped(ctx context.Context, r *request, t target, in input) error {
+	loc, err := homelink.CheckTimeZone(in.text)
 	if err != nil {
-		return r.reply(ctx, r.html("ZoneInvalid"), b.zoneButtons(r, "hzs", t.home))
+		return r.reply(ctx, r.html("ZoneInvalid"), b.zoneButtons(r, b.home.zoneSet, target{}))
 	}
 	return b.homeSet(ctx, r, t.home, homelink.HomeTimeZone, loc.String(), r.html("HomeZoneSet", "Zone", loc.String()))
 }
 
 func (b *Bot) homeInstructions(ctx context.Context, r *request, t target) error {
-	return r.ask(ctx, "hit", data("h", t.home), r.html("InstructionsAsk", "Max", homelink.MaxInstructions), rows(r.btn(r.text("BackButton"), "hv", t.home)))
+	return r.moveTo(ctx, b.homeFlows.instructions.steps[0], homeAnswers{about: about{Home: t.home}}, t)
 }
 
-func (b *Bot) homeInstructionsTyped(ctx context.Context, r *request, t target, text string) error {
-	instr, err := homelink.CleanText(text, homelink.MaxInstructions)
+func (b *Bot) askHomeInstructions(ctx context.Context, r *request, t target) error {
+	return r.show(ctx, r.html("InstructionsAsk", "Max", homelink.MaxInstructions), [][]outbox.Button{b.backToHome(r, t.home)})
+}
+
+func (b *Bot) homeInstructionsTyped(ctx context.Context, r *request, t target, in input) error {
+	instr, err := homelink.CleanText(in.text, homelink.MaxInstructions)
 	if err != nil {
 		return r.reply(ctx, r.textError(err, homelink.MaxInstructions), nil)
 	}
 	return b.homeSet(ctx, r, t.home, homelink.HomeInstructions, instr, r.html("InstructionsSet"))
 }
 
-// homeSet changes one field of a home, leaves the step and shows the home.
+// homeSet changes one field of a home, leaves the flow and shows the home.
 func (b *Bot) homeSet(ctx context.Context, r *request, h int64, f homelink.HomeField, v, notice string) error {
 	err := b.Store.UpdateHome(ctx, h, f, v)
 	if errors.Is(err, homelink.ErrNotFound) {
@@ -202,7 +287,7 @@ func (b *Bot) homeSet(ctx context.Context, r *request, h int64, f homelink.HomeF
 	if err != nil {
 		return err
 	}
-	if err := r.setStep(ctx, "", nil); err != nil {
+	if err := r.leaveFlow(ctx); err != nil {
 		return err
 	}
 	return b.showHome(ctx, r, h, notice)
@@ -223,12 +308,12 @@ func (b *Bot) teachersView(ctx context.Context, r *request, t target) error {
 	}
 	var kb [][]outbox.Button
 	for i, u := range h.Teachers {
-		kb = append(kb, []outbox.Button{r.btn(r.text("TeacherRemoveButton", "N", i+1), "tr", t.home, u)})
+		kb = append(kb, []outbox.Button{b.home.teacherRemoveAsk.button(r, r.text("TeacherRemoveButton", "N", i+1), target{home: t.home, user: u})})
 	}
 	for _, inv := range invites {
-		kb = append(kb, []outbox.Button{r.btn(r.text("RevokeUntilButton", "Date", b.date(inv.ExpiresAt, h.TimeZone)), "ir", inv.ID)})
+		kb = append(kb, []outbox.Button{b.invite.revoke.button(r, r.text("RevokeUntilButton", "Date", b.date(inv.ExpiresAt, h.TimeZone)), target{invite: inv.ID})})
 	}
-	kb = append(kb, []outbox.Button{r.btn(r.text("BackButton"), "hv", t.home)})
+	kb = append(kb, b.backToHome(r, t.home))
 	text, err := r.render("teachers", map[string]any{"Home": h, "Invites": len(invites)})
 	if err != nil {
 		return err
@@ -242,7 +327,8 @@ func (b *Bot) teacherRemoveAsk(ctx context.Context, r *request, t target) error 
 		return err
 	}
 	return r.show(ctx, r.html("TeacherRemoveAsk", "Home", h.Name), [][]outbox.Button{{
-		r.btn(r.text("YesRemoveButton"), "try", t.home, t.user), r.btn(r.text("NoButton"), "hT", t.home),
+		b.home.teacherRemove.button(r, r.text("YesRemoveButton"), t),
+		b.home.teachers.button(r, r.text("NoButton"), target{home: t.home}),
 	}})
 }
 
@@ -253,7 +339,7 @@ func (b *Bot) teacherRemove(ctx context.Context, r *request, t target) error {
 	}
 	if removed {
 		if h, err := b.Store.Home(ctx, t.home); err == nil {
-			b.notify(ctx, t.user, "TeacherRemovedNotice", "Home", h.Name)
+			b.notify(ctx, t.user, "TeacherRemovedNotice", nil, "Home", h.Name)
 		}
 		b.refreshMenu(ctx, t.user)
 	}

@@ -5,13 +5,59 @@ import (
 	"errors"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
 )
+
+// inviteActs are the buttons on invitations: revoking one, and the
+// invited person's answer.
+type inviteActs struct {
+	revoke, agree, decline, relationship *action
+}
+
+// shareActs choose the homes a new coordinator will share.
+type shareActs struct {
+	start, toggle, create *action
+}
+
+// shareAnswers are the homes chosen so far.
+type shareAnswers struct {
+	about
+	Homes []int64 `json:"homes,omitempty"`
+}
+
+// consentAnswers name the invitation whose code the person opened.
+type consentAnswers struct {
+	about
+}
+
+// inviteActions declares the invitation buttons and the consent question.
+func (b *Bot) inviteActions() {
+	agree := &step{name: "agree", need: holdsInvite}
+	b.consent = b.flows.add(&flow{name: "consent", steps: []*step{agree}})
+	add, i := b.acts.add, []arg{argInvite}
+	b.invite = inviteActs{
+		revoke:       add(&action{name: "invite.revoke", code: "ir", args: i, need: mayRevoke, run: b.inviteRevoke}),
+		agree:        add(&action{name: "consent.yes", code: "ca", args: i, need: holdsInvite, run: b.consentYes, at: agree}),
+		decline:      add(&action{name: "consent.no", code: "cn", args: i, need: holdsInvite, run: b.consentNo, at: agree}),
+		relationship: add(&action{name: "relationship.set", code: "rel", args: []arg{argHome, argChild, argChoice}, need: guardsChild, run: b.relationshipSet}),
+	}
+}
+
+// shareActions declares choosing homes for a coordinator's invitation.
+func (b *Bot) shareActions() {
+	choose := &step{name: "choose", need: coordinatorOrAdmin, ask: b.shareView}
+	b.shareFlow = b.flows.add(&flow{name: "share", steps: []*step{choose}})
+	add := b.acts.add
+	b.share = shareActs{
+		start:  add(&action{name: "share.start", code: "ci", need: coordinatorOrAdmin, run: b.shareStart}),
+		toggle: add(&action{name: "share.toggle", code: "cs", args: []arg{argHome}, need: mayShareHome, run: b.shareToggle, at: choose}),
+		create: add(&action{name: "share.create", code: "cc", need: coordinatorOrAdmin, run: b.shareCreate, at: choose}),
+	}
+}
 
 // makeInvite stores a new invitation with fresh codes.
 func (b *Bot) makeInvite(ctx context.Context, inv homelink.Invite) (homelink.Invite, error) {
@@ -22,7 +68,7 @@ func (b *Bot) makeInvite(ctx context.Context, inv homelink.Invite) (homelink.Inv
 
 // showInvite shows a new invitation: the link, the code to type, until
 // when it works, and a button to revoke it.
-func (b *Bot) showInvite(ctx context.Context, r *request, inv homelink.Invite, who, zone string, back outbox.Button) error {
+func (b *Bot) showInvite(ctx context.Context, r *request, inv homelink.Invite, who, zone string, back []outbox.Button) error {
 	text, err := r.render("invitation", map[string]any{
 		"Who":   who,
 		"Link":  "https://t.me/" + b.Username + "?start=" + inv.Link,
@@ -32,7 +78,7 @@ func (b *Bot) showInvite(ctx context.Context, r *request, inv homelink.Invite, w
 	if err != nil {
 		return err
 	}
-	return r.show(ctx, text, [][]outbox.Button{{r.btn(r.text("RevokeButton"), "ir", inv.ID), back}})
+	return r.show(ctx, text, [][]outbox.Button{{b.invite.revoke.button(r, r.text("RevokeButton"), target{invite: inv.ID})}, back})
 }
 
 // teacherInvite makes a one-time link for a teacher of a home.
@@ -45,12 +91,12 @@ func (b *Bot) teacherInvite(ctx context.Context, r *request, t target) error {
 	if err != nil {
 		return err
 	}
-	return b.showInvite(ctx, r, inv, r.text("InviteForTeacher", "Home", h.Name), h.TimeZone, r.btn(r.text("BackButton"), "hv", t.home))
+	return b.showInvite(ctx, r, inv, r.text("InviteForTeacher", "Home", h.Name), h.TimeZone, b.backToHome(r, t.home))
 }
 
 // inviteCommand starts inviting a coordinator.
 func (b *Bot) inviteCommand(ctx context.Context, r *request) error {
-	if _, err := r.openMenu(ctx); err != nil {
+	if err := r.openMenu(ctx); err != nil {
 		return err
 	}
 	return b.shareStart(ctx, r, target{})
@@ -58,14 +104,11 @@ func (b *Bot) inviteCommand(ctx context.Context, r *request) error {
 
 // shareStart lets a coordinator choose which of their homes the invited
 // coordinator will share.
-func (b *Bot) shareStart(ctx context.Context, r *request, _ target) error {
-	if err := r.setStep(ctx, "", map[string]string{}); err != nil {
-		return err
-	}
-	return b.shareView(ctx, r)
+func (b *Bot) shareStart(ctx context.Context, r *request, t target) error {
+	return r.moveTo(ctx, b.shareFlow.steps[0], shareAnswers{}, t)
 }
 
-func (b *Bot) shareView(ctx context.Context, r *request) error {
+func (b *Bot) shareView(ctx context.Context, r *request, _ target) error {
 	homes, err := b.Store.Homes(ctx, slices.Collect(maps.Keys(r.user.Roles.Coordinates)))
 	if err != nil {
 		return err
@@ -78,44 +121,31 @@ func (b *Bot) shareView(ctx context.Context, r *request) error {
 		}
 		homes = append(homes, orphans...)
 	}
-	chosen := shareChosen(r.session)
+	chosen := answersOf[shareAnswers](r).Homes
 	var kb [][]outbox.Button
 	for _, h := range homes {
 		label := "▫️ " + h.Name
 		if slices.Contains(chosen, h.ID) {
 			label = "✅ " + h.Name
 		}
-		kb = append(kb, []outbox.Button{r.btn(label, "cs", h.ID)})
+		kb = append(kb, []outbox.Button{b.share.toggle.button(r, label, target{home: h.ID})})
 	}
-	kb = append(kb, []outbox.Button{r.btn(r.text("CreateLinkButton"), "cc")})
+	kb = append(kb, []outbox.Button{b.share.create.button(r, r.text("CreateLinkButton"), target{})})
 	return r.show(ctx, r.html("ShareAsk"), kb)
 }
 
-func shareChosen(s homelink.Session) []int64 {
-	var out []int64
-	for _, f := range strings.Split(s.Data["share"], ",") {
-		if n, err := strconv.ParseInt(f, 10, 64); err == nil {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
 func (b *Bot) shareToggle(ctx context.Context, r *request, t target) error {
-	chosen := shareChosen(r.session)
-	if i := slices.Index(chosen, t.home); i >= 0 {
-		chosen = slices.Delete(chosen, i, i+1)
+	a := answersOf[shareAnswers](r)
+	if i := slices.Index(a.Homes, t.home); i >= 0 {
+		a.Homes = slices.Delete(a.Homes, i, i+1)
 	} else {
-		chosen = append(chosen, t.home)
+		a.Homes = append(a.Homes, t.home)
 	}
-	if err := r.setStep(ctx, "", data("share", joinIDs(chosen))); err != nil {
-		return err
-	}
-	return b.shareView(ctx, r)
+	return r.moveTo(ctx, b.shareFlow.steps[0], a, t)
 }
 
 func (b *Bot) shareCreate(ctx context.Context, r *request, _ target) error {
-	chosen := shareChosen(r.session)
+	chosen := answersOf[shareAnswers](r).Homes
 	for _, h := range chosen {
 		if ok, err := r.gate(ctx, mayShareHome, target{home: h}); !ok || err != nil {
 			return err
@@ -126,7 +156,7 @@ func (b *Bot) shareCreate(ctx context.Context, r *request, _ target) error {
 	if err != nil {
 		return err
 	}
-	if err := r.setStep(ctx, "", nil); err != nil {
+	if err := r.leaveFlow(ctx); err != nil {
 		return err
 	}
 	homes, err := b.Store.Homes(ctx, chosen)
@@ -134,7 +164,7 @@ func (b *Bot) shareCreate(ctx context.Context, r *request, _ target) error {
 		return err
 	}
 	return b.showInvite(ctx, r, inv, r.text("InviteForCoordinator", "Homes", homeNames(r, homes)), "",
-		r.btn(r.text("CloseButton"), "x"))
+		[]outbox.Button{b.rights.close.button(r, r.text("CloseButton"), target{})})
 }
 
 func homeNames(r *request, homes []homelink.Home) string {
@@ -158,7 +188,7 @@ func (b *Bot) guardianInvite(ctx context.Context, r *request, t target) error {
 	if err != nil {
 		return err
 	}
-	return b.showInvite(ctx, r, inv, r.text("InviteForGuardian", "Child", c.Name), h.TimeZone, r.btn(r.text("BackButton"), "kv", t.home, t.child))
+	return b.showInvite(ctx, r, inv, r.text("InviteForGuardian", "Child", c.Name), h.TimeZone, []outbox.Button{b.kids.view.button(r, r.text("BackButton"), t)})
 }
 
 // invitesView lists a child's open guardian invitations to revoke.
@@ -173,9 +203,9 @@ func (b *Bot) invitesView(ctx context.Context, r *request, t target) error {
 	}
 	var kb [][]outbox.Button
 	for _, inv := range invites {
-		kb = append(kb, []outbox.Button{r.btn(r.text("RevokeUntilButton", "Date", b.date(inv.ExpiresAt, h.TimeZone)), "ir", inv.ID)})
+		kb = append(kb, []outbox.Button{b.invite.revoke.button(r, r.text("RevokeUntilButton", "Date", b.date(inv.ExpiresAt, h.TimeZone)), target{invite: inv.ID})})
 	}
-	kb = append(kb, []outbox.Button{r.btn(r.text("BackButton"), "kv", t.home, t.child)})
+	kb = append(kb, []outbox.Button{b.kids.view.button(r, r.text("BackButton"), t)})
 	return r.show(ctx, r.html("InvitesOpen", "Child", c.Name, "N", len(invites)), kb)
 }
 
@@ -257,10 +287,10 @@ func (b *Bot) consentAsk(ctx context.Context, r *request, inv homelink.Invite) e
 		}
 		view["Home"] = homeNames(r, homes)
 	}
-	if _, err := r.openMenu(ctx); err != nil {
+	if err := r.openMenu(ctx); err != nil {
 		return err
 	}
-	if err := r.setStep(ctx, "", data("i", inv.ID)); err != nil {
+	if err := r.at(ctx, b.consent.steps[0], consentAnswers{about{Invite: inv.ID}}); err != nil {
 		return err
 	}
 	text, err := r.render("consent", view)
@@ -271,7 +301,8 @@ func (b *Bot) consentAsk(ctx context.Context, r *request, inv homelink.Invite) e
 	if inv.Role == homelink.RoleGuardian {
 		yes = "ConsentYesGuardian"
 	}
-	return r.reply(ctx, text, rows(r.btn(r.text(yes), "ca", inv.ID), r.btn(r.text("ConsentNo"), "cn", inv.ID)))
+	t := target{invite: inv.ID}
+	return r.reply(ctx, text, rows(b.invite.agree.button(r, r.text(yes), t), b.invite.decline.button(r, r.text("ConsentNo"), t)))
 }
 
 // consentYes redeems the invitation the person agreed to.
@@ -318,15 +349,13 @@ func (b *Bot) guardianJoined(ctx context.Context, r *request, inv homelink.Invit
 	if err != nil {
 		return err
 	}
-	for _, teacher := range h.Teachers {
-		b.notify(ctx, teacher, "GuardianJoinedNotice", "Child", c.Name)
-	}
-	if err := r.setStep(ctx, "", nil); err != nil {
+	b.guardianJoinedNotice(ctx, c, h.Teachers, r.user.ID)
+	if err := r.leaveFlow(ctx); err != nil {
 		return err
 	}
 	var bs []outbox.Button
 	for i, rel := range homelink.Relationships {
-		bs = append(bs, r.btn(r.text("Rel_"+string(rel)), "rel", inv.HomeID, inv.ChildID, int64(i)))
+		bs = append(bs, b.invite.relationship.button(r, r.text("Rel_"+string(rel)), target{home: inv.HomeID, child: inv.ChildID, n: i}))
 	}
 	return r.show(ctx, r.html("LinkedAskRelationship", "Child", c.Name, "Home", h.Name), [][]outbox.Button{bs[:2], bs[2:]})
 }
@@ -341,7 +370,7 @@ func (b *Bot) consentNo(ctx context.Context, r *request, _ target) error {
 // relationshipSet records how the guardian is related to the child.
 func (b *Bot) relationshipSet(ctx context.Context, r *request, t target) error {
 	if t.n >= len(homelink.Relationships) {
-		return r.answer(ctx, r.text("ButtonExpired"))
+		return r.expired(ctx)
 	}
 	rel := homelink.Relationships[t.n]
 	if err := b.Store.SetRelationship(ctx, t.home, t.child, r.user.ID, rel); err != nil {
@@ -368,14 +397,6 @@ func (b *Bot) date(t time.Time, zone string) string {
 		loc = time.UTC
 	}
 	return t.In(loc).Format("2006-01-02 15:04")
-}
-
-func joinIDs(ids []int64) string {
-	parts := make([]string, len(ids))
-	for i, id := range ids {
-		parts[i] = strconv.FormatInt(id, 10)
-	}
-	return strings.Join(parts, ",")
 }
 
 // NewCoordinatorInvite makes the first coordinator's invitation, for the

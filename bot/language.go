@@ -4,37 +4,29 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
 )
 
-const flowLanguage = "lang"
-
 // languageStart offers every language we speak, each named in itself.
 func (b *Bot) languageStart(ctx context.Context, r *request) error {
-	next, err := b.Store.SaveSession(ctx, r.user.ID, homelink.Session{
-		Flow: flowLanguage, Step: "choose", Nonce: newNonce(), Version: r.session.Version,
-	})
-	if err != nil {
+	if err := r.openMenu(ctx); err != nil {
 		return err
 	}
 	var row []outbox.Button
-	for _, lang := range b.Catalog.Languages() {
-		row = append(row, outbox.Button{
-			Text: b.Renderer.Text(lang, "LanguageName"),
-			Data: callbackData(flowLanguage, next.Nonce, lang),
-		})
+	for i, lang := range b.Catalog.Languages() {
+		row = append(row, b.language.button(r, b.Renderer.Text(lang, "LanguageName"), target{n: i}))
 	}
 	return r.reply(ctx, r.html("LanguagePrompt"), [][]outbox.Button{row})
 }
 
 // languageChosen records the language and confirms in it, in place of the
 // question.
-func (b *Bot) languageChosen(ctx context.Context, r *request) error {
-	lang := r.args
-	if !b.Catalog.Supported(lang) {
-		return r.answer(ctx, r.text("ButtonExpired"))
+func (b *Bot) languageChosen(ctx context.Context, r *request, t target) error {
+	langs := b.Catalog.Languages()
+	if t.n >= len(langs) {
+		return r.expired(ctx)
 	}
+	lang := langs[t.n]
 	if _, err := b.Store.SaveSessionAndLanguage(ctx, r.user.ID, endOf(r.session), lang); err != nil {
 		return err
 	}
@@ -52,6 +44,3 @@ func (b *Bot) languageChosen(ctx context.Context, r *request) error {
 	}
 	return nil
 }
-
-// endOf is the write that ends the flow in s.
-func endOf(s homelink.Session) homelink.Session { return homelink.Session{Version: s.Version} }

@@ -13,9 +13,10 @@ import (
 // the recipient's language, not the sender's.
 type msgRef string
 
-// notify tells another user something in their language. A notice that
-// cannot be sent is logged and does not undo what the user did.
-func (b *Bot) notify(ctx context.Context, user int64, id string, kv ...any) {
+// notify tells another user something in their language, with the
+// standing buttons kb builds for them (nil for none). A notice that cannot
+// be sent is logged and does not undo what the user did.
+func (b *Bot) notify(ctx context.Context, user int64, id string, kb func(*request) [][]outbox.Button, kv ...any) {
 	u, err := b.Store.User(ctx, user)
 	if err != nil {
 		b.Log.Warn("could not read a user to notify", slog.Int64("user", user), slog.Any("err", err))
@@ -32,7 +33,11 @@ func (b *Bot) notify(ctx context.Context, user int64, id string, kv ...any) {
 		}
 		args[i] = v
 	}
-	_, err = b.Sender.Send(ctx, outbox.Message{ChatID: user, Text: b.Renderer.HTML(lang, id, args...)})
+	m := outbox.Message{ChatID: user, Text: b.Renderer.HTML(lang, id, args...)}
+	if kb != nil {
+		m.Keyboard = kb(&request{b: b, user: u, lang: lang, chatID: user})
+	}
+	_, err = b.Sender.Send(ctx, m)
 	if errors.Is(err, outbox.ErrBlocked) {
 		err = b.Store.SetBlocked(ctx, user, true)
 	}

@@ -12,6 +12,20 @@ import (
 	"github.com/homelink/homelink/outbox"
 )
 
+// rightsActs are the buttons of /forget, and closing a menu.
+type rightsActs struct {
+	forgetYes, forgetNo, close *action
+}
+
+func (b *Bot) rightsActions() {
+	add := b.acts.add
+	b.rights = rightsActs{
+		forgetYes: add(&action{name: "forget.yes", code: "fy", need: anyone, run: b.forgetYes}),
+		forgetNo:  add(&action{name: "forget.no", code: "fn", need: anyone, run: b.forgetNo}),
+		close:     add(&action{name: "menu.close", code: "x", need: anyone, run: b.closeMenu}),
+	}
+}
+
 // myDataDoc is everything homelink stores about a user, as /mydata sends it.
 type myDataDoc struct {
 	Account struct {
@@ -42,9 +56,9 @@ type childDoc struct {
 }
 
 type sessionDoc struct {
-	Flow    string            `json:"flow"`
-	Step    string            `json:"step,omitempty"`
-	Answers map[string]string `json:"answers,omitempty"`
+	Flow    string          `json:"flow"`
+	Step    string          `json:"step,omitempty"`
+	Answers json.RawMessage `json:"answers,omitempty"`
 }
 
 // myData sends the user a JSON file of everything stored about them and,
@@ -90,7 +104,7 @@ func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 			Home: homeDoc{h.ID, h.Name}, Relationship: string(g.Relationship), Guardians: len(c.Guardians)})
 	}
 	if s := r.session; s.Active() {
-		doc.Flow = &sessionDoc{Flow: s.Flow, Step: s.Step, Answers: s.Data}
+		doc.Flow = &sessionDoc{Flow: s.Flow, Step: s.Step, Answers: s.Answers}
 	}
 	doc.Stored = []string{r.text("MyDataStoredUpdates"), r.text("MyDataStoredOutbox")}
 	doc.Note = r.text("MyDataNote")
@@ -99,14 +113,16 @@ func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 
 // forgetStart asks before deleting everything.
 func (b *Bot) forgetStart(ctx context.Context, r *request) error {
-	if _, err := r.openMenu(ctx); err != nil {
+	if err := r.openMenu(ctx); err != nil {
 		return err
 	}
 	text, err := r.render("forget", map[string]any{"Guardian": r.user.Roles.IsGuardian(), "Staff": r.user.Roles.IsStaff()})
 	if err != nil {
 		return err
 	}
-	return r.reply(ctx, text, [][]outbox.Button{{r.btn(r.text("ForgetYesButton"), "fy"), r.btn(r.text("NoButton"), "fn")}})
+	return r.reply(ctx, text, [][]outbox.Button{{
+		b.rights.forgetYes.button(r, r.text("ForgetYesButton"), target{}), b.rights.forgetNo.button(r, r.text("NoButton"), target{}),
+	}})
 }
 
 // forgetYes deletes the user, their links and pending items, tells the
@@ -134,7 +150,7 @@ func (b *Bot) forgetYes(ctx context.Context, r *request, _ target) error {
 			rel = n.rel
 		}
 		for _, t := range n.teachers {
-			b.notify(ctx, t, "GuardianLeftNotice", "Child", n.child, "Relationship", msgRef("Rel_"+string(rel)))
+			b.notify(ctx, t, "GuardianLeftNotice", nil, "Child", n.child, "Relationship", msgRef("Rel_"+string(rel)))
 		}
 	}
 	if err := r.answer(ctx, ""); err != nil {

@@ -1,0 +1,147 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/homelink/homelink/outbox"
+)
+
+// An action is one kind of button: the value that registers what it does,
+// on what and for whom, and that builds its buttons, so its wire code is
+// written once. Each feature declares its actions in its own file (see
+// homeActions); the router finds them by code.
+//
+// Callback data stays within Telegram's 64 bytes:
+//
+//	m:<nonce>:<code>.<arg>.<arg>   a menu button: it works while its menu is
+//	                               the user's newest (the session's nonce)
+//	s:<code>.<arg>.<arg>:<mac>     a standing button: it works while the
+//	                               thing it names exists, whoever taps it,
+//	                               and its MAC stops altered data
+type action struct {
+	// name is how code, logs and the authorization matrix call it.
+	name string
+	// code is the short name on the wire.
+	code string
+	// args are what its buttons carry, in order.
+	args []arg
+	// need is who may press it, checked against the target at the tap.
+	need need
+	run  func(ctx context.Context, r *request, t target) error
+	// at, for a button that answers a flow's question (a time zone while
+	// creating a home), is that step: the button works only while the
+	// flow waits there, and keeps the answers so far. Any other menu
+	// button leaves the flow in progress.
+	at *step
+	// standing marks a button sent to someone other than the person
+	// acting (a notice, a request, a reminder).
+	standing bool
+}
+
+// arg is one argument a button carries.
+type arg byte
+
+// The arguments a button can carry.
+const (
+	argHome   arg = 'h'
+	argChild  arg = 'c'
+	argUser   arg = 'u'
+	argInvite arg = 'i'
+	// argChoice is an index among offered choices (a time zone, a
+	// relationship, a language).
+	argChoice arg = 'n'
+)
+
+// target is what an action acts on, read from the button's data or the
+// flow's answers so far.
+type target struct {
+	home, child, user, invite int64
+	// n is a choice among buttons (a time zone, a relationship).
+	n int
+}
+
+func (t target) get(a arg) int64 {
+	switch a {
+	case argHome:
+		return t.home
+	case argChild:
+		return t.child
+	case argUser:
+		return t.user
+	case argInvite:
+		return t.invite
+	}
+	return int64(t.n)
+}
+
+func (t *target) set(a arg, v int64) {
+	switch a {
+	case argHome:
+		t.home = v
+	case argChild:
+		t.child = v
+	case argUser:
+		t.user = v
+	case argInvite:
+		t.invite = v
+	case argChoice:
+		t.n = int(v)
+	}
+}
+
+// encode writes the action's code and t's values of its args.
+func (a *action) encode(t target) string {
+	var sb strings.Builder
+	sb.WriteString(a.code)
+	for _, x := range a.args {
+		sb.WriteByte('.')
+		sb.WriteString(strconv.FormatInt(t.get(x), 10))
+	}
+	return sb.String()
+}
+
+// decode reads "<code>.<arg>…" into an action and its target.
+func (acts actions) decode(s string) (*action, target, bool) {
+	parts := strings.Split(s, ".")
+	a, ok := acts[parts[0]]
+	if !ok || len(parts)-1 != len(a.args) {
+		return nil, target{}, false
+	}
+	var t target
+	for i, p := range parts[1:] {
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || n < 0 {
+			return nil, target{}, false
+		}
+		t.set(a.args[i], n)
+	}
+	return a, t, true
+}
+
+// button is one of a's buttons, labelled label, acting on t. Menu buttons
+// carry the user's menu nonce; standing buttons a MAC.
+func (a *action) button(r *request, label string, t target) outbox.Button {
+	if a.standing {
+		return outbox.Button{Text: label, Data: r.b.sign(a.encode(t))}
+	}
+	return outbox.Button{Text: label, Data: "m:" + r.session.Nonce + ":" + a.encode(t)}
+}
+
+// actions finds every action by its code.
+type actions map[string]*action
+
+// add registers a, refusing a code used twice: two features must never
+// answer the same button.
+func (acts actions) add(a *action) *action {
+	if _, dup := acts[a.code]; dup {
+		panic(fmt.Sprintf("bot: action code %q of %s is taken", a.code, a.name))
+	}
+	if a.need == nil || a.run == nil {
+		panic("bot: action " + a.name + " has no need or no handler")
+	}
+	acts[a.code] = a
+	return a
+}

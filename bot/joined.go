@@ -1,0 +1,126 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"html"
+	"strconv"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/outbox"
+)
+
+// When a guardian joins, each of the home's teachers is told, with a
+// standing button to unlink them: invitation links get forwarded, and the
+// teacher who knows the family is the one to notice a stranger. The
+// button works for as long as the link exists, whatever menus the teacher
+// opened since; the first teacher to unlink acts, and anyone tapping later
+// is told who acted and when.
+
+// joinedActs are the standing buttons on a "guardian joined" notice.
+type joinedActs struct {
+	unlinkAsk, unlink, keep *action
+}
+
+func (b *Bot) joinedActions() {
+	add, hcu := b.acts.add, []arg{argHome, argChild, argUser}
+	b.joined = joinedActs{
+		unlinkAsk: add(&action{name: "joined.unlinkAsk", code: "ju", args: hcu, need: teachesChild, run: b.joinedUnlinkAsk, standing: true}),
+		unlink:    add(&action{name: "joined.unlink", code: "juy", args: hcu, need: teachesChild, run: b.joinedUnlink, standing: true}),
+		keep:      add(&action{name: "joined.keep", code: "jun", args: hcu, need: teachesChild, run: b.joinedKeep, standing: true}),
+	}
+}
+
+// guardianJoinedNotice tells the teachers of c's home that guardian joined.
+func (b *Bot) guardianJoinedNotice(ctx context.Context, c homelink.Child, teachers []int64, guardian int64) {
+	t := target{home: c.HomeID, child: c.ID, user: guardian}
+	for _, teacher := range teachers {
+		b.notify(ctx, teacher, "GuardianJoinedNotice", func(r *request) [][]outbox.Button {
+			return rows(b.joined.unlinkAsk.button(r, r.text("UnlinkJoinedButton"), t))
+		}, "Child", c.Name)
+	}
+}
+
+// joinedUnlinkAsk asks the teacher to confirm, on the notice itself.
+func (b *Bot) joinedUnlinkAsk(ctx context.Context, r *request, t target) error {
+	c, linked, err := b.joinedLink(ctx, t)
+	if err != nil || !linked {
+		return b.joinedSettled(ctx, r, t, err)
+	}
+	return r.replace(ctx, r.html("UnlinkAsk", "Child", c.Name), [][]outbox.Button{{
+		b.joined.unlink.button(r, r.text("YesUnlinkButton"), t), b.joined.keep.button(r, r.text("KeepButton"), t),
+	}})
+}
+
+// joinedUnlink unlinks the guardian, once, whoever taps first.
+func (b *Bot) joinedUnlink(ctx context.Context, r *request, t target) error {
+	c, h, err := b.childAndHome(ctx, t)
+	if err != nil {
+		return b.joinedSettled(ctx, r, t, err)
+	}
+	unlinked, err := b.Store.UnlinkGuardian(ctx, t.home, t.child, t.user, r.user.ID)
+	if err != nil || !unlinked {
+		return b.joinedSettled(ctx, r, t, err)
+	}
+	b.notify(ctx, t.user, "UnlinkedNotice", nil, "Child", c.Name, "Home", h.Name)
+	b.refreshMenu(ctx, t.user)
+	return r.replace(ctx, r.html("GuardianJoinedNotice", "Child", c.Name)+"\n\n"+r.html("Unlinked"), nil)
+}
+
+// joinedKeep puts the notice back as it was.
+func (b *Bot) joinedKeep(ctx context.Context, r *request, t target) error {
+	c, linked, err := b.joinedLink(ctx, t)
+	if err != nil || !linked {
+		return b.joinedSettled(ctx, r, t, err)
+	}
+	return r.replace(ctx, r.html("GuardianJoinedNotice", "Child", c.Name),
+		rows(b.joined.unlinkAsk.button(r, r.text("UnlinkJoinedButton"), t)))
+}
+
+// joinedLink reads the child and whether the guardian is still linked.
+func (b *Bot) joinedLink(ctx context.Context, t target) (homelink.Child, bool, error) {
+	c, err := b.Store.Child(ctx, t.home, t.child)
+	if err != nil {
+		return c, false, err
+	}
+	for _, g := range c.Guardians {
+		if g.UserID == t.user {
+			return c, true, nil
+		}
+	}
+	return c, false, nil
+}
+
+// joinedSettled answers a tap on a notice whose link is gone: who unlinked
+// it and when, or that it no longer exists; either way the notice loses
+// its buttons.
+func (b *Bot) joinedSettled(ctx context.Context, r *request, t target, err error) error {
+	if err != nil && !errors.Is(err, homelink.ErrNotFound) {
+		return err
+	}
+	acted, ok, err := b.Store.Unlinked(ctx, t.home, t.child, t.user)
+	if err != nil {
+		return err
+	}
+	notice, line := r.text("Gone"), r.html("Gone")
+	if ok {
+		zone := ""
+		if h, err := b.Store.Home(ctx, t.home); err == nil {
+			zone = h.TimeZone
+		}
+		when := b.date(acted.At, zone)
+		if acted.By == r.user.ID {
+			notice, line = r.text("ActedByYou", "When", when), r.html("ActedByYou", "When", when)
+		} else {
+			notice = r.text("ActedByOther", "When", when)
+			line = r.html("ActedByOtherLink", "Link", "tg://user?id="+strconv.FormatInt(acted.By, 10), "When", when)
+		}
+	}
+	if err := r.answer(ctx, notice); err != nil {
+		return err
+	}
+	if m := r.update.CallbackQuery.Message.Message; m != nil {
+		return r.replace(ctx, html.EscapeString(m.Text)+"\n\n"+line, nil)
+	}
+	return nil
+}

@@ -1,0 +1,143 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"github.com/homelink/homelink/outbox"
+)
+
+// The router: every button and every typed or sent answer comes through
+// here, is matched to its action or step, checked against its need, and
+// handed over.
+
+// callback routes a button tap.
+func (b *Bot) callback(ctx context.Context, r *request) error {
+	kind, rest, _ := strings.Cut(r.update.CallbackQuery.Data, ":")
+	switch kind {
+	case "m":
+		nonce, code, ok := strings.Cut(rest, ":")
+		if !ok || nonce == "" || nonce != r.session.Nonce {
+			return r.expired(ctx)
+		}
+		a, t, ok := b.acts.decode(code)
+		if !ok || a.standing {
+			return r.expired(ctx)
+		}
+		return b.press(ctx, r, a, t)
+	case "s":
+		payload, ok := b.verify(rest)
+		if !ok {
+			return r.expired(ctx)
+		}
+		a, t, ok := b.acts.decode(payload)
+		if !ok || !a.standing {
+			return r.expired(ctx)
+		}
+		return b.pressStanding(ctx, r, a, t)
+	}
+	return r.expired(ctx)
+}
+
+// press runs a menu button's action, if its user may.
+func (b *Bot) press(ctx context.Context, r *request, a *action, t target) error {
+	open := b.flows.step(r.session)
+	if a.at != nil || a == b.back {
+		if open == nil || a.at != nil && open != a.at {
+			return r.expired(ctx)
+		}
+		// A flow's button acts on what the flow is about, and on the
+		// choice it carries.
+		t = merge(sessionTarget(r.session), t, a.args)
+	}
+	if ok, err := r.gate(ctx, a.need, t); !ok || err != nil {
+		return err
+	}
+	if a.at == nil && a != b.back {
+		if err := r.leaveFlow(ctx); err != nil {
+			return err
+		}
+	}
+	if err := a.run(ctx, r, t); err != nil {
+		return err
+	}
+	return r.done(ctx)
+}
+
+// pressStanding runs a standing button's action. It leaves the tapper's
+// menus and flows alone: the button acts on the thing it names, checked
+// as that thing is now.
+func (b *Bot) pressStanding(ctx context.Context, r *request, a *action, t target) error {
+	if ok, err := r.gate(ctx, a.need, t); !ok || err != nil {
+		return err
+	}
+	if err := a.run(ctx, r, t); err != nil {
+		return err
+	}
+	return r.done(ctx)
+}
+
+// merge is the flow's target with the button's own arguments over it.
+func merge(flow, button target, args []arg) target {
+	for _, x := range args {
+		flow.set(x, button.get(x))
+	}
+	return flow
+}
+
+// answer hands what the user typed or sent to the step their flow waits
+// at. ok is false when no step waits for input.
+func (b *Bot) answer(ctx context.Context, r *request) (bool, error) {
+	s := b.flows.step(r.session)
+	if s == nil || s.accepts == 0 {
+		return false, nil
+	}
+	in, ok := inputOf(r.update.Message)
+	if !ok || in.kind&s.accepts == 0 {
+		return true, r.reply(ctx, r.html("InputExpected", "Kinds", r.expected(s.accepts)), nil)
+	}
+	t := sessionTarget(r.session)
+	ok, err := r.gate(ctx, s.need, t)
+	if err != nil {
+		return true, err
+	}
+	if !ok {
+		return true, r.endFlow(ctx)
+	}
+	return true, s.answer(ctx, r, t, in)
+}
+
+// goBack returns to the step before the one open, with the answers so far.
+func (b *Bot) goBack(ctx context.Context, r *request, t target) error {
+	prev := b.flows.step(r.session).previous()
+	if prev == nil || prev.ask == nil {
+		return r.expired(ctx)
+	}
+	if ok, err := r.gate(ctx, prev.need, t); !ok || err != nil {
+		return err
+	}
+	next := r.session
+	next.Step = prev.name
+	if err := r.save(ctx, next); err != nil {
+		return err
+	}
+	return prev.ask(ctx, r, t)
+}
+
+// backButton goes back one step of the flow open.
+func (r *request) backButton() []outbox.Button {
+	return []outbox.Button{r.b.back.button(r, r.text("BackButton"), target{})}
+}
+
+// expired tells the user a button no longer works.
+func (r *request) expired(ctx context.Context) error {
+	return r.answer(ctx, r.text("ButtonExpired"))
+}
+
+// done stops the spinner on the tapped button if nothing else did.
+func (r *request) done(ctx context.Context) error {
+	if r.answered {
+		return nil
+	}
+	return r.answer(ctx, "")
+}
