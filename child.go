@@ -33,6 +33,7 @@ const MaxChildAge = 18
 
 // ParseBirthYear reads a typed birth year: a child under MaxChildAge now.
 func ParseBirthYear(s string, now time.Time) (int, error) {
+	s = strings.TrimSuffix(strings.TrimSpace(ASCIIDigits(s)), "年")
 	y, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || y > now.Year() || y < now.Year()-MaxChildAge {
 		return 0, ErrBadBirthYear

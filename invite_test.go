@@ -135,7 +135,7 @@ func FuzzCheckTimeZone(f *testing.F) {
 
 func TestBirthYears(t *testing.T) {
 	now := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
-	for in, want := range map[string]int{"2016": 2016, " 2026 ": 2026, "2008": 2008} {
+	for in, want := range map[string]int{"2016": 2016, " 2026 ": 2026, "2008": 2008, "２０１６": 2016, "2016年": 2016, "２０１６ 年": 2016} {
 		if got, err := ParseBirthYear(in, now); err != nil || got != want {
 			t.Errorf("ParseBirthYear(%q) = %d, %v", in, got, err)
 		}

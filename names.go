@@ -54,3 +54,14 @@ func clean(s string, max int, lines bool) (string, error) {
 	}
 	return s, nil
 }
+
+// ASCIIDigits turns the full-width digits a Chinese keyboard types
+// (０–９) into ASCII ones, so numbers are understood however typed.
+func ASCIIDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '０' && r <= '９' {
+			return r - '０' + '0'
+		}
+		return r
+	}, s)
+}

@@ -53,6 +53,20 @@ func (s *Server) PushRaw(kind string, body map[string]any) int64 {
 	return s.push(kind, body)
 }
 
+// TakeUpdates hands over every pending update and forgets them, as a
+// confirmed getUpdates would: for tests that give updates to a handler
+// directly, without an intake.
+func (s *Server) TakeUpdates() [][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([][]byte, len(s.updates))
+	for i, u := range s.updates {
+		out[i] = u.raw
+	}
+	s.updates = nil
+	return out
+}
+
 func (s *Server) allowed(kind string) bool {
 	if len(s.webhook.AllowedUpdates) == 0 {
 		return defaultAllowed(kind)
