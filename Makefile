@@ -1,8 +1,9 @@
 # The commands README.md names; .ci/run uses the same ones.
 .PHONY: test lint run sandbox build docker bench
 
+# test.sh installs or names what the tests need, then runs the suite.
 test:
-	go test -race -count=1 -p 1 ./... && go test -count=1 -run AtTheLimit ./outbox
+	./test.sh
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)

@@ -11,7 +11,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// chromium finds Debian's Chromium (or Chrome); .ci/run installs it.
+// chromium finds Debian's Chromium (or Chrome); ./test.sh installs it
+// and looks for the same names.
 func chromium(t *testing.T) string {
 	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
@@ -19,7 +20,7 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	t.Fatal("no Chromium: install it (Debian: apt-get install chromium); .ci/run does")
+	t.Fatal("no Chromium: install it (Debian: apt-get install chromium); ./test.sh does")
 	return ""
 }
 
