@@ -39,6 +39,10 @@ type action struct {
 	// standing marks a button sent to someone other than the person
 	// acting (a notice, a request, a reminder).
 	standing bool
+	// exists, for a standing button, reports whether the thing it acts on
+	// is still there; when it is not, the tap says so, before any need is
+	// checked, and the message loses its buttons.
+	exists func(ctx context.Context, t target) (bool, error)
 }
 
 // arg is one argument a button carries.
@@ -139,7 +143,7 @@ func (acts actions) add(a *action) *action {
 	if _, dup := acts[a.code]; dup {
 		panic(fmt.Sprintf("bot: action code %q of %s is taken", a.code, a.name))
 	}
-	if a.need == nil || a.run == nil {
+	if a.need == nil || a.run == nil || a.standing && a.exists == nil {
 		panic("bot: action " + a.name + " has no need or no handler")
 	}
 	acts[a.code] = a

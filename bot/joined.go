@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"html"
 	"strconv"
 
 	"github.com/homelink/homelink"
@@ -25,10 +24,23 @@ type joinedActs struct {
 func (b *Bot) joinedActions() {
 	add, hcu := b.acts.add, []arg{argHome, argChild, argUser}
 	b.joined = joinedActs{
-		unlinkAsk: add(&action{name: "joined.unlinkAsk", code: "ju", args: hcu, need: teachesChild, run: b.joinedUnlinkAsk, standing: true}),
-		unlink:    add(&action{name: "joined.unlink", code: "juy", args: hcu, need: teachesChild, run: b.joinedUnlink, standing: true}),
-		keep:      add(&action{name: "joined.keep", code: "jun", args: hcu, need: teachesChild, run: b.joinedKeep, standing: true}),
+		unlinkAsk: add(&action{name: "joined.unlinkAsk", code: "ju", args: hcu, need: teachesChild, run: b.joinedUnlinkAsk,
+			standing: true, exists: b.childThere}),
+		unlink: add(&action{name: "joined.unlink", code: "juy", args: hcu, need: teachesChild, run: b.joinedUnlink,
+			standing: true, exists: b.childThere}),
+		keep: add(&action{name: "joined.keep", code: "jun", args: hcu, need: teachesChild, run: b.joinedKeep,
+			standing: true, exists: b.childThere}),
 	}
+}
+
+// childThere reports whether the child the notice is about is still at
+// the home.
+func (b *Bot) childThere(ctx context.Context, t target) (bool, error) {
+	_, err := b.Store.Child(ctx, t.home, t.child)
+	if errors.Is(err, homelink.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // guardianJoinedNotice tells the teachers of c's home that guardian joined.
@@ -116,11 +128,5 @@ func (b *Bot) joinedSettled(ctx context.Context, r *request, t target, err error
 			line = r.html("ActedByOtherLink", "Link", "tg://user?id="+strconv.FormatInt(acted.By, 10), "When", when)
 		}
 	}
-	if err := r.answer(ctx, notice); err != nil {
-		return err
-	}
-	if m := r.update.CallbackQuery.Message.Message; m != nil {
-		return r.replace(ctx, html.EscapeString(m.Text)+"\n\n"+line, nil)
-	}
-	return nil
+	return r.settled(ctx, notice, line)
 }

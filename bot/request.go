@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 
 	"github.com/go-telegram/bot/models"
 
@@ -106,14 +107,24 @@ func (r *request) reply(ctx context.Context, text string, kb [][]outbox.Button) 
 }
 
 // replace edits the message whose button was tapped, or sends a new one
-// when Telegram no longer lets us edit it.
+// when Telegram no longer lets us edit it (too old, or deleted by the user).
 func (r *request) replace(ctx context.Context, text string, kb [][]outbox.Button) error {
 	cq := r.update.CallbackQuery
 	if cq == nil || cq.Message.Message == nil {
 		return r.reply(ctx, text, kb)
 	}
 	err := r.b.Sender.Edit(ctx, outbox.Edit{ChatID: r.chatID, MessageID: cq.Message.Message.ID, Text: text, Keyboard: kb})
+	if err != nil && uneditable(err) {
+		return r.reply(ctx, text, kb)
+	}
 	return r.delivered(ctx, err)
+}
+
+// uneditable reports whether Telegram refused an edit because the message
+// can no longer be edited; its descriptions are the only way to tell.
+func uneditable(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "message to edit not found") || strings.Contains(s, "message can't be edited")
 }
 
 // answer stops the spinner on the tapped button, with an optional notice.

@@ -178,7 +178,11 @@ func (b *Bot) closeMenu(ctx context.Context, r *request, _ target) error {
 		return err
 	}
 	if m := r.update.CallbackQuery.Message.Message; m != nil {
-		return b.Sender.Edit(ctx, outbox.Edit{ChatID: r.chatID, MessageID: m.ID, Text: html.EscapeString(m.Text)})
+		err := b.Sender.Edit(ctx, outbox.Edit{ChatID: r.chatID, MessageID: m.ID, Text: html.EscapeString(m.Text)})
+		if err != nil && uneditable(err) {
+			return nil // nothing left on screen to close
+		}
+		return err
 	}
 	return nil
 }

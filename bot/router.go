@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"html"
 	"strings"
 
 	"github.com/homelink/homelink/outbox"
@@ -68,6 +69,12 @@ func (b *Bot) press(ctx context.Context, r *request, a *action, t target) error 
 // menus and flows alone: the button acts on the thing it names, checked
 // as that thing is now.
 func (b *Bot) pressStanding(ctx context.Context, r *request, a *action, t target) error {
+	if there, err := a.exists(ctx, t); err != nil || !there {
+		if err != nil {
+			return err
+		}
+		return r.settled(ctx, r.text("Gone"), r.html("Gone"))
+	}
 	if ok, err := r.gate(ctx, a.need, t); !ok || err != nil {
 		return err
 	}
@@ -75,6 +82,19 @@ func (b *Bot) pressStanding(ctx context.Context, r *request, a *action, t target
 		return err
 	}
 	return r.done(ctx)
+}
+
+// settled answers a tap on a standing button whose thing was dealt with or
+// is gone: notice pops up, line is added to the message, and the message
+// loses its buttons.
+func (r *request) settled(ctx context.Context, notice, line string) error {
+	if err := r.answer(ctx, notice); err != nil {
+		return err
+	}
+	if m := r.update.CallbackQuery.Message.Message; m != nil {
+		return r.replace(ctx, html.EscapeString(m.Text)+"\n\n"+line, nil)
+	}
+	return nil
 }
 
 // merge is the flow's target with the button's own arguments over it.

@@ -1,0 +1,200 @@
+package app
+
+import (
+	"context"
+	"maps"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/store"
+)
+
+// joinAsGuardian has p open a fresh invitation for the fixture's 小明 and
+// agree, as a parent would; the home's teachers are told.
+func joinAsGuardian(t *testing.T, h *harness, f fixture, p *person) {
+	t.Helper()
+	st := store.New(h.rdb, h.prefix, h.clock)
+	link, typed := homelink.NewInviteCodes()
+	if _, err := st.CreateInvite(context.Background(), homelink.Invite{Role: homelink.RoleGuardian, HomeID: f.home,
+		ChildID: f.child, Link: link, Typed: typed, ExpiresAt: h.clock.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	p.Types("/start " + link)
+	p.Tap("I agree — I am this child's parent or guardian")
+	p.Sees("How are you related")
+}
+
+// secondTeacher adds another teacher to the fixture's home.
+func secondTeacher(t *testing.T, h *harness, f fixture, id int64) {
+	t.Helper()
+	st := store.New(h.rdb, h.prefix, h.clock)
+	link, typed := homelink.NewInviteCodes()
+	inv, err := st.CreateInvite(context.Background(), homelink.Invite{Role: homelink.RoleTeacher, HomeID: f.home,
+		Link: link, Typed: typed, ExpiresAt: h.clock.Now().Add(time.Hour)})
+	if err == nil {
+		_, err = st.RedeemInvite(context.Background(), inv.ID, id, "en")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A teacher gets the "guardian joined" notice, opens three other menus,
+// and its Unlink still works; a second tap and a second teacher are told
+// who acted, and the notices lose their buttons.
+func TestStandingButtonOutlivesMenus(t *testing.T) {
+	h := start(t, webhook)
+	f := seed(t, h)
+	secondTeacher(t, h, f, 7101)
+	teacher, other := h.person(f.teacher, "Ms Wang", "en"), h.person(7101, "Mr Li", "en")
+	stranger := h.person(7102, "Stranger", "en")
+	joinAsGuardian(t, h, f, stranger)
+	teacher.Sees("has joined homelink")
+	other.Sees("has joined homelink")
+
+	teacher.Types("/children")
+	teacher.Sees("Children at")
+	teacher.Types("/language")
+	teacher.Sees("Which language should I use?")
+	teacher.Types("/forget")
+	teacher.Sees("delete")
+
+	teacher.Tap("Unlink")
+	teacher.Sees("Unlink this guardian")
+	yes := lastButtonData(teacher, "Yes, unlink")
+	teacher.Tap("Yes, unlink")
+	stranger.Sees("no longer linked")
+	if !h.tg.WaitFor(5*time.Second, func() bool { return noticeSays(teacher, "The guardian is unlinked.") }) {
+		t.Fatalf("the notice does not say it is done:\n%s", transcript(teacher.Messages()))
+	}
+	// The same button again: nothing more happens, and they are told.
+	teacher.TapsData(0, yes)
+	teacher.SeesAlert("You already did this")
+	// The other teacher's notice: told who acted, and its button goes.
+	other.Tap("Unlink")
+	other.SeesAlert("Another teacher already did this")
+	if !h.tg.WaitFor(5*time.Second, func() bool { return !hasButton(other, "Unlink") }) {
+		t.Fatalf("the other teacher's notice kept its button:\n%s", transcript(other.Messages()))
+	}
+	u, err := h.reps[0].app.Store.User(context.Background(), stranger.ID)
+	if err != nil || u.Roles.GuardianOf(f.child) {
+		t.Fatalf("still linked: %+v %v", u.Roles, err)
+	}
+	if n := strings.Count(transcript(stranger.Messages()), "no longer linked"); n != 1 {
+		t.Fatalf("the guardian was told %d times:\n%s", n, transcript(stranger.Messages()))
+	}
+}
+
+// Two teachers tap Yes at the same moment, on two replicas: the guardian
+// is unlinked once, and one of them is told the other acted.
+func TestStandingButtonTwoTeachersAtOnce(t *testing.T) {
+	h := start(t, webhook)
+	h.addReplica(webhook)
+	f := seed(t, h)
+	secondTeacher(t, h, f, 7101)
+	teacher, other := h.person(f.teacher, "Ms Wang", "en"), h.person(7101, "Mr Li", "en")
+	stranger := h.person(7102, "Stranger", "en")
+	joinAsGuardian(t, h, f, stranger)
+	for _, p := range []*person{teacher, other} {
+		p.Sees("has joined homelink")
+		p.Tap("Unlink")
+		p.Sees("Unlink this guardian")
+	}
+	var wg sync.WaitGroup
+	for _, p := range []*person{teacher, other} {
+		wg.Add(1)
+		go func() { defer wg.Done(); p.Taps("Yes, unlink") }()
+	}
+	wg.Wait()
+	var done, told int
+	ok := h.tg.WaitFor(5*time.Second, func() bool {
+		done, told = 0, 0
+		for _, p := range []*person{teacher, other} {
+			if noticeSays(p, "The guardian is unlinked.") {
+				done++
+			}
+			for _, a := range p.Alerts() {
+				if strings.Contains(a, "Another teacher already did this") {
+					told++
+				}
+			}
+		}
+		return done+told == 2
+	})
+	if !ok || done != 1 || told != 1 {
+		t.Fatalf("unlinked by %d, told %d:\n%s\n%s", done, told, transcript(teacher.Messages()), transcript(other.Messages()))
+	}
+	if n := strings.Count(transcript(stranger.Messages()), "no longer linked"); n != 1 {
+		t.Fatalf("the guardian was told %d times", n)
+	}
+}
+
+// A notice about a child who has since been removed says so and loses its
+// button.
+func TestStandingButtonOnSomethingGone(t *testing.T) {
+	h := start(t, webhook)
+	f := seed(t, h)
+	teacher, stranger := h.person(f.teacher, "Ms Wang", "en"), h.person(7102, "Stranger", "en")
+	joinAsGuardian(t, h, f, stranger)
+	teacher.Sees("has joined homelink")
+	if _, err := h.reps[0].app.Store.RemoveChild(context.Background(), f.home, f.child); err != nil {
+		t.Fatal(err)
+	}
+	teacher.Tap("Unlink")
+	teacher.SeesAlert("This no longer exists.")
+	if !h.tg.WaitFor(5*time.Second, func() bool { return !hasButton(teacher, "Unlink") }) {
+		t.Fatalf("the notice kept its button:\n%s", transcript(teacher.Messages()))
+	}
+}
+
+// A standing button whose data was altered to name another guardian is
+// refused by its MAC and changes nothing.
+func TestStandingButtonAlteredData(t *testing.T) {
+	h := start(t, webhook)
+	f := seed(t, h)
+	teacher, stranger := h.person(f.teacher, "Ms Wang", "en"), h.person(7102, "Stranger", "en")
+	joinAsGuardian(t, h, f, stranger)
+	teacher.Sees("has joined homelink")
+	data := lastButtonData(teacher, "Unlink")
+	i := strings.LastIndexByte(data, '.')
+	altered := strings.Replace(data, data[i:strings.LastIndexByte(data, ':')], "."+strconv.FormatInt(f.mom, 10), 1)
+	if altered == data || !strings.HasPrefix(altered, "s:") {
+		t.Fatalf("could not alter %q", data)
+	}
+	before := h.snapshot()
+	teacher.TapsData(0, strings.Replace(altered, "ju.", "juy.", 1))
+	teacher.SeesAlert("This button has expired")
+	if !maps.Equal(before, h.snapshot()) {
+		t.Fatal("an altered standing button changed Redis")
+	}
+}
+
+func lastButtonData(p *person, label string) string {
+	ms := p.Messages()
+	for i := len(ms) - 1; i >= 0; i-- {
+		for _, row := range ms[i].Keyboard {
+			for _, b := range row {
+				if b.Text == label {
+					return b.CallbackData
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func hasButton(p *person, label string) bool { return lastButtonData(p, label) != "" }
+
+// noticeSays reports whether the "guardian joined" notice now ends with text.
+func noticeSays(p *person, text string) bool {
+	for _, m := range p.Messages() {
+		if strings.Contains(m.Text, "has joined homelink") && strings.Contains(m.Text, text) {
+			return true
+		}
+	}
+	return false
+}
