@@ -3,52 +3,28 @@ package bot
 import (
 	"context"
 	"html/template"
-	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
-	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/emulator"
 	"github.com/homelink/homelink/internal/redistest"
-	"github.com/homelink/homelink/locales"
-	"github.com/homelink/homelink/metrics"
-	"github.com/homelink/homelink/outbox"
 	"github.com/homelink/homelink/store"
 	"github.com/homelink/homelink/templates"
 )
 
 func TestMain(m *testing.M) { os.Exit(redistest.Run(m)) }
 
-// newBot builds a Bot on a private Redis and the fake Bot API; tests hand
-// it updates directly, as intake would.
+// newBot builds a Bot on a private Redis and the Bot API emulator; tests
+// hand it updates directly, as intake would.
 func newBot(t *testing.T) (*Bot, *emulator.Server) {
 	t.Helper()
-	tg := emulator.New(emulator.WithLimits(emulator.Limits{Off: true}))
-	t.Cleanup(tg.Close)
-	api, err := tgbot.New(tg.Token(), tgbot.WithServerURL(tg.URL()), tgbot.WithSkipGetMe())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb, prefix := redistest.Client(t)
-	st := store.New(rdb, prefix, homelink.SystemClock{})
-	out := outbox.New(api, rdb, outbox.Options{Prefix: prefix})
-	cat, err := locales.Load("zh-Hans")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := templates.New(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return New(Config{Username: emulator.BotUsername, Store: st, Sender: out, Catalog: cat,
-		Renderer: r, Clock: homelink.SystemClock{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Metrics: metrics.New()}), tg
+	w := newWalker(t)
+	return w.b, w.tg
 }
 
 func textUpdate(id, user int64, lang, text string) *models.Update {

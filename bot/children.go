@@ -173,9 +173,9 @@ func (b *Bot) askChildName(ctx context.Context, r *request, t target) error {
 }
 
 func (b *Bot) childNameTyped(ctx context.Context, r *request, t target, in input) error {
-	name, err := homelink.CleanName(in.text, homelink.MaxChildName)
-	if err != nil {
-		return r.reply(ctx, r.textError(err, homelink.MaxChildName), nil)
+	name, ok, err := r.typed(ctx, in, homelink.MaxChildName, false)
+	if !ok {
+		return err
 	}
 	a := answersOf[childAnswers](r)
 	a.Name = name

@@ -197,6 +197,20 @@ func rows(bs ...outbox.Button) [][]outbox.Button {
 	return out
 }
 
+// typed cleans a typed name (one line) or text (multiline) of at most max
+// characters; when it is refused, the user is told why and ok is false.
+func (r *request) typed(ctx context.Context, in input, max int, multiline bool) (s string, ok bool, err error) {
+	clean := homelink.CleanName
+	if multiline {
+		clean = homelink.CleanText
+	}
+	s, bad := clean(in.text, max)
+	if bad != nil {
+		return "", false, r.reply(ctx, r.textError(bad, max), nil)
+	}
+	return s, true, nil
+}
+
 // textError is what the user reads when typed text is refused.
 func (r *request) textError(err error, max int) string {
 	switch err {

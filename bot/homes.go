@@ -106,9 +106,9 @@ func (b *Bot) askHomeName(ctx context.Context, r *request, _ target) error {
 }
 
 func (b *Bot) homeNewName(ctx context.Context, r *request, t target, in input) error {
-	name, err := homelink.CleanName(in.text, homelink.MaxHomeName)
-	if err != nil {
-		return r.reply(ctx, r.textError(err, homelink.MaxHomeName), nil)
+	name, ok, err := r.typed(ctx, in, homelink.MaxHomeName, false)
+	if !ok {
+		return err
 	}
 	a := answersOf[homeAnswers](r)
 	a.Name = name
@@ -168,9 +168,9 @@ func (b *Bot) askHomeNewInstructions(ctx context.Context, r *request, _ target) 
 }
 
 func (b *Bot) homeNewInstructions(ctx context.Context, r *request, _ target, in input) error {
-	instr, err := homelink.CleanText(in.text, homelink.MaxInstructions)
-	if err != nil {
-		return r.reply(ctx, r.textError(err, homelink.MaxInstructions), nil)
+	instr, ok, err := r.typed(ctx, in, homelink.MaxInstructions, true)
+	if !ok {
+		return err
 	}
 	return b.homeCreate(ctx, r, instr)
 }
@@ -231,9 +231,9 @@ func (b *Bot) askHomeRename(ctx context.Context, r *request, t target) error {
 }
 
 func (b *Bot) homeRenameTyped(ctx context.Context, r *request, t target, in input) error {
-	name, err := homelink.CleanName(in.text, homelink.MaxHomeName)
-	if err != nil {
-		return r.reply(ctx, r.textError(err, homelink.MaxHomeName), nil)
+	name, ok, err := r.typed(ctx, in, homelink.MaxHomeName, false)
+	if !ok {
+		return err
 	}
 	return b.homeSet(ctx, r, t.home, homelink.HomeName, name, r.html("HomeRenamed", "Name", name))
 }
@@ -271,9 +271,9 @@ func (b *Bot) askHomeInstructions(ctx context.Context, r *request, t target) err
 }
 
 func (b *Bot) homeInstructionsTyped(ctx context.Context, r *request, t target, in input) error {
-	instr, err := homelink.CleanText(in.text, homelink.MaxInstructions)
-	if err != nil {
-		return r.reply(ctx, r.textError(err, homelink.MaxInstructions), nil)
+	instr, ok, err := r.typed(ctx, in, homelink.MaxInstructions, true)
+	if !ok {
+		return err
 	}
 	return b.homeSet(ctx, r, t.home, homelink.HomeInstructions, instr, r.html("InstructionsSet"))
 }
