@@ -25,21 +25,38 @@ import (
 	"github.com/homelink/homelink/templates"
 )
 
-// Store is what the bot keeps and reads.
+// Store is what the bot keeps and reads, feature by feature, in domain
+// terms.
 type Store interface {
+	People
+	HomeStore
+	ChildStore
+	InviteStore
+}
+
+// People are accounts and their conversations.
+type People interface {
 	User(ctx context.Context, id int64) (homelink.User, error)
 	UserAndSession(ctx context.Context, id int64) (homelink.User, homelink.Session, error)
 	SaveSession(ctx context.Context, id int64, next homelink.Session) (homelink.Session, error)
 	SaveSessionAndLanguage(ctx context.Context, id int64, next homelink.Session, lang string) (homelink.Session, error)
 	SetBlocked(ctx context.Context, id int64, blocked bool) error
+	// Forget deletes everything about an account.
+	Forget(ctx context.Context, user int64) ([]homelink.Departure, error)
+}
 
+// HomeStore keeps homes and their staff.
+type HomeStore interface {
 	CreateHome(ctx context.Context, creator int64, h homelink.Home) (homelink.Home, error)
 	UpdateHome(ctx context.Context, h int64, f homelink.HomeField, value string) error
 	Home(ctx context.Context, h int64) (homelink.Home, error)
 	Homes(ctx context.Context, ids []int64) ([]homelink.Home, error)
 	Orphans(ctx context.Context) ([]homelink.Home, error)
 	RemoveTeacher(ctx context.Context, h, user int64) (bool, error)
+}
 
+// ChildStore keeps a home's children and their guardians.
+type ChildStore interface {
 	AddChild(ctx context.Context, c homelink.Child) (homelink.Child, error)
 	Children(ctx context.Context, h int64) ([]homelink.Child, error)
 	Child(ctx context.Context, h, c int64) (homelink.Child, error)
@@ -47,7 +64,10 @@ type Store interface {
 	UnlinkGuardian(ctx context.Context, h, c, user, by int64) (bool, error)
 	Unlinked(ctx context.Context, h, c, user int64) (homelink.Acted, bool, error)
 	SetRelationship(ctx context.Context, h, c, user int64, rel homelink.Relationship) error
+}
 
+// InviteStore keeps invitations and the throttle on wrong codes.
+type InviteStore interface {
 	CreateInvite(ctx context.Context, inv homelink.Invite) (homelink.Invite, error)
 	InviteByCode(ctx context.Context, code string) (homelink.Invite, error)
 	Invite(ctx context.Context, id int64) (homelink.Invite, error)
@@ -56,8 +76,6 @@ type Store interface {
 	OpenInvites(ctx context.Context, h int64, role homelink.Role, child int64) ([]homelink.Invite, error)
 	CodeFailures(ctx context.Context, user int64) (int, error)
 	CodeFailed(ctx context.Context, user int64, window time.Duration) (int, error)
-
-	Forget(ctx context.Context, user int64) ([]homelink.Departure, error)
 }
 
 // Sender is how the bot talks back.
