@@ -113,12 +113,6 @@ func (s *Store) RemoveTeacher(ctx context.Context, h, user int64) (bool, error) 
 	return n == 1, nil
 }
 
-// run runs a script with the key prefix as its first argument, as the
-// helpers in _keys.lua expect.
-func (s *Store) run(ctx context.Context, name string, keys []string, args ...any) *redis.Cmd {
-	return s.script(name).Run(ctx, s.rdb, keys, append([]any{s.k.prefix}, args...)...)
-}
-
 func ids(ss []string) []int64 {
 	out := make([]int64, 0, len(ss))
 	for _, v := range ss {
