@@ -10,7 +10,7 @@
 local base = ARGV[1]
 local now = now_ms()
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, 100)) do
-  local lane = redis.call('HGET', base .. 'm:' .. id, 'lane')
+  local lane = redis.call('HGET', msgkey(base, id), 'lane')
   redis.call('ZREM', KEYS[4], id)
   if lane then redis.call('ZADD', KEYS[1 + tonumber(lane)], now, id) end
 end
@@ -31,7 +31,7 @@ for lane = 0, 2 do
   local blocked = false
   for _, id in ipairs(ids) do
     if blocked then break end
-    local mkey = base .. 'm:' .. id
+    local mkey = msgkey(base, id)
     local chat = redis.call('HGET', mkey, 'chat')
     if not chat then
       redis.call('ZREM', KEYS[1 + lane], id) -- its record expired: nothing to send

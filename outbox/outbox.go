@@ -222,14 +222,23 @@ func New(api *bot.Bot, rdb *redis.Client, opt Options) *Outbox {
 	opt.defaults()
 	o := &Outbox{api: api, rdb: rdb, k: keys{p: opt.Prefix}, opt: opt,
 		scripts: map[string]*redis.Script{}, wake: make(chan struct{}, 1)}
-	helpers, _ := scriptFS.ReadFile("limits.lua")
+	// Files named _*.lua are helpers (key names, limiter), prepended to
+	// every script in name order.
+	var helpers strings.Builder
 	entries, _ := scriptFS.ReadDir(".")
 	for _, e := range entries {
-		if e.Name() == "limits.lua" {
+		if strings.HasPrefix(e.Name(), "_") {
+			src, _ := scriptFS.ReadFile(e.Name())
+			helpers.Write(src)
+			helpers.WriteString("\n")
+		}
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "_") {
 			continue
 		}
 		src, _ := scriptFS.ReadFile(e.Name())
-		o.scripts[strings.TrimSuffix(e.Name(), ".lua")] = redis.NewScript(string(helpers) + "\n" + string(src))
+		o.scripts[strings.TrimSuffix(e.Name(), ".lua")] = redis.NewScript(helpers.String() + string(src))
 	}
 	return o
 }

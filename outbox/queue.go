@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"time"
 )
@@ -36,7 +35,7 @@ func (o *Outbox) enqueue(ctx context.Context, m Message, at time.Time) (string, 
 	if !at.IsZero() {
 		due = at.UnixMilli()
 	}
-	id, err := o.scripts["enqueue"].Run(ctx, o.rdb, []string{o.k.lane(m.Lane), o.k.seq(), o.k.unreachable()},
+	id, err := o.scripts["enqueue"].Run(ctx, o.rdb, []string{o.k.lane(m.Lane), o.k.seq(), o.k.unreachable(), o.k.dead()},
 		o.k.base(), int(m.Lane), m.ChatID, payload, m.Batch, due, int(o.opt.RecordTTL/time.Second)).Text()
 	if err != nil {
 		return "", fmt.Errorf("outbox: enqueue to %d: %w", m.ChatID, err)
@@ -58,14 +57,15 @@ func (o *Outbox) deadLetter(ctx context.Context, m Message, reason string) (stri
 	return id, o.finish(ctx, id, result{outcome: "failed", reason: reason})
 }
 
-// pause stops sends to a scope on every replica for the time Telegram asked.
+// pause stops sends to the whole bot, or to one group, on every replica
+// for the time Telegram asked.
 func (o *Outbox) pause(ctx context.Context, r result) {
 	key := o.k.pause()
-	if r.scope != "global" {
-		key = o.k.base() + "pause:" + r.scope
+	if r.pauseChat != 0 {
+		key = o.k.chatPause(r.pauseChat)
 	}
 	if err := o.rdb.Set(ctx, key, "1", r.after).Err(); err != nil {
-		o.opt.Log.Warn("could not pause sending", slog.String("scope", r.scope), errAttr(err))
+		o.opt.Log.Warn("could not pause sending", chatAttr(r.pauseChat), errAttr(err))
 	}
 }
 
@@ -103,9 +103,8 @@ func (o *Outbox) SetReachable(ctx context.Context, chat int64, reachable bool) e
 // unreachable mark. Messages still waiting for the chat are sent; records
 // of sent messages hold no chat id.
 func (o *Outbox) Forget(ctx context.Context, chat int64) error {
-	id := strconv.FormatInt(chat, 10)
 	pipe := o.rdb.TxPipeline()
-	pipe.Del(ctx, o.k.base()+"ctat:"+id, o.k.base()+"pause:"+id)
+	pipe.Del(ctx, o.k.chatTat(chat), o.k.chatPause(chat))
 	pipe.SRem(ctx, o.k.unreachable(), chat)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("outbox: forget %d: %w", chat, err)

@@ -8,7 +8,7 @@ local base, chat = ARGV[1], ARGV[2]
 if redis.call('SISMEMBER', KEYS[3], chat) == 1 then return {'blocked'} end
 if redis.call('PTTL', KEYS[2]) > 0 then return {'queue'} end
 -- Messages already waiting for this chat go first: keep the chat's order.
-if redis.call('EXISTS', base .. 'cq:' .. chat) == 1 then return {'queue'} end
+if redis.call('EXISTS', chatqueuedkey(base, chat)) == 1 then return {'queue'} end
 local now = now_ms()
 if chat_wait(base, chat, now, tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])) > 0 then
   return {'queue'}

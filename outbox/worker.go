@@ -115,7 +115,7 @@ func (o *Outbox) deliver(id, payload string, slept bool) {
 
 // paused reports whether Telegram asked us to wait, bot-wide or for chat.
 func (o *Outbox) paused(ctx context.Context, chat int64) bool {
-	n, err := o.rdb.Exists(ctx, o.k.pause(), o.k.base()+"pause:"+strconv.FormatInt(chat, 10)).Result()
+	n, err := o.rdb.Exists(ctx, o.k.pause(), o.k.chatPause(chat)).Result()
 	return err == nil && n > 0
 }
 
@@ -141,8 +141,8 @@ func (o *Outbox) migrate(ctx context.Context, id string, m Message, r result) {
 // finish records the outcome of a message a worker held.
 func (o *Outbox) finish(ctx context.Context, id string, r result) error {
 	return o.scripts["finish"].Run(ctx, o.rdb,
-		[]string{o.k.inflight(), o.k.msg(id), o.k.dead(), o.k.unreachable()},
-		o.k.base(), id, r.outcome, r.reason, r.after.Milliseconds(), r.scope,
+		[]string{o.k.inflight(), o.k.msg(id), o.k.dead(), o.k.unreachable(), o.k.pause()},
+		o.k.base(), id, r.outcome, r.reason, r.after.Milliseconds(), r.pauseChat,
 		int(o.opt.RecordTTL/time.Second)).Err()
 }
 
