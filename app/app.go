@@ -130,7 +130,10 @@ func (a *App) connectRedis(ctx context.Context) error {
 		a.rdb.Close()
 		return fmt.Errorf("%w at %s: %v", ErrRedisUnreachable, a.cfg.RedactedRedisURL(), errors.Unwrap(err))
 	}
-	return a.Store.LoadScripts(pctx)
+	if err := a.Store.LoadScripts(pctx); err != nil {
+		return err
+	}
+	return a.Store.Upgrade(pctx)
 }
 
 func (a *App) connectTelegram(ctx context.Context) error {

@@ -16,6 +16,9 @@ import "strconv"
 //	<p>{u<id>}:lock          string  token of the replica handling this user's inbox; PX lease
 //	<p>{u<id>}:codefail      string  wrong invitation codes typed in the current window; TTL the window
 //	<p>inbox:pending         zset    actor ids with recent arrivals, scored by unix ms of the last one
+//	<p>homes                 set     ids of every home; kept by the scripts that create homes (none deletes one).
+//	                                 Data older than the index: Upgrade builds it from seq:home and the home
+//	                                 hashes when it is missing, in one script, on every start (a no-op once built)
 //	<p>{h<id>}:home          hash    name, tz (IANA), instr (calling instructions)
 //	<p>{h<id>}:coordinators  set     user ids managing the home
 //	<p>{h<id>}:teachers      set     user ids teaching at the home
@@ -43,6 +46,7 @@ func (k keys) lock(id int64) string     { return k.tagged(id, "lock") }
 func (k keys) codeFail(id int64) string { return k.tagged(id, "codefail") }
 func (k keys) pending() string          { return k.prefix + "inbox:pending" }
 
+func (k keys) homes() string               { return k.prefix + "homes" }
 func (k keys) home(h int64) string         { return k.homeTagged(h, "home") }
 func (k keys) coordinators(h int64) string { return k.homeTagged(h, "coordinators") }
 func (k keys) teachers(h int64) string     { return k.homeTagged(h, "teachers") }
