@@ -74,6 +74,12 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	if err := a.connectRedis(ctx); err != nil {
 		return nil, err
 	}
+	// Without a deadline of its own: the first start after an upgrade may
+	// scan the keyspace once (Store.Upgrade).
+	if err := a.Store.Upgrade(ctx); err != nil {
+		a.rdb.Close()
+		return nil, err
+	}
 	if err := a.connectTelegram(ctx); err != nil {
 		a.rdb.Close()
 		return nil, err
@@ -130,10 +136,7 @@ func (a *App) connectRedis(ctx context.Context) error {
 		a.rdb.Close()
 		return fmt.Errorf("%w at %s: %v", ErrRedisUnreachable, a.cfg.RedactedRedisURL(), errors.Unwrap(err))
 	}
-	if err := a.Store.LoadScripts(pctx); err != nil {
-		return err
-	}
-	return a.Store.Upgrade(pctx)
+	return a.Store.LoadScripts(pctx)
 }
 
 func (a *App) connectTelegram(ctx context.Context) error {

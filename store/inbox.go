@@ -23,8 +23,9 @@ func (s *Store) Take(ctx context.Context, actor, updateID int64, raw []byte, tok
 	now := s.clock.Now()
 	var res *redis.Cmd
 	err = s.pipelined(ctx, func(pipe redis.Pipeliner) {
-		res = s.runIn(ctx, pipe, "inbox_take", []string{s.k.seen(actor), s.k.inbox(actor), s.k.lock(actor), s.k.user(actor), s.k.session(actor)},
-			updateID, now.Unix(), raw, int(seenWindow/time.Second), token, lease.Milliseconds())
+		res = s.runIn(ctx, pipe, "inbox_take",
+			[]string{s.k.seen(actor), s.k.inbox(actor), s.k.lock(actor), s.k.user(actor), s.k.session(actor), s.k.users()},
+			updateID, now.Unix(), raw, int(seenWindow/time.Second), token, lease.Milliseconds(), actor)
 		pipe.ZAdd(ctx, s.k.pending(), redis.Z{Score: float64(now.UnixMilli()), Member: actor})
 	})
 	if err != nil {

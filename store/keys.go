@@ -15,6 +15,11 @@ import "strconv"
 //	<p>{u<id>}:inbox         zset    raw updates waiting to be handled, scored by update id
 //	<p>{u<id>}:lock          string  token of the replica handling this user's inbox; PX lease
 //	<p>{u<id>}:codefail      string  wrong invitation codes typed in the current window; TTL the window
+//	<p>users                 zset    known users: every person who wrote to the bot, scored by their id (so a walk
+//	                                 resumes exactly after the last id it did); added by the inbox take script,
+//	                                 removed by forget. People of older releases: Upgrade adds every id with a
+//	                                 user hash, once (marked in upgrades)
+//	<p>upgrades              set     names of the one-time upgrades done (Upgrade)
 //	<p>inbox:pending         zset    actor ids with recent arrivals, scored by unix ms of the last one
 //	<p>homes                 set     ids of every home; kept by the scripts that create homes (none deletes one).
 //	                                 Data older than the index: Upgrade builds it from seq:home and the home
@@ -45,6 +50,8 @@ func (k keys) inbox(id int64) string    { return k.tagged(id, "inbox") }
 func (k keys) lock(id int64) string     { return k.tagged(id, "lock") }
 func (k keys) codeFail(id int64) string { return k.tagged(id, "codefail") }
 func (k keys) pending() string          { return k.prefix + "inbox:pending" }
+func (k keys) users() string            { return k.prefix + "users" }
+func (k keys) upgrades() string         { return k.prefix + "upgrades" }
 
 func (k keys) homes() string               { return k.prefix + "homes" }
 func (k keys) home(h int64) string         { return k.homeTagged(h, "home") }

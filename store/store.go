@@ -118,16 +118,6 @@ func (s *Store) script(name string) *redis.Script {
 	return sc
 }
 
-// Upgrade brings data an older release wrote up to this release's layout.
-// Each step checks whether it is needed, so it is safe, and cheap, to run
-// on every start and on every replica at once.
-func (s *Store) Upgrade(ctx context.Context) error {
-	if err := s.run(ctx, "homes_index", []string{s.k.homes(), s.k.seq("home")}).Err(); err != nil {
-		return fmt.Errorf("store: upgrade: index of homes: %w", err)
-	}
-	return nil
-}
-
 // isNoScript reports whether err says Redis lost its script cache (after a
 // restart).
 func isNoScript(err error) bool {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/homelink/homelink"
 )
 
@@ -94,4 +96,33 @@ func set(m map[int64]bool, n int64) map[int64]bool {
 	}
 	m[n] = true
 	return m
+}
+
+// KnownUsers reads up to limit known users (people who wrote to the bot
+// and did not /forget) with ids above after, in id order, each with what
+// is stored about them: only the ID for someone with nothing stored. A
+// walk over everyone passes the last ID it got as the next after.
+func (s *Store) KnownUsers(ctx context.Context, after int64, limit int) ([]homelink.User, error) {
+	members, err := s.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{Key: s.k.users(), ByScore: true,
+		Start: "(" + strconv.FormatInt(after, 10), Stop: "+inf", Count: int64(limit)}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: known users after %d: %w", after, err)
+	}
+	userIDs := ids(members)
+	if len(userIDs) == 0 {
+		return nil, nil
+	}
+	pipe := s.rdb.Pipeline()
+	hashes := make([]*redis.MapStringStringCmd, len(userIDs))
+	for i, id := range userIDs {
+		hashes[i] = pipe.HGetAll(ctx, s.k.user(id))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("store: known users after %d: %w", after, err)
+	}
+	out := make([]homelink.User, len(userIDs))
+	for i, id := range userIDs {
+		out[i] = userFromHash(id, hashes[i].Val())
+	}
+	return out, nil
 }
