@@ -96,10 +96,8 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		Prefix: cfg.RedisPrefix, RatePerSecond: cfg.RatePerSecond, PaidBroadcast: cfg.PaidBroadcast,
 		PaidRatePerSecond: cfg.PaidRatePerSecond, Workers: cfg.OutboxWorkers, Log: a.log, Metrics: a.Metrics,
 		ChatPerSecond: cfg.ChatPerSecond, ChatBurst: cfg.ChatBurst,
-		OnBlocked: func(ctx context.Context, chat int64) {
-			if err := a.Store.SetBlocked(ctx, chat, true); err != nil {
-				a.log.Warn("could not mark a user blocked", slog.Int64("user", chat), slog.Any("err", err))
-			}
+		OnReachability: func(_ context.Context, chat int64, reachable bool) {
+			a.log.Info("chat reachability changed", slog.Int64("chat", chat), slog.Bool("reachable", reachable))
 		},
 	})
 	if err := a.Outbox.LoadScripts(ctx); err != nil {

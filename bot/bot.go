@@ -31,7 +31,6 @@ type Store interface {
 	UserAndSession(ctx context.Context, id int64) (homelink.User, homelink.Session, error)
 	SaveSession(ctx context.Context, id int64, next homelink.Session) (homelink.Session, error)
 	SaveSessionAndLanguage(ctx context.Context, id int64, next homelink.Session, lang string) (homelink.Session, error)
-	SetBlocked(ctx context.Context, id int64, blocked bool) error
 
 	CreateHome(ctx context.Context, creator int64, h homelink.Home) (homelink.Home, error)
 	UpdateHome(ctx context.Context, h int64, f homelink.HomeField, value string) error

@@ -21,9 +21,6 @@ func (b *Bot) notify(ctx context.Context, user int64, id string, kv ...any) {
 		b.Log.Warn("could not read a user to notify", slog.Int64("user", user), slog.Any("err", err))
 		return
 	}
-	if u.Blocked {
-		return
-	}
 	lang := homelink.PreferredLanguage(u.Language, "", b.Catalog.Fallback(), b.Catalog.Supported)
 	args := make([]any, len(kv))
 	for i, v := range kv {
@@ -34,7 +31,7 @@ func (b *Bot) notify(ctx context.Context, user int64, id string, kv ...any) {
 	}
 	_, err = b.Sender.Send(ctx, outbox.Message{ChatID: user, Text: b.Renderer.HTML(lang, id, args...)})
 	if errors.Is(err, outbox.ErrBlocked) {
-		err = b.Store.SetBlocked(ctx, user, true)
+		err = nil
 	}
 	if err != nil {
 		b.Log.Warn("could not notify a user", slog.Int64("user", user), slog.Any("err", err))

@@ -66,7 +66,7 @@ func (b *Bot) myData(ctx context.Context, r *request) error {
 func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 	var doc myDataDoc
 	u := r.user
-	doc.Account.TelegramID, doc.Account.Language, doc.Account.Blocked = u.ID, u.Language, u.Blocked
+	doc.Account.TelegramID, doc.Account.Language = u.ID, u.Language
 	doc.Coordinator = u.Roles.Coordinator
 	for _, set := range []struct {
 		ids map[int64]bool

@@ -3,7 +3,7 @@
 -- ARGV[1] key base, ARGV[2] id, ARGV[3] outcome: sent | retry | failed | blocked | paused
 -- ARGV[4] Telegram message id (sent) or reason, ARGV[5] ms until due again (retry, paused),
 -- ARGV[6] the chat a pause holds, 0 for the whole bot (paused), ARGV[7] done-record TTL s
--- Returns 1.
+-- Returns 2 when this made the chat unreachable (it was reachable until now), else 1.
 local base, id, outcome = ARGV[1], ARGV[2], ARGV[3]
 local now = now_ms()
 redis.call('ZREM', KEYS[1], id)
@@ -50,13 +50,15 @@ elseif outcome == 'requeue' then
   redis.call('HINCRBY', KEYS[2], 'attempts', -1)
   redis.call('ZADD', lanekey(base, lane), redis.call('HGET', KEYS[2], 'due') or now, id)
 else -- failed or blocked
+  local result = 1
   if outcome == 'blocked' then
-    redis.call('SADD', KEYS[4], redis.call('HGET', KEYS[2], 'chat'))
+    result = 1 + redis.call('SADD', KEYS[4], redis.call('HGET', KEYS[2], 'chat'))
   end
   done()
   if redis.call('HGET', KEYS[2], 'state') ~= 'failed' then count('failed') end
   redis.call('HSET', KEYS[2], 'state', 'failed', 'reason', ARGV[4], 'done', now)
   redis.call('ZADD', KEYS[3], now, id)
   redis.call('EXPIRE', KEYS[2], ARGV[7])
+  return result
 end
 return 1

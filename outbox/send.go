@@ -135,4 +135,12 @@ func errAttr(err error) slog.Attr { return slog.Any("err", err) }
 
 func chatAttr(chat int64) slog.Attr { return slog.Int64("chat", chat) }
 
+// flag is a boolean as a script argument.
+func flag(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
 func redisZ(score float64, member string) redis.Z { return redis.Z{Score: score, Member: member} }

@@ -7,9 +7,8 @@ import "strconv"
 // tag {h<id>}, so the scripts that touch one of them stay inside one Redis
 // Cluster slot.
 //
-//	<p>{u<id>}:user          hash    lang (chosen language), blocked ("1" when the user blocked the bot),
-//	                                 coord ("1": a coordinator), c:<home> ("1": manages it), t:<home> ("1": teaches there),
-//	                                 g:<child> ("<home>:<relationship>": a guardian of the child)
+//	<p>{u<id>}:user          hash    lang (chosen language), coord ("1": a coordinator), c:<home> ("1": manages it),
+//	                                 t:<home> ("1": teaches there), g:<child> ("<home>:<relationship>": a guardian of the child)
 //	<p>{u<id>}:session       hash    flow, step, nonce, version, data (JSON); TTL sessionTTL
 //	<p>{u<id>}:seen          zset    update ids taken, scored by unix seconds; trimmed to seenWindow
 //	<p>{u<id>}:inbox         zset    raw updates waiting to be handled, scored by update id

@@ -45,24 +45,11 @@ func (s *Store) SetLanguage(ctx context.Context, id int64, lang string) error {
 	return nil
 }
 
-// SetBlocked records whether the user has blocked the bot.
-func (s *Store) SetBlocked(ctx context.Context, id int64, blocked bool) error {
-	var err error
-	if blocked {
-		err = s.rdb.HSet(ctx, s.k.user(id), "blocked", "1").Err()
-	} else {
-		err = s.rdb.HDel(ctx, s.k.user(id), "blocked").Err()
-	}
-	if err != nil {
-		return fmt.Errorf("store: set blocked %d: %w", id, err)
-	}
-	return nil
-}
-
-// userFromHash reads a user hash: lang, blocked, coord, and one field per
-// role held: c:<home>, t:<home>, g:<child> = "<home>:<relationship>".
+// userFromHash reads a user hash: lang, coord, and one field per role
+// held: c:<home>, t:<home>, g:<child> = "<home>:<relationship>". Fields it
+// does not know (an older release's "blocked") are ignored.
 func userFromHash(id int64, m map[string]string) homelink.User {
-	u := homelink.User{ID: id, Language: m["lang"], Blocked: m["blocked"] == "1"}
+	u := homelink.User{ID: id, Language: m["lang"]}
 	u.Roles.Coordinator = m["coord"] == "1"
 	for f, v := range m {
 		kind, rest, ok := strings.Cut(f, ":")
