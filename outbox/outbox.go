@@ -34,7 +34,6 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/homelink/homelink/metrics"
@@ -358,22 +357,6 @@ func (o *Outbox) Edit(ctx context.Context, e Edit) error {
 func (o *Outbox) AnswerCallback(ctx context.Context, queryID, text string) error {
 	_, err := o.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: queryID, Text: text})
 	return wrap("answer callback", err)
-}
-
-// SetCommands sets the commands menu in lang ("" for users whose language
-// has no menu of its own), for one chat when chatID is not 0, else for all
-// private chats.
-func (o *Outbox) SetCommands(ctx context.Context, chatID int64, lang string, cmds []Command) error {
-	var scope models.BotCommandScope = &models.BotCommandScopeAllPrivateChats{}
-	if chatID != 0 {
-		scope = &models.BotCommandScopeChat{ChatID: chatID}
-	}
-	list := make([]models.BotCommand, len(cmds))
-	for i, c := range cmds {
-		list[i] = models.BotCommand{Command: c.Name, Description: c.Description}
-	}
-	_, err := o.api.SetMyCommands(ctx, &bot.SetMyCommandsParams{Commands: list, Scope: scope, LanguageCode: lang})
-	return wrap("set commands", err)
 }
 
 func wrap(op string, err error) error {
