@@ -68,7 +68,7 @@ func (s *Store) Ack(ctx context.Context, actor int64, token string, updateID int
 
 // Release gives up a lease without handling anything more.
 func (s *Store) Release(ctx context.Context, actor int64, token string) error {
-	if err := s.run(ctx, "inbox_release", []string{s.k.lock(actor)}, token).Err(); err != nil {
+	if err := s.run(ctx, "lease_release", []string{s.k.lock(actor)}, token).Err(); err != nil {
 		return fmt.Errorf("store: release inbox %d: %w", actor, err)
 	}
 	return nil

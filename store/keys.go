@@ -18,6 +18,10 @@ import "strconv"
 //	                                 resumes exactly after the last id it did); added by the inbox take script,
 //	                                 removed by forget. People of older releases: Upgrade adds every id with a
 //	                                 user hash, once (marked in upgrades)
+//	<p>menus:version         string  the menu version (bot.MenuVersion) every known user's chat menu was set to;
+//	                                 written only when a walk over all of them completes
+//	<p>menus:walk            hash    version (being walked to), after (last user id done): the walk's progress
+//	<p>menus:lease           string  token of the replica walking; PX lease, extended after each batch
 //	<p>upgrades              set     names of the one-time upgrades done (Upgrade)
 //	<p>inbox:pending         zset    actor ids with recent arrivals, scored by unix ms of the last one
 //	<p>homes                 set     ids of every home; kept by the scripts that create homes (none deletes one).
@@ -51,6 +55,9 @@ func (k keys) codeFail(id int64) string { return k.tagged(id, "codefail") }
 func (k keys) pending() string          { return k.prefix + "inbox:pending" }
 func (k keys) users() string            { return k.prefix + "users" }
 func (k keys) upgrades() string         { return k.prefix + "upgrades" }
+func (k keys) menuVersion() string      { return k.prefix + "menus:version" }
+func (k keys) menuWalk() string         { return k.prefix + "menus:walk" }
+func (k keys) menuLease() string        { return k.prefix + "menus:lease" }
 
 func (k keys) homes() string               { return k.prefix + "homes" }
 func (k keys) home(h int64) string         { return k.homeTagged(h, "home") }
