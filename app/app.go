@@ -29,6 +29,10 @@ import (
 	"github.com/homelink/homelink/templates"
 )
 
+// menuRefreshJob brings every known user's chat menu to this release's
+// menus when they changed (scheduler.MenuRefresh).
+const menuRefreshJob = "menu-refresh"
+
 // ShutdownTimeout bounds a graceful stop.
 const ShutdownTimeout = 10 * time.Second
 
@@ -112,6 +116,10 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	a.Intake = intake.New(a.Store, a.Bot, a.clock, a.log, a.Metrics, intake.Options{Workers: cfg.Workers})
 	a.sched = scheduler.New(a.log)
 	if err := a.sched.Add("inbox-sweep", "@every 10s", a.Intake.Sweep); err != nil {
+		return nil, err
+	}
+	menus := &scheduler.MenuRefresh{Store: a.Store, Sender: a.Outbox, Menus: a.Bot, Log: a.log}
+	if err := a.sched.Add(menuRefreshJob, "@every 30s", menus.Run); err != nil {
 		return nil, err
 	}
 	return a, nil

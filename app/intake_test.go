@@ -252,3 +252,31 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		t.Fatalf("readyz answered %d after stop", resp.StatusCode)
 	}
 }
+
+// A release whose menus differ from the stored version sets the chat menu
+// of everyone known with a language or a role; the next tick does nothing.
+func TestMenuRefreshJobSetsKnownUsersChatMenus(t *testing.T) {
+	h := start(t, webhook)
+	p := h.person(3010, "A", "en")
+	p.Types("/language")
+	p.Tap("English")
+	p.Sees("English")
+	a := h.reps[0].app
+	if c := h.tg.Commands("chat:3010", ""); c != nil {
+		t.Fatalf("a chat menu before the job: %+v", c)
+	}
+	if err := a.sched.RunNow(menuRefreshJob); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := a.Store.User(context.Background(), p.ID)
+	want := a.Bot.ChatMenu(u)
+	got := h.tg.Commands("chat:3010", "")
+	if len(got) != len(want) || got[0].Command != want[0].Name {
+		t.Fatalf("chat menu = %+v, want %+v", got, want)
+	}
+	calls := len(h.tg.Calls("setMyCommands"))
+	a.sched.RunNow(menuRefreshJob)
+	if n := len(h.tg.Calls("setMyCommands")); n != calls {
+		t.Fatalf("unchanged menus were set again (%d calls, then %d)", calls, n)
+	}
+}

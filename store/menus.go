@@ -6,37 +6,22 @@ import (
 	"time"
 )
 
-// MenuWalk is what StartMenuWalk found.
-type MenuWalk int
-
-// What StartMenuWalk can find.
-const (
-	// MenusCurrent: every chat menu is that version already.
-	MenusCurrent MenuWalk = iota
-	// MenuWalkHeld: another replica is walking.
-	MenuWalkHeld
-	// MenuWalkYours: the caller holds the lease and walks on from After.
-	MenuWalkYours
-)
-
 // StartMenuWalk starts, or resumes where it stopped, the walk that sets
-// every known user's chat menu to version, with a lease under token. When
-// it returns MenuWalkYours, after is the last user id already done (0:
-// none); the caller goes on with KnownUsers(after, …).
-func (s *Store) StartMenuWalk(ctx context.Context, version, token string, lease time.Duration) (MenuWalk, int64, error) {
+// every known user's chat menu to version, with a lease under token. ok is
+// false when there is nothing to do: the menus are that version already,
+// or another replica holds the lease. Else after is the last user id
+// already done (0: none), and the caller goes on with KnownUsers(after, …).
+func (s *Store) StartMenuWalk(ctx context.Context, version, token string, lease time.Duration) (after int64, ok bool, err error) {
 	res, err := s.run(ctx, "menu_walk_start", []string{s.k.menuVersion(), s.k.menuWalk(), s.k.menuLease()},
 		version, token, lease.Milliseconds()).Slice()
 	if err != nil {
-		return 0, 0, fmt.Errorf("store: start menu walk: %w", err)
+		return 0, false, fmt.Errorf("store: start menu walk: %w", err)
 	}
-	switch res[0] {
-	case "current":
-		return MenusCurrent, 0, nil
-	case "held":
-		return MenuWalkHeld, 0, nil
+	if res[0] != "walk" {
+		return 0, false, nil
 	}
-	after, _ := res[1].(int64)
-	return MenuWalkYours, after, nil
+	after, _ = res[1].(int64)
+	return after, true, nil
 }
 
 // AdvanceMenuWalk records that every known user up to after has their
