@@ -12,9 +12,6 @@ type User struct {
 	// Language is the language the user chose with /language; empty until
 	// they choose one.
 	Language string
-	// Blocked is true once Telegram told us the user blocked the bot;
-	// nothing is sent to them until they write again.
-	Blocked bool
 	// Roles is what the account may do. Admin is not stored: it comes from
 	// the deployment's configuration.
 	Roles Roles

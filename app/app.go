@@ -30,6 +30,10 @@ import (
 	"github.com/homelink/homelink/templates"
 )
 
+// menuRefreshJob brings every known user's chat menu to this release's
+// menus when they changed (scheduler.MenuRefresh).
+const menuRefreshJob = "menu-refresh"
+
 // ShutdownTimeout bounds a graceful stop.
 const ShutdownTimeout = 10 * time.Second
 
@@ -75,6 +79,12 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	if err := a.connectRedis(ctx); err != nil {
 		return nil, err
 	}
+	// Without a deadline of its own: the first start after an upgrade may
+	// scan the keyspace once (Store.Upgrade).
+	if err := a.Store.Upgrade(ctx); err != nil {
+		a.rdb.Close()
+		return nil, err
+	}
 	if err := a.connectTelegram(ctx); err != nil {
 		a.rdb.Close()
 		return nil, err
@@ -91,10 +101,8 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		Prefix: cfg.RedisPrefix, RatePerSecond: cfg.RatePerSecond, PaidBroadcast: cfg.PaidBroadcast,
 		PaidRatePerSecond: cfg.PaidRatePerSecond, Workers: cfg.OutboxWorkers, Log: a.log, Metrics: a.Metrics,
 		ChatPerSecond: cfg.ChatPerSecond, ChatBurst: cfg.ChatBurst,
-		OnBlocked: func(ctx context.Context, chat int64) {
-			if err := a.Store.SetBlocked(ctx, chat, true); err != nil {
-				a.log.Warn("could not mark a user blocked", slog.Int64("user", chat), slog.Any("err", err))
-			}
+		OnReachability: func(_ context.Context, chat int64, reachable bool) {
+			a.log.Info("chat reachability changed", slog.Int64("chat", chat), slog.Bool("reachable", reachable))
 		},
 	})
 	if err := a.Outbox.LoadScripts(ctx); err != nil {
@@ -110,6 +118,10 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	a.Intake = intake.New(a.Store, a.Bot, a.clock, a.log, a.Metrics, intake.Options{Workers: cfg.Workers})
 	a.sched = scheduler.New(a.log)
 	if err := a.sched.Add("inbox-sweep", "@every 10s", a.Intake.Sweep); err != nil {
+		return nil, err
+	}
+	menus := &scheduler.MenuRefresh{Store: a.Store, Sender: a.Outbox, Menus: a.Bot, Log: a.log}
+	if err := a.sched.Add(menuRefreshJob, "@every 30s", menus.Run); err != nil {
 		return nil, err
 	}
 	return a, nil

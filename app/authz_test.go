@@ -267,7 +267,8 @@ func (h *harness) snapshot() map[string]string {
 	keys, _ := h.rdb.Keys(ctx, h.prefix+"*").Result()
 	for _, k := range keys {
 		if strings.Contains(k, "{ob}") || strings.HasSuffix(k, ":inbox") || strings.HasSuffix(k, ":seen") ||
-			strings.HasSuffix(k, ":lock") || strings.HasSuffix(k, "inbox:pending") {
+			strings.HasSuffix(k, ":lock") || strings.HasSuffix(k, "inbox:pending") || k == h.prefix+"users" ||
+			strings.HasPrefix(k, h.prefix+"menus:") { // intake bookkeeping, and the menu job's ticks
 			continue
 		}
 		v, _ := h.rdb.Dump(ctx, k).Result()

@@ -174,30 +174,36 @@ func TestUnusedUpdatesAndBlocking(t *testing.T) {
 			p.settled(3)
 
 			ctx := context.Background()
-			store := h.reps[0].app.Store
+			ob := h.reps[0].app.Outbox
 			p.Blocks()
-			if !h.tg.WaitFor(5*time.Second, func() bool { u, _ := store.User(ctx, p.ID); return u.Blocked }) {
-				t.Fatal("kicked status did not mark the user blocked")
+			if !h.tg.WaitFor(5*time.Second, func() bool { ok, _ := ob.Reachable(ctx, p.ID); return !ok }) {
+				t.Fatal("kicked status did not mark the chat unreachable")
 			}
 			p.Unblocks()
 			p.Types("/start")
 			p.SeesNew(3, "Welcome")
-			if u, _ := store.User(ctx, p.ID); u.Blocked {
-				t.Fatal("user still marked blocked after writing again")
+			if ok, _ := ob.Reachable(ctx, p.ID); !ok {
+				t.Fatal("chat still unreachable after the user wrote again")
 			}
 		})
 	}
 }
 
-// A reply to a user who blocked the bot marks them blocked.
+// A reply to a user who blocked the bot marks their chat unreachable.
 func TestReplyToBlockedUserMarksThem(t *testing.T) {
 	h := start(t, webhook)
 	p := h.person(3006, "A", "en")
 	h.tg.Fail("sendMessage", 403, "Forbidden: bot was blocked by the user", 1)
 	p.Types("/help")
-	store := h.reps[0].app.Store
-	if !h.tg.WaitFor(5*time.Second, func() bool { u, _ := store.User(context.Background(), p.ID); return u.Blocked }) {
-		t.Fatal("403 did not mark the user blocked")
+	ob := h.reps[0].app.Outbox
+	if !h.tg.WaitFor(5*time.Second, func() bool { ok, _ := ob.Reachable(context.Background(), p.ID); return !ok }) {
+		t.Fatal("403 did not mark the chat unreachable")
+	}
+	// Writing again makes them reachable: the reply clears the mark.
+	p.Types("/help")
+	p.Sees("What I can do")
+	if ok, _ := ob.Reachable(context.Background(), p.ID); !ok {
+		t.Fatal("chat still unreachable after the user wrote again")
 	}
 }
 
@@ -257,5 +263,33 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	if resp, err := http.Get(h.reps[0].url + "/readyz"); err == nil {
 		resp.Body.Close()
 		t.Fatalf("readyz answered %d after stop", resp.StatusCode)
+	}
+}
+
+// A release whose menus differ from the stored version sets the chat menu
+// of everyone known with a language or a role; the next tick does nothing.
+func TestMenuRefreshJobSetsKnownUsersChatMenus(t *testing.T) {
+	h := start(t, webhook)
+	p := h.person(3010, "A", "en")
+	p.Types("/language")
+	p.Tap("English")
+	p.Sees("English")
+	a := h.reps[0].app
+	if c := h.tg.Commands("chat:3010", ""); c != nil {
+		t.Fatalf("a chat menu before the job: %+v", c)
+	}
+	if err := a.sched.RunNow(menuRefreshJob); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := a.Store.User(context.Background(), p.ID)
+	want := a.Bot.ChatMenu(u)
+	got := h.tg.Commands("chat:3010", "")
+	if len(got) != len(want) || got[0].Command != want[0].Name {
+		t.Fatalf("chat menu = %+v, want %+v", got, want)
+	}
+	calls := len(h.tg.Calls("setMyCommands"))
+	a.sched.RunNow(menuRefreshJob)
+	if n := len(h.tg.Calls("setMyCommands")); n != calls {
+		t.Fatalf("unchanged menus were set again (%d calls, then %d)", calls, n)
 	}
 }

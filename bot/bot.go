@@ -40,7 +40,6 @@ type People interface {
 	UserAndSession(ctx context.Context, id int64) (homelink.User, homelink.Session, error)
 	SaveSession(ctx context.Context, id int64, next homelink.Session) (homelink.Session, error)
 	SaveSessionAndLanguage(ctx context.Context, id int64, next homelink.Session, lang string) (homelink.Session, error)
-	SetBlocked(ctx context.Context, id int64, blocked bool) error
 	// Forget deletes everything about an account.
 	Forget(ctx context.Context, user int64) ([]homelink.Departure, error)
 }
@@ -263,7 +262,7 @@ func (b *Bot) apologise(ctx context.Context, r *request) {
 		b.Sender.AnswerCallback(ctx, r.update.CallbackQuery.ID, r.text("SomethingWrong"))
 		return
 	}
-	if _, err := b.Sender.Send(ctx, outbox.Message{ChatID: r.chatID, Text: r.html("SomethingWrong")}); err != nil {
+	if _, err := b.Sender.Send(ctx, outbox.Message{ChatID: r.chatID, Text: r.html("SomethingWrong"), Reply: true}); err != nil {
 		b.Log.Warn("could not apologise", slog.Int64("user", r.user.ID), slog.Any("err", err))
 	}
 }

@@ -116,15 +116,9 @@ func (b *Bot) help(ctx context.Context, r *request) error {
 func (b *Bot) memberChanged(ctx context.Context, r *request) error {
 	switch r.update.MyChatMember.NewChatMember.Type {
 	case models.ChatMemberTypeBanned, models.ChatMemberTypeLeft:
-		if err := b.Sender.SetReachable(ctx, r.chatID, false); err != nil {
-			return err
-		}
-		return b.Store.SetBlocked(ctx, r.user.ID, true)
+		return b.Sender.SetReachable(ctx, r.chatID, false)
 	case models.ChatMemberTypeMember:
-		if err := b.Sender.SetReachable(ctx, r.chatID, true); err != nil {
-			return err
-		}
-		return b.Store.SetBlocked(ctx, r.user.ID, false)
+		return b.Sender.SetReachable(ctx, r.chatID, true)
 	}
 	return errIgnored
 }

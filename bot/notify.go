@@ -22,9 +22,6 @@ func (b *Bot) notify(ctx context.Context, user int64, id string, kb func(*reques
 		b.Log.Warn("could not read a user to notify", slog.Int64("user", user), slog.Any("err", err))
 		return
 	}
-	if u.Blocked {
-		return
-	}
 	lang := homelink.PreferredLanguage(u.Language, "", b.Catalog.Fallback(), b.Catalog.Supported)
 	args := make([]any, len(kv))
 	for i, v := range kv {
@@ -39,7 +36,7 @@ func (b *Bot) notify(ctx context.Context, user int64, id string, kb func(*reques
 	}
 	_, err = b.Sender.Send(ctx, m)
 	if errors.Is(err, outbox.ErrBlocked) {
-		err = b.Store.SetBlocked(ctx, user, true)
+		err = nil
 	}
 	if err != nil {
 		b.Log.Warn("could not notify a user", slog.Int64("user", user), slog.Any("err", err))

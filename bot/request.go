@@ -47,16 +47,6 @@ func (b *Bot) newRequest(ctx context.Context, u *models.Update, known *homelink.
 	user.Roles.Admin = b.isAdmin(from.ID)
 	r := &request{b: b, update: u, user: user, session: session, chatID: chat.ID}
 	r.lang = homelink.PreferredLanguage(user.Language, from.LanguageCode, b.Catalog.Fallback(), b.Catalog.Supported)
-	if user.Blocked && u.MyChatMember == nil {
-		// They wrote to us: they are reachable again.
-		if err := b.Store.SetBlocked(ctx, user.ID, false); err != nil {
-			return nil, err
-		}
-		if err := b.Sender.SetReachable(ctx, chat.ID, true); err != nil {
-			return nil, err
-		}
-		r.user.Blocked = false
-	}
 	return r, nil
 }
 
@@ -102,7 +92,7 @@ func (r *request) render(name string, data any) (string, error) {
 
 // reply sends a new message to the user.
 func (r *request) reply(ctx context.Context, text string, kb [][]outbox.Button) error {
-	_, err := r.b.Sender.Send(ctx, outbox.Message{ChatID: r.chatID, Text: text, Keyboard: kb})
+	_, err := r.b.Sender.Send(ctx, outbox.Message{ChatID: r.chatID, Text: text, Keyboard: kb, Reply: true})
 	return r.delivered(ctx, err)
 }
 
@@ -113,7 +103,7 @@ func (r *request) replace(ctx context.Context, text string, kb [][]outbox.Button
 	if cq == nil || cq.Message.Message == nil {
 		return r.reply(ctx, text, kb)
 	}
-	err := r.b.Sender.Edit(ctx, outbox.Edit{ChatID: r.chatID, MessageID: cq.Message.Message.ID, Text: text, Keyboard: kb})
+	err := r.b.Sender.Edit(ctx, outbox.Edit{ChatID: r.chatID, MessageID: cq.Message.Message.ID, Text: text, Keyboard: kb, Reply: true})
 	if err != nil && uneditable(err) {
 		return r.reply(ctx, text, kb)
 	}
@@ -137,7 +127,7 @@ func (r *request) answer(ctx context.Context, notice string) error {
 func (r *request) delivered(ctx context.Context, err error) error {
 	if errors.Is(err, outbox.ErrBlocked) {
 		r.b.Log.Info("user blocked the bot", slog.Int64("user", r.user.ID))
-		return r.b.Store.SetBlocked(ctx, r.user.ID, true)
+		return nil
 	}
 	return err
 }

@@ -31,7 +31,6 @@ type myDataDoc struct {
 	Account struct {
 		TelegramID int64  `json:"telegram_id"`
 		Language   string `json:"language,omitempty"`
-		Blocked    bool   `json:"blocked_the_bot,omitempty"`
 	} `json:"account"`
 	Coordinator bool        `json:"coordinator,omitempty"`
 	Manages     []homeDoc   `json:"manages_homes,omitempty"`
@@ -72,7 +71,7 @@ func (b *Bot) myData(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	_, err = b.Sender.Send(ctx, outbox.Message{ChatID: r.chatID, Kind: outbox.Document,
+	_, err = b.Sender.Send(ctx, outbox.Message{ChatID: r.chatID, Kind: outbox.Document, Reply: true,
 		FileName: "homelink-my-data.json", FileData: body, Text: r.html("MyDataCaption")})
 	return r.delivered(ctx, err)
 }
@@ -80,7 +79,7 @@ func (b *Bot) myData(ctx context.Context, r *request) error {
 func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 	var doc myDataDoc
 	u := r.user
-	doc.Account.TelegramID, doc.Account.Language, doc.Account.Blocked = u.ID, u.Language, u.Blocked
+	doc.Account.TelegramID, doc.Account.Language = u.ID, u.Language
 	doc.Coordinator = u.Roles.Coordinator
 	for _, set := range []struct {
 		ids map[int64]bool
@@ -178,7 +177,7 @@ func (b *Bot) closeMenu(ctx context.Context, r *request, _ target) error {
 		return err
 	}
 	if m := r.update.CallbackQuery.Message.Message; m != nil {
-		err := b.Sender.Edit(ctx, outbox.Edit{ChatID: r.chatID, MessageID: m.ID, Text: html.EscapeString(m.Text)})
+		err := b.Sender.Edit(ctx, outbox.Edit{ChatID: r.chatID, MessageID: m.ID, Text: html.EscapeString(m.Text), Reply: true})
 		if err != nil && uneditable(err) {
 			return nil // nothing left on screen to close
 		}

@@ -1,16 +1,20 @@
 -- Hands a worker the next message to send: the first due message of the
 -- highest-priority lane whose chat and limiter allow it now, with a lease.
 -- Messages whose lease ran out (their worker died) go back to their lane.
--- KEYS[1..3] lanes 0..2, KEYS[4] inflight, KEYS[5] tat, KEYS[6] tat:paid, KEYS[7] pause
+-- A message to a chat that became unreachable after it was queued is
+-- handed out without a slot, to be recorded as blocked unsent (unless it
+-- is a reply, which went in knowing the chat had just written).
+-- KEYS[1..3] lanes 0..2, KEYS[4] inflight, KEYS[5] tat, KEYS[6] tat:paid, KEYS[7] pause,
+-- KEYS[8] unreachable
 -- ARGV[1] key base, ARGV[2] lease ms, ARGV[3] interval ms (bot-wide),
 -- ARGV[4] paid interval ms (0: bulk shares the bot-wide limit),
 -- ARGV[5] chat interval ms, ARGV[6] chat burst, ARGV[7] group interval ms,
 -- ARGV[8] group burst, ARGV[9] candidates looked at per lane, ARGV[10] worker token
--- Returns {'go', id, payload, delay ms} or {'wait', ms}.
+-- Returns {'go', id, payload, delay ms}, {'drop', id, lane} or {'wait', ms}.
 local base = ARGV[1]
 local now = now_ms()
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, 100)) do
-  local lane = redis.call('HGET', base .. 'm:' .. id, 'lane')
+  local lane = redis.call('HGET', msgkey(base, id), 'lane')
   redis.call('ZREM', KEYS[4], id)
   if lane then redis.call('ZADD', KEYS[1 + tonumber(lane)], now, id) end
 end
@@ -31,10 +35,14 @@ for lane = 0, 2 do
   local blocked = false
   for _, id in ipairs(ids) do
     if blocked then break end
-    local mkey = base .. 'm:' .. id
+    local mkey = msgkey(base, id)
     local chat = redis.call('HGET', mkey, 'chat')
     if not chat then
       redis.call('ZREM', KEYS[1 + lane], id) -- its record expired: nothing to send
+    elseif redis.call('SISMEMBER', KEYS[8], chat) == 1 and redis.call('HGET', mkey, 'reply') ~= '1' then
+      redis.call('ZREM', KEYS[1 + lane], id)
+      redis.call('ZADD', KEYS[4], now + tonumber(ARGV[2]), id)
+      return {'drop', id, tostring(lane)}
     else
       local w = chat_wait(base, chat, now, tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]))
       if w > 0 then

@@ -1,9 +1,9 @@
 -- Records what became of a message a worker held.
--- KEYS[1] inflight, KEYS[2] message hash, KEYS[3] dead, KEYS[4] unreachable
+-- KEYS[1] inflight, KEYS[2] message hash, KEYS[3] dead, KEYS[4] unreachable, KEYS[5] pause
 -- ARGV[1] key base, ARGV[2] id, ARGV[3] outcome: sent | retry | failed | blocked | paused
 -- ARGV[4] Telegram message id (sent) or reason, ARGV[5] ms until due again (retry, paused),
--- ARGV[6] pause scope: 'global' or a chat id (paused), ARGV[7] done-record TTL s
--- Returns 1.
+-- ARGV[6] the chat a pause holds, 0 for the whole bot (paused), ARGV[7] done-record TTL s
+-- Returns 2 when this made the chat unreachable (it was reachable until now), else 1.
 local base, id, outcome = ARGV[1], ARGV[2], ARGV[3]
 local now = now_ms()
 redis.call('ZREM', KEYS[1], id)
@@ -12,18 +12,18 @@ if not lane then return 0 end
 local batch = redis.call('HGET', KEYS[2], 'batch') or ''
 -- done: the chat has one message fewer waiting, so replies may go direct again
 local function done()
-  local key = base .. 'cq:' .. redis.call('HGET', KEYS[2], 'chat')
+  local key = chatqueuedkey(base, redis.call('HGET', KEYS[2], 'chat'))
   if redis.call('HGET', KEYS[2], 'state') == 'queued' and redis.call('DECR', key) <= 0 then
     redis.call('DEL', key)
   end
 end
 local function count(field)
-  if batch ~= '' then redis.call('HINCRBY', base .. 'b:' .. batch, field, 1) end
+  if batch ~= '' then redis.call('HINCRBY', batchkey(base, batch), field, 1) end
 end
 if outcome == 'sent' or outcome == 'failed' or outcome == 'blocked' then
   -- Final: it must not wait in a lane (a dead letter recorded on the fast
   -- path was queued far in the future only to get a record).
-  redis.call('ZREM', base .. 'lane:' .. lane, id)
+  redis.call('ZREM', lanekey(base, lane), id)
 end
 if outcome == 'sent' then
   done()
@@ -36,27 +36,29 @@ if outcome == 'sent' then
   redis.call('EXPIRE', KEYS[2], ARGV[7])
 elseif outcome == 'retry' then
   redis.call('HSET', KEYS[2], 'reason', ARGV[4])
-  redis.call('ZADD', base .. 'lane:' .. lane, now + tonumber(ARGV[5]), id)
+  redis.call('ZADD', lanekey(base, lane), now + tonumber(ARGV[5]), id)
 elseif outcome == 'paused' then
-  local pkey = base .. 'pause'
-  if ARGV[6] ~= 'global' then pkey = base .. 'pause:' .. ARGV[6] end
+  local pkey = KEYS[5]
+  if ARGV[6] ~= '0' then pkey = chatpausekey(base, ARGV[6]) end
   local ms = tonumber(ARGV[5])
   if redis.call('PTTL', pkey) < ms then redis.call('SET', pkey, '1', 'PX', ms) end
   redis.call('HSET', KEYS[2], 'reason', ARGV[4])
   -- Back in its old place: the pause holds it, and its chat's order stays.
-  redis.call('ZADD', base .. 'lane:' .. lane, redis.call('HGET', KEYS[2], 'due') or now, id)
+  redis.call('ZADD', lanekey(base, lane), redis.call('HGET', KEYS[2], 'due') or now, id)
 elseif outcome == 'requeue' then
   -- Claimed but not sent (a pause began meanwhile): as if never taken.
   redis.call('HINCRBY', KEYS[2], 'attempts', -1)
-  redis.call('ZADD', base .. 'lane:' .. lane, redis.call('HGET', KEYS[2], 'due') or now, id)
+  redis.call('ZADD', lanekey(base, lane), redis.call('HGET', KEYS[2], 'due') or now, id)
 else -- failed or blocked
+  local result = 1
   if outcome == 'blocked' then
-    redis.call('SADD', KEYS[4], redis.call('HGET', KEYS[2], 'chat'))
+    result = 1 + redis.call('SADD', KEYS[4], redis.call('HGET', KEYS[2], 'chat'))
   end
   done()
   if redis.call('HGET', KEYS[2], 'state') ~= 'failed' then count('failed') end
   redis.call('HSET', KEYS[2], 'state', 'failed', 'reason', ARGV[4], 'done', now)
   redis.call('ZADD', KEYS[3], now, id)
   redis.call('EXPIRE', KEYS[2], ARGV[7])
+  return result
 end
 return 1

@@ -9,7 +9,7 @@ import "strconv"
 //
 //	<p>{ob}:lane:<n>       zset    message ids waiting in lane n (0 interactive, 1 reminder, 2 bulk), scored by due unix ms
 //	<p>{ob}:inflight       zset    message ids a worker holds, scored by lease expiry (unix ms)
-//	<p>{ob}:m:<id>         hash    lane, chat, p (payload JSON), state, attempts, tgid, reason, batch, enq (unix ms), owner; TTL once done
+//	<p>{ob}:m:<id>         hash    lane, chat, p (payload JSON), state, attempts, tgid, reason, batch, enq (unix ms), owner, reply ("1": a Reply); TTL once done
 //	<p>{ob}:b:<batch>      hash    total, sent, failed: counters of a batch
 //	<p>{ob}:bm:<batch>     set     message ids of a batch
 //	<p>{ob}:dead           zset    dead-lettered message ids, scored by unix ms
@@ -21,17 +21,29 @@ import "strconv"
 //	<p>{ob}:pause          string  set while Telegram asked the whole bot to wait (PX)
 //	<p>{ob}:pause:<chat>   string  set while Telegram asked us to wait for one chat (PX)
 //	<p>{ob}:seq            string  message id counter
+//
+// Every name comes from one function below. Scripts get the fixed keys as
+// KEYS; the names of a message, a batch or a chat they find while they run
+// they build from the key base (ARGV[1] of every outbox script) with the
+// helpers in _keys.lua, which mirror the functions here one for one
+// (TestLuaKeyNamesMatchGo holds them together).
 type keys struct{ p string }
 
-func (k keys) base() string             { return k.p + "{ob}:" }
-func (k keys) lane(l Lane) string       { return k.base() + "lane:" + strconv.Itoa(int(l)) }
-func (k keys) inflight() string         { return k.base() + "inflight" }
-func (k keys) msg(id string) string     { return k.base() + "m:" + id }
-func (k keys) batch(b string) string    { return k.base() + "b:" + b }
-func (k keys) batchIDs(b string) string { return k.base() + "bm:" + b }
-func (k keys) dead() string             { return k.base() + "dead" }
-func (k keys) unreachable() string      { return k.base() + "unreachable" }
-func (k keys) tat() string              { return k.base() + "tat" }
-func (k keys) tatPaid() string          { return k.base() + "tat:paid" }
-func (k keys) pause() string            { return k.base() + "pause" }
-func (k keys) seq() string              { return k.base() + "seq" }
+// base is "<p>{ob}:", the start of every outbox key.
+func (k keys) base() string                 { return k.p + "{ob}:" }
+func (k keys) lane(l Lane) string           { return k.base() + "lane:" + strconv.Itoa(int(l)) }
+func (k keys) inflight() string             { return k.base() + "inflight" }
+func (k keys) msg(id string) string         { return k.base() + "m:" + id }
+func (k keys) batch(b string) string        { return k.base() + "b:" + b }
+func (k keys) batchIDs(b string) string     { return k.base() + "bm:" + b }
+func (k keys) dead() string                 { return k.base() + "dead" }
+func (k keys) unreachable() string          { return k.base() + "unreachable" }
+func (k keys) tat() string                  { return k.base() + "tat" }
+func (k keys) tatPaid() string              { return k.base() + "tat:paid" }
+func (k keys) chatTat(chat int64) string    { return k.base() + "ctat:" + chatID(chat) }
+func (k keys) chatQueued(chat int64) string { return k.base() + "cq:" + chatID(chat) }
+func (k keys) pause() string                { return k.base() + "pause" }
+func (k keys) chatPause(chat int64) string  { return k.base() + "pause:" + chatID(chat) }
+func (k keys) seq() string                  { return k.base() + "seq" }
+
+func chatID(chat int64) string { return strconv.FormatInt(chat, 10) }

@@ -8,7 +8,13 @@
 // per private chat with a short burst, and 20 a minute per group. A 429
 // pauses its scope on every replica for retry_after; 5xx and timeouts are
 // retried with backoff and jitter; a 403 marks the chat unreachable; any
-// other refusal ends in a dead letter with Telegram's reason. A worker
+// other refusal ends in a dead letter with Telegram's reason.
+//
+// The outbox is the one owner of whether a chat can be reached: a 403
+// marks it unreachable, and nothing but replies is sent to it until a
+// reply to the chat a person just wrote from (Message.Reply) or
+// SetReachable clears the mark. Options.OnReachability hears of every
+// change. A worker
 // that dies loses nothing: its lease runs out and another worker sends.
 //
 // An interactive message takes a fast path when nothing stands in its way:
@@ -28,7 +34,6 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/homelink/homelink/metrics"
@@ -38,7 +43,7 @@ import (
 var scriptFS embed.FS
 
 // ErrBlocked means the user blocked the bot or deleted their account:
-// nothing more is sent to them until they write again.
+// nothing but replies is sent to them until they write again.
 var ErrBlocked = errors.New("outbox: recipient blocked the bot")
 
 // Lane is a message's priority.
@@ -111,6 +116,11 @@ type Message struct {
 	Migrated bool `json:"mg,omitempty"`
 	// Queued is when it was queued (unix ms), for the queue-time metric.
 	Queued int64 `json:"q,omitempty"`
+	// Reply marks an answer into the chat of the person whose update is
+	// being handled: they just wrote, so they can be reached. A reply to
+	// a chat marked unreachable clears the mark (in the same script that
+	// reserves or queues it) instead of being refused.
+	Reply bool `json:"r,omitempty"`
 }
 
 // Edit replaces the text and keyboard of a message the bot sent earlier.
@@ -119,6 +129,8 @@ type Edit struct {
 	MessageID int
 	Text      string
 	Keyboard  [][]Button
+	// Reply is Message.Reply: the edit answers the person who just wrote.
+	Reply bool
 }
 
 // Command is one entry of the commands menu.
@@ -154,10 +166,13 @@ type Options struct {
 	RequestTimeout time.Duration
 	// RecordTTL is how long a message's record is kept (7 days).
 	RecordTTL time.Duration
-	// OnBlocked is told when a chat turns out to have blocked the bot.
-	OnBlocked func(ctx context.Context, chatID int64)
-	Log       *slog.Logger
-	Metrics   *metrics.Metrics
+	// OnReachability is told whenever a chat's reachability changes: false
+	// when a 403 (or SetReachable) marks it unreachable, true when a reply
+	// (or SetReachable) clears the mark. It is called once per change, on
+	// the goroutine that made it; it must be quick. Forget does not call it.
+	OnReachability func(ctx context.Context, chat int64, reachable bool)
+	Log            *slog.Logger
+	Metrics        *metrics.Metrics
 }
 
 func (o *Options) defaults() {
@@ -222,14 +237,23 @@ func New(api *bot.Bot, rdb *redis.Client, opt Options) *Outbox {
 	opt.defaults()
 	o := &Outbox{api: api, rdb: rdb, k: keys{p: opt.Prefix}, opt: opt,
 		scripts: map[string]*redis.Script{}, wake: make(chan struct{}, 1)}
-	helpers, _ := scriptFS.ReadFile("limits.lua")
+	// Files named _*.lua are helpers (key names, limiter), prepended to
+	// every script in name order.
+	var helpers strings.Builder
 	entries, _ := scriptFS.ReadDir(".")
 	for _, e := range entries {
-		if e.Name() == "limits.lua" {
+		if strings.HasPrefix(e.Name(), "_") {
+			src, _ := scriptFS.ReadFile(e.Name())
+			helpers.Write(src)
+			helpers.WriteString("\n")
+		}
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "_") {
 			continue
 		}
 		src, _ := scriptFS.ReadFile(e.Name())
-		o.scripts[strings.TrimSuffix(e.Name(), ".lua")] = redis.NewScript(string(helpers) + "\n" + string(src))
+		o.scripts[strings.TrimSuffix(e.Name(), ".lua")] = redis.NewScript(helpers.String() + string(src))
 	}
 	return o
 }
@@ -262,7 +286,7 @@ func (o *Outbox) intervals() (global, paid, chat, group float64) {
 // Send delivers m. An interactive message goes out at once when the
 // limits allow (the Telegram message id is returned); anything else, or an
 // interactive message that must wait, is queued (id 0). It returns
-// ErrBlocked for a chat that blocked the bot.
+// ErrBlocked for a chat that blocked the bot, unless m is a Reply.
 func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 	if m.Kind == "" {
 		m.Kind = Text
@@ -273,7 +297,7 @@ func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 	}
 	global, _, chat, group := o.intervals()
 	res, err := o.scripts["reserve"].Run(ctx, o.rdb, []string{o.k.tat(), o.k.pause(), o.k.unreachable()},
-		o.k.base(), m.ChatID, global, chat, o.opt.ChatBurst, group, int(o.opt.GroupPerMinute), 1000).Slice()
+		o.k.base(), m.ChatID, global, chat, o.opt.ChatBurst, group, int(o.opt.GroupPerMinute), 1000, flag(m.Reply)).Slice()
 	if err != nil {
 		// Redis is away: the limiter and the queue with it. A reply sent
 		// now, unpaced, beats silence; Telegram's 429 still guards the rate.
@@ -287,8 +311,14 @@ func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 	case "blocked":
 		return 0, ErrBlocked
 	case "queue":
+		if res[1].(int64) == 1 {
+			o.reachability(ctx, m.ChatID, true)
+		}
 		_, err := o.Enqueue(ctx, m)
 		return 0, err
+	}
+	if res[2].(int64) == 1 {
+		o.reachability(ctx, m.ChatID, true)
 	}
 	wait(ctx, time.Duration(res[1].(int64))*time.Millisecond)
 	start := time.Now()
@@ -318,7 +348,7 @@ func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 // Edit changes a message the bot sent, as an interactive message.
 func (o *Outbox) Edit(ctx context.Context, e Edit) error {
 	_, err := o.Send(ctx, Message{Lane: Interactive, Kind: EditText, ChatID: e.ChatID,
-		MessageID: e.MessageID, Text: e.Text, Keyboard: e.Keyboard})
+		MessageID: e.MessageID, Text: e.Text, Keyboard: e.Keyboard, Reply: e.Reply})
 	return err
 }
 
@@ -327,22 +357,6 @@ func (o *Outbox) Edit(ctx context.Context, e Edit) error {
 func (o *Outbox) AnswerCallback(ctx context.Context, queryID, text string) error {
 	_, err := o.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: queryID, Text: text})
 	return wrap("answer callback", err)
-}
-
-// SetCommands sets the commands menu in lang ("" for users whose language
-// has no menu of its own), for one chat when chatID is not 0, else for all
-// private chats.
-func (o *Outbox) SetCommands(ctx context.Context, chatID int64, lang string, cmds []Command) error {
-	var scope models.BotCommandScope = &models.BotCommandScopeAllPrivateChats{}
-	if chatID != 0 {
-		scope = &models.BotCommandScopeChat{ChatID: chatID}
-	}
-	list := make([]models.BotCommand, len(cmds))
-	for i, c := range cmds {
-		list[i] = models.BotCommand{Command: c.Name, Description: c.Description}
-	}
-	_, err := o.api.SetMyCommands(ctx, &bot.SetMyCommandsParams{Commands: list, Scope: scope, LanguageCode: lang})
-	return wrap("set commands", err)
 }
 
 func wrap(op string, err error) error {

@@ -227,9 +227,11 @@ func TestBlockedUserIsNotRetried(t *testing.T) {
 	_, prefix := redistest.Client(t)
 	var mu sync.Mutex
 	var told []int64
-	o := instance(t, tg, prefix, Options{RatePerSecond: testRate, OnBlocked: func(_ context.Context, chat int64) {
+	o := instance(t, tg, prefix, Options{RatePerSecond: testRate, OnReachability: func(_ context.Context, chat int64, reachable bool) {
 		mu.Lock()
-		told = append(told, chat)
+		if !reachable {
+			told = append(told, chat)
+		}
 		mu.Unlock()
 	}})
 	u := tg.NewUser(400000, "u", "en")
@@ -250,13 +252,13 @@ func TestBlockedUserIsNotRetried(t *testing.T) {
 	if s, _ := o.Status(ctx, second); s.State != "failed" || s.Attempts != 0 {
 		t.Fatalf("second status %+v", s)
 	}
-	if unreachable, _ := o.Unreachable(ctx, u.ID); !unreachable {
+	if reachable, _ := o.Reachable(ctx, u.ID); reachable {
 		t.Fatal("not marked unreachable")
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	if len(told) != 1 || told[0] != u.ID {
-		t.Fatalf("OnBlocked told %v", told)
+		t.Fatalf("OnReachability told %v unreachable", told)
 	}
 }
 

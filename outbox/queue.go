@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"time"
 )
@@ -36,10 +35,14 @@ func (o *Outbox) enqueue(ctx context.Context, m Message, at time.Time) (string, 
 	if !at.IsZero() {
 		due = at.UnixMilli()
 	}
-	id, err := o.scripts["enqueue"].Run(ctx, o.rdb, []string{o.k.lane(m.Lane), o.k.seq(), o.k.unreachable()},
-		o.k.base(), int(m.Lane), m.ChatID, payload, m.Batch, due, int(o.opt.RecordTTL/time.Second)).Text()
+	res, err := o.scripts["enqueue"].Run(ctx, o.rdb, []string{o.k.lane(m.Lane), o.k.seq(), o.k.unreachable(), o.k.dead()},
+		o.k.base(), int(m.Lane), m.ChatID, payload, m.Batch, due, int(o.opt.RecordTTL/time.Second), flag(m.Reply)).Slice()
 	if err != nil {
 		return "", fmt.Errorf("outbox: enqueue to %d: %w", m.ChatID, err)
+	}
+	id, _ := res[0].(string)
+	if res[1].(int64) == 1 {
+		o.reachability(ctx, m.ChatID, true)
 	}
 	o.metrics().OutboxQueued.WithLabelValues(m.Lane.String()).Inc()
 	select {
@@ -55,57 +58,64 @@ func (o *Outbox) deadLetter(ctx context.Context, m Message, reason string) (stri
 	if err != nil {
 		return "", err
 	}
-	return id, o.finish(ctx, id, result{outcome: "failed", reason: reason})
+	_, err = o.finish(ctx, id, result{outcome: "failed", reason: reason})
+	return id, err
 }
 
-// pause stops sends to a scope on every replica for the time Telegram asked.
+// pause stops sends to the whole bot, or to one group, on every replica
+// for the time Telegram asked.
 func (o *Outbox) pause(ctx context.Context, r result) {
 	key := o.k.pause()
-	if r.scope != "global" {
-		key = o.k.base() + "pause:" + r.scope
+	if r.pauseChat != 0 {
+		key = o.k.chatPause(r.pauseChat)
 	}
 	if err := o.rdb.Set(ctx, key, "1", r.after).Err(); err != nil {
-		o.opt.Log.Warn("could not pause sending", slog.String("scope", r.scope), errAttr(err))
+		o.opt.Log.Warn("could not pause sending", chatAttr(r.pauseChat), errAttr(err))
 	}
 }
 
-// markUnreachable records a chat that answered 403 and tells OnBlocked.
+// markUnreachable records a chat that answered 403.
 func (o *Outbox) markUnreachable(ctx context.Context, chat int64) {
 	if err := o.SetReachable(ctx, chat, false); err != nil {
 		o.opt.Log.Warn("could not mark a chat unreachable", chatAttr(chat), errAttr(err))
 	}
-	o.blocked(ctx, chat)
 }
 
-// blocked tells OnBlocked that chat blocked the bot.
-func (o *Outbox) blocked(ctx context.Context, chat int64) {
-	if o.opt.OnBlocked != nil {
-		o.opt.OnBlocked(ctx, chat)
+// reachability tells OnReachability that chat's reachability changed.
+func (o *Outbox) reachability(ctx context.Context, chat int64, reachable bool) {
+	if o.opt.OnReachability != nil {
+		o.opt.OnReachability(ctx, chat, reachable)
 	}
 }
 
-// SetReachable records that chat blocked the bot (false: nothing more is
-// sent to it) or wrote to it again (true).
+// SetReachable records that chat blocked the bot (false: nothing but
+// replies is sent to it) or unblocked it (true), and tells OnReachability
+// when that changes what was recorded. The bot calls it when Telegram
+// reports the bot's membership in a chat changed (my_chat_member); the
+// outbox itself marks a chat on a 403 and clears it on a Reply.
 func (o *Outbox) SetReachable(ctx context.Context, chat int64, reachable bool) error {
+	var n int64
 	var err error
 	if reachable {
-		err = o.rdb.SRem(ctx, o.k.unreachable(), chat).Err()
+		n, err = o.rdb.SRem(ctx, o.k.unreachable(), chat).Result()
 	} else {
-		err = o.rdb.SAdd(ctx, o.k.unreachable(), chat).Err()
+		n, err = o.rdb.SAdd(ctx, o.k.unreachable(), chat).Result()
 	}
 	if err != nil {
 		return fmt.Errorf("outbox: set reachable %d: %w", chat, err)
+	}
+	if n == 1 {
+		o.reachability(ctx, chat, reachable)
 	}
 	return nil
 }
 
 // Forget drops what the outbox keeps about chat: its pacing, pauses and
-// unreachable mark. Messages still waiting for the chat are sent; records
+// unreachable mark (without telling OnReachability: the person is gone). Messages still waiting for the chat are sent; records
 // of sent messages hold no chat id.
 func (o *Outbox) Forget(ctx context.Context, chat int64) error {
-	id := strconv.FormatInt(chat, 10)
 	pipe := o.rdb.TxPipeline()
-	pipe.Del(ctx, o.k.base()+"ctat:"+id, o.k.base()+"pause:"+id)
+	pipe.Del(ctx, o.k.chatTat(chat), o.k.chatPause(chat))
 	pipe.SRem(ctx, o.k.unreachable(), chat)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("outbox: forget %d: %w", chat, err)
@@ -113,13 +123,15 @@ func (o *Outbox) Forget(ctx context.Context, chat int64) error {
 	return nil
 }
 
-// Unreachable reports whether chat blocked the bot.
-func (o *Outbox) Unreachable(ctx context.Context, chat int64) (bool, error) {
-	ok, err := o.rdb.SIsMember(ctx, o.k.unreachable(), chat).Result()
+// Reachable reports whether messages can be sent to chat: false once it
+// answered 403 (the person blocked the bot or deleted their account),
+// until they write again. One SISMEMBER.
+func (o *Outbox) Reachable(ctx context.Context, chat int64) (bool, error) {
+	unreachable, err := o.rdb.SIsMember(ctx, o.k.unreachable(), chat).Result()
 	if err != nil {
-		return false, fmt.Errorf("outbox: unreachable %d: %w", chat, err)
+		return false, fmt.Errorf("outbox: reachable %d: %w", chat, err)
 	}
-	return ok, nil
+	return !unreachable, nil
 }
 
 // Status is what became of one message.

@@ -95,8 +95,8 @@ type result struct {
 	reason string
 	// after is how long until it may go again (retry, paused).
 	after time.Duration
-	// scope of a pause: "global" or a chat id.
-	scope     string
+	// pauseChat is the chat a pause holds, 0 for the whole bot.
+	pauseChat int64
 	migrateTo int64
 }
 
@@ -110,12 +110,12 @@ func classify(err error, m Message) result {
 	case errors.As(err, &tooMany):
 		// A private chat is paced well under its own limit, so a 429 there
 		// means the bot-wide one; a group has its own.
-		scope := "global"
+		var chat int64
 		if m.ChatID < 0 {
-			scope = fmt.Sprint(m.ChatID)
+			chat = m.ChatID
 		}
 		after := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
-		return result{outcome: "paused", result: "too_many_requests", reason: err.Error(), after: after, scope: scope}
+		return result{outcome: "paused", result: "too_many_requests", reason: err.Error(), after: after, pauseChat: chat}
 	case errors.As(err, &migrate) && !m.Migrated:
 		return result{outcome: "migrate", result: "migrated", migrateTo: int64(migrate.MigrateToChatID)}
 	case errors.Is(err, bot.ErrorForbidden):
@@ -134,5 +134,13 @@ func (o *Outbox) metrics() *metrics.Metrics { return o.opt.Metrics }
 func errAttr(err error) slog.Attr { return slog.Any("err", err) }
 
 func chatAttr(chat int64) slog.Attr { return slog.Int64("chat", chat) }
+
+// flag is a boolean as a script argument.
+func flag(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
 
 func redisZ(score float64, member string) redis.Z { return redis.Z{Score: score, Member: member} }

@@ -25,11 +25,12 @@ func (o *Outbox) Run(ctx context.Context) {
 }
 
 // claim asks for the next message to send under token: {"go", id,
-// payload, delay ms} or {"wait", ms}.
+// payload, delay ms}, {"drop", id} (its chat became unreachable) or
+// {"wait", ms}.
 func (o *Outbox) claim(ctx context.Context, token string) ([]any, error) {
 	global, paid, chat, group := o.intervals()
 	return o.scripts["claim"].Run(ctx, o.rdb,
-		[]string{o.k.lane(0), o.k.lane(1), o.k.lane(2), o.k.inflight(), o.k.tat(), o.k.tatPaid(), o.k.pause()},
+		[]string{o.k.lane(0), o.k.lane(1), o.k.lane(2), o.k.inflight(), o.k.tat(), o.k.tatPaid(), o.k.pause(), o.k.unreachable()},
 		o.k.base(), o.opt.Lease.Milliseconds(), global, paid, chat, o.opt.ChatBurst, group,
 		int(o.opt.GroupPerMinute), 20, token).Slice()
 }
@@ -47,6 +48,10 @@ func (o *Outbox) work(ctx context.Context, token string) {
 		}
 		if res[0] == "wait" {
 			o.idle(ctx, min(time.Duration(res[1].(int64))*time.Millisecond, 100*time.Millisecond))
+			continue
+		}
+		if res[0] == "drop" {
+			o.drop(res[1].(string), res[2].(string))
 			continue
 		}
 		id, payload := res[1].(string), res[2].(string)
@@ -81,7 +86,7 @@ func (o *Outbox) deliver(id, payload string, slept bool) {
 		return
 	}
 	if slept && o.paused(ctx, m.ChatID) {
-		if err := o.finish(ctx, id, result{outcome: "requeue"}); err != nil {
+		if _, err := o.finish(ctx, id, result{outcome: "requeue"}); err != nil {
 			o.opt.Log.Error("could not requeue a message", slog.String("message", id), errAttr(err))
 		}
 		return
@@ -104,18 +109,32 @@ func (o *Outbox) deliver(id, payload string, slept bool) {
 		o.migrate(ctx, id, m, r)
 		return
 	}
-	if r.outcome == "blocked" {
-		o.blocked(ctx, m.ChatID) // finish marks the chat unreachable
-	}
 	o.count(m.Lane, r.result, start)
-	if err := o.finish(ctx, id, r); err != nil {
+	changed, err := o.finish(ctx, id, r)
+	if err != nil {
 		o.opt.Log.Error("could not record a send", slog.String("message", id), errAttr(err))
 	}
+	if changed {
+		o.reachability(ctx, m.ChatID, false)
+	}
+}
+
+// drop records a claimed message to a chat that became unreachable after
+// it was queued, without sending it.
+func (o *Outbox) drop(id, lane string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	r := result{outcome: "blocked", result: "dead_letter_blocked", reason: "blocked: the chat is unreachable"}
+	if _, err := o.finish(ctx, id, r); err != nil {
+		o.opt.Log.Error("could not record a message to an unreachable chat", slog.String("message", id), errAttr(err))
+	}
+	l, _ := strconv.Atoi(lane)
+	o.metrics().OutboxSends.WithLabelValues(Lane(l).String(), r.result).Inc()
 }
 
 // paused reports whether Telegram asked us to wait, bot-wide or for chat.
 func (o *Outbox) paused(ctx context.Context, chat int64) bool {
-	n, err := o.rdb.Exists(ctx, o.k.pause(), o.k.base()+"pause:"+strconv.FormatInt(chat, 10)).Result()
+	n, err := o.rdb.Exists(ctx, o.k.pause(), o.k.chatPause(chat)).Result()
 	return err == nil && n > 0
 }
 
@@ -138,12 +157,14 @@ func (o *Outbox) migrate(ctx context.Context, id string, m Message, r result) {
 	}
 }
 
-// finish records the outcome of a message a worker held.
-func (o *Outbox) finish(ctx context.Context, id string, r result) error {
-	return o.scripts["finish"].Run(ctx, o.rdb,
-		[]string{o.k.inflight(), o.k.msg(id), o.k.dead(), o.k.unreachable()},
-		o.k.base(), id, r.outcome, r.reason, r.after.Milliseconds(), r.scope,
-		int(o.opt.RecordTTL/time.Second)).Err()
+// finish records the outcome of a message a worker held; unreachable is
+// true when a 403 just made its chat unreachable.
+func (o *Outbox) finish(ctx context.Context, id string, r result) (unreachable bool, err error) {
+	n, err := o.scripts["finish"].Run(ctx, o.rdb,
+		[]string{o.k.inflight(), o.k.msg(id), o.k.dead(), o.k.unreachable(), o.k.pause()},
+		o.k.base(), id, r.outcome, r.reason, r.after.Milliseconds(), r.pauseChat,
+		int(o.opt.RecordTTL/time.Second)).Int()
+	return n == 2, err
 }
 
 func (o *Outbox) count(l Lane, res string, start time.Time) {

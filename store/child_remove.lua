@@ -11,11 +11,11 @@ for _, uid in ipairs(guardians) do
 end
 redis.call('DEL', KEYS[2], KEYS[3])
 for _, id in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do
-  local ikey = p .. 'invite:' .. id
+  local ikey = invitekey(p, id)
   if redis.call('HGET', ikey, 'child') == child then
     local codes = redis.call('HMGET', ikey, 'link', 'typed')
     for _, d in ipairs(codes) do
-      if d then redis.call('DEL', p .. 'code:' .. d) end
+      if d then redis.call('DEL', codekey(p, d)) end
     end
     redis.call('DEL', ikey)
     redis.call('ZREM', KEYS[4], id)

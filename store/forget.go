@@ -14,7 +14,7 @@ import (
 // Their inbox empties itself as the intake finishes with their updates.
 func (s *Store) Forget(ctx context.Context, user int64) ([]homelink.Departure, error) {
 	res, err := s.run(ctx, "forget",
-		[]string{s.k.user(user), s.k.session(user), s.k.seen(user), s.k.codeFail(user)}, user).StringSlice()
+		[]string{s.k.user(user), s.k.session(user), s.k.seen(user), s.k.codeFail(user), s.k.users()}, user).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("store: forget %d: %w", user, err)
 	}

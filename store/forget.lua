@@ -1,5 +1,5 @@
 -- Forgets a user: every role and link, then every key of theirs.
--- KEYS[1] user hash, KEYS[2] session, KEYS[3] seen, KEYS[4] codefail
+-- KEYS[1] user hash, KEYS[2] session, KEYS[3] seen, KEYS[4] codefail, KEYS[5] known users zset
 -- ARGV[1] prefix, ARGV[2] user id
 -- Returns the children they were a guardian of, as "<home>:<child>:<relationship>".
 local p, uid = ARGV[1], ARGV[2]
@@ -20,4 +20,5 @@ for i = 1, #fields, 2 do
   end
 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+redis.call('ZREM', KEYS[5], uid)
 return left

@@ -1,8 +1,9 @@
--- Creates a home managed by its creator.
--- KEYS[1] home hash, KEYS[2] coordinators set, KEYS[3] creator's user hash
+-- Creates a home managed by its creator and adds it to the index of homes.
+-- KEYS[1] home hash, KEYS[2] coordinators set, KEYS[3] creator's user hash, KEYS[4] homes set
 -- ARGV[1] prefix, ARGV[2] home id, ARGV[3] name, ARGV[4] time zone,
 -- ARGV[5] instructions, ARGV[6] creator id
 redis.call('HSET', KEYS[1], 'name', ARGV[3], 'tz', ARGV[4], 'instr', ARGV[5])
 redis.call('SADD', KEYS[2], ARGV[6])
 redis.call('HSET', KEYS[3], 'c:' .. ARGV[2], '1', 'coord', '1')
+redis.call('SADD', KEYS[4], ARGV[2])
 return 1

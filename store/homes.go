@@ -17,7 +17,7 @@ func (s *Store) CreateHome(ctx context.Context, creator int64, h homelink.Home) 
 		return h, fmt.Errorf("store: create home: %w", err)
 	}
 	h.ID = id
-	err = s.run(ctx, "home_create", []string{s.k.home(id), s.k.coordinators(id), s.k.user(creator)},
+	err = s.run(ctx, "home_create", []string{s.k.home(id), s.k.coordinators(id), s.k.user(creator), s.k.homes()},
 		id, h.Name, h.TimeZone, h.Instructions, creator).Err()
 	if err != nil {
 		return h, fmt.Errorf("store: create home: %w", err)
@@ -113,12 +113,6 @@ func (s *Store) RemoveTeacher(ctx context.Context, h, user int64) (bool, error) 
 	return n == 1, nil
 }
 
-// run runs a script with the key prefix as its first argument, as the
-// helpers in _keys.lua expect.
-func (s *Store) run(ctx context.Context, name string, keys []string, args ...any) *redis.Cmd {
-	return s.script(name).Run(ctx, s.rdb, keys, append([]any{s.k.prefix}, args...)...)
-}
-
 func ids(ss []string) []int64 {
 	out := make([]int64, 0, len(ss))
 	for _, v := range ss {
@@ -140,30 +134,29 @@ func (s *Store) HasHomes(ctx context.Context) (bool, error) {
 }
 
 // Orphans lists the homes no coordinator manages any more (their last one
-// ran /forget), for an admin to hand to a new coordinator.
+// ran /forget), for an admin to hand to a new coordinator. It reads the
+// index of homes, never the id sequence.
 func (s *Store) Orphans(ctx context.Context) ([]homelink.Home, error) {
-	last, err := s.rdb.Get(ctx, s.k.seq("home")).Int64()
-	if isNil(err) {
-		return nil, nil
-	}
+	all, err := s.rdb.SMembers(ctx, s.k.homes()).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: orphans: %w", err)
 	}
+	homeIDs := ids(all)
 	pipe := s.rdb.Pipeline()
-	exists := make([]*redis.IntCmd, last+1)
-	coords := make([]*redis.IntCmd, last+1)
-	for id := int64(1); id <= last; id++ {
-		exists[id] = pipe.Exists(ctx, s.k.home(id))
-		coords[id] = pipe.SCard(ctx, s.k.coordinators(id))
+	coords := make([]*redis.IntCmd, len(homeIDs))
+	for i, h := range homeIDs {
+		coords[i] = pipe.SCard(ctx, s.k.coordinators(h))
 	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, fmt.Errorf("store: orphans: %w", err)
-	}
-	var ids []int64
-	for id := int64(1); id <= last; id++ {
-		if exists[id].Val() == 1 && coords[id].Val() == 0 {
-			ids = append(ids, id)
+	if len(homeIDs) > 0 {
+		if _, err := pipe.Exec(ctx); err != nil {
+			return nil, fmt.Errorf("store: orphans: %w", err)
 		}
 	}
-	return s.Homes(ctx, ids)
+	var orphans []int64
+	for i, h := range homeIDs {
+		if coords[i].Val() == 0 {
+			orphans = append(orphans, h)
+		}
+	}
+	return s.Homes(ctx, orphans)
 }

@@ -21,21 +21,13 @@ const seenWindow = 24 * time.Hour
 // Once Take returns nil the update is safe in Redis.
 func (s *Store) Take(ctx context.Context, actor, updateID int64, raw []byte, token string, lease time.Duration) (fresh bool, item *homelink.InboxItem, err error) {
 	now := s.clock.Now()
-	sc := s.script("inbox_take")
-	run := func() (*redis.Cmd, error) {
-		pipe := s.rdb.Pipeline()
-		res := sc.EvalSha(ctx, pipe, []string{s.k.seen(actor), s.k.inbox(actor), s.k.lock(actor), s.k.user(actor), s.k.session(actor)},
-			updateID, now.Unix(), raw, int(seenWindow/time.Second), token, lease.Milliseconds())
+	var res *redis.Cmd
+	err = s.pipelined(ctx, func(pipe redis.Pipeliner) {
+		res = s.runIn(ctx, pipe, "inbox_take",
+			[]string{s.k.seen(actor), s.k.inbox(actor), s.k.lock(actor), s.k.user(actor), s.k.session(actor), s.k.users()},
+			updateID, now.Unix(), raw, int(seenWindow/time.Second), token, lease.Milliseconds(), actor)
 		pipe.ZAdd(ctx, s.k.pending(), redis.Z{Score: float64(now.UnixMilli()), Member: actor})
-		_, err := pipe.Exec(ctx)
-		return res, err
-	}
-	res, err := run()
-	if isNoScript(err) {
-		if err = sc.Load(ctx, s.rdb).Err(); err == nil {
-			res, err = run()
-		}
-	}
+	})
 	if err != nil {
 		return false, nil, fmt.Errorf("store: take update %d: %w", updateID, err)
 	}
@@ -54,7 +46,7 @@ func (s *Store) Take(ctx context.Context, actor, updateID int64, raw []byte, tok
 // update, or nil when the inbox is empty. It returns homelink.ErrInboxHeld when another
 // worker holds the lease.
 func (s *Store) Claim(ctx context.Context, actor int64, token string, lease time.Duration) (*homelink.InboxItem, error) {
-	res, err := s.script("inbox_claim").Run(ctx, s.rdb, s.inboxKeys(actor), token, lease.Milliseconds()).Result()
+	res, err := s.run(ctx, "inbox_claim", s.inboxKeys(actor), token, lease.Milliseconds()).Result()
 	item, err := inboxResult(actor, res, err)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim inbox %d: %w", actor, err)
@@ -66,7 +58,7 @@ func (s *Store) Claim(ctx context.Context, actor int64, token string, lease time
 // lease, or nil when the inbox is empty and the lease is released. It
 // returns homelink.ErrInboxHeld when the lease was lost to another worker.
 func (s *Store) Ack(ctx context.Context, actor int64, token string, updateID int64, lease time.Duration) (*homelink.InboxItem, error) {
-	res, err := s.script("inbox_ack").Run(ctx, s.rdb, s.inboxKeys(actor), token, updateID, lease.Milliseconds()).Result()
+	res, err := s.run(ctx, "inbox_ack", s.inboxKeys(actor), token, updateID, lease.Milliseconds()).Result()
 	item, err := inboxResult(actor, res, err)
 	if err != nil {
 		return nil, fmt.Errorf("store: ack update %d: %w", updateID, err)
@@ -76,7 +68,7 @@ func (s *Store) Ack(ctx context.Context, actor int64, token string, updateID int
 
 // Release gives up a lease without handling anything more.
 func (s *Store) Release(ctx context.Context, actor int64, token string) error {
-	if err := s.script("inbox_release").Run(ctx, s.rdb, []string{s.k.lock(actor)}, token).Err(); err != nil {
+	if err := s.run(ctx, "lease_release", []string{s.k.lock(actor)}, token).Err(); err != nil {
 		return fmt.Errorf("store: release inbox %d: %w", actor, err)
 	}
 	return nil
@@ -106,7 +98,7 @@ func (s *Store) PendingSince(ctx context.Context, before time.Time, limit int64)
 // ForgetPending drops p from the pending set unless an update arrived for
 // that user after p was read.
 func (s *Store) ForgetPending(ctx context.Context, p homelink.PendingInbox) error {
-	err := s.script("pending_forget").Run(ctx, s.rdb, []string{s.k.pending()},
+	err := s.run(ctx, "pending_forget", []string{s.k.pending()},
 		p.Actor, strconv.FormatFloat(p.Seen, 'f', -1, 64)).Err()
 	if err != nil {
 		return fmt.Errorf("store: forget pending %d: %w", p.Actor, err)

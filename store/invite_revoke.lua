@@ -5,7 +5,7 @@ local inv = redis.call('HMGET', KEYS[1], 'home', 'used', 'link', 'typed')
 -- A coordinator's invitation has no home: it is revoked as home 0.
 if redis.call('EXISTS', KEYS[1]) == 0 or (inv[1] or '0') ~= ARGV[2] or inv[2] == '1' then return 0 end
 for i = 3, 4 do
-  if inv[i] then redis.call('DEL', ARGV[1] .. 'code:' .. inv[i]) end
+  if inv[i] then redis.call('DEL', codekey(ARGV[1], inv[i])) end
 end
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[3])

@@ -7,15 +7,26 @@ import "strconv"
 // tag {h<id>}, so the scripts that touch one of them stay inside one Redis
 // Cluster slot.
 //
-//	<p>{u<id>}:user          hash    lang (chosen language), blocked ("1" when the user blocked the bot),
-//	                                 coord ("1": a coordinator), c:<home> ("1": manages it), t:<home> ("1": teaches there),
-//	                                 g:<child> ("<home>:<relationship>": a guardian of the child)
+//	<p>{u<id>}:user          hash    lang (chosen language), coord ("1": a coordinator), c:<home> ("1": manages it),
+//	                                 t:<home> ("1": teaches there), g:<child> ("<home>:<relationship>": a guardian of the child)
 //	<p>{u<id>}:session       hash    flow, step, nonce, version, data (JSON); TTL sessionTTL
 //	<p>{u<id>}:seen          zset    update ids taken, scored by unix seconds; trimmed to seenWindow
 //	<p>{u<id>}:inbox         zset    raw updates waiting to be handled, scored by update id
 //	<p>{u<id>}:lock          string  token of the replica handling this user's inbox; PX lease
 //	<p>{u<id>}:codefail      string  wrong invitation codes typed in the current window; TTL the window
+//	<p>users                 zset    known users: every person who wrote to the bot, scored by their id (so a walk
+//	                                 resumes exactly after the last id it did); added by the inbox take script,
+//	                                 removed by forget. People of older releases: Upgrade adds every id with a
+//	                                 user hash, once (marked in upgrades)
+//	<p>menus:version         string  the menu version (bot.MenuVersion) every known user's chat menu was set to;
+//	                                 written only when a walk over all of them completes
+//	<p>menus:walk            hash    version (being walked to), after (last user id done): the walk's progress
+//	<p>menus:lease           string  token of the replica walking; PX lease, extended after each batch
+//	<p>upgrades              set     names of the one-time upgrades done (Upgrade)
 //	<p>inbox:pending         zset    actor ids with recent arrivals, scored by unix ms of the last one
+//	<p>homes                 set     ids of every home; kept by the scripts that create homes (none deletes one).
+//	                                 Data older than the index: Upgrade builds it from seq:home and the home
+//	                                 hashes when it is missing, in one script, on every start (a no-op once built)
 //	<p>{h<id>}:home          hash    name, tz (IANA), instr (calling instructions)
 //	<p>{h<id>}:coordinators  set     user ids managing the home
 //	<p>{h<id>}:teachers      set     user ids teaching at the home
@@ -44,7 +55,13 @@ func (k keys) inbox(id int64) string    { return k.tagged(id, "inbox") }
 func (k keys) lock(id int64) string     { return k.tagged(id, "lock") }
 func (k keys) codeFail(id int64) string { return k.tagged(id, "codefail") }
 func (k keys) pending() string          { return k.prefix + "inbox:pending" }
+func (k keys) users() string            { return k.prefix + "users" }
+func (k keys) upgrades() string         { return k.prefix + "upgrades" }
+func (k keys) menuVersion() string      { return k.prefix + "menus:version" }
+func (k keys) menuWalk() string         { return k.prefix + "menus:walk" }
+func (k keys) menuLease() string        { return k.prefix + "menus:lease" }
 
+func (k keys) homes() string               { return k.prefix + "homes" }
 func (k keys) home(h int64) string         { return k.homeTagged(h, "home") }
 func (k keys) coordinators(h int64) string { return k.homeTagged(h, "coordinators") }
 func (k keys) teachers(h int64) string     { return k.homeTagged(h, "teachers") }

@@ -253,3 +253,30 @@ func TestHomesReadsManyAtOnceInOrderSkippingTheGone(t *testing.T) {
 		t.Fatalf("missing home: %v", err)
 	}
 }
+
+// Homes created before the index existed are found once Upgrade ran, and
+// Upgrade run again (every start, every replica) changes nothing.
+func TestUpgradeIndexesHomesCreatedBeforeTheIndex(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	a, _ := homeWithChild(t, s, 1)
+	b, _ := homeWithChild(t, s, 2)
+	// As an older release left it: no index, and a gap in the ids.
+	s.rdb.Del(ctx, s.k.homes(), s.k.home(b.ID))
+	s.rdb.Incr(ctx, s.k.seq("home"))
+	s.rdb.SRem(ctx, s.k.coordinators(a.ID), 1)
+	if got, _ := s.Orphans(ctx); len(got) != 0 {
+		t.Fatalf("orphans before the upgrade = %+v; the index is missing", got)
+	}
+	for range 2 {
+		if err := s.Upgrade(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ids, _ := s.rdb.SMembers(ctx, s.k.homes()).Result(); len(ids) != 1 {
+		t.Fatalf("index = %v, want home %d only", ids, a.ID)
+	}
+	if got, err := s.Orphans(ctx); err != nil || len(got) != 1 || got[0].ID != a.ID {
+		t.Fatalf("orphans = %+v, %v", got, err)
+	}
+}

@@ -49,7 +49,7 @@ func (s *Store) saveSession(ctx context.Context, id int64, next homelink.Session
 		data = []byte("{}")
 	}
 	args := append([]any{next.Version, next.Flow, next.Step, next.Nonce, data, int(sessionTTL / time.Second)}, userFields...)
-	v, err := s.script("session_save").Run(ctx, s.rdb, []string{s.k.session(id), s.k.user(id)}, args...).Int64()
+	v, err := s.run(ctx, "session_save", []string{s.k.session(id), s.k.user(id)}, args...).Int64()
 	if err != nil {
 		return next, fmt.Errorf("store: save session %d: %w", id, err)
 	}

@@ -65,6 +65,51 @@ func (s *Store) LoadScripts(ctx context.Context) error {
 	return nil
 }
 
+// Every store script is called one way, through run or runIn: its KEYS
+// are the keys it touches that the caller can name, and ARGV[1] is always
+// the key prefix, so the helpers in _keys.lua can build the names of keys
+// the script finds while it runs (a member's user hash, an invitation).
+// A script's own arguments start at ARGV[2]; each script's header lists
+// them.
+
+// run runs script name with the key prefix as ARGV[1]. Outside a pipeline
+// go-redis recovers from NOSCRIPT by itself (EVALSHA, then EVAL).
+func (s *Store) run(ctx context.Context, name string, keys []string, args ...any) *redis.Cmd {
+	return s.script(name).Run(ctx, s.rdb, keys, s.argv(args)...)
+}
+
+// runIn queues script name in pipe, with the key prefix as ARGV[1], as
+// EVALSHA: only pipelined runs, which retry on NOSCRIPT, may use it.
+func (s *Store) runIn(ctx context.Context, pipe redis.Pipeliner, name string, keys []string, args ...any) *redis.Cmd {
+	return s.script(name).EvalSha(ctx, pipe, keys, s.argv(args)...)
+}
+
+// pipelined builds a pipeline with fill and runs it. Inside a pipeline
+// EVALSHA fails with NOSCRIPT after Redis lost its script cache (a
+// restart), and go-redis does not recover: then every script is loaded
+// again and the pipeline is built and run once more. A script that failed
+// with NOSCRIPT did nothing, but the plain commands beside it ran, so
+// they must be safe to repeat (ZADD, SET, EXPIRE: not INCR).
+func (s *Store) pipelined(ctx context.Context, fill func(pipe redis.Pipeliner)) error {
+	run := func() error {
+		pipe := s.rdb.Pipeline()
+		fill(pipe)
+		_, err := pipe.Exec(ctx)
+		return err
+	}
+	err := run()
+	if isNoScript(err) {
+		if err = s.LoadScripts(ctx); err == nil {
+			err = run()
+		}
+	}
+	return err
+}
+
+func (s *Store) argv(args []any) []any {
+	return append([]any{s.k.prefix}, args...)
+}
+
 func (s *Store) script(name string) *redis.Script {
 	sc, ok := s.scripts[name]
 	if !ok {
@@ -74,7 +119,7 @@ func (s *Store) script(name string) *redis.Script {
 }
 
 // isNoScript reports whether err says Redis lost its script cache (after a
-// restart); EVALSHA inside a pipeline does not recover from it by itself.
+// restart).
 func isNoScript(err error) bool {
 	return err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT")
 }

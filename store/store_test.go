@@ -196,22 +196,18 @@ func TestSessionCompareAndSet(t *testing.T) {
 	}
 }
 
-func TestUserLanguageAndBlocked(t *testing.T) {
+// The language a user chose is kept; the "blocked" field an older release
+// wrote is ignored (the outbox owns reachability now).
+func TestUserLanguageAndOldFieldsIgnored(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
 	if err := s.SetLanguage(ctx, 7, "en"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetBlocked(ctx, 7, true); err != nil {
-		t.Fatal(err)
-	}
+	s.rdb.HSet(ctx, s.k.user(7), "blocked", "1")
 	u, sess, err := s.UserAndSession(ctx, 7)
-	if err != nil || u.Language != "en" || !u.Blocked || sess.Active() {
+	if err != nil || u.Language != "en" || sess.Active() {
 		t.Fatalf("user = %+v, %+v, %v", u, sess, err)
-	}
-	s.SetBlocked(ctx, 7, false)
-	if u, _ := s.User(ctx, 7); u.Blocked {
-		t.Fatal("still blocked")
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/homelink/homelink"
 )
 
@@ -43,24 +45,11 @@ func (s *Store) SetLanguage(ctx context.Context, id int64, lang string) error {
 	return nil
 }
 
-// SetBlocked records whether the user has blocked the bot.
-func (s *Store) SetBlocked(ctx context.Context, id int64, blocked bool) error {
-	var err error
-	if blocked {
-		err = s.rdb.HSet(ctx, s.k.user(id), "blocked", "1").Err()
-	} else {
-		err = s.rdb.HDel(ctx, s.k.user(id), "blocked").Err()
-	}
-	if err != nil {
-		return fmt.Errorf("store: set blocked %d: %w", id, err)
-	}
-	return nil
-}
-
-// userFromHash reads a user hash: lang, blocked, coord, and one field per
-// role held: c:<home>, t:<home>, g:<child> = "<home>:<relationship>".
+// userFromHash reads a user hash: lang, coord, and one field per role
+// held: c:<home>, t:<home>, g:<child> = "<home>:<relationship>". Fields it
+// does not know (an older release's "blocked") are ignored.
 func userFromHash(id int64, m map[string]string) homelink.User {
-	u := homelink.User{ID: id, Language: m["lang"], Blocked: m["blocked"] == "1"}
+	u := homelink.User{ID: id, Language: m["lang"]}
 	u.Roles.Coordinator = m["coord"] == "1"
 	for f, v := range m {
 		kind, rest, ok := strings.Cut(f, ":")
@@ -94,4 +83,33 @@ func set(m map[int64]bool, n int64) map[int64]bool {
 	}
 	m[n] = true
 	return m
+}
+
+// KnownUsers reads up to limit known users (people who wrote to the bot
+// and did not /forget) with ids above after, in id order, each with what
+// is stored about them: only the ID for someone with nothing stored. A
+// walk over everyone passes the last ID it got as the next after.
+func (s *Store) KnownUsers(ctx context.Context, after int64, limit int) ([]homelink.User, error) {
+	members, err := s.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{Key: s.k.users(), ByScore: true,
+		Start: "(" + strconv.FormatInt(after, 10), Stop: "+inf", Count: int64(limit)}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("store: known users after %d: %w", after, err)
+	}
+	userIDs := ids(members)
+	if len(userIDs) == 0 {
+		return nil, nil
+	}
+	pipe := s.rdb.Pipeline()
+	hashes := make([]*redis.MapStringStringCmd, len(userIDs))
+	for i, id := range userIDs {
+		hashes[i] = pipe.HGetAll(ctx, s.k.user(id))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("store: known users after %d: %w", after, err)
+	}
+	out := make([]homelink.User, len(userIDs))
+	for i, id := range userIDs {
+		out[i] = userFromHash(id, hashes[i].Val())
+	}
+	return out, nil
 }

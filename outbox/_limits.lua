@@ -1,4 +1,4 @@
--- Shared helpers, prepended to the scripts that pace sends (see scripts.go).
+-- Limiter helpers, prepended to every outbox script after _keys.lua.
 -- Time is Redis's, so every replica reads the same clock.
 
 local function now_ms()
@@ -9,11 +9,11 @@ end
 -- chat_wait: ms until a send into chat is allowed by its pause and its own
 -- rate (GCRA with a burst), 0 when it may go now.
 local function chat_wait(base, chat, now, ci, cburst, gi, gburst)
-  local p = redis.call('PTTL', base .. 'pause:' .. chat)
+  local p = redis.call('PTTL', chatpausekey(base, chat))
   if p > 0 then return p end
   local interval, burst = ci, cburst
   if tonumber(chat) < 0 then interval, burst = gi, gburst end
-  local tat = tonumber(redis.call('GET', base .. 'ctat:' .. chat) or '0')
+  local tat = tonumber(redis.call('GET', chattatkey(base, chat)) or '0')
   local wait = tat - now - (burst - 1) * interval
   if wait > 0 then return wait end
   return 0
@@ -23,7 +23,7 @@ end
 local function take_chat(base, chat, now, ci, gi)
   local interval = ci
   if tonumber(chat) < 0 then interval = gi end
-  local key = base .. 'ctat:' .. chat
+  local key = chattatkey(base, chat)
   local tat = math.max(tonumber(redis.call('GET', key) or '0'), now) + interval
   redis.call('SET', key, tat, 'PX', math.ceil(tat - now) + 60000)
 end
