@@ -125,7 +125,10 @@ var matrix = []matrixCase{
 	{kind: "button", name: "menu.close", args: none, allow: all},
 	{kind: "button", name: "language.choose", args: first, allow: all},
 
-	// Standing buttons, on the notice teachers get when a guardian joins.
+	// Standing buttons: Revoke on an invitation card, and the notice
+	// teachers get when a guardian joins.
+	{kind: "button", name: "invitation.revoke", args: func(f fixture) []int64 { return []int64{f.momInvite} }, allow: teacherOnly},
+	{kind: "button", name: "invitation.revoke", args: func(f fixture) []int64 { return []int64{f.teacherInvite} }, allow: coordOnly},
 	{kind: "button", name: "joined.unlinkAsk", args: momLink, allow: teacherOnly},
 	{kind: "button", name: "joined.unlink", args: momLink, allow: teacherOnly},
 	{kind: "button", name: "joined.keep", args: momLink, allow: teacherOnly},

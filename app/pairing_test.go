@@ -182,7 +182,7 @@ func TestPairingFromAdminToParents(t *testing.T) {
 	teacher.Tap("小明")
 	teacher.Tap("Unlink Father")
 	teacher.Tap("Yes, unlink")
-	teacher.SeesLast("The guardian is unlinked")
+	teacher.SeesLast("The parent is unlinked")
 	dad.Sees("You are no longer linked to 小明 at 青溪村儿童之家")
 	dad.Types("/children")
 	dad.Sees("Sorry, that is not available to you")

@@ -64,19 +64,19 @@ func TestStandingButtonOutlivesMenus(t *testing.T) {
 	teacher.Sees("delete")
 
 	teacher.Tap("Unlink")
-	teacher.Sees("Unlink this guardian")
+	teacher.Sees("Unlink this parent")
 	yes := lastButtonData(teacher, "Yes, unlink")
 	teacher.Tap("Yes, unlink")
 	stranger.Sees("no longer linked")
-	if !h.tg.WaitFor(5*time.Second, func() bool { return noticeSays(teacher, "The guardian is unlinked.") }) {
+	if !h.tg.WaitFor(5*time.Second, func() bool { return noticeSays(teacher, "The parent is unlinked.") }) {
 		t.Fatalf("the notice does not say it is done:\n%s", transcript(teacher.Messages()))
 	}
 	// The same button again: nothing more happens, and they are told.
 	teacher.TapsData(0, yes)
-	teacher.SeesAlert("You already did this")
+	teacher.SeesAlert("You unlinked this parent")
 	// The other teacher's notice: told who acted, and its button goes.
 	other.Tap("Unlink")
-	other.SeesAlert("Another teacher already did this")
+	other.SeesAlert("Another teacher unlinked this parent")
 	if !h.tg.WaitFor(5*time.Second, func() bool { return !hasButton(other, "Unlink") }) {
 		t.Fatalf("the other teacher's notice kept its button:\n%s", transcript(other.Messages()))
 	}
@@ -102,7 +102,7 @@ func TestStandingButtonTwoTeachersAtOnce(t *testing.T) {
 	for _, p := range []*person{teacher, other} {
 		p.Sees("has joined homelink")
 		p.Tap("Unlink")
-		p.Sees("Unlink this guardian")
+		p.Sees("Unlink this parent")
 	}
 	var wg sync.WaitGroup
 	for _, p := range []*person{teacher, other} {
@@ -114,11 +114,11 @@ func TestStandingButtonTwoTeachersAtOnce(t *testing.T) {
 	ok := h.tg.WaitFor(5*time.Second, func() bool {
 		done, told = 0, 0
 		for _, p := range []*person{teacher, other} {
-			if noticeSays(p, "The guardian is unlinked.") {
+			if noticeSays(p, "The parent is unlinked.") {
 				done++
 			}
 			for _, a := range p.Alerts() {
-				if strings.Contains(a, "Another teacher already did this") {
+				if strings.Contains(a, "Another teacher unlinked this parent") {
 					told++
 				}
 			}
@@ -149,6 +149,31 @@ func TestStandingButtonOnSomethingGone(t *testing.T) {
 	if !h.tg.WaitFor(5*time.Second, func() bool { return !hasButton(teacher, "Unlink") }) {
 		t.Fatalf("the notice kept its button:\n%s", transcript(teacher.Messages()))
 	}
+}
+
+// The Revoke on an invitation card still works after its maker opened
+// other menus; tapped again, it says who revoked it and when.
+func TestInvitationRevokeOutlivesMenus(t *testing.T) {
+	h := start(t, webhook)
+	f := seed(t, h)
+	teacher := h.person(f.teacher, "Ms Wang", "en")
+	teacher.Types("/children")
+	teacher.Tap("小明")
+	teacher.Tap("Invite a parent or guardian")
+	card := teacher.Sees("?start=")
+	link, _ := invitation(t, card.Text)
+	revoke := lastButtonData(teacher, "Revoke")
+	teacher.Types("/children")
+	teacher.Sees("Children at")
+	teacher.Types("/help")
+	teacher.Sees("What I can do")
+	teacher.Tap("Revoke")
+	teacher.Sees("The invitation is revoked")
+	teacher.TapsData(card.ID, revoke)
+	teacher.SeesAlert("You revoked this invitation")
+	mom := h.person(7103, "Mei", "en")
+	mom.Types("/start " + link)
+	mom.Sees("not valid")
 }
 
 // A standing button whose data was altered to name another guardian is

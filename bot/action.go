@@ -134,6 +134,10 @@ func (a *action) button(r *request, label string, t target) outbox.Button {
 	return outbox.Button{Text: label, Data: "m:" + r.session.Nonce + ":" + a.encode(t)}
 }
 
+// always is the exists of a standing button whose handler itself tells a
+// tapper what became of its thing.
+func always(context.Context, target) (bool, error) { return true, nil }
+
 // actions finds every action by its code.
 type actions map[string]*action
 

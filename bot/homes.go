@@ -151,7 +151,7 @@ func (b *Bot) homeNewZone(ctx context.Context, r *request, t target) error {
 func (b *Bot) homeNewZoneTyped(ctx context.Context, r *request, t target, in input) error {
 	loc, err := homelink.CheckTimeZone(in.text)
 	if err != nil {
-		return r.reply(ctx, r.html("ZoneInvalid"), b.zoneButtons(r, b.home.createZone, target{}))
+		return r.reply(ctx, r.html("ZoneInvalid"), append(b.zoneButtons(r, b.home.createZone, target{}), r.backButton()))
 	}
 	return b.homeNewZoneChosen(ctx, r, t, loc.String())
 }
@@ -257,7 +257,7 @@ func (b *Bot) homeZoneSet(ctx context.Context, r *request, t target) error {
 func (b *Bot) homeZoneTyped(ctx context.Context, r *request, t target, in input) error {
 	loc, err := homelink.CheckTimeZone(in.text)
 	if err != nil {
-		return r.reply(ctx, r.html("ZoneInvalid"), b.zoneButtons(r, b.home.zoneSet, target{}))
+		return r.reply(ctx, r.html("ZoneInvalid"), append(b.zoneButtons(r, b.home.zoneSet, target{}), b.backToHome(r, t.home)))
 	}
 	return b.homeSet(ctx, r, t.home, homelink.HomeTimeZone, loc.String(), r.html("HomeZoneSet", "Zone", loc.String()))
 }

@@ -16,6 +16,9 @@ import (
 // invited person's answer.
 type inviteActs struct {
 	revoke, agree, decline, relationship *action
+	// standingRevoke is the Revoke on the invitation card itself, which
+	// stays answerable while its maker goes on to other menus.
+	standingRevoke *action
 }
 
 // shareActs choose the homes a new coordinator will share.
@@ -40,7 +43,9 @@ func (b *Bot) inviteActions() {
 	b.consent = b.flows.add(&flow{name: "consent", steps: []*step{agree}})
 	add, i := b.acts.add, []arg{argInvite}
 	b.invite = inviteActs{
-		revoke:       add(&action{name: "invite.revoke", code: "ir", args: i, need: mayRevoke, run: b.inviteRevoke}),
+		revoke: add(&action{name: "invite.revoke", code: "ir", args: i, need: mayRevoke, run: b.inviteRevoke}),
+		standingRevoke: add(&action{name: "invitation.revoke", code: "ivr", args: i, need: mayRevoke, run: b.inviteRevoke,
+			standing: true, exists: always}),
 		agree:        add(&action{name: "consent.yes", code: "ca", args: i, need: holdsInvite, run: b.consentYes, at: agree}),
 		decline:      add(&action{name: "consent.no", code: "cn", args: i, need: holdsInvite, run: b.consentNo, at: agree}),
 		relationship: add(&action{name: "relationship.set", code: "rel", args: []arg{argHome, argChild, argChoice}, need: guardsChild, run: b.relationshipSet}),
@@ -78,7 +83,7 @@ func (b *Bot) showInvite(ctx context.Context, r *request, inv homelink.Invite, w
 	if err != nil {
 		return err
 	}
-	return r.show(ctx, text, [][]outbox.Button{{b.invite.revoke.button(r, r.text("RevokeButton"), target{invite: inv.ID})}, back})
+	return r.show(ctx, text, [][]outbox.Button{{b.invite.standingRevoke.button(r, r.text("RevokeButton"), target{invite: inv.ID})}, back})
 }
 
 // teacherInvite makes a one-time link for a teacher of a home.
@@ -209,21 +214,39 @@ func (b *Bot) invitesView(ctx context.Context, r *request, t target) error {
 	return r.show(ctx, r.html("InvitesOpen", "Child", c.Name, "N", len(invites)), kb)
 }
 
-// inviteRevoke closes an invitation: its link and code stop working.
+// inviteRevoke closes an invitation: its link and code stop working. A
+// second tap, or a colleague's, is told who revoked it and when.
 func (b *Bot) inviteRevoke(ctx context.Context, r *request, t target) error {
 	inv, err := b.Store.Invite(ctx, t.invite)
 	switch {
 	case errors.Is(err, homelink.ErrInviteUsed):
-		return r.show(ctx, r.html("InviteUsedNotRevoked"), nil)
+		return r.settled(ctx, r.text("InviteUsedNotRevoked"), r.html("InviteUsedNotRevoked"))
 	case errors.Is(err, homelink.ErrInviteInvalid):
-		return r.show(ctx, r.html("InviteRevoked"), nil) // expired or gone: nothing opens it
+		return b.revokedBefore(ctx, r, t) // expired, or revoked already
 	case err != nil:
 		return err
 	}
-	if _, err := b.Store.RevokeInvite(ctx, inv.HomeID, inv.ID); err != nil {
+	revoked, err := b.Store.RevokeInvite(ctx, inv.HomeID, inv.ID, r.user.ID)
+	if err != nil {
 		return err
 	}
+	if !revoked {
+		return b.revokedBefore(ctx, r, t)
+	}
 	return r.show(ctx, r.html("InviteRevoked"), nil)
+}
+
+// revokedBefore answers a revoke of an invitation that no longer works.
+func (b *Bot) revokedBefore(ctx context.Context, r *request, t target) error {
+	acted, ok, err := b.Store.Revoked(ctx, t.invite)
+	if err != nil {
+		return err
+	}
+	if !ok { // it expired: nothing opens it either way
+		return r.settled(ctx, r.text("InviteRevoked"), r.html("InviteRevoked"))
+	}
+	notice, line := b.whoActed(r, acted, "", "Revoked")
+	return r.settled(ctx, notice, line)
 }
 
 // redeemCode looks at an invitation code from a link or typed, throttling

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"strconv"
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
@@ -114,19 +113,13 @@ func (b *Bot) joinedSettled(ctx context.Context, r *request, t target, err error
 	if err != nil {
 		return err
 	}
-	notice, line := r.text("Gone"), r.html("Gone")
-	if ok {
-		zone := ""
-		if h, err := b.Store.Home(ctx, t.home); err == nil {
-			zone = h.TimeZone
-		}
-		when := b.date(acted.At, zone)
-		if acted.By == r.user.ID {
-			notice, line = r.text("ActedByYou", "When", when), r.html("ActedByYou", "When", when)
-		} else {
-			notice = r.text("ActedByOther", "When", when)
-			line = r.html("ActedByOtherLink", "Link", "tg://user?id="+strconv.FormatInt(acted.By, 10), "When", when)
-		}
+	if !ok {
+		return r.settled(ctx, r.text("Gone"), r.html("Gone"))
 	}
+	zone := ""
+	if h, err := b.Store.Home(ctx, t.home); err == nil {
+		zone = h.TimeZone
+	}
+	notice, line := b.whoActed(r, acted, zone, "Unlinked")
 	return r.settled(ctx, notice, line)
 }

@@ -24,6 +24,8 @@ type request struct {
 	args string
 	// answered is set once a callback query got its answer.
 	answered bool
+	// standing is set while a standing button is handled.
+	standing bool
 }
 
 // newRequest identifies the sender of u and loads what we keep about them,

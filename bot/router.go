@@ -3,8 +3,10 @@ package bot
 import (
 	"context"
 	"html"
+	"strconv"
 	"strings"
 
+	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
 )
 
@@ -69,6 +71,7 @@ func (b *Bot) press(ctx context.Context, r *request, a *action, t target) error 
 // menus and flows alone: the button acts on the thing it names, checked
 // as that thing is now.
 func (b *Bot) pressStanding(ctx context.Context, r *request, a *action, t target) error {
+	r.standing = true
 	if there, err := a.exists(ctx, t); err != nil || !there {
 		if err != nil {
 			return err
@@ -88,6 +91,9 @@ func (b *Bot) pressStanding(ctx context.Context, r *request, a *action, t target
 // is gone: notice pops up, line is added to the message, and the message
 // loses its buttons.
 func (r *request) settled(ctx context.Context, notice, line string) error {
+	if !r.standing {
+		return r.show(ctx, line, nil)
+	}
 	if err := r.answer(ctx, notice); err != nil {
 		return err
 	}
@@ -95,6 +101,18 @@ func (r *request) settled(ctx context.Context, notice, line string) error {
 		return r.replace(ctx, html.EscapeString(m.Text)+"\n\n"+line, nil)
 	}
 	return nil
+}
+
+// whoActed is what a later tapper is told about the first one: the notice
+// to pop up and the line for the message. what names the act's messages:
+// <what>ByYou, <what>ByOther and <what>ByOtherLink.
+func (b *Bot) whoActed(r *request, acted homelink.Acted, zone, what string) (notice, line string) {
+	when := b.date(acted.At, zone)
+	if acted.By == r.user.ID {
+		return r.text(what+"ByYou", "When", when), r.html(what+"ByYou", "When", when)
+	}
+	link := "tg://user?id=" + strconv.FormatInt(acted.By, 10)
+	return r.text(what+"ByOther", "When", when), r.html(what+"ByOtherLink", "Link", link, "When", when)
 }
 
 // merge is the flow's target with the button's own arguments over it.

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/homelink/homelink"
 )
@@ -114,38 +112,11 @@ func (s *Store) RemoveChild(ctx context.Context, h, c int64) ([]int64, error) {
 // by did it; false when there was no link (someone else was first).
 func (s *Store) UnlinkGuardian(ctx context.Context, h, c, user, by int64) (bool, error) {
 	n, err := s.run(ctx, "guardian_unlink", []string{s.k.guardians(h, c), s.k.user(user), s.k.acted(h, unlinkThing(c, user))},
-		c, user, by, s.clock.Now().UnixMilli(), int(actedTTL/time.Second)).Int()
+		append([]any{c, user}, s.actedArgs(by)...)...).Int()
 	if err != nil {
 		return false, fmt.Errorf("store: unlink guardian of %d: %w", c, err)
 	}
 	return n == 1, nil
-}
-
-// actedTTL is how long the store remembers who acted on a thing, to tell
-// whoever taps the same standing button later.
-const actedTTL = 30 * 24 * time.Hour
-
-func unlinkThing(c, user int64) string {
-	return "unlink:" + strconv.FormatInt(c, 10) + ":" + strconv.FormatInt(user, 10)
-}
-
-// Unlinked tells who unlinked user from child c of home h, and when; ok is
-// false when nobody did within actedTTL.
-func (s *Store) Unlinked(ctx context.Context, h, c, user int64) (homelink.Acted, bool, error) {
-	v, err := s.rdb.Get(ctx, s.k.acted(h, unlinkThing(c, user))).Result()
-	if isNil(err) {
-		return homelink.Acted{}, false, nil
-	}
-	if err != nil {
-		return homelink.Acted{}, false, fmt.Errorf("store: who unlinked %d: %w", c, err)
-	}
-	by, ms, _ := strings.Cut(v, ":")
-	id, err1 := strconv.ParseInt(by, 10, 64)
-	at, err2 := strconv.ParseInt(ms, 10, 64)
-	if err1 != nil || err2 != nil {
-		return homelink.Acted{}, false, fmt.Errorf("store: who unlinked %d: bad record", c)
-	}
-	return homelink.Acted{By: id, At: time.UnixMilli(at)}, true, nil
 }
 
 // SetRelationship records how user is related to child c of home h;

@@ -1,5 +1,7 @@
 -- Revokes an open invitation of a home: its codes stop working at once.
--- KEYS[1] invite hash, KEYS[2] home invites zset; ARGV[1] prefix, ARGV[2] home id, ARGV[3] invite id
+-- KEYS[1] invite hash, KEYS[2] home invites zset, KEYS[3] who revoked it
+-- ARGV[1] prefix, ARGV[2] home id, ARGV[3] invite id, ARGV[4] who revokes,
+-- ARGV[5] now (unix ms), ARGV[6] how long to remember who revoked (s)
 -- Returns 1 when an open invitation of that home was revoked.
 local inv = redis.call('HMGET', KEYS[1], 'home', 'used', 'link', 'typed')
 -- A coordinator's invitation has no home: it is revoked as home 0.
@@ -9,4 +11,5 @@ for i = 3, 4 do
 end
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[3])
+redis.call('SET', KEYS[3], ARGV[4] .. ':' .. ARGV[5], 'EX', ARGV[6])
 return 1

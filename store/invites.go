@@ -107,10 +107,11 @@ func (s *Store) RedeemInvite(ctx context.Context, id, user int64, lang string) (
 	return inv, homelink.ErrInviteInvalid
 }
 
-// RevokeInvite closes an open invitation of home h; false when there was
-// no such open invitation.
-func (s *Store) RevokeInvite(ctx context.Context, h, id int64) (bool, error) {
-	n, err := s.run(ctx, "invite_revoke", []string{s.k.invite(id), s.k.homeInvites(h)}, h, id).Int()
+// RevokeInvite closes an open invitation of home h, recording that by did
+// it; false when there was no such open invitation.
+func (s *Store) RevokeInvite(ctx context.Context, h, id, by int64) (bool, error) {
+	n, err := s.run(ctx, "invite_revoke", []string{s.k.invite(id), s.k.homeInvites(h), s.k.inviteRevoked(id)},
+		append([]any{h, id}, s.actedArgs(by)...)...).Int()
 	if err != nil {
 		return false, fmt.Errorf("store: revoke invite %d: %w", id, err)
 	}

@@ -38,6 +38,7 @@ import "strconv"
 //	<p>{h<id>}:invites       zset    ids of the home's open invitations, scored by expiry (unix ms)
 //	<p>invite:<id>           hash    role, home, child, homes (comma list), exp (unix ms), link and typed (code digests),
 //	                                 used ("1" once redeemed); TTL until it expires
+//	<p>invite:<id>:revoked   string  "<user>:<unix ms>": who revoked it, to tell a later tap; TTL actedTTL
 //	<p>code:<digest>         string  invitation id of a code (SHA-256 hex); TTL until it expires
 //	<p>seq:home, seq:child, seq:invite  string  id counters
 //
@@ -72,9 +73,12 @@ func (k keys) guardians(h, c int64) string {
 	return k.homeTagged(h, "guardians:"+strconv.FormatInt(c, 10))
 }
 func (k keys) acted(h int64, thing string) string { return k.homeTagged(h, "acted:"+thing) }
-func (k keys) invite(id int64) string             { return k.prefix + "invite:" + strconv.FormatInt(id, 10) }
-func (k keys) code(digest string) string          { return k.prefix + "code:" + digest }
-func (k keys) seq(name string) string             { return k.prefix + "seq:" + name }
+func (k keys) inviteRevoked(id int64) string {
+	return k.prefix + "invite:" + strconv.FormatInt(id, 10) + ":revoked"
+}
+func (k keys) invite(id int64) string    { return k.prefix + "invite:" + strconv.FormatInt(id, 10) }
+func (k keys) code(digest string) string { return k.prefix + "code:" + digest }
+func (k keys) seq(name string) string    { return k.prefix + "seq:" + name }
 
 func (k keys) tagged(id int64, name string) string {
 	return k.prefix + "{u" + strconv.FormatInt(id, 10) + "}:" + name

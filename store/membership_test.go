@@ -84,11 +84,20 @@ func TestInvitationsExpireAndCanBeRevoked(t *testing.T) {
 	if open, _ := s.OpenInvites(ctx, h.ID, homelink.RoleGuardian, c.ID); len(open) != 2 {
 		t.Fatalf("open invites: %+v", open)
 	}
-	if ok, err := s.RevokeInvite(ctx, h.ID+1, a.ID); ok || err != nil {
+	if ok, err := s.RevokeInvite(ctx, h.ID+1, a.ID, 42); ok || err != nil {
 		t.Fatalf("another home revoked it: %v %v", ok, err)
 	}
-	if ok, err := s.RevokeInvite(ctx, h.ID, a.ID); !ok || err != nil {
+	if ok, err := s.RevokeInvite(ctx, h.ID, a.ID, 42); !ok || err != nil {
 		t.Fatalf("revoke: %v %v", ok, err)
+	}
+	if who, ok, err := s.Revoked(ctx, a.ID); !ok || err != nil || who.By != 42 || !who.At.Equal(clock.Now().Truncate(time.Millisecond)) {
+		t.Fatalf("who revoked: %+v %v %v", who, ok, err)
+	}
+	if ok, err := s.RevokeInvite(ctx, h.ID, a.ID, 43); ok || err != nil {
+		t.Fatalf("revoked twice: %v %v", ok, err)
+	}
+	if who, _, _ := s.Revoked(ctx, a.ID); who.By != 42 {
+		t.Fatalf("the second revoke took the record: %+v", who)
 	}
 	for _, code := range []string{a.Link, a.Typed} {
 		if _, err := s.InviteByCode(ctx, code); !errors.Is(err, homelink.ErrInviteInvalid) {
@@ -100,7 +109,7 @@ func TestInvitationsExpireAndCanBeRevoked(t *testing.T) {
 	}
 	// A coordinator's invitation belongs to no home.
 	coord := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleCoordinator})
-	if ok, err := s.RevokeInvite(ctx, 0, coord.ID); !ok || err != nil {
+	if ok, err := s.RevokeInvite(ctx, 0, coord.ID, 42); !ok || err != nil {
 		t.Fatalf("revoke a coordinator invitation: %v %v", ok, err)
 	}
 	if _, err := s.InviteByCode(ctx, coord.Typed); !errors.Is(err, homelink.ErrInviteInvalid) {
