@@ -39,21 +39,21 @@ func (b *Bot) homeActions() {
 	createInstr := &step{name: "instructions", accepts: inText, need: coordinator, answer: b.homeNewInstructions, ask: b.askHomeNewInstructions}
 	b.homeFlows = homeFlows{
 		create: b.flows.add(&flow{name: "home.new", steps: []*step{createName, createZone, createInstr}}),
-		rename: b.flows.add(&flow{name: "home.rename", steps: []*step{
-			{name: "name", accepts: inText, need: managesHome, answer: b.homeRenameTyped, ask: b.askHomeRename}}}),
+		rename: b.homeEditFlow("home.rename", "name", homeEdit{field: homelink.HomeName, ask: "HomeRenameAsk",
+			max: homelink.MaxHomeName, done: func(r *request, v string) string { return r.html("HomeRenamed", "Name", v) }}),
 		zone: b.flows.add(&flow{name: "home.zone", steps: []*step{
 			{name: "zone", accepts: inText, need: managesHome, answer: b.homeZoneTyped, ask: b.askHomeZone}}}),
-		instructions: b.flows.add(&flow{name: "home.instructions", steps: []*step{
-			{name: "text", accepts: inText, need: managesHome, answer: b.homeInstructionsTyped, ask: b.askHomeInstructions}}}),
+		instructions: b.homeEditFlow("home.instructions", "text", homeEdit{field: homelink.HomeInstructions, ask: "InstructionsAsk",
+			max: homelink.MaxInstructions, multiline: true, done: func(r *request, _ string) string { return r.html("InstructionsSet") }}),
 	}
 	add, h, hu := b.acts.add, []arg{argHome}, []arg{argHome, argUser}
 	b.home = homeActs{
 		list:             add(&action{name: "homes.list", code: "hl", need: coordinator, run: b.homesList}),
 		create:           add(&action{name: "home.new", code: "hn", need: coordinator, run: b.homeNew}),
 		view:             add(&action{name: "home.view", code: "hv", args: h, need: managesHome, run: b.homeView}),
-		rename:           add(&action{name: "home.rename", code: "hr", args: h, need: managesHome, run: b.homeRename}),
-		zone:             add(&action{name: "home.zone", code: "hz", args: h, need: managesHome, run: b.homeZone}),
-		instructions:     add(&action{name: "home.instructions", code: "hi", args: h, need: managesHome, run: b.homeInstructions}),
+		rename:           add(&action{name: "home.rename", code: "hr", args: h, need: managesHome, run: b.homeFlows.rename.startAtHome}),
+		zone:             add(&action{name: "home.zone", code: "hz", args: h, need: managesHome, run: b.homeFlows.zone.startAtHome}),
+		instructions:     add(&action{name: "home.instructions", code: "hi", args: h, need: managesHome, run: b.homeFlows.instructions.startAtHome}),
 		teacherInvite:    add(&action{name: "teacher.invite", code: "ht", args: h, need: managesHome, run: b.teacherInvite}),
 		teachers:         add(&action{name: "teachers.view", code: "hT", args: h, need: managesHome, run: b.teachersView}),
 		teacherRemoveAsk: add(&action{name: "teacher.removeAsk", code: "tr", args: hu, need: managesHome, run: b.teacherRemoveAsk}),
@@ -222,26 +222,6 @@ func (b *Bot) backToHome(r *request, h int64) []outbox.Button {
 	return []outbox.Button{b.home.view.button(r, r.text("BackButton"), target{home: h})}
 }
 
-func (b *Bot) homeRename(ctx context.Context, r *request, t target) error {
-	return r.moveTo(ctx, b.homeFlows.rename.steps[0], homeAnswers{about: about{Home: t.home}}, t)
-}
-
-func (b *Bot) askHomeRename(ctx context.Context, r *request, t target) error {
-	return r.show(ctx, r.html("HomeRenameAsk", "Max", homelink.MaxHomeName), [][]outbox.Button{b.backToHome(r, t.home)})
-}
-
-func (b *Bot) homeRenameTyped(ctx context.Context, r *request, t target, in input) error {
-	name, ok, err := r.typed(ctx, in, homelink.MaxHomeName, false)
-	if !ok {
-		return err
-	}
-	return b.homeSet(ctx, r, t.home, homelink.HomeName, name, r.html("HomeRenamed", "Name", name))
-}
-
-func (b *Bot) homeZone(ctx context.Context, r *request, t target) error {
-	return r.moveTo(ctx, b.homeFlows.zone.steps[0], homeAnswers{about: about{Home: t.home}}, t)
-}
-
 func (b *Bot) askHomeZone(ctx context.Context, r *request, t target) error {
 	return r.show(ctx, r.html("HomeZoneAsk"), append(b.zoneButtons(r, b.home.zoneSet, target{}), b.backToHome(r, t.home)))
 }
@@ -262,20 +242,36 @@ func (b *Bot) homeZoneTyped(ctx context.Context, r *request, t target, in input)
 	return b.homeSet(ctx, r, t.home, homelink.HomeTimeZone, loc.String(), r.html("HomeZoneSet", "Zone", loc.String()))
 }
 
-func (b *Bot) homeInstructions(ctx context.Context, r *request, t target) error {
-	return r.moveTo(ctx, b.homeFlows.instructions.steps[0], homeAnswers{about: about{Home: t.home}}, t)
+// homeEdit is a one-question flow that changes one field of a home.
+type homeEdit struct {
+	field homelink.HomeField
+	// ask is the question's message id; it is given the field's Max.
+	ask       string
+	max       int
+	multiline bool
+	// done is the notice shown above the home once v is saved.
+	done func(r *request, v string) string
 }
 
-func (b *Bot) askHomeInstructions(ctx context.Context, r *request, t target) error {
-	return r.show(ctx, r.html("InstructionsAsk", "Max", homelink.MaxInstructions), [][]outbox.Button{b.backToHome(r, t.home)})
+// homeEditFlow declares the flow name asking for one field of a home.
+func (b *Bot) homeEditFlow(name, stepName string, e homeEdit) *flow {
+	return b.flows.add(&flow{name: name, steps: []*step{{name: stepName, accepts: inText, need: managesHome,
+		answer: func(ctx context.Context, r *request, t target, in input) error {
+			v, ok, err := r.typed(ctx, in, e.max, e.multiline)
+			if !ok {
+				return err
+			}
+			return b.homeSet(ctx, r, t.home, e.field, v, e.done(r, v))
+		},
+		ask: func(ctx context.Context, r *request, t target) error {
+			return r.show(ctx, r.html(e.ask, "Max", e.max), [][]outbox.Button{b.backToHome(r, t.home)})
+		},
+	}}})
 }
 
-func (b *Bot) homeInstructionsTyped(ctx context.Context, r *request, t target, in input) error {
-	instr, ok, err := r.typed(ctx, in, homelink.MaxInstructions, true)
-	if !ok {
-		return err
-	}
-	return b.homeSet(ctx, r, t.home, homelink.HomeInstructions, instr, r.html("InstructionsSet"))
+// startAtHome starts a flow about the target's home.
+func (f *flow) startAtHome(ctx context.Context, r *request, t target) error {
+	return r.moveTo(ctx, f.steps[0], homeAnswers{about: about{Home: t.home}}, t)
 }
 
 // homeSet changes one field of a home, leaves the flow and shows the home.
