@@ -5,3 +5,17 @@ local function ukey(p, id, name) return p .. '{u' .. id .. '}:' .. name end
 local function hkey(p, id, name) return p .. '{h' .. id .. '}:' .. name end
 local function invitekey(p, id) return p .. 'invite:' .. id end
 local function codekey(p, digest) return p .. 'code:' .. digest end
+-- Records who acted on a thing (a standing button's first tap): a hash at
+-- rec with by, at and the extra field/value pairs, remembered for ttl
+-- seconds and indexed under each person it names, so forgetting one of
+-- them deletes it.
+local function actedrecord(p, rec, by, at, ttl, people, extra)
+  redis.call('DEL', rec)
+  redis.call('HSET', rec, 'by', by, 'at', at, unpack(extra or {}))
+  redis.call('EXPIRE', rec, ttl)
+  for _, uid in ipairs(people) do
+    local idx = ukey(p, uid, 'acted')
+    redis.call('SADD', idx, rec)
+    redis.call('EXPIRE', idx, ttl)
+  end
+end

@@ -9,7 +9,7 @@ local guardians = redis.call('HKEYS', KEYS[3])
 for _, uid in ipairs(guardians) do
   redis.call('HDEL', ukey(p, uid, 'user'), 'g:' .. child)
 end
-redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[2], KEYS[3], hkey(p, home, 'links:' .. child))
 for _, id in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do
   local ikey = invitekey(p, id)
   if redis.call('HGET', ikey, 'child') == child then

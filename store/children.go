@@ -109,10 +109,11 @@ func (s *Store) RemoveChild(ctx context.Context, h, c int64) ([]int64, error) {
 }
 
 // UnlinkGuardian removes user's link to child c of home h, recording that
-// by did it; false when there was no link (someone else was first).
-func (s *Store) UnlinkGuardian(ctx context.Context, h, c, user, by int64) (bool, error) {
-	n, err := s.run(ctx, "guardian_unlink", []string{s.k.guardians(h, c), s.k.user(user), s.k.acted(h, unlinkThing(c, user))},
-		append([]any{c, user}, s.actedArgs(by)...)...).Int()
+// by did it; false when there was no link (someone else was first). A link
+// other than 0 unlinks only the link that invitation made.
+func (s *Store) UnlinkGuardian(ctx context.Context, h, c, user, by, link int64) (bool, error) {
+	n, err := s.run(ctx, "guardian_unlink", []string{s.k.guardians(h, c), s.k.user(user), s.k.acted(h, unlinkThing(c, user)), s.k.links(h, c)},
+		append(append([]any{c, user}, s.actedArgs(by)...), link)...).Int()
 	if err != nil {
 		return false, fmt.Errorf("store: unlink guardian of %d: %w", c, err)
 	}

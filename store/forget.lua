@@ -14,11 +14,16 @@ for i = 1, #fields, 2 do
     redis.call('SREM', hkey(p, n, 'teachers'), uid)
   elseif kind == 'g' then
     local home, rel = string.match(v, '^(%d+):(.*)$')
+    if home then redis.call('HDEL', hkey(p, home, 'links:' .. n), uid) end
     if home and redis.call('HDEL', hkey(p, home, 'guardians:' .. n), uid) == 1 then
       left[#left + 1] = home .. ':' .. n .. ':' .. rel
     end
   end
 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+-- Records of who acted that name them (as the one who acted or the one
+-- acted on).
+local acted = ukey(p, uid, 'acted')
+for _, rec in ipairs(redis.call('SMEMBERS', acted)) do redis.call('DEL', rec) end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], acted)
 redis.call('ZREM', KEYS[5], uid)
 return left

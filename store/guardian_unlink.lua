@@ -1,9 +1,16 @@
--- Unlinks a guardian from a child, remembering who did it.
--- KEYS[1] guardians hash, KEYS[2] the guardian's user hash, KEYS[3] the acted record
+-- Unlinks a guardian from a child, remembering who did it and which link
+-- it was.
+-- KEYS[1] guardians hash, KEYS[2] the guardian's user hash, KEYS[3] the acted record,
+-- KEYS[4] the child's links hash
 -- ARGV[1] prefix, ARGV[2] child id, ARGV[3] user id, ARGV[4] who acts,
--- ARGV[5] now (unix ms), ARGV[6] how long to remember who acted (s)
--- Returns 1 when they were linked.
+-- ARGV[5] now (unix ms), ARGV[6] how long to remember who acted (s),
+-- ARGV[7] the invitation that made the link to unlink ('0': whichever)
+-- Returns 1 when they were linked (by that link).
+local p = ARGV[1]
+if ARGV[7] ~= '0' and redis.call('HGET', KEYS[4], ARGV[3]) ~= ARGV[7] then return 0 end
 if redis.call('HDEL', KEYS[1], ARGV[3]) == 0 then return 0 end
 redis.call('HDEL', KEYS[2], 'g:' .. ARGV[2])
-redis.call('SET', KEYS[3], ARGV[4] .. ':' .. ARGV[5], 'EX', ARGV[6])
+local link = redis.call('HGET', KEYS[4], ARGV[3]) or '0'
+redis.call('HDEL', KEYS[4], ARGV[3])
+actedrecord(p, KEYS[3], ARGV[4], ARGV[5], ARGV[6], {ARGV[4], ARGV[3]}, {'link', link})
 return 1

@@ -16,6 +16,8 @@ if role == 'guardian' then
   if redis.call('HEXISTS', g, uid) == 1 then return {'member'} end
   redis.call('HSET', g, uid, '')
   redis.call('HSET', KEYS[2], 'g:' .. child, home .. ':')
+  -- Which invitation made this link: a notice about it acts on this link only.
+  redis.call('HSET', hkey(p, home, 'links:' .. child), uid, id)
 elseif role == 'teacher' then
   if redis.call('EXISTS', hkey(p, home, 'home')) == 0 then return {'invalid'} end
   if redis.call('SADD', hkey(p, home, 'teachers'), uid) == 0 then return {'member'} end

@@ -3,7 +3,7 @@
 -- ARGV[1] prefix, ARGV[2] home id, ARGV[3] invite id, ARGV[4] who revokes,
 -- ARGV[5] now (unix ms), ARGV[6] how long to remember who revoked (s)
 -- Returns 1 when an open invitation of that home was revoked.
-local inv = redis.call('HMGET', KEYS[1], 'home', 'used', 'link', 'typed')
+local inv = redis.call('HMGET', KEYS[1], 'home', 'used', 'link', 'typed', 'role', 'child', 'homes')
 -- A coordinator's invitation has no home: it is revoked as home 0.
 if redis.call('EXISTS', KEYS[1]) == 0 or (inv[1] or '0') ~= ARGV[2] or inv[2] == '1' then return 0 end
 for i = 3, 4 do
@@ -11,5 +11,8 @@ for i = 3, 4 do
 end
 redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[3])
-redis.call('SET', KEYS[3], ARGV[4] .. ':' .. ARGV[5], 'EX', ARGV[6])
+-- Who revoked it, with what it was for, so a later tap is checked
+-- against the same rights.
+actedrecord(ARGV[1], KEYS[3], ARGV[4], ARGV[5], ARGV[6], {ARGV[4]},
+  {'role', inv[5], 'home', inv[1] or '0', 'child', inv[6] or '0', 'homes', inv[7] or ''})
 return 1

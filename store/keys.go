@@ -33,12 +33,16 @@ import "strconv"
 //	<p>{h<id>}:children      zset    child ids, scored by when they were registered (unix ms)
 //	<p>{h<id>}:child:<c>     hash    name, year (birth year, optional)
 //	<p>{h<id>}:guardians:<c> hash    guardian user id → relationship ("" until chosen)
-//	<p>{h<id>}:acted:<thing> string  "<user>:<unix ms>": who acted on a thing first (unlink:<child>:<user>), to tell
-//	                                 a later tap of the same standing button; TTL actedTTL
+//	<p>{h<id>}:acted:<thing> hash    by (user), at (unix ms), link (the invitation that made the link): who acted first
+//	                                 on a thing (unlink:<child>:<user>), to tell a later tap of the same standing
+//	                                 button; TTL actedTTL
+//	<p>{h<id>}:links:<c>     hash    guardian user id → id of the invitation that made their link to child c
 //	<p>{h<id>}:invites       zset    ids of the home's open invitations, scored by expiry (unix ms)
 //	<p>invite:<id>           hash    role, home, child, homes (comma list), exp (unix ms), link and typed (code digests),
 //	                                 used ("1" once redeemed); TTL until it expires
-//	<p>invite:<id>:revoked   string  "<user>:<unix ms>": who revoked it, to tell a later tap; TTL actedTTL
+//	<p>invite:<id>:revoked   hash    by, at, and the invitation's role, home, child, homes: who revoked it, to tell
+//	                                 (and check the rights of) a later tap; TTL actedTTL
+//	<p>{u<id>}:acted         set     keys of the acted records that name the user, deleted with them by /forget
 //	<p>code:<digest>         string  invitation id of a code (SHA-256 hex); TTL until it expires
 //	<p>seq:home, seq:child, seq:invite  string  id counters
 //
@@ -73,6 +77,7 @@ func (k keys) guardians(h, c int64) string {
 	return k.homeTagged(h, "guardians:"+strconv.FormatInt(c, 10))
 }
 func (k keys) acted(h int64, thing string) string { return k.homeTagged(h, "acted:"+thing) }
+func (k keys) links(h, c int64) string            { return k.homeTagged(h, "links:"+strconv.FormatInt(c, 10)) }
 func (k keys) inviteRevoked(id int64) string {
 	return k.prefix + "invite:" + strconv.FormatInt(id, 10) + ":revoked"
 }

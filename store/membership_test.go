@@ -90,13 +90,14 @@ func TestInvitationsExpireAndCanBeRevoked(t *testing.T) {
 	if ok, err := s.RevokeInvite(ctx, h.ID, a.ID, 42); !ok || err != nil {
 		t.Fatalf("revoke: %v %v", ok, err)
 	}
-	if who, ok, err := s.Revoked(ctx, a.ID); !ok || err != nil || who.By != 42 || !who.At.Equal(clock.Now().Truncate(time.Millisecond)) {
-		t.Fatalf("who revoked: %+v %v %v", who, ok, err)
+	if inv, who, ok, err := s.Revoked(ctx, a.ID); !ok || err != nil || who.By != 42 || !who.At.Equal(clock.Now().Truncate(time.Millisecond)) ||
+		inv.Role != homelink.RoleGuardian || inv.HomeID != h.ID || inv.ChildID != c.ID {
+		t.Fatalf("who revoked: %+v %+v %v %v", inv, who, ok, err)
 	}
 	if ok, err := s.RevokeInvite(ctx, h.ID, a.ID, 43); ok || err != nil {
 		t.Fatalf("revoked twice: %v %v", ok, err)
 	}
-	if who, _, _ := s.Revoked(ctx, a.ID); who.By != 42 {
+	if _, who, _, _ := s.Revoked(ctx, a.ID); who.By != 42 {
 		t.Fatalf("the second revoke took the record: %+v", who)
 	}
 	for _, code := range []string{a.Link, a.Typed} {
