@@ -57,6 +57,7 @@ func first(fixture) []int64   { return []int64{0} }
 func momLink(f fixture) []int64 {
 	return []int64{f.home, f.child, f.mom}
 }
+func momNotice(f fixture) []int64 { return []int64{f.home, f.child, f.mom, f.momLink} }
 func atHome(f fixture) string {
 	return `{"h":` + strconv.FormatInt(f.home, 10) + `,"name":"Mei","tz":"Asia/Shanghai"}`
 }
@@ -114,6 +115,11 @@ var matrix = []matrixCase{
 	{kind: "button", name: "child.remove", args: child, allow: teacherOnly},
 	{kind: "button", name: "invite.revoke", args: func(f fixture) []int64 { return []int64{f.momInvite} }, allow: teacherOnly},
 	{kind: "button", name: "invite.revoke", args: func(f fixture) []int64 { return []int64{f.teacherInvite} }, allow: coordOnly},
+	// Used and revoked invitations are judged by what they were for: a
+	// stranger to them learns nothing of them.
+	{kind: "button", name: "invite.revoke", args: func(f fixture) []int64 { return []int64{f.momLink} }, allow: teacherOnly},
+	{kind: "button", name: "invite.revoke", args: func(f fixture) []int64 { return []int64{f.revokedInvite} }, allow: teacherOnly},
+	{kind: "button", name: "invite.revokeOnCard", args: func(f fixture) []int64 { return []int64{f.revokedInvite} }, allow: teacherOnly},
 	{kind: "button", name: "consent.yes", args: func(f fixture) []int64 { return []int64{f.momInvite} }, answers: holding, allow: all},
 	// Consent to an invitation other than the one whose code was opened.
 	{kind: "button", name: "consent.yes", args: func(f fixture) []int64 { return []int64{f.teacherInvite} }, answers: holding, allow: nobody},
@@ -127,11 +133,11 @@ var matrix = []matrixCase{
 
 	// Standing buttons: Revoke on an invitation card, and the notice
 	// teachers get when a guardian joins.
-	{kind: "button", name: "invitation.revoke", args: func(f fixture) []int64 { return []int64{f.momInvite} }, allow: teacherOnly},
-	{kind: "button", name: "invitation.revoke", args: func(f fixture) []int64 { return []int64{f.teacherInvite} }, allow: coordOnly},
-	{kind: "button", name: "joined.unlinkAsk", args: momLink, allow: teacherOnly},
-	{kind: "button", name: "joined.unlink", args: momLink, allow: teacherOnly},
-	{kind: "button", name: "joined.keep", args: momLink, allow: teacherOnly},
+	{kind: "button", name: "invite.revokeOnCard", args: func(f fixture) []int64 { return []int64{f.momInvite} }, allow: teacherOnly},
+	{kind: "button", name: "invite.revokeOnCard", args: func(f fixture) []int64 { return []int64{f.teacherInvite} }, allow: coordOnly},
+	{kind: "button", name: "joined.unlinkAsk", args: momNotice, allow: teacherOnly},
+	{kind: "button", name: "joined.unlink", args: momNotice, allow: teacherOnly},
+	{kind: "button", name: "joined.keep", args: momNotice, allow: teacherOnly},
 
 	{kind: "typed", name: "home.new/name", text: "Hilltop Home", allow: coords},
 	{kind: "typed", name: "home.new/zone", text: "Asia/Shanghai", answers: atHome, allow: coords},

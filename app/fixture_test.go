@@ -19,6 +19,8 @@ type fixture struct {
 	mom, dad, otherParent, farParent int64
 	momInvite                        int64 // an open guardian invitation for child
 	teacherInvite                    int64 // an open teacher invitation for home
+	momLink                          int64 // the (used) invitation that linked mom to child
+	revokedInvite                    int64 // a guardian invitation for child the teacher revoked
 }
 
 // seed fills the harness's Redis: 青溪村儿童之家 (coordinator, teacher,
@@ -44,10 +46,12 @@ func seed(t testing.TB, h *harness) fixture {
 		must(err)
 		return inv.ID
 	}
-	join := func(inv homelink.Invite, user int64, lang string) {
+	join := func(inv homelink.Invite, user int64, lang string) int64 {
 		t.Helper()
-		_, err := st.RedeemInvite(ctx, invite(inv), user, lang)
+		id := invite(inv)
+		_, err := st.RedeemInvite(ctx, id, user, lang)
 		must(err)
+		return id
 	}
 	home := func(name string, coord int64) int64 {
 		t.Helper()
@@ -61,10 +65,11 @@ func seed(t testing.TB, h *harness) fixture {
 		must(err)
 		return c.ID
 	}
-	guardian := func(home, child, user int64, rel homelink.Relationship, lang string) {
+	guardian := func(home, child, user int64, rel homelink.Relationship, lang string) int64 {
 		t.Helper()
-		join(homelink.Invite{Role: homelink.RoleGuardian, HomeID: home, ChildID: child}, user, lang)
+		id := join(homelink.Invite{Role: homelink.RoleGuardian, HomeID: home, ChildID: child}, user, lang)
 		must(st.SetRelationship(ctx, home, child, user, rel))
+		return id
 	}
 	f.home = home("青溪村儿童之家", f.coord)
 	f.otherHome = home("山口儿童之家", f.otherCoord)
@@ -73,12 +78,16 @@ func seed(t testing.TB, h *harness) fixture {
 	f.child = child(f.home, "小明", 2016)
 	f.sibling = child(f.home, "Lili", 0)
 	f.otherChild = child(f.otherHome, "阿福", 2015)
-	guardian(f.home, f.child, f.mom, homelink.Mother, "zh-Hans")
+	f.momLink = guardian(f.home, f.child, f.mom, homelink.Mother, "zh-Hans")
 	guardian(f.home, f.child, f.dad, homelink.Father, "en")
 	guardian(f.home, f.sibling, f.otherParent, homelink.Grandparent, "en")
 	guardian(f.otherHome, f.otherChild, f.farParent, homelink.Mother, "en")
 	f.momInvite = invite(homelink.Invite{Role: homelink.RoleGuardian, HomeID: f.home, ChildID: f.child})
 	f.teacherInvite = invite(homelink.Invite{Role: homelink.RoleTeacher, HomeID: f.home})
+	f.revokedInvite = invite(homelink.Invite{Role: homelink.RoleGuardian, HomeID: f.home, ChildID: f.child})
+	if _, err := st.RevokeInvite(ctx, f.home, f.revokedInvite, f.teacher); err != nil {
+		t.Fatal(err)
+	}
 	_ = time.Second
 	return f
 }

@@ -14,9 +14,11 @@ import (
 // written once. Each feature declares its actions in its own file (see
 // homeActions); the router finds them by code.
 //
-// Callback data stays within Telegram's 64 bytes:
+// Callback data stays within Telegram's 64 bytes; arguments are written in
+// base 36 to leave room (a menu button is "b:", so buttons of the older
+// decimal "m:" format simply expire):
 //
-//	m:<nonce>:<code>.<arg>.<arg>   a menu button: it works while its menu is
+//	b:<nonce>:<code>.<arg>.<arg>   a menu button: it works while its menu is
 //	                               the user's newest (the session's nonce)
 //	s:<code>.<arg>.<arg>:<mac>     a standing button: it works while the
 //	                               thing it names exists, whoever taps it,
@@ -102,7 +104,7 @@ func (a *action) encode(t target) string {
 	sb.WriteString(a.code)
 	for _, x := range a.args {
 		sb.WriteByte('.')
-		sb.WriteString(strconv.FormatInt(t.get(x), 10))
+		sb.WriteString(strconv.FormatInt(t.get(x), 36))
 	}
 	return sb.String()
 }
@@ -116,7 +118,7 @@ func (acts actions) decode(s string) (*action, target, bool) {
 	}
 	var t target
 	for i, p := range parts[1:] {
-		n, err := strconv.ParseInt(p, 10, 64)
+		n, err := strconv.ParseInt(p, 36, 64)
 		if err != nil || n < 0 {
 			return nil, target{}, false
 		}
@@ -131,12 +133,16 @@ func (a *action) button(r *request, label string, t target) outbox.Button {
 	if a.standing {
 		return outbox.Button{Text: label, Data: r.b.sign(a.encode(t))}
 	}
-	return outbox.Button{Text: label, Data: "m:" + r.session.Nonce + ":" + a.encode(t)}
+	return outbox.Button{Text: label, Data: menuData(r.session.Nonce, a.encode(t))}
 }
 
 // always is the exists of a standing button whose handler itself tells a
-// tapper what became of its thing.
+// tapper what became of its thing (an invitation: used, revoked by whom,
+// or expired), since each of those has more to say than "gone".
 func always(context.Context, target) (bool, error) { return true, nil }
+
+// menuData is a menu button's callback data.
+func menuData(nonce, payload string) string { return "b:" + nonce + ":" + payload }
 
 // actions finds every action by its code.
 type actions map[string]*action
@@ -147,7 +153,7 @@ func (acts actions) add(a *action) *action {
 	if _, dup := acts[a.code]; dup {
 		panic(fmt.Sprintf("bot: action code %q of %s is taken", a.code, a.name))
 	}
-	if a.need == nil || a.run == nil || a.standing && a.exists == nil {
+	if a.need == nil || a.run == nil || a.standing && (a.exists == nil || a.at != nil) {
 		panic("bot: action " + a.name + " has no need or no handler")
 	}
 	acts[a.code] = a

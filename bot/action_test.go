@@ -11,7 +11,7 @@ import (
 // Each action's wire code is written once in the code: where the action
 // is declared. Every button is built from the action value.
 func TestEachActionCodeIsWrittenOnce(t *testing.T) {
-	b := New(Config{ButtonKey: []byte("k")})
+	b := New(Config{ButtonKey: []byte("test-key-16bytes")})
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +38,7 @@ func TestEachActionCodeIsWrittenOnce(t *testing.T) {
 // as they can grow: Telegram user ids of up to 52 bits (16 digits), and
 // homes, children and invitations numbering in the billions.
 func TestButtonDataFitsTelegram(t *testing.T) {
-	b := New(Config{ButtonKey: []byte("k")})
+	b := New(Config{ButtonKey: []byte("test-key-16bytes")})
 	r := &request{b: b}
 	r.session.Nonce = newNonce()
 	big := target{home: 9_999_999_999, child: 9_999_999_999, user: 1<<52 - 1, invite: 9_999_999_999, n: 99}

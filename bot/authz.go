@@ -79,31 +79,41 @@ func guardsChild(_ context.Context, r *request, t target) (bool, error) {
 // mayRevoke: guardian invitations are the home's teachers' to revoke,
 // teacher invitations its coordinators', and coordinator invitations
 // belong to whoever manages every home they share (an admin for the first
-// coordinator's).
+// coordinator's). A used or revoked invitation is judged by what it was
+// for, so a stranger to it learns nothing of it; an expired one that
+// nobody revoked has nothing left to tell.
 func mayRevoke(ctx context.Context, r *request, t target) (bool, error) {
 	inv, err := r.b.Store.Invite(ctx, t.invite)
-	if errors.Is(err, homelink.ErrInviteInvalid) || errors.Is(err, homelink.ErrInviteUsed) {
-		return r.user.Roles.IsStaff() || r.user.Roles.Admin, nil // nothing left to protect
+	if errors.Is(err, homelink.ErrInviteInvalid) {
+		var revoked bool
+		inv, _, revoked, err = r.b.Store.Revoked(ctx, t.invite)
+		if err == nil && !revoked {
+			return r.user.Roles.IsStaff() || r.user.Roles.Admin, nil
+		}
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, homelink.ErrInviteUsed) {
 		return false, err
 	}
-	roles := r.user.Roles
+	return mayRevokeFor(r.user.Roles, inv), nil
+}
+
+// mayRevokeFor says whether roles may revoke an invitation like inv.
+func mayRevokeFor(roles homelink.Roles, inv homelink.Invite) bool {
 	switch inv.Role {
 	case homelink.RoleGuardian:
-		return roles.TeachesAt(inv.HomeID), nil
+		return roles.TeachesAt(inv.HomeID)
 	case homelink.RoleTeacher:
-		return roles.ManagesHome(inv.HomeID), nil
+		return roles.ManagesHome(inv.HomeID)
 	}
 	if len(inv.Homes) == 0 || roles.Admin {
-		return roles.Admin, nil
+		return roles.Admin
 	}
 	for _, h := range inv.Homes {
 		if !roles.ManagesHome(h) {
-			return false, nil
+			return false
 		}
 	}
-	return true, nil
+	return true
 }
 
 // holdsInvite: the invitation is the one whose code this user opened;

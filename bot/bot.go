@@ -60,8 +60,9 @@ type ChildStore interface {
 	Children(ctx context.Context, h int64) ([]homelink.Child, error)
 	Child(ctx context.Context, h, c int64) (homelink.Child, error)
 	RemoveChild(ctx context.Context, h, c int64) ([]int64, error)
-	UnlinkGuardian(ctx context.Context, h, c, user, by int64) (bool, error)
+	UnlinkGuardian(ctx context.Context, h, c, user, by, link int64) (bool, error)
 	Unlinked(ctx context.Context, h, c, user int64) (homelink.Acted, bool, error)
+	LinkedBy(ctx context.Context, h, c, user int64) (int64, error)
 	SetRelationship(ctx context.Context, h, c, user int64, rel homelink.Relationship) error
 }
 
@@ -72,7 +73,7 @@ type InviteStore interface {
 	Invite(ctx context.Context, id int64) (homelink.Invite, error)
 	RedeemInvite(ctx context.Context, id, user int64, lang string) (homelink.Invite, error)
 	RevokeInvite(ctx context.Context, h, id, by int64) (bool, error)
-	Revoked(ctx context.Context, id int64) (homelink.Acted, bool, error)
+	Revoked(ctx context.Context, id int64) (homelink.Invite, homelink.Acted, bool, error)
 	OpenInvites(ctx context.Context, h int64, role homelink.Role, child int64) ([]homelink.Invite, error)
 	CodeFailures(ctx context.Context, user int64) (int, error)
 	CodeFailed(ctx context.Context, user int64, window time.Duration) (int, error)
@@ -145,6 +146,9 @@ type handlerFunc func(ctx context.Context, r *request) error
 
 // New returns a Bot with homelink's commands, actions and flows.
 func New(cfg Config) *Bot {
+	if len(cfg.ButtonKey) < 16 {
+		panic("bot: ButtonKey must be at least 16 bytes: it signs standing buttons")
+	}
 	if cfg.InviteTTL <= 0 {
 		cfg.InviteTTL = homelink.DefaultInviteTTL
 	}
@@ -240,7 +244,7 @@ func (b *Bot) message(ctx context.Context, r *request) error {
 		}
 		return b.unexpected(ctx, r)
 	}
-	if answered, err := b.answer(ctx, r); answered || err != nil {
+	if answered, err := b.takeInput(ctx, r); answered || err != nil {
 		return err
 	}
 	if code, ok := homelink.NormalizeTypedCode(msg.Text); ok {

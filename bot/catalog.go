@@ -3,8 +3,6 @@ package bot
 import (
 	"maps"
 	"slices"
-	"strconv"
-	"strings"
 )
 
 // ButtonInfo describes one kind of button for the authorization matrix.
@@ -41,15 +39,16 @@ func (b *Bot) ButtonData(name, nonce string, args ...int64) string {
 		if a.name != name {
 			continue
 		}
-		var sb strings.Builder
-		sb.WriteString(a.code)
-		for _, v := range args {
-			sb.WriteString("." + strconv.FormatInt(v, 10))
+		var t target
+		for i, x := range a.args {
+			if i < len(args) {
+				t.set(x, args[i])
+			}
 		}
 		if a.standing {
-			return b.sign(sb.String())
+			return b.sign(a.encode(t))
 		}
-		return "m:" + nonce + ":" + sb.String()
+		return menuData(nonce, a.encode(t))
 	}
 	panic("bot: no button " + name)
 }

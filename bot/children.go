@@ -270,7 +270,7 @@ func (b *Bot) guardianUnlink(ctx context.Context, r *request, t target) error {
 	if err != nil {
 		return err
 	}
-	unlinked, err := b.Store.UnlinkGuardian(ctx, t.home, t.child, t.user, r.user.ID)
+	unlinked, err := b.Store.UnlinkGuardian(ctx, t.home, t.child, t.user, r.user.ID, 0)
 	if err != nil {
 		return err
 	}

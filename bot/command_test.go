@@ -62,7 +62,7 @@ func FuzzParseCommand(f *testing.F) {
 // Any callback data decodes to an action and target that encode and
 // decode to the same again, or to nothing; it never panics.
 func FuzzButtonData(f *testing.F) {
-	b := New(Config{ButtonKey: []byte("fuzz")})
+	b := New(Config{ButtonKey: []byte("fuzz-key-16bytes")})
 	f.Add("hv.12")
 	f.Add("rel.1.2.3")
 	f.Add("ju.1.2.99999999999")
@@ -82,7 +82,7 @@ func FuzzButtonData(f *testing.F) {
 
 // A standing button's MAC holds its data: any change to it fails.
 func FuzzStandingButtonMAC(f *testing.F) {
-	b := New(Config{ButtonKey: []byte("fuzz")})
+	b := New(Config{ButtonKey: []byte("fuzz-key-16bytes")})
 	f.Add("ju.1.2.3", "ju.1.2.4")
 	f.Add("juy.10.20.30", "juy.10.20.3")
 	f.Fuzz(func(t *testing.T, payload, altered string) {

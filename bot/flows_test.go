@@ -11,6 +11,7 @@ import (
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/emulator"
@@ -30,6 +31,7 @@ import (
 // walker runs one Bot for a flow test.
 type walker struct {
 	t     *testing.T
+	rdb   *redis.Client
 	b     *Bot
 	tg    *emulator.Server
 	st    *store.Store
@@ -59,8 +61,8 @@ func newWalker(t *testing.T) *walker {
 	}
 	b := New(Config{Username: emulator.BotUsername, Store: st, Sender: out, Catalog: cat, Renderer: r,
 		Clock: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: metrics.New(),
-		ButtonKey: []byte("walker")})
-	return &walker{t: t, b: b, tg: tg, st: st, clock: clock}
+		ButtonKey: []byte("walker-key-16byt")})
+	return &walker{t: t, rdb: rdb, b: b, tg: tg, st: st, clock: clock}
 }
 
 // deliver hands every update the emulator holds to the bot, in order.
@@ -154,7 +156,10 @@ func (w *walker) coordinator(id int64) (*someone, homelink.Home) {
 }
 
 // join redeems a fresh invitation as user.
-func (w *walker) join(inv homelink.Invite, user int64) {
+func (w *walker) join(inv homelink.Invite, user int64) { w.inviteFor(inv, user) }
+
+// inviteFor redeems a fresh invitation as user and returns its id.
+func (w *walker) inviteFor(inv homelink.Invite, user int64) int64 {
 	w.t.Helper()
 	inv.Link, inv.Typed = homelink.NewInviteCodes()
 	inv.ExpiresAt = w.clock.Now().Add(homelink.DefaultInviteTTL)
@@ -165,6 +170,15 @@ func (w *walker) join(inv homelink.Invite, user int64) {
 	if err != nil {
 		w.t.Fatal(err)
 	}
+	return inv.ID
+}
+
+func texts(ms []emulator.Message) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Text
+	}
+	return out
 }
 
 func TestHomeNewFlow(t *testing.T) {
@@ -334,6 +348,23 @@ func TestCancelLeavesAnyFlow(t *testing.T) {
 	}
 }
 
+// state is what the bot keeps in Redis, key by key (not the outbox's
+// queue, which carries the bot's answers).
+func (w *walker) state() map[string]string {
+	ctx := context.Background()
+	out := map[string]string{}
+	keys, err := w.rdb.Keys(ctx, "*").Result()
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for _, k := range keys {
+		if !strings.Contains(k, "{ob}") {
+			out[k] = w.rdb.Dump(ctx, k).Val()
+		}
+	}
+	return out
+}
+
 func (w *walker) version(user int64) int64 {
 	s, _ := w.st.Session(context.Background(), user)
 	return s.Version
@@ -353,6 +384,7 @@ func TestStepTakesOnlyWhatItAsksFor(t *testing.T) {
 	if _, err := w.st.SaveSession(context.Background(), p.ID, homelink.Session{Flow: "test.voice", Step: "record", Nonce: "n"}); err != nil {
 		t.Fatal(err)
 	}
+	before := w.state()
 	p.sendsPhoto()
 	p.sees("这一步需要语音。")
 	p.isAt("test.voice/record")
@@ -360,6 +392,9 @@ func TestStepTakesOnlyWhatItAsksFor(t *testing.T) {
 	p.sees("这一步需要语音。")
 	if len(got) != 0 {
 		t.Fatalf("the step took %+v", got)
+	}
+	if !maps.Equal(before, w.state()) {
+		t.Fatal("a refused answer changed what is stored")
 	}
 	p.sendsVoice()
 	p.isAt("")

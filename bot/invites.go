@@ -44,7 +44,7 @@ func (b *Bot) inviteActions() {
 	add, i := b.acts.add, []arg{argInvite}
 	b.invite = inviteActs{
 		revoke: add(&action{name: "invite.revoke", code: "ir", args: i, need: mayRevoke, run: b.inviteRevoke}),
-		standingRevoke: add(&action{name: "invitation.revoke", code: "ivr", args: i, need: mayRevoke, run: b.inviteRevoke,
+		standingRevoke: add(&action{name: "invite.revokeOnCard", code: "ivr", args: i, need: mayRevoke, run: b.inviteRevoke,
 			standing: true, exists: always}),
 		agree:        add(&action{name: "consent.yes", code: "ca", args: i, need: holdsInvite, run: b.consentYes, at: agree}),
 		decline:      add(&action{name: "consent.no", code: "cn", args: i, need: holdsInvite, run: b.consentNo, at: agree}),
@@ -238,12 +238,12 @@ func (b *Bot) inviteRevoke(ctx context.Context, r *request, t target) error {
 
 // revokedBefore answers a revoke of an invitation that no longer works.
 func (b *Bot) revokedBefore(ctx context.Context, r *request, t target) error {
-	acted, ok, err := b.Store.Revoked(ctx, t.invite)
+	_, acted, ok, err := b.Store.Revoked(ctx, t.invite)
 	if err != nil {
 		return err
 	}
-	if !ok { // it expired: nothing opens it either way
-		return r.settled(ctx, r.text("InviteRevoked"), r.html("InviteRevoked"))
+	if !ok {
+		return r.settled(ctx, r.text("InviteExpiredNotRevoked"), r.html("InviteExpiredNotRevoked"))
 	}
 	notice, line := b.whoActed(r, acted, "", "Revoked")
 	return r.settled(ctx, notice, line)
@@ -372,7 +372,7 @@ func (b *Bot) guardianJoined(ctx context.Context, r *request, inv homelink.Invit
 	if err != nil {
 		return err
 	}
-	b.guardianJoinedNotice(ctx, c, h.Teachers, r.user.ID)
+	b.guardianJoinedNotice(ctx, c, h.Teachers, r.user.ID, inv.ID)
 	if err := r.leaveFlow(ctx); err != nil {
 		return err
 	}

@@ -21,7 +21,9 @@ type joinedActs struct {
 }
 
 func (b *Bot) joinedActions() {
-	add, hcu := b.acts.add, []arg{argHome, argChild, argUser}
+	// The invitation that made the link names which link the notice is
+	// about: one made later, after an unlink, has a notice of its own.
+	add, hcu := b.acts.add, []arg{argHome, argChild, argUser, argInvite}
 	b.joined = joinedActs{
 		unlinkAsk: add(&action{name: "joined.unlinkAsk", code: "ju", args: hcu, need: teachesChild, run: b.joinedUnlinkAsk,
 			standing: true, exists: b.childThere}),
@@ -42,9 +44,10 @@ func (b *Bot) childThere(ctx context.Context, t target) (bool, error) {
 	return err == nil, err
 }
 
-// guardianJoinedNotice tells the teachers of c's home that guardian joined.
-func (b *Bot) guardianJoinedNotice(ctx context.Context, c homelink.Child, teachers []int64, guardian int64) {
-	t := target{home: c.HomeID, child: c.ID, user: guardian}
+// guardianJoinedNotice tells the teachers of c's home that guardian
+// joined through invitation inv.
+func (b *Bot) guardianJoinedNotice(ctx context.Context, c homelink.Child, teachers []int64, guardian, inv int64) {
+	t := target{home: c.HomeID, child: c.ID, user: guardian, invite: inv}
 	for _, teacher := range teachers {
 		b.notify(ctx, teacher, "GuardianJoinedNotice", func(r *request) [][]outbox.Button {
 			return rows(b.joined.unlinkAsk.button(r, r.text("UnlinkJoinedButton"), t))
@@ -65,11 +68,15 @@ func (b *Bot) joinedUnlinkAsk(ctx context.Context, r *request, t target) error {
 
 // joinedUnlink unlinks the guardian, once, whoever taps first.
 func (b *Bot) joinedUnlink(ctx context.Context, r *request, t target) error {
-	c, h, err := b.childAndHome(ctx, t)
-	if err != nil {
+	c, linked, err := b.joinedLink(ctx, t)
+	if err != nil || !linked {
 		return b.joinedSettled(ctx, r, t, err)
 	}
-	unlinked, err := b.Store.UnlinkGuardian(ctx, t.home, t.child, t.user, r.user.ID)
+	h, err := b.Store.Home(ctx, t.home)
+	if err != nil {
+		return err
+	}
+	unlinked, err := b.Store.UnlinkGuardian(ctx, t.home, t.child, t.user, r.user.ID, t.invite)
 	if err != nil || !unlinked {
 		return b.joinedSettled(ctx, r, t, err)
 	}
@@ -88,18 +95,15 @@ func (b *Bot) joinedKeep(ctx context.Context, r *request, t target) error {
 		rows(b.joined.unlinkAsk.button(r, r.text("UnlinkJoinedButton"), t)))
 }
 
-// joinedLink reads the child and whether the guardian is still linked.
+// joinedLink reads the child and whether the guardian is still linked by
+// the link the notice is about.
 func (b *Bot) joinedLink(ctx context.Context, t target) (homelink.Child, bool, error) {
 	c, err := b.Store.Child(ctx, t.home, t.child)
 	if err != nil {
 		return c, false, err
 	}
-	for _, g := range c.Guardians {
-		if g.UserID == t.user {
-			return c, true, nil
-		}
-	}
-	return c, false, nil
+	link, err := b.Store.LinkedBy(ctx, t.home, t.child, t.user)
+	return c, err == nil && link == t.invite, err
 }
 
 // joinedSettled answers a tap on a notice whose link is gone: who unlinked

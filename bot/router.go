@@ -18,7 +18,7 @@ import (
 func (b *Bot) callback(ctx context.Context, r *request) error {
 	kind, rest, _ := strings.Cut(r.update.CallbackQuery.Data, ":")
 	switch kind {
-	case "m":
+	case "b":
 		nonce, code, ok := strings.Cut(rest, ":")
 		if !ok || nonce == "" || nonce != r.session.Nonce {
 			return r.expired(ctx)
@@ -55,6 +55,11 @@ func (b *Bot) press(ctx context.Context, r *request, a *action, t target) error 
 	}
 	if ok, err := r.gate(ctx, a.need, t); !ok || err != nil {
 		return err
+	}
+	if a.at != nil { // and whoever may press it may answer the step
+		if ok, err := r.gate(ctx, a.at.need, t); !ok || err != nil {
+			return err
+		}
 	}
 	if a.at == nil && a != b.back {
 		if err := r.leaveFlow(ctx); err != nil {
@@ -123,9 +128,9 @@ func merge(flow, button target, args []arg) target {
 	return flow
 }
 
-// answer hands what the user typed or sent to the step their flow waits
-// at. ok is false when no step waits for input.
-func (b *Bot) answer(ctx context.Context, r *request) (bool, error) {
+// takeInput hands what the user typed or sent to the step their flow
+// waits at. ok is false when no step waits for input.
+func (b *Bot) takeInput(ctx context.Context, r *request) (bool, error) {
 	s := b.flows.step(r.session)
 	if s == nil || s.accepts == 0 {
 		return false, nil
