@@ -120,11 +120,13 @@ func (o *Outbox) deliver(id, payload string, slept bool) {
 }
 
 // drop records a claimed message to a chat that became unreachable after
-// it was queued, without sending it.
+// it was queued, without sending it. It is recorded as failed, not as
+// blocked: no 403 came, and the chat may have been made reachable again
+// between the claim and now, which marking it would undo.
 func (o *Outbox) drop(id, lane string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	r := result{outcome: "blocked", result: "dead_letter_blocked", reason: "blocked: the chat is unreachable"}
+	r := result{outcome: "failed", result: "dead_letter_blocked", reason: "blocked: the chat is unreachable"}
 	if _, err := o.finish(ctx, id, r); err != nil {
 		o.opt.Log.Error("could not record a message to an unreachable chat", slog.String("message", id), errAttr(err))
 	}

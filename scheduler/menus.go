@@ -21,6 +21,7 @@ type MenuStore interface {
 	FinishMenuWalk(ctx context.Context, version, token string) (bool, error)
 	ReleaseMenuWalk(ctx context.Context, token string) error
 	KnownUsers(ctx context.Context, after int64, limit int) ([]homelink.User, error)
+	User(ctx context.Context, id int64) (homelink.User, error)
 }
 
 // MenuSender sets one chat's menu at the bulk lane's pace (package outbox).
@@ -115,7 +116,16 @@ func (m *MenuRefresh) setMenus(ctx context.Context, users []homelink.User) error
 		if !hasOwnMenu(u) {
 			continue
 		}
-		err := m.Sender.SetCommandsPaced(ctx, u.ID, "", m.Menus.ChatMenu(u))
+		// Read them again at their turn: a batch takes a while at the
+		// bulk pace, and a role given meanwhile must not be undone.
+		u, err := m.Store.User(ctx, u.ID)
+		if err != nil {
+			return fmt.Errorf("scheduler: chat menu of %d: %w", u.ID, err)
+		}
+		if !hasOwnMenu(u) {
+			continue
+		}
+		err = m.Sender.SetCommandsPaced(ctx, u.ID, "", m.Menus.ChatMenu(u))
 		switch {
 		case errors.Is(err, outbox.ErrBlocked):
 		case errors.Is(err, outbox.ErrRefused):

@@ -10,8 +10,12 @@ if holder and holder ~= ARGV[3] then return {'held'} end
 redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4])
 local w = redis.call('HMGET', KEYS[2], 'version', 'after')
 if w[1] ~= ARGV[2] then
-  -- A walk for another version stopped half way: start over.
+  -- A walk for another version stopped half way: start over. The menus
+  -- are no release's now (an old replica of a rolling deploy may be the
+  -- one walking), so no replica may take them as current until a walk
+  -- finishes.
   redis.call('HSET', KEYS[2], 'version', ARGV[2], 'after', 0)
+  redis.call('DEL', KEYS[1])
   return {'walk', 0}
 end
 return {'walk', tonumber(w[2])}
