@@ -43,16 +43,24 @@ func secondTeacher(t *testing.T, h *harness, f fixture, id int64) {
 	}
 }
 
+// strangerJoins starts the fixture's home with a second teacher; a
+// stranger joins as a guardian of 小明, and both teachers are told.
+func strangerJoins(t *testing.T) (h *harness, f fixture, teacher, other, stranger *person) {
+	t.Helper()
+	h = start(t, webhook)
+	f = seed(t, h)
+	secondTeacher(t, h, f, 7101)
+	teacher, other = h.person(f.teacher, "Ms Wang", "en"), h.person(7101, "Mr Li", "en")
+	stranger = h.person(7102, "Stranger", "en")
+	joinAsGuardian(t, h, f, stranger)
+	return h, f, teacher, other, stranger
+}
+
 // A teacher gets the "guardian joined" notice, opens three other menus,
 // and its Unlink still works; a second tap and a second teacher are told
 // who acted, and the notices lose their buttons.
 func TestStandingButtonOutlivesMenus(t *testing.T) {
-	h := start(t, webhook)
-	f := seed(t, h)
-	secondTeacher(t, h, f, 7101)
-	teacher, other := h.person(f.teacher, "Ms Wang", "en"), h.person(7101, "Mr Li", "en")
-	stranger := h.person(7102, "Stranger", "en")
-	joinAsGuardian(t, h, f, stranger)
+	h, f, teacher, other, stranger := strangerJoins(t)
 	teacher.Sees("has joined homelink")
 	other.Sees("has joined homelink")
 
@@ -93,12 +101,7 @@ func TestStandingButtonOutlivesMenus(t *testing.T) {
 // old notice says who unlinked, and only the new notice acts on the new
 // link.
 func TestOldNoticeDoesNotActOnANewLink(t *testing.T) {
-	h := start(t, webhook)
-	f := seed(t, h)
-	secondTeacher(t, h, f, 7101)
-	teacher, other := h.person(f.teacher, "Ms Wang", "en"), h.person(7101, "Mr Li", "en")
-	stranger := h.person(7102, "Stranger", "en")
-	joinAsGuardian(t, h, f, stranger)
+	h, f, teacher, other, stranger := strangerJoins(t)
 	other.Sees("has joined homelink")
 	old := lastButtonData(other, "Unlink")
 	teacher.Tap("Unlink")
@@ -124,12 +127,7 @@ func TestOldNoticeDoesNotActOnANewLink(t *testing.T) {
 // bot's TestStandingUnlinkRacesToOneWinner runs the two taps truly at
 // once on two Bots.)
 func TestStandingButtonTwoTeachersAtOnce(t *testing.T) {
-	h := start(t, webhook)
-	f := seed(t, h)
-	secondTeacher(t, h, f, 7101)
-	teacher, other := h.person(f.teacher, "Ms Wang", "en"), h.person(7101, "Mr Li", "en")
-	stranger := h.person(7102, "Stranger", "en")
-	joinAsGuardian(t, h, f, stranger)
+	h, _, teacher, other, stranger := strangerJoins(t)
 	for _, p := range []*person{teacher, other} {
 		p.Sees("has joined homelink")
 		p.Tap("Unlink")
