@@ -83,6 +83,10 @@ func (r Roles) IsTeacher() bool { return len(r.Teaches) > 0 }
 // IsGuardian reports whether the account is linked to any child.
 func (r Roles) IsGuardian() bool { return len(r.Guards) > 0 }
 
+// Any reports whether the account holds any role at all (or is an admin):
+// false for someone who has not joined, or who has left.
+func (r Roles) Any() bool { return r.Admin || r.IsStaff() || r.IsGuardian() }
+
 // IsStaff reports whether the account works for a home in any role.
 func (r Roles) IsStaff() bool { return r.IsCoordinator() || r.IsTeacher() }
 

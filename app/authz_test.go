@@ -211,7 +211,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			case "typed":
 				p.Types(c.text)
 			}
-			denied := h.deniedTo(p, c.kind == "button", seenMsgs, seenAlerts)
+			denied := h.deniedTo(p, c.kind == "button", c.kind == "command" && c.name == "start", seenMsgs, seenAlerts)
 			want := slices.Contains(c.allow, who)
 			label := c.kind + " " + c.name
 			if c.args != nil {
@@ -288,7 +288,7 @@ func (h *harness) snapshot() map[string]string {
 
 // deniedTo waits for the bot to finish with p's update and reports whether
 // it said "not available to you".
-func (h *harness) deniedTo(p *person, tapped bool, seenMsgs, seenAlerts int) bool {
+func (h *harness) deniedTo(p *person, tapped, welcomed bool, seenMsgs, seenAlerts int) bool {
 	h.t.Helper()
 	const en, zh = "not available to you", "您不能使用这个功能"
 	lock := h.prefix + "{u" + strconv.FormatInt(p.ID, 10) + "}:lock"
@@ -312,7 +312,10 @@ func (h *harness) deniedTo(p *person, tapped bool, seenMsgs, seenAlerts int) boo
 		if strings.Contains(s, "Something went wrong") || strings.Contains(s, "出了点问题") {
 			h.t.Errorf("user %d got an apology: the handler failed:\n%s", p.ID, lastFailure(h.logs.String()))
 		}
-		denied = denied || strings.Contains(s, en) || strings.Contains(s, zh)
+		// Someone with no role is told how to join instead (unless how to
+		// join is what they asked for).
+		joinText := strings.Contains(s, "ask the teacher at your child's Children's Home") || strings.Contains(s, "请向孩子所在儿童之家的老师要一个邀请链接")
+		denied = denied || strings.Contains(s, en) || strings.Contains(s, zh) || joinText && !welcomed
 	}
 	return denied
 }

@@ -36,10 +36,11 @@ func TestFirstConversationInBothLanguages(t *testing.T) {
 			dad.Types("/start Zx9_invite-code")
 			dad.SeesNew(2, "This invitation is not valid or has expired")
 
+			// Someone who has not joined is told what homelink is and how.
 			mom.Types("我想和孩子说话")
-			mom.SeesNew(2, "抱歉，我没看懂")
+			mom.SeesNew(2, "开始使用：请向孩子所在儿童之家的老师要一个邀请链接")
 			dad.Types("你好 /help") // a command not at the start is just text
-			dad.SeesNew(3, "Sorry, I didn't understand that")
+			dad.SeesNew(3, "To begin, ask the teacher at your child's Children's Home")
 
 			mom.Types("/cancel")
 			mom.SeesNew(3, "现在没有需要停止的操作")

@@ -166,9 +166,9 @@ func TestUnusedUpdatesAndBlocking(t *testing.T) {
 			h.tg.PushRaw("poll", map[string]any{"id": "1", "question": "?", "options": []any{}})
 			p.TypesInGroup(-4001, "/help")
 			p.SendsSticker()
-			p.Sees("Sorry, I didn't understand that") // a sticker outside a flow gets the hint
+			p.Sees("To begin, ask the teacher") // a stranger's sticker gets the welcome
 			p.SendsVoice()
-			p.SeesNew(1, "Sorry, I didn't understand that")
+			p.SeesNew(1, "To begin, ask the teacher")
 			p.Types("/help")
 			p.SeesNew(2, "What I can do")
 			p.settled(3)

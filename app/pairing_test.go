@@ -184,8 +184,8 @@ func TestPairingFromAdminToParents(t *testing.T) {
 	teacher.Tap("Yes, unlink")
 	teacher.SeesLast("The parent is unlinked")
 	dad.Sees("You are no longer linked to 小明 at 青溪村儿童之家")
-	dad.Types("/children")
-	dad.Sees("Sorry, that is not available to you")
+	dad.Types("/children") // no longer linked to anyone: how to join again
+	dad.Sees("To begin, ask the teacher at your child's Children's Home")
 
 	// The teacher removes Lili: nothing of her is left.
 	teacher.Tap("« All children")
@@ -215,11 +215,18 @@ func TestPairingFromAdminToParents(t *testing.T) {
 	if !ok {
 		t.Fatalf("menus: coordinator %q, teacher %q, mom %q, dad %q", menu(9002), menu(9003), menu(9004), menu(9005))
 	}
+	// /help speaks to each reader's roles, in their language.
 	teacher.Types("/help")
-	help := teacher.SeesLast
-	help("/children – see the children")
+	teacher.SeesLast("/children – the children of your home: register them and invite their parents")
 	if strings.Contains(teacher.Last().Text, "/homes") {
 		t.Fatal("a teacher's help offers /homes")
+	}
+	mom.Types("/help")
+	mom.SeesLast("/children：查看您的孩子和孩子所在的儿童之家")
+	coord.Types("/help")
+	coord.SeesLast("/homes：")
+	if strings.Contains(coord.Last().Text, "/children") {
+		t.Fatal("a coordinator's help offers /children")
 	}
 }
 
@@ -323,7 +330,7 @@ func TestMyDataAndForget(t *testing.T) {
 	}
 	// She is a stranger again.
 	mom.Types("/children")
-	mom.SeesLast("抱歉，您不能使用这个功能")
+	mom.SeesLast("开始使用：请向孩子所在儿童之家的老师要一个邀请链接")
 	teacher.Types("/children")
 	teacher.SeesLast("小明 (2016): Father")
 }
@@ -403,7 +410,7 @@ func TestCoordinatorSharesAHomeAndRemovesATeacher(t *testing.T) {
 	coord.SeesLast("No teachers yet")
 	teacher.Sees("You are no longer a teacher at 青溪村儿童之家")
 	teacher.Types("/children")
-	teacher.SeesLast("Sorry, that is not available to you")
+	teacher.SeesLast("To begin, ask the teacher at your child's Children's Home")
 }
 
 // A home whose only coordinator left is not lost: an admin hands it to a

@@ -13,16 +13,24 @@ import (
 	"github.com/homelink/homelink/store"
 )
 
+// inviteFor stores a fresh invitation and returns its link code and id.
+func inviteFor(t *testing.T, h *harness, inv homelink.Invite) (string, int64) {
+	t.Helper()
+	st := store.New(h.rdb, h.prefix, h.clock)
+	inv.Link, inv.Typed = homelink.NewInviteCodes()
+	inv.ExpiresAt = h.clock.Now().Add(time.Hour)
+	inv, err := st.CreateInvite(context.Background(), inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inv.Link, inv.ID
+}
+
 // joinAsGuardian has p open a fresh invitation for the fixture's 小明 and
 // agree, as a parent would; the home's teachers are told.
 func joinAsGuardian(t *testing.T, h *harness, f fixture, p *person) {
 	t.Helper()
-	st := store.New(h.rdb, h.prefix, h.clock)
-	link, typed := homelink.NewInviteCodes()
-	if _, err := st.CreateInvite(context.Background(), homelink.Invite{Role: homelink.RoleGuardian, HomeID: f.home,
-		ChildID: f.child, Link: link, Typed: typed, ExpiresAt: h.clock.Now().Add(time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
+	link, _ := inviteFor(t, h, homelink.Invite{Role: homelink.RoleGuardian, HomeID: f.home, ChildID: f.child})
 	p.Types("/start " + link)
 	p.Tap("I agree — I am this child's parent or guardian")
 	p.Sees("How are you related")

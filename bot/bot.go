@@ -11,6 +11,7 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"errors"
 	"log/slog"
 	"runtime/debug"
@@ -237,6 +238,13 @@ func (b *Bot) message(ctx context.Context, r *request) error {
 	if cmd, ok := parseCommand(msg, b.Username); ok {
 		if c, known := b.commands[cmd.Name]; known {
 			r.args = cmd.Args
+			if !r.user.Roles.Any() {
+				// Someone who has not joined (or has left) hears how to
+				// join, not that something is not for them.
+				if ok, err := c.need(ctx, r, target{}); err != nil || !ok {
+					return errors.Join(err, b.welcome(ctx, r))
+				}
+			}
 			if ok, err := r.gate(ctx, c.need, target{}); !ok || err != nil {
 				return err
 			}
@@ -253,10 +261,21 @@ func (b *Bot) message(ctx context.Context, r *request) error {
 	return b.unexpected(ctx, r)
 }
 
-// unexpected answers anything the bot did not ask for with a short hint.
+// unexpected answers anything the bot did not ask for: someone who has
+// not joined hears what homelink is and how to join; a parent's message
+// that no step takes is said plainly not to be carried, with how to reach
+// the child instead; anyone else gets a short hint.
 func (b *Bot) unexpected(ctx context.Context, r *request) error {
+	switch {
+	case !r.user.Roles.Any():
+		return b.welcome(ctx, r)
+	case r.user.Roles.IsGuardian() && r.update.Message != nil && !isCommand(r.update.Message):
+		return b.notCarried(ctx, r)
+	}
 	return r.reply(ctx, r.html("UnknownText"), nil)
 }
+
+func isCommand(m *models.Message) bool { return strings.HasPrefix(strings.TrimSpace(m.Text), "/") }
 
 // apologise tells the user something went wrong, if we know who they are.
 func (b *Bot) apologise(ctx context.Context, r *request) {

@@ -350,6 +350,9 @@ func (b *Bot) consentYes(ctx context.Context, r *request, t target) error {
 			return err
 		}
 		h, _ := b.Store.Home(ctx, inv.HomeID)
+		for _, c := range h.Coordinators {
+			b.notify(ctx, c, "TeacherJoinedNotice", nil, "Home", h.Name)
+		}
 		return r.show(ctx, r.html("WelcomeTeacher", "Home", h.Name), nil)
 	}
 	if err := r.endFlow(ctx); err != nil {

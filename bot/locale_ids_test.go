@@ -85,8 +85,12 @@ func TestEveryMessageIDBuiltAtRunTimeExists(t *testing.T) {
 		ids = append(ids, "Zone_"+zoneID(z))
 	}
 	for _, e := range menuEntries {
-		ids = append(ids, "Command_"+e.name, "Help_"+e.name)
+		ids = append(ids, "Command_"+e.name)
+		for _, roles := range menuRoleSamples {
+			ids = append(ids, e.helpID(roles))
+		}
 	}
+	ids = append(ids, "Help_children_both")
 	seenZones := map[string]bool{}
 	for _, z := range homelink.TimeZoneChoices {
 		if seenZones[zoneID(z)] {

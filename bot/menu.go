@@ -17,6 +17,28 @@ import (
 type menuEntry struct {
 	name string
 	show func(homelink.Roles) bool
+	// helpFor, when set, picks the /help line's message id for the
+	// reader's roles; otherwise it is Help_<name>.
+	helpFor func(homelink.Roles) string
+}
+
+// helpID is the message id of the entry's /help line for roles.
+func (e menuEntry) helpID(r homelink.Roles) string {
+	if e.helpFor != nil {
+		return e.helpFor(r)
+	}
+	return "Help_" + e.name
+}
+
+// childrenHelp speaks to a parent, a teacher, or someone who is both.
+func childrenHelp(r homelink.Roles) string {
+	switch {
+	case r.IsTeacher() && r.IsGuardian():
+		return "Help_children_both"
+	case r.IsTeacher():
+		return "Help_children_teacher"
+	}
+	return "Help_children_guardian"
 }
 
 func everyone(homelink.Roles) bool { return true }
@@ -24,15 +46,15 @@ func everyone(homelink.Roles) bool { return true }
 // menuEntries is the commands menu in order. Who sees an entry matches who
 // may use the command (bot.go).
 var menuEntries = []menuEntry{
-	{"children", func(r homelink.Roles) bool { return r.IsTeacher() || r.IsGuardian() }},
-	{"homes", homelink.Roles.IsCoordinator},
-	{"invite", func(r homelink.Roles) bool { return r.IsCoordinator() || r.Admin }},
-	{"start", everyone},
-	{"help", everyone},
-	{"language", everyone},
-	{"mydata", everyone},
-	{"forget", everyone},
-	{"cancel", everyone},
+	{"children", func(r homelink.Roles) bool { return r.IsTeacher() || r.IsGuardian() }, childrenHelp},
+	{"homes", homelink.Roles.IsCoordinator, nil},
+	{"invite", func(r homelink.Roles) bool { return r.IsCoordinator() || r.Admin }, nil},
+	{"start", everyone, nil},
+	{"help", everyone, nil},
+	{"language", everyone, nil},
+	{"mydata", everyone, nil},
+	{"forget", everyone, nil},
+	{"cancel", everyone, nil},
 }
 
 // menu is the commands menu in lang for someone with roles.
@@ -102,7 +124,7 @@ func (b *Bot) help(ctx context.Context, r *request) error {
 	var lines []string
 	for _, e := range menuEntries {
 		if e.show(r.user.Roles) {
-			lines = append(lines, "/"+e.name+" – "+r.text("Help_"+e.name))
+			lines = append(lines, r.text("HelpLine", "Command", "/"+e.name, "Text", r.text(e.helpID(r.user.Roles))))
 		}
 	}
 	text, err := r.render("help", map[string]any{"Lines": lines, "Roles": r.user.Roles})

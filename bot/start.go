@@ -15,6 +15,11 @@ func (b *Bot) start(ctx context.Context, r *request) error {
 		}
 		return b.redeemCode(ctx, r, code)
 	}
+	return b.welcome(ctx, r)
+}
+
+// welcome says what homelink is, and how to join to someone who has not.
+func (b *Bot) welcome(ctx context.Context, r *request) error {
 	text, err := r.render("welcome", map[string]any{"Roles": r.user.Roles})
 	if err != nil {
 		return err

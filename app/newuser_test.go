@@ -1,0 +1,68 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/homelink/homelink"
+)
+
+// What a new user tripped over, told as they would meet it, in both
+// languages.
+
+// The welcome promises nothing the bot cannot do yet, and says how to join
+// to someone who has not, and where to look to someone who has.
+func TestWelcomePromisesOnlyWhatExists(t *testing.T) {
+	h := start(t, webhook)
+	f := seed(t, h)
+	stranger, mom := h.person(7999, "X", "en"), h.person(f.mom, "秀兰", "zh-hans")
+	stranger.Types("/start")
+	w := stranger.Sees("To begin, ask the teacher")
+	mom.Types("/start")
+	m := mom.Sees("发送 /help 看看您可以在这里做什么")
+	for _, text := range []string{w.Text, m.Text} {
+		for _, promise := range []string{"book", "remind", "voice", "预约", "提醒", "语音"} {
+			if strings.Contains(text, promise) {
+				t.Errorf("the welcome promises %q:\n%s", promise, text)
+			}
+		}
+	}
+	if strings.Contains(m.Text, "邀请链接") {
+		t.Errorf("a linked parent is told to find an invitation:\n%s", m.Text)
+	}
+}
+
+// A parent's voice note, photo or letter outside any flow is said plainly
+// not to have reached the child, with how to call the home instead.
+func TestParentsMessageIsSaidNotCarried(t *testing.T) {
+	h := start(t, webhook)
+	f := seed(t, h)
+	mom, dad := h.person(f.mom, "秀兰", "zh-hans"), h.person(f.dad, "Jian", "en")
+	mom.SendsVoice()
+	got := mom.Sees("孩子收不到这条消息")
+	if !strings.Contains(got.Text, "青溪村儿童之家：0851-1234") {
+		t.Errorf("no way to reach the home:\n%s", got.Text)
+	}
+	mom.Types("👨‍👩‍👧 想你了 ❤️🙏")
+	mom.SeesNew(1, "孩子收不到这条消息")
+	dad.SendsPhoto("for Xiaoming")
+	got = dad.Sees("this one has not reached them")
+	if !strings.Contains(got.Text, "青溪村儿童之家: 0851-1234") {
+		t.Errorf("no way to reach the home:\n%s", got.Text)
+	}
+	dad.Types("/book") // a command is not a message to the child
+	dad.Sees("Sorry, I didn't understand that")
+}
+
+// The coordinator hears when a teacher accepts their invitation.
+func TestCoordinatorToldWhenATeacherJoins(t *testing.T) {
+	h := start(t, webhook)
+	f := seed(t, h)
+	coord := h.person(f.coord, "周主任", "zh-hans")
+	newTeacher := h.person(7301, "Ms Zhao", "en")
+	link, _ := inviteFor(t, h, homelink.Invite{Role: homelink.RoleTeacher, HomeID: f.home})
+	newTeacher.Types("/start " + link)
+	newTeacher.Tap("I accept")
+	newTeacher.Sees("You are now a teacher at 青溪村儿童之家")
+	coord.Sees("青溪村儿童之家来了一位新老师")
+}
