@@ -92,7 +92,11 @@ func BenchmarkThroughputLimitsOff(b *testing.B) {
 }
 
 // BenchmarkAchievedRateAtLimit: the share of the configured rate achieved
-// for a bulk send (the fake enforcing the same limit), in percent.
+// for a bulk send (the fake enforcing the same limit), in percent, with
+// the busiest sliding second and the 429s. The outbox paces at 97.5% of
+// the limit and aims to achieve at least 97% on an idle machine; this is
+// where that is measured, not in the tests, whose machine may be busy. A
+// figure under half the limit is no busy machine but a bug, and fails.
 func BenchmarkAchievedRateAtLimit(b *testing.B) {
 	tg := scaledFake(b)
 	o, _ := benchOutbox(b, tg, Options{RatePerSecond: testRate, Workers: 8})
@@ -100,9 +104,16 @@ func BenchmarkAchievedRateAtLimit(b *testing.B) {
 	bulk(b, tg, o, n, 2_000_000)
 	all := sends(tg)
 	rate := float64(len(all)-1) / all[len(all)-1].At.Sub(all[0].At).Seconds()
-	b.ReportMetric(100*rate/testRate, "%-of-limit")
+	share := 100 * rate / testRate
+	b.ReportMetric(share, "%-of-limit")
 	b.ReportMetric(float64(maxInWindow(all, time.Second))/testRate*100, "%-busiest-second")
 	b.ReportMetric(float64(count429(tg)), "429s")
+	switch {
+	case share < 50:
+		b.Fatalf("achieved %.1f/s of %d/s: the outbox is broken, not the machine busy", rate, testRate)
+	case share < 97:
+		b.Logf("achieved %.1f%% of the limit, under the 97%% aimed at: is the machine busy?", share)
+	}
 }
 
 // BenchmarkInteractiveDuringBulk: how long a reply waits while a bulk send

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -82,8 +83,12 @@ func waitBatch(t *testing.T, tg *emulator.Server, o *Outbox, batch string, total
 }
 
 // 3,000 bulk messages through two instances sharing one Redis: no 429,
-// each delivered once, at ≥97% of the rate and never above it; meanwhile
-// 20 users each get a reply within 1.5 s.
+// each delivered once, never more than the limit in any one second;
+// meanwhile 20 users each get a reply that jumps the broadcast's queue.
+// Only what holds however busy the machine is is asserted: how close to
+// the limit the outbox gets, and how long a reply waits, are logged here
+// and measured by BenchmarkAchievedRateAtLimit and
+// BenchmarkInteractiveDuringBulk (README.md, "Tests").
 func TestBulkThroughTwoInstancesAtTheLimit(t *testing.T) {
 	tg := scaledFake(t)
 	_, prefix := redistest.Client(t)
@@ -101,37 +106,34 @@ func TestBulkThroughTwoInstancesAtTheLimit(t *testing.T) {
 	run(t, b)
 
 	// Twenty parents tap something while the broadcast runs.
-	tg.WaitFor(5*time.Second, func() bool { return len(sends(tg)) > 600 })
+	tg.WaitFor(time.Minute, func() bool { return len(sends(tg)) > 600 })
 	repliers := users(tg, 900000, 20)
-	var mu sync.Mutex
-	var waits []time.Duration
+	tapped := make([]time.Time, len(repliers))
 	var wg sync.WaitGroup
 	for i, u := range repliers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			o := []*Outbox{a, b}[i%2]
-			start := time.Now()
+			tapped[i] = time.Now()
 			if _, err := o.Send(ctx, Message{Lane: Interactive, ChatID: u.ID, Text: "Your call is booked"}); err != nil {
 				t.Error(err)
 				return
 			}
-			if _, ok := u.WaitForMessage("Your call is booked", 5*time.Second); !ok {
+			// A time-out for a hang only: a reply's wait is judged below
+			// by what overtook it.
+			if _, ok := u.WaitForMessage("Your call is booked", time.Minute); !ok {
 				t.Errorf("user %d got no reply", u.ID)
 			}
-			mu.Lock()
-			waits = append(waits, time.Since(start))
-			mu.Unlock()
 		}()
 		time.Sleep(50 * time.Millisecond) // the taps come one after another, not as one burst
 	}
 	wg.Wait()
-	slices.Sort(waits)
-	if len(waits) != 20 || waits[19] > 1500*time.Millisecond {
-		t.Fatalf("reply waits during the broadcast: %v", waits)
+	if t.Failed() {
+		t.FailNow()
 	}
 
-	st := waitBatch(t, tg, a, "big", n, 30*time.Second)
+	st := waitBatch(t, tg, a, "big", n, 5*time.Minute)
 	if st.Sent != n || st.Failed != 0 {
 		t.Fatalf("batch = %+v", st)
 	}
@@ -144,19 +146,47 @@ func TestBulkThroughTwoInstancesAtTheLimit(t *testing.T) {
 		t.Fatalf("the fake answered 429 %d times", c)
 	}
 	all := sends(tg)
+	// The busiest second, counted where Telegram counts, on arrival. The
+	// outbox paces 2.5% under the limit and bulk books at most half a slot
+	// ahead, so a busy machine only spreads sends out.
+	if most := maxInWindow(all, time.Second); most > testRate {
+		t.Fatalf("%d sends in one second, limit %d", most, testRate)
+	}
+
+	// No reply is starved. A reply takes the limiter's next slot, so only
+	// bulk messages already in a worker's hands, or booked beside it,
+	// reach Telegram between the tap and the reply; a reply queued behind
+	// the broadcast would see some 2,000 go first. The bound, a second's
+	// worth at the limit, counts messages, not time: a busy machine slows
+	// the broadcast as much as the reply.
+	var overtaken []int
+	var waits []time.Duration
+	for i, u := range repliers {
+		chat := strconv.FormatInt(u.ID, 10)
+		var replied time.Time
+		for _, c := range all {
+			if c.Params["chat_id"] == chat {
+				replied = c.At
+			}
+		}
+		k := 0
+		for _, c := range all {
+			if c.Params["text"] == "Friday reminder" && c.At.After(tapped[i]) && c.At.Before(replied) {
+				k++
+			}
+		}
+		if k >= testRate {
+			t.Errorf("user %d's reply waited behind %d bulk messages", u.ID, k)
+		}
+		overtaken = append(overtaken, k)
+		waits = append(waits, replied.Sub(tapped[i]))
+	}
+	slices.Sort(overtaken)
+	slices.Sort(waits)
 	rate := float64(len(all)-1) / all[len(all)-1].At.Sub(all[0].At).Seconds()
-	most := maxInWindow(all, time.Second)
-	t.Logf("achieved %.1f/s of %d/s; most in one second %d; reply waits p50 %v max %v", rate, testRate, most, waits[10], waits[19])
-	floor, ceiling := 0.97*testRate, testRate
-	if raceEnabled {
-		floor, ceiling = 0.90*testRate, testRate+testRate/20
-	}
-	if rate < floor {
-		t.Fatalf("achieved %.1f/s, want at least %.0f/s of %d/s", rate, floor, testRate)
-	}
-	if most > ceiling {
-		t.Fatalf("%d sends in one second, limit %d", most, ceiling)
-	}
+	t.Logf("achieved %.1f/s of %d/s; most in one second %d; bulk messages ahead of a reply: median %d, most %d; reply waits p50 %v, max %v",
+		rate, testRate, maxInWindow(all, time.Second), overtaken[len(overtaken)/2], overtaken[len(overtaken)-1],
+		waits[len(waits)/2].Round(time.Millisecond), waits[len(waits)-1].Round(time.Millisecond))
 }
 
 // A worker that dies holding messages: another instance sends them once
@@ -164,8 +194,10 @@ func TestBulkThroughTwoInstancesAtTheLimit(t *testing.T) {
 func TestDeadInstancesMessagesAreSentByTheOther(t *testing.T) {
 	tg := scaledFake(t)
 	_, prefix := redistest.Client(t)
-	opt := Options{RatePerSecond: testRate, Workers: 2, Lease: time.Second}
-	dead, alive := instance(t, tg, prefix, opt), instance(t, tg, prefix, opt)
+	// Only the dead instance's lease is short: a lease that ran out while
+	// a slow machine was still sending would rightly be sent again.
+	dead := instance(t, tg, prefix, Options{RatePerSecond: testRate, Workers: 2, Lease: time.Second})
+	alive := instance(t, tg, prefix, Options{RatePerSecond: testRate, Workers: 2})
 	ctx := context.Background()
 	people := users(tg, 200000, 10)
 	for _, u := range people {
@@ -269,15 +301,19 @@ func TestTooManyRequestsPausesEveryInstance(t *testing.T) {
 	opt := Options{RatePerSecond: testRate, Workers: 2}
 	a, b := instance(t, tg, prefix, opt), instance(t, tg, prefix, opt)
 	ctx := context.Background()
-	people := users(tg, 500000, 200)
+	// Enough that, unpaused, the instances would still be sending more
+	// than a second after the 429.
+	const n = 400
+	people := users(tg, 500000, n)
 	for _, u := range people {
 		a.Enqueue(ctx, Message{Lane: Bulk, ChatID: u.ID, Text: "hello", Batch: "p"})
 	}
 	run(t, a)
 	run(t, b)
-	tg.WaitFor(5*time.Second, func() bool { return len(sends(tg)) >= 20 })
-	tg.FailTooMany(2, 1)
-	waitBatch(t, tg, a, "p", 200, 20*time.Second)
+	tg.WaitFor(time.Minute, func() bool { return len(sends(tg)) >= 10 })
+	const retryAfter = 2 * time.Second
+	tg.FailTooMany(int(retryAfter/time.Second), 1)
+	waitBatch(t, tg, a, "p", n, time.Minute)
 	var hit time.Time
 	for _, c := range tg.Calls("sendMessage") {
 		if c.Status == 429 {
@@ -287,14 +323,22 @@ func TestTooManyRequestsPausesEveryInstance(t *testing.T) {
 	if hit.IsZero() {
 		t.Fatal("no 429 happened")
 	}
-	// A send already past its last pause check when the 429 arrives still
-	// goes: allow one Redis round trip and one request for it.
-	const grace = 5 * time.Millisecond
+	// Sends that passed their last pause check before the pause was
+	// recorded still go: one per worker, and those the limiter handed out
+	// while the 429 was on its way back. On a busy machine they can arrive
+	// tens of milliseconds late, so they get a quarter of retry_after;
+	// nothing else may reach Telegram until retry_after has passed.
+	const stragglers = retryAfter / 4
+	late := 0
 	for _, c := range tg.Calls("sendMessage") {
-		if c.At.After(hit.Add(grace)) && c.At.Before(hit.Add(2*time.Second)) {
-			t.Fatalf("sent %v after a 429 with retry_after 2s", c.At.Sub(hit))
+		if c.At.After(hit) && c.At.Before(hit.Add(retryAfter)) {
+			if c.At.After(hit.Add(stragglers)) {
+				t.Fatalf("sent %v after a 429 with retry_after %v", c.At.Sub(hit), retryAfter)
+			}
+			late++
 		}
 	}
+	t.Logf("%d sends arrived after the 429 and before the pause held", late)
 	for _, u := range people {
 		if got := len(u.Messages()); got != 1 {
 			t.Fatalf("user %d got %d messages", u.ID, got)
