@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // limited methods count against the send limits.
@@ -290,10 +291,15 @@ func (s *Server) deleteMessage(p params) (any, *apiError) {
 }
 
 type callbackQuery struct {
+	id       string
+	seq      int
 	user     int64
+	message  int // the tapped message's id
+	edits    int // its edits when it was tapped
 	answered bool
 	text     string
 	alert    bool
+	at       time.Time // when it was answered
 }
 
 func (s *Server) answerCallbackQuery(p params) (any, *apiError) {
@@ -304,7 +310,7 @@ func (s *Server) answerCallbackQuery(p params) (any, *apiError) {
 	if utf16Len(p.str("text")) > 200 {
 		return nil, badRequest("MESSAGE_TOO_LONG")
 	}
-	q.answered, q.text, q.alert = true, p.str("text"), p.bool("show_alert")
+	q.answered, q.text, q.alert, q.at = true, p.str("text"), p.bool("show_alert"), s.now()
 	return true, nil
 }
 

@@ -276,6 +276,19 @@ func TestCallbackQueryAnswerAndTap(t *testing.T) {
 	if a := u.Alerts(); len(a) != 1 || a[0] != "ok" || !u.Answered() {
 		t.Fatalf("alerts = %v", a)
 	}
+	// Each answer says which message was tapped, as it was then.
+	pick := u.Last()
+	b.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: u.ID, MessageID: pick.ID, Text: "picked"})
+	u.TapsData(pick.ID, "again")
+	if a := u.Answers(); len(a) != 1 || a[0].Message != pick.ID || a[0].Edits != 0 || a[0].Text != "ok" || a[0].Alert || a[0].Query != cq.ID {
+		t.Fatalf("answers = %+v", a)
+	}
+	resp, _ = http.Post(s.URL()+"/bot"+s.Token()+"/getUpdates", "application/json", strings.NewReader(`{"offset":`+strconv.FormatInt(r.Result[0].ID+1, 10)+`}`))
+	json.NewDecoder(resp.Body).Decode(&r)
+	b.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: r.Result[0].CallbackQuery.ID, Text: "gone", ShowAlert: true})
+	if a := u.Answers(); len(a) != 2 || a[1].Message != pick.ID || a[1].Edits != 1 || a[1].Text != "gone" || !a[1].Alert {
+		t.Fatalf("answers = %+v", a)
+	}
 }
 
 func TestParseHTML(t *testing.T) {

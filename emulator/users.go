@@ -113,7 +113,7 @@ func (u *User) tap(c *chat, m *Message, data string) int64 {
 	s := u.s
 	s.nextQuery++
 	id := fmt.Sprintf("q%d", s.nextQuery)
-	s.queries[id] = &callbackQuery{user: u.ID}
+	s.queries[id] = &callbackQuery{id: id, seq: s.nextQuery, user: u.ID, message: m.ID, edits: m.Edits}
 	return s.push("callback_query", map[string]any{
 		"id": id, "from": u.wire(), "message": m.wire(c, s.botUser()),
 		"chat_instance": fmt.Sprintf("ci%d", u.ID), "data": data,
@@ -167,21 +167,47 @@ func (u *User) Last() Message {
 // Alerts lists the texts of the bot's answers to this user's button taps
 // that showed something, in order.
 func (u *User) Alerts() []string {
+	var out []string
+	for _, a := range u.Answers() {
+		if a.Text != "" {
+			out = append(out, a.Text)
+		}
+	}
+	return out
+}
+
+// Answer is the bot's answer to one button tap (answerCallbackQuery):
+// what the user's Telegram app showed, if anything.
+type Answer struct {
+	// Query is the callback query's id; later taps have later ids.
+	Query string
+	// Message is the tapped message's id, and Edits how many times it had
+	// been edited when it was tapped.
+	Message, Edits int
+	// Text is the notice shown (empty: only the spinner stopped); Alert
+	// shows it as a dialog to dismiss rather than a passing toast.
+	Text  string
+	Alert bool
+	// At is when the bot answered.
+	At time.Time
+}
+
+// Answers lists the bot's answers to this user's button taps, in the
+// order of the taps; taps not yet answered are left out.
+func (u *User) Answers() []Answer {
 	s := u.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var ids []int
-	for id, q := range s.queries {
-		if q.user == u.ID && q.answered && q.text != "" {
-			var n int
-			fmt.Sscanf(id, "q%d", &n)
-			ids = append(ids, n)
+	var qs []*callbackQuery
+	for _, q := range s.queries {
+		if q.user == u.ID && q.answered {
+			qs = append(qs, q)
 		}
 	}
-	slices.Sort(ids)
-	var out []string
-	for _, n := range ids {
-		out = append(out, s.queries[fmt.Sprintf("q%d", n)].text)
+	slices.SortFunc(qs, func(a, b *callbackQuery) int { return a.seq - b.seq })
+	out := make([]Answer, 0, len(qs))
+	for _, q := range qs {
+		out = append(out, Answer{Query: q.id, Message: q.message, Edits: q.edits, Text: q.text, Alert: q.alert, At: q.at})
 	}
 	return out
 }
