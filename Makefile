@@ -24,5 +24,6 @@ docker:
 bench:
 	go test -run XXX -bench . -benchtime 20000x ./app
 	go test -run XXX -bench . -benchtime 5x ./cmd/homelink
-	go test -run XXX -bench 'ThroughputLimitsOff|AchievedRate' -benchtime 20000x ./outbox
+	go test -run XXX -bench ThroughputLimitsOff -benchtime 20000x ./outbox
+	go test -run XXX -bench AchievedRate -benchtime 6000x ./outbox
 	go test -run XXX -bench InteractiveDuringBulk -benchtime 200x ./outbox

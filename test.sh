@@ -110,9 +110,10 @@ else
 fi
 say "browser: $(find_chromium)"
 
-# -p 1 runs one package at a time: the outbox's rate tests need the cores to
-# themselves. Under -race the rate test checks only for gross errors, so it
-# runs again without the race detector, where it holds the outbox to the limit.
+# -p 1 runs one package at a time (each starts its own redis-server, the
+# sandbox's its Chromium), which keeps a small machine well inside the tests'
+# hang time-outs. No test asserts a rate or a wall-clock floor: a busy machine
+# only makes the suite slower. How close the outbox comes to the limit is a
+# benchmark's figure (README.md, "Tests").
 set -x
 go test -race -count=1 -p 1 ./...
-go test -count=1 -run AtTheLimit ./outbox
