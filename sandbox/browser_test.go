@@ -26,7 +26,9 @@ func chromium(t *testing.T) string {
 
 // The page in a real browser: a parent's phone asks for the languages,
 // taps a button, and the bot's answer appears in place of the question;
-// then a teacher's invitation link is opened on the parent's phone.
+// a button of a menu a newer one replaced says it has expired, in a toast,
+// and is greyed; then a teacher's invitation link is opened on the
+// parent's phone. SANDBOX_SCREENSHOTS=dir keeps the screenshots.
 func TestSandboxPageInABrowser(t *testing.T) {
 	_, c, stop := start(t, Options{Seed: true})
 	defer stop()
@@ -62,6 +64,37 @@ func TestSandboxPageInABrowser(t *testing.T) {
 	if buttons != 0 {
 		t.Fatalf("%d buttons left on the answered question", buttons)
 	}
+	// An older menu's button has expired: the bot's answer shows as a toast
+	// on his phone, and that keyboard alone is greyed.
+	const keyboards = `//article[@data-person="1004"]//div[contains(@class,"keyboard")]`
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(phone+` input.text`), "/language"),
+		chromedp.Click(chromedp.CSS(phone+` button.send`)),
+		chromedp.WaitVisible(`(`+keyboards+`)[1]`),
+		chromedp.SendKeys(chromedp.CSS(phone+` input.text`), "/language"),
+		chromedp.Click(chromedp.CSS(phone+` button.send`)),
+		chromedp.WaitVisible(`(`+keyboards+`)[2]`),
+		chromedp.Click(`(`+keyboards+`)[1]//button[1]`),
+		chromedp.WaitVisible(chromedp.CSS(phone+` .toast`)),
+		chromedp.WaitVisible(chromedp.CSS(phone+` .keyboard.dead`)),
+	)
+	if err != nil {
+		t.Fatalf("tapping an expired button: %v; the phone shows %+v", err, c.phone(1004))
+	}
+	answers := c.phone(1004).Answers
+	if len(answers) != 1 {
+		t.Fatalf("answers: %+v", answers)
+	}
+	toast, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('article[data-person="1004"] .toast').textContent`))
+	if err != nil || toast != answers[0].Text {
+		t.Fatalf("the toast says %q (%v), the bot answered %q", toast, err, answers[0].Text)
+	}
+	dead, err := chromedp.Run(ctx, chromedp.Evaluate[[]bool](`[...document.querySelectorAll('article[data-person="1004"] .keyboard')].map((k) => k.classList.contains("dead"))`))
+	if err != nil || len(dead) != 2 || !dead[0] || dead[1] {
+		t.Fatalf("greyed keyboards: %v (%v)", dead, err)
+	}
+	screenshot(t, ctx, "expired-toast.jpg")
+
 	// The teacher makes an invitation; its link opens on the father's phone.
 	const teacher = `article[data-person="1002"]`
 	err = chromedp.Do(ctx,
@@ -76,11 +109,21 @@ func TestSandboxPageInABrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opening an invitation: %v; the father's phone shows %+v", err, c.phone(1004).Messages)
 	}
+	screenshot(t, ctx, "sandbox.jpg")
+}
+
+// screenshot saves the page as it is, in $SANDBOX_SCREENSHOTS when set.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "sandbox.jpg")
+	dir := os.Getenv("SANDBOX_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, shot, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,6 @@ type Sandbox struct {
 type person struct {
 	user *emulator.User
 	name string
-	role string
 }
 
 // Start starts the emulator, Redis (unless opt.RedisURL names one), a
@@ -81,6 +80,10 @@ func Start(ctx context.Context, opt Options) (_ *Sandbox, err error) {
 			s.close()
 		}
 	}()
+	// The page's address first: a busy port is the likeliest failure.
+	if s.ln, err = net.Listen("tcp", opt.Addr); err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
 	// Update ids go on from the wall clock, so a restart on a real Redis,
 	// which remembers the ids it handled, is not taken for a repeat.
 	s.tg = emulator.New(emulator.WithClock(s.Clock.Now), emulator.WithFirstUpdateID(time.Now().UnixMilli()))
@@ -98,10 +101,7 @@ func Start(ctx context.Context, opt Options) (_ *Sandbox, err error) {
 		return nil, err
 	}
 	for _, p := range demoPeople {
-		s.people = append(s.people, &person{user: s.tg.NewUser(p.ID, p.Name, p.Lang), name: p.Name, role: p.Role})
-	}
-	if s.ln, err = net.Listen("tcp", opt.Addr); err != nil {
-		return nil, fmt.Errorf("sandbox: listen on %s: %w", opt.Addr, err)
+		s.people = append(s.people, &person{user: s.tg.NewUser(p.ID, p.Name, p.Lang), name: p.Name})
 	}
 	s.web = &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
 	go s.web.Serve(s.ln)
@@ -177,6 +177,8 @@ func (s *Sandbox) close() error {
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		s.web.Shutdown(sctx)
 		cancel()
+	} else if s.ln != nil {
+		s.ln.Close()
 	}
 	if s.stopApp != nil {
 		s.stopApp()

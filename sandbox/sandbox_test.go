@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+
 	"github.com/homelink/homelink/internal/redistest"
 )
 
@@ -228,7 +230,22 @@ func TestSandboxPlaysTheRealBot(t *testing.T) {
 	if p := c.phone(aunt); p.Lang != "zh-hans" || p.Messages[len(p.Messages)-1].Kind == "" {
 		t.Fatalf("aunt: %+v", p)
 	}
-	c.sees(aunt, "Sorry, I didn't understand that") // she chose English when she joined
+	// The bot answers the voice note (what it says is the bot's tests'
+	// business) in English, which she chose when she joined.
+	var reply messageView
+	c.waitFor(func() bool {
+		msgs := c.phone(aunt).Messages
+		for i, m := range msgs {
+			if m.Kind == "voice" && i+1 < len(msgs) && msgs[i+1].FromBot {
+				reply = msgs[i+1]
+				return true
+			}
+		}
+		return false
+	})
+	if first, _, _ := strings.Cut(reply.HTML, "\n"); !regexp.MustCompile(`[A-Za-z]+ [A-Za-z]+ [A-Za-z]+`).MatchString(first) {
+		t.Fatalf("the answer to a voice note is not in English: %q", reply.HTML)
+	}
 
 	// The rest of what people do runs on the embedded Redis too: /mydata
 	// uploads a file; a revoked code opens nothing; a child is removed and
@@ -312,5 +329,120 @@ func TestSandboxOnARealRedisKeepsItsData(t *testing.T) {
 	}
 	if n, _ := sb.app.Store.Homes(context.Background(), []int64{1, 2}); len(n) != 1 {
 		t.Fatalf("%d homes after two starts", len(n))
+	}
+}
+
+func (c client) get(path string) (int, http.Header, string) {
+	c.t.Helper()
+	resp, err := http.Get(c.url + path)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	b.ReadFrom(resp.Body)
+	return resp.StatusCode, resp.Header, b.String()
+}
+
+// The bot's answers to taps reach the page: a tap on an older menu's
+// button gets the bot's "expired" notice, which the page shows as a toast,
+// and that keyboard is marked dead while the newer one stays live. Taps on
+// messages the phone does not show are refused; /mydata's file opens.
+func TestSandboxShowsTheBotsAnswersToTaps(t *testing.T) {
+	sb, c, stop := start(t, Options{Seed: true})
+	defer stop()
+	expired, err := sb.app.Bot.Catalog.Localizer("en").Localize(&i18n.LocalizeConfig{MessageID: "ButtonExpired"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	menus := func() (out []messageView) {
+		for _, m := range c.phone(1004).Messages {
+			if len(m.Keyboard) > 0 {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+
+	const dad = 1004
+	c.types(dad, "/language")
+	c.waitFor(func() bool { return len(menus()) == 1 })
+	c.types(dad, "/language")
+	c.waitFor(func() bool { return len(menus()) == 2 })
+	old, newer := menus()[0], menus()[1]
+	if code := c.post("/api/people/1004/tap", map[string]any{"message": old.ID, "data": old.Keyboard[0][0].Data}); code != http.StatusNoContent {
+		t.Fatalf("tap on the older menu: %d", code)
+	}
+	var p personView
+	c.waitFor(func() bool { p = c.phone(dad); return len(p.Answers) == 1 })
+	if a := p.Answers[0]; a.Message != old.ID || a.Text != expired || a.ID == "" || a.Time == "" {
+		t.Fatalf("answer: %+v, want %q", a, expired)
+	}
+	for _, m := range p.Messages {
+		switch {
+		case m.ID == old.ID && m.Dead != expired:
+			t.Errorf("the expired keyboard is not marked dead: %+v", m)
+		case m.ID != old.ID && m.Dead != "":
+			t.Errorf("a live keyboard is marked dead: %+v", m)
+		}
+	}
+	// The newer menu works; the bot answers that tap with no notice, so
+	// there is nothing new to show.
+	if code := c.post("/api/people/1004/tap", map[string]any{"message": newer.ID, "data": newer.Keyboard[0][0].Data}); code != http.StatusNoContent {
+		t.Fatalf("tap on the newer menu: %d", code)
+	}
+	c.waitFor(func() bool { return len(menus()) == 1 })
+	if p := c.phone(dad); len(p.Answers) != 1 || menus()[0].Dead == "" {
+		t.Fatalf("after a working tap: answers %+v, menus %+v", p.Answers, menus())
+	}
+
+	// Taps on messages that are not on this phone are refused.
+	for _, msg := range []int{0, 9999, 1 /* the dad's own /language */} {
+		if code := c.post("/api/people/1004/tap", map[string]any{"message": msg, "data": old.Keyboard[0][0].Data}); code != http.StatusNotFound {
+			t.Errorf("tap on message %d: %d", msg, code)
+		}
+	}
+	if code := c.post("/api/people/1003/tap", map[string]any{"message": old.ID, "data": old.Keyboard[0][0].Data}); code != http.StatusNotFound {
+		t.Errorf("tap on another phone's message: %d", code)
+	}
+
+	// /mydata's file opens from the page, as JSON that is never run.
+	c.types(dad, "/mydata")
+	var doc messageView
+	c.waitFor(func() bool {
+		msgs := c.phone(dad).Messages
+		doc = msgs[len(msgs)-1]
+		return doc.Kind == "document"
+	})
+	if doc.File == "" {
+		t.Fatalf("no file to open: %+v", doc)
+	}
+	code, h, body := c.get(doc.File)
+	if code != http.StatusOK || !strings.HasPrefix(h.Get("Content-Type"), "application/json") ||
+		!strings.Contains(h.Get("Content-Disposition"), "homelink-my-data.json") || !strings.Contains(h.Get("Content-Security-Policy"), "sandbox") {
+		t.Fatalf("file: %d %v", code, h)
+	}
+	if !json.Valid([]byte(body)) || !strings.Contains(body, "1004") {
+		t.Fatalf("file body: %s", body)
+	}
+	for _, path := range []string{"/files/1003/" + strconv.Itoa(doc.ID), "/files/1004/9999", "/files/1004/1", "/files/9/1"} {
+		if code, _, _ := c.get(path); code != http.StatusNotFound {
+			t.Errorf("%s: %d", path, code)
+		}
+	}
+}
+
+// Without the demonstration nobody holds a role, and no phone says one.
+func TestSandboxWithoutTheSeedLabelsNoRoles(t *testing.T) {
+	_, c, stop := start(t, Options{Seed: false})
+	defer stop()
+	st := c.state()
+	if len(st.People) != 4 {
+		t.Fatalf("people: %+v", st.People)
+	}
+	for _, p := range st.People {
+		if p.Role != "" {
+			t.Errorf("%s is labelled %q", p.Name, p.Role)
+		}
 	}
 }

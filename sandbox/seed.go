@@ -8,17 +8,18 @@ import (
 	"github.com/homelink/homelink/store"
 )
 
-// The demonstration's people: their Telegram ids, names, the language
-// their Telegram app reports, and who they are.
+// The demonstration's people: their Telegram ids, names and the language
+// their Telegram app reports. The seed makes them a coordinator, a teacher
+// and two parents; their phones are labelled with what the store says they
+// are, so without the seed they are nobody yet.
 var demoPeople = []struct {
 	ID         int64
 	Name, Lang string
-	Role       string
 }{
-	{1001, "周主任", "zh-hans", "coordinator"},
-	{1002, "王老师", "zh-hans", "teacher"},
-	{1003, "李秀兰", "zh-hans", "parent"},
-	{1004, "Zhang Jian", "en", "parent"},
+	{1001, "周主任", "zh-hans"},
+	{1002, "王老师", "zh-hans"},
+	{1003, "李秀兰", "zh-hans"},
+	{1004, "Zhang Jian", "en"},
 }
 
 // DemoHome is the home seeded on first start.

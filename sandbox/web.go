@@ -1,11 +1,15 @@
 package sandbox
 
 import (
+	"context"
 	"embed"
 	"encoding/json"
 	"html"
 	"io/fs"
+	"mime"
 	"net/http"
+	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,10 +28,12 @@ var webFiles embed.FS
 //	POST /api/people                   {"name","lang"}: add a person
 //	POST /api/people/{id}/type         {"text"}: the person sends text
 //	POST /api/people/{id}/tap          {"message","data"}: the person taps an inline button
+//	                                   on message "message" of their chat (404 if there is none)
 //	POST /api/people/{id}/voice        the person sends a sample voice note
 //	POST /api/people/{id}/photo        the person sends a sample photo
 //	POST /api/people/{id}/language     {"lang"}: the person's Telegram language
 //	POST /api/clock                    {"add":"1h"} or {"set":"2026-12-05T09:00"} (DEFAULT_TIMEZONE)
+//	GET  /files/{id}/{message}         the file the bot sent in that message (/mydata's)
 func (s *Sandbox) handler() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(webFiles, "web")
@@ -37,6 +43,7 @@ func (s *Sandbox) handler() http.Handler {
 	mux.HandleFunc("POST /api/people", s.addPerson)
 	mux.HandleFunc("POST /api/people/{id}/{action}", s.act)
 	mux.HandleFunc("POST /api/clock", s.moveClock)
+	mux.HandleFunc("GET /files/{id}/{message}", s.file)
 	return mux
 }
 
@@ -47,22 +54,45 @@ type stateView struct {
 }
 
 type personView struct {
-	ID       int64         `json:"id"`
-	Name     string        `json:"name"`
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	// Role is what the store says the person is now ("teacher, parent"),
+	// empty for someone who holds no role.
 	Role     string        `json:"role"`
 	Lang     string        `json:"lang"`
 	Messages []messageView `json:"messages"`
+	// Answers are the bot's latest answers to the person's taps that showed
+	// something, oldest first: the page shows a new one as a toast.
+	Answers []answerView `json:"answers,omitempty"`
 }
 
+// answerView is a notice the bot showed for a tap (answerCallbackQuery).
+type answerView struct {
+	ID      string `json:"id"`
+	Message int    `json:"message"`
+	Text    string `json:"text"`
+	Alert   bool   `json:"alert,omitempty"`
+	Time    string `json:"time"`
+}
+
+// answersShown is how many of a person's latest answers the page is sent.
+const answersShown = 20
+
 type messageView struct {
-	ID       int            `json:"id"`
-	FromBot  bool           `json:"fromBot"`
-	Kind     string         `json:"kind"`
-	HTML     string         `json:"html"`
-	FileName string         `json:"fileName,omitempty"`
+	ID       int    `json:"id"`
+	FromBot  bool   `json:"fromBot"`
+	Kind     string `json:"kind"`
+	HTML     string `json:"html"`
+	FileName string `json:"fileName,omitempty"`
+	// File is where to open the file the bot sent (a document).
+	File     string         `json:"file,omitempty"`
 	Keyboard [][]buttonView `json:"keyboard,omitempty"`
-	Edited   bool           `json:"edited,omitempty"`
-	Time     string         `json:"time"`
+	// Dead is set when the last tap on the keyboard was answered with only
+	// a notice and the message has not changed since: the bot refused the
+	// button (it expired, or is not for this person). The page greys it.
+	Dead   string `json:"dead,omitempty"`
+	Edited bool   `json:"edited,omitempty"`
+	Time   string `json:"time"`
 }
 
 type buttonView struct {
@@ -78,13 +108,70 @@ func (s *Sandbox) state(w http.ResponseWriter, r *http.Request) {
 	people := append([]*person(nil), s.people...)
 	s.mu.Unlock()
 	for _, p := range people {
-		pv := personView{ID: p.user.ID, Name: p.name, Role: p.role, Lang: p.user.Language()}
+		pv := personView{ID: p.user.ID, Name: p.name, Role: s.roles(r.Context(), p.user.ID), Lang: p.user.Language()}
+		answers := p.user.Answers()
 		for _, m := range s.tg.Transcript(p.user.ID) {
-			pv.Messages = append(pv.Messages, viewOf(m, zone))
+			mv := viewOf(m, zone)
+			if mv.Kind != "text" && len(m.File) > 0 {
+				mv.File = "/files/" + strconv.FormatInt(p.user.ID, 10) + "/" + strconv.Itoa(m.ID)
+			}
+			if len(mv.Keyboard) > 0 {
+				mv.Dead = refused(m, answers)
+			}
+			pv.Messages = append(pv.Messages, mv)
+		}
+		for _, a := range answers {
+			if a.Text != "" {
+				pv.Answers = append(pv.Answers, answerView{ID: a.Query, Message: a.Message, Text: a.Text, Alert: a.Alert,
+					Time: a.At.In(zone).Format("15:04")})
+			}
+		}
+		if n := len(pv.Answers); n > answersShown {
+			pv.Answers = pv.Answers[n-answersShown:]
 		}
 		v.People = append(v.People, pv)
 	}
 	writeJSON(w, v)
+}
+
+// refused is the notice the bot answered the last tap on m with, when that
+// was all it did: m is as it was when tapped. A Telegram app keeps showing
+// such buttons; their user learns they are dead only by tapping, and the
+// page greys them once they have. Which buttons the bot still honours is
+// the bot's business (a newer menu retires an older one, a notice's buttons
+// keep working), so the page does not guess before the tap.
+func refused(m emulator.Message, answers []emulator.Answer) string {
+	for i := len(answers) - 1; i >= 0; i-- {
+		if a := answers[i]; a.Message == m.ID {
+			if a.Text != "" && a.Edits == m.Edits {
+				return a.Text
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// roles is what the store says a person is now, for the phone's label.
+func (s *Sandbox) roles(ctx context.Context, id int64) string {
+	u, err := s.app.Store.User(ctx, id)
+	if err != nil {
+		return ""
+	}
+	var out []string
+	if slices.Contains(s.cfg.AdminIDs, id) {
+		out = append(out, "admin")
+	}
+	if u.Roles.IsCoordinator() {
+		out = append(out, "coordinator")
+	}
+	if u.Roles.IsTeacher() {
+		out = append(out, "teacher")
+	}
+	if u.Roles.IsGuardian() {
+		out = append(out, "parent")
+	}
+	return strings.Join(out, ", ")
 }
 
 // viewOf is a message as a phone shows it: the bot's Telegram HTML as sent
@@ -186,6 +273,10 @@ func (s *Sandbox) act(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "the button's callback data", http.StatusBadRequest)
 			return
 		}
+		if !s.shows(p, in.Message) {
+			http.Error(w, "no such message on this phone", http.StatusNotFound)
+			return
+		}
 		p.user.TapsData(in.Message, in.Data)
 	case "voice":
 		p.user.SendsVoice()
@@ -202,6 +293,57 @@ func (s *Sandbox) act(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// shows reports whether the bot's message msg is on p's phone.
+func (s *Sandbox) shows(p *person, msg int) bool {
+	_, ok := s.message(p, msg)
+	return ok
+}
+
+func (s *Sandbox) message(p *person, msg int) (emulator.Message, bool) {
+	for _, m := range s.tg.Transcript(p.user.ID) {
+		if m.ID == msg && m.FromBot {
+			return m, true
+		}
+	}
+	return emulator.Message{}, false
+}
+
+// file sends the file the bot sent in a message, as the person's Telegram
+// app would open it. It is served as a download (or, for JSON and plain
+// text, shown as text) and never run as a page of this site.
+func (s *Sandbox) file(w http.ResponseWriter, r *http.Request) {
+	p := s.person(r.PathValue("id"))
+	n, err := strconv.Atoi(r.PathValue("message"))
+	if p == nil || err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	m, ok := s.message(p, n)
+	if !ok || len(m.File) == 0 {
+		http.Error(w, "no file in that message", http.StatusNotFound)
+		return
+	}
+	name := m.FileName
+	if name == "" {
+		name = "file"
+	}
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	switch strings.ToLower(path.Ext(name)) {
+	case ".json":
+		h.Set("Content-Type", "application/json; charset=utf-8")
+		h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
+	case ".txt":
+		h.Set("Content-Type", "text/plain; charset=utf-8")
+		h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
+	default:
+		h.Set("Content-Type", "application/octet-stream")
+		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	}
+	w.Write(m.File)
 }
 
 func (s *Sandbox) person(id string) *person {

@@ -2,7 +2,7 @@
 // /api/events says something changed. No build step, no dependencies.
 "use strict";
 
-const phones = new Map(); // person id → {root, chat, rendered}
+const phones = new Map(); // person id → {root, chat, rendered, answers}
 
 async function post(path, body) {
   const res = await fetch(path, {
@@ -85,7 +85,6 @@ function phone(p) {
   const root = document.getElementById("phone").content.firstElementChild.cloneNode(true);
   root.dataset.person = p.id;
   root.querySelector(".name").textContent = p.name;
-  root.querySelector(".role").textContent = p.role || "";
   const lang = root.querySelector(".lang");
   lang.addEventListener("change", () => post(`/api/people/${p.id}/language`, { lang: lang.value }));
   root.querySelector(".compose").addEventListener("submit", (e) => {
@@ -98,9 +97,32 @@ function phone(p) {
   root.querySelector(".voice").addEventListener("click", () => post(`/api/people/${p.id}/voice`));
   root.querySelector(".photo").addEventListener("click", () => post(`/api/people/${p.id}/photo`));
   document.getElementById("phones").appendChild(root);
-  ph = { root, chat: root.querySelector(".chat"), rendered: "" };
+  // The answers the bot gave before the page opened are not news.
+  ph = { root, chat: root.querySelector(".chat"), rendered: "", answers: new Set((p.answers || []).map((a) => a.id)) };
   phones.set(p.id, ph);
   return ph;
+}
+
+// toast shows the bot's answer to a tap on that phone, as Telegram does: a
+// notice that passes, or an alert to dismiss.
+function toast(ph, a) {
+  const box = document.createElement("div");
+  box.className = "toast" + (a.alert ? " alert" : "");
+  box.setAttribute("role", a.alert ? "alertdialog" : "status");
+  const text = document.createElement("div");
+  text.textContent = a.text;
+  box.appendChild(text);
+  if (a.alert) {
+    const ok = document.createElement("button");
+    ok.type = "button";
+    ok.textContent = "OK";
+    ok.addEventListener("click", () => box.remove());
+    box.appendChild(ok);
+  } else {
+    setTimeout(() => box.remove(), 5000);
+    box.addEventListener("click", () => box.remove());
+  }
+  ph.root.querySelector(".toasts").appendChild(box);
 }
 
 function message(p, m) {
@@ -113,9 +135,21 @@ function message(p, m) {
   } else {
     const card = document.createElement("span");
     card.className = "card";
-    const label = { voice: "🎤 Voice note", photo: "📷 Photo", video: "🎬 Video", video_note: "⏺ Video message", document: "📄 " + (m.fileName || "Document"), sticker: "🙂 Sticker" }[m.kind] || m.kind;
-    card.textContent = label;
-    body.appendChild(card);
+    const label = { voice: "Voice note", photo: "Photo", video: "Video", video_note: "Video message", document: m.fileName || "Document", sticker: "Sticker", audio: "Audio", animation: "GIF" }[m.kind] || m.kind;
+    if (m.file) {
+      // The file the bot sent opens as it would from the chat.
+      const a = document.createElement("a");
+      a.href = m.file;
+      a.target = "_blank";
+      a.rel = "noopener";
+      a.className = "card file";
+      a.textContent = label;
+      a.title = "Open " + label;
+      body.appendChild(a);
+    } else {
+      card.textContent = label;
+      body.appendChild(card);
+    }
     if (m.html) {
       body.appendChild(document.createElement("br"));
       body.appendChild(telegramHTML(m.html));
@@ -125,6 +159,12 @@ function message(p, m) {
   if (m.keyboard) {
     const kb = document.createElement("div");
     kb.className = "keyboard";
+    if (m.dead) {
+      // The bot refused the last tap on these buttons and left the message
+      // as it was: shown greyed, still tappable, as a Telegram app keeps them.
+      kb.classList.add("dead");
+      kb.title = "The bot answered the last tap with: " + m.dead;
+    }
     for (const row of m.keyboard) {
       const r = document.createElement("div");
       r.className = "row";
@@ -156,6 +196,12 @@ async function refresh() {
     const ph = phone(p);
     const lang = ph.root.querySelector(".lang");
     if (document.activeElement !== lang) lang.value = p.lang;
+    ph.root.querySelector(".role").textContent = p.role || "";
+    for (const a of p.answers || []) {
+      if (ph.answers.has(a.id)) continue;
+      ph.answers.add(a.id);
+      toast(ph, a);
+    }
     const key = JSON.stringify(p.messages || []);
     if (key === ph.rendered) continue;
     ph.rendered = key;
