@@ -2,6 +2,7 @@
 //
 //	homelink [serve]              run a replica (the default)
 //	homelink invite coordinator   print a one-time invitation for a coordinator
+//	homelink help                 print the usage (also -h, --help)
 //	homelink sandbox [-addr A] [-seed=false]
 //	                              try it in a browser: no token, no internet, no Redis needed
 //
@@ -37,17 +38,37 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
+// usage is what `homelink --help` prints.
+const usage = `usage: homelink [command]
+
+commands:
+  serve                  run a replica of the bot (the default)
+  invite coordinator     print a one-time invitation for a coordinator
+  sandbox [-addr A] [-seed=false]
+                         try it in a browser: the real bot against a built-in
+                         Telegram emulator; no token, no internet, no Redis
+                         needed (homelink sandbox -help for its flags)
+  help                   print this
+
+serve and invite read their settings from environment variables
+(TELEGRAM_BOT_TOKEN, REDIS_URL, ...): see README.md, "Configuration".
+`
+
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd = args[0]
 	}
-	if cmd == "sandbox" {
+	switch cmd {
+	case "sandbox":
 		return runSandbox(args[1:], getenv, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
 	}
 	invite := cmd == "invite" && len(args) == 2 && args[1] == "coordinator"
 	if cmd != "serve" && !invite {
-		fmt.Fprintf(stderr, "homelink: unknown command %q; usage: homelink [serve] | homelink invite coordinator | homelink sandbox\n", strings.Join(args, " "))
+		fmt.Fprintf(stderr, "homelink: unknown command %q\n%s", strings.Join(args, " "), usage)
 		return exitUsage
 	}
 	cfg, errs := app.LoadConfig(getenv)

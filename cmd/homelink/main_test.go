@@ -66,6 +66,57 @@ func TestWrongSettingsStopTheStartWithExitTwo(t *testing.T) {
 	}
 }
 
+// --help tells what the commands are, on standard output, and succeeds;
+// so does the sandbox's -help for its flags.
+func TestHelpPrintsUsage(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"sandbox", "--help"}} {
+		var out, errs bytes.Buffer
+		if code := run(args, env(nil), &out, &errs); code != 0 {
+			t.Fatalf("%v: exit %d; said:\n%s%s", args, code, out.String(), errs.String())
+		}
+		want := []string{"serve", "invite coordinator", "sandbox", "README.md"}
+		if args[0] == "sandbox" {
+			want = []string{"-addr", "SANDBOX_ADDR", "-seed"}
+		}
+		for _, w := range want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%v: no %q in:\n%s", args, w, out.String())
+			}
+		}
+		if errs.Len() > 0 {
+			t.Errorf("%v: wrote to stderr: %s", args, errs.String())
+		}
+	}
+	var out bytes.Buffer
+	if code := run([]string{"sandbox", "-frob"}, env(nil), &out, &out); code != exitUsage || !strings.Contains(out.String(), "-addr") {
+		t.Fatalf("sandbox -frob: exit %d; said:\n%s", code, out.String())
+	}
+}
+
+// A sandbox on a busy port says so and which flag changes the address,
+// at once (before starting anything else).
+func TestSandboxOnABusyPortNamesTheFlag(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	var out, errs bytes.Buffer
+	began := time.Now()
+	if code := run([]string{"sandbox", "-addr", addr}, env(nil), &out, &errs); code != exitFailure {
+		t.Fatalf("exit %d; said:\n%s%s", code, out.String(), errs.String())
+	}
+	for _, w := range []string{addr + " is already in use", "-addr", "SANDBOX_ADDR"} {
+		if !strings.Contains(errs.String(), w) {
+			t.Errorf("no %q in: %s", w, errs.String())
+		}
+	}
+	if d := time.Since(began); d > 2*time.Second {
+		t.Errorf("took %v to say the port is busy", d)
+	}
+}
+
 func TestUnreachableRedisExitsOneWithoutThePassword(t *testing.T) {
 	var out bytes.Buffer
 	code := run(nil, env(map[string]string{

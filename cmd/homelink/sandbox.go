@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,20 +19,44 @@ import (
 // instead of the embedded Redis; SANDBOX_ADDR sets the page's address.
 func runSandbox(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	var help bytes.Buffer
+	fs.SetOutput(&help)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "usage: homelink sandbox [-addr A] [-seed=false]\n\n"+
+			"Runs the real bot against a built-in Telegram emulator and serves a web page\n"+
+			"with one phone per person. REDIS_URL, when set, is used instead of the\n"+
+			"embedded Redis; other settings are read as serve reads them.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
 	addr := getenv("SANDBOX_ADDR")
 	if addr == "" {
 		addr = "127.0.0.1:8080"
 	}
-	fs.StringVar(&addr, "addr", addr, "address of the web page (env SANDBOX_ADDR)")
+	fs.StringVar(&addr, "addr", addr, "`address` of the web page (env SANDBOX_ADDR)")
 	seed := fs.Bool("seed", true, "create the demonstration home and people when the store is empty")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			stdout.Write(help.Bytes())
+			return 0
+		}
+		stderr.Write(help.Bytes())
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "homelink sandbox: unexpected %q\n", fs.Args())
+		fs.SetOutput(stderr)
+		fs.Usage()
 		return exitUsage
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	sb, err := sandbox.Start(ctx, sandbox.Options{Addr: addr, RedisURL: getenv("REDIS_URL"), Seed: *seed, Getenv: getenv, Log: log})
+	if errors.Is(err, syscall.EADDRINUSE) {
+		fmt.Fprintf(stderr, "homelink: %s is already in use, perhaps by another sandbox; "+
+			"choose another address with -addr (or SANDBOX_ADDR), for example: homelink sandbox -addr 127.0.0.1:8081\n", addr)
+		return exitFailure
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "homelink: %v\n", err)
 		return exitFailure
