@@ -96,7 +96,8 @@ func BenchmarkThroughputLimitsOff(b *testing.B) {
 // the busiest sliding second and the 429s. The outbox paces at 97.5% of
 // the limit and aims to achieve at least 97% on an idle machine; this is
 // where that is measured, not in the tests, whose machine may be busy. A
-// figure under half the limit is no busy machine but a bug, and fails.
+// figure under half the limit fails: on an idle machine only a bug, or a
+// machine too busy to measure on, gets that far from 97%.
 func BenchmarkAchievedRateAtLimit(b *testing.B) {
 	tg := scaledFake(b)
 	o, _ := benchOutbox(b, tg, Options{RatePerSecond: testRate, Workers: 8})
@@ -110,7 +111,7 @@ func BenchmarkAchievedRateAtLimit(b *testing.B) {
 	b.ReportMetric(float64(count429(tg)), "429s")
 	switch {
 	case share < 50:
-		b.Fatalf("achieved %.1f/s of %d/s: the outbox is broken, not the machine busy", rate, testRate)
+		b.Fatalf("achieved %.1f/s of %d/s, under half: a bug, or a machine too busy to measure on", rate, testRate)
 	case share < 97:
 		b.Logf("achieved %.1f%% of the limit, under the 97%% aimed at: is the machine busy?", share)
 	}
