@@ -9,9 +9,15 @@ import (
 // need: no name, no phone number.
 type User struct {
 	ID int64
+	// Name is how the person is shown to others who need to know who is
+	// who: their Telegram first name when they joined, or what they chose
+	// in /settings. It is never logged.
+	Name string
 	// Language is the language the user chose with /language; empty until
 	// they choose one.
 	Language string
+	// Consents are when they agreed to each role they hold.
+	Consents []Consent
 	// Roles is what the account may do. Admin is not stored: it comes from
 	// the deployment's configuration.
 	Roles Roles
@@ -51,3 +57,15 @@ type Acted struct {
 	By int64
 	At time.Time
 }
+
+// Consent records when a person agreed to what an invitation stores: as a
+// guardian of a child (ID the child), a teacher of a home (ID the home),
+// or a coordinator (ID 0).
+type Consent struct {
+	Role Role
+	ID   int64
+	At   time.Time
+}
+
+// MaxPersonName bounds a display name.
+const MaxPersonName = 32

@@ -84,6 +84,11 @@ func seed(t testing.TB, h *harness) fixture {
 	guardian(f.otherHome, f.otherChild, f.farParent, homelink.Mother, "en")
 	f.momInvite = invite(homelink.Invite{Role: homelink.RoleGuardian, HomeID: f.home, ChildID: f.child})
 	f.teacherInvite = invite(homelink.Invite{Role: homelink.RoleTeacher, HomeID: f.home})
+	// Everyone has the name they joined with, as through the bot.
+	for id, name := range map[int64]string{f.coord: "周主任", f.otherCoord: "Mr Shan", f.teacher: "王老师",
+		f.otherTeacher: "Mr Lin", f.mom: "李秀兰", f.dad: "Jian", f.otherParent: "Grandma Li", f.farParent: "阿芳"} {
+		must(st.SetName(ctx, id, name))
+	}
 	f.revokedInvite = invite(homelink.Invite{Role: homelink.RoleGuardian, HomeID: f.home, ChildID: f.child})
 	if _, err := st.RevokeInvite(ctx, f.home, f.revokedInvite, f.teacher); err != nil {
 		t.Fatal(err)

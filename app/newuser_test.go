@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/homelink/homelink"
 )
@@ -65,4 +66,28 @@ func TestCoordinatorToldWhenATeacherJoins(t *testing.T) {
 	newTeacher.Tap("I accept")
 	newTeacher.Sees("You are now a teacher at 青溪村儿童之家")
 	coord.Sees("青溪村儿童之家来了一位新老师")
+}
+
+// What a parent agreed to stays in the chat, with when; the thanks and
+// the next question come as new messages.
+func TestConsentIsKept(t *testing.T) {
+	h := start(t, webhook)
+	f := seed(t, h)
+	aunt := h.person(7302, "Aunt Mei", "en")
+	link, _ := inviteFor(t, h, homelink.Invite{Role: homelink.RoleGuardian, HomeID: f.home, ChildID: f.child})
+	aunt.Types("/start " + link)
+	consent := aunt.Sees("What we store")
+	aunt.Tap("I agree — I am this child's parent or guardian")
+	aunt.Sees("How are you related to 小明?")
+	ok := h.tg.WaitFor(5*time.Second, func() bool {
+		for _, m := range aunt.Messages() {
+			if m.ID == consent.ID {
+				return strings.Contains(m.Text, "What we store") && strings.Contains(m.Text, "You agreed on") && len(m.Keyboard) == 0
+			}
+		}
+		return false
+	})
+	if !ok {
+		t.Fatalf("the consent was not kept:\n%s", transcript(aunt.Messages()))
+	}
 }

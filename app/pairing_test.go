@@ -156,7 +156,7 @@ func TestPairingFromAdminToParents(t *testing.T) {
 	mom.SeesLast("您是小明的什么人")
 	mom.Tap("妈妈")
 	mom.SeesLast("您已作为妈妈和小明关联")
-	teacher.Sees("A parent or guardian of 小明 has joined homelink")
+	teacher.Sees("秀兰, a parent of 小明, has joined homelink") // by name, so the teacher knows who
 
 	// The father types his code as he heard it over the phone.
 	dad.Types(strings.ToLower(strings.ReplaceAll(dadCode, "-", " ")))
@@ -172,7 +172,7 @@ func TestPairingFromAdminToParents(t *testing.T) {
 		t.Fatalf("mom's children:\n%s", mine.Text)
 	}
 	teacher.Types("/children")
-	teacher.SeesLast("小明 (2016): Mother, Father")
+	teacher.SeesLast("小明 (2016): 秀兰 (Mother), Jian (Father)")
 
 	// The coordinator sees the counts.
 	coord.Types("/homes")
@@ -180,7 +180,7 @@ func TestPairingFromAdminToParents(t *testing.T) {
 
 	// The teacher unlinks the father; he is told.
 	teacher.Tap("小明")
-	teacher.Tap("Unlink Father")
+	teacher.Tap("Unlink Jian (Father)")
 	teacher.Tap("Yes, unlink")
 	teacher.SeesLast("The parent is unlinked")
 	dad.Sees("You are no longer linked to 小明 at 青溪村儿童之家")
@@ -193,7 +193,7 @@ func TestPairingFromAdminToParents(t *testing.T) {
 	teacher.Tap("Remove this child")
 	teacher.SeesLast("Remove Lili and everything")
 	teacher.Tap("Yes, remove")
-	teacher.SeesLast("小明 (2016): Mother")
+	teacher.SeesLast("小明 (2016): 秀兰 (Mother)")
 	if keys := h.keysHolding("Lili"); len(keys) > 0 {
 		t.Fatalf("Lili is still in %v", keys)
 	}
@@ -282,8 +282,14 @@ func TestMyDataAndForget(t *testing.T) {
 	}
 	var data struct {
 		Account struct {
-			TelegramID int64 `json:"telegram_id"`
+			TelegramID int64  `json:"telegram_id"`
+			Name       string `json:"name"`
 		} `json:"account"`
+		Consents []struct {
+			As string `json:"as"`
+			Of int64  `json:"of"`
+			At string `json:"agreed_at"`
+		} `json:"consents"`
 		Children []struct {
 			Name         string `json:"name"`
 			BirthYear    int    `json:"birth_year"`
@@ -297,6 +303,10 @@ func TestMyDataAndForget(t *testing.T) {
 	if data.Account.TelegramID != f.mom || len(data.Children) != 1 || data.Children[0].Name != "小明" ||
 		data.Children[0].Relationship != "mother" || data.Children[0].Home.Name != "青溪村儿童之家" || data.Children[0].BirthYear != 2016 {
 		t.Fatalf("my data: %s", doc.File)
+	}
+	if data.Account.Name != "李秀兰" || len(data.Consents) != 1 || data.Consents[0].As != "guardian" ||
+		data.Consents[0].Of != f.child || data.Consents[0].At == "" {
+		t.Fatalf("my data lacks the name or when she agreed: %s", doc.File)
 	}
 	if strings.Contains(string(doc.File), strconv.FormatInt(f.dad, 10)) {
 		t.Fatal("my data shows another guardian's account")
@@ -332,7 +342,7 @@ func TestMyDataAndForget(t *testing.T) {
 	mom.Types("/children")
 	mom.SeesLast("开始使用：请向孩子所在儿童之家的老师要一个邀请链接")
 	teacher.Types("/children")
-	teacher.SeesLast("小明 (2016): Father")
+	teacher.SeesLast("小明 (2016): Jian (Father)")
 }
 
 // A stranger guessing codes gets five tries an hour; after that even a
@@ -404,7 +414,7 @@ func TestCoordinatorSharesAHomeAndRemovesATeacher(t *testing.T) {
 	coord.Tap("青溪村儿童之家")
 	coord.Tap("Teachers")
 	coord.SeesLast("Teachers of 青溪村儿童之家")
-	coord.Tap("Remove teacher 1")
+	coord.Tap("Remove 王老师")
 	coord.SeesLast("Remove this teacher from 青溪村儿童之家?")
 	coord.Tap("Yes, remove")
 	coord.SeesLast("No teachers yet")

@@ -11,10 +11,10 @@ package bot
 
 import (
 	"context"
-	"strings"
 	"errors"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -41,6 +41,9 @@ type People interface {
 	UserAndSession(ctx context.Context, id int64) (homelink.User, homelink.Session, error)
 	SaveSession(ctx context.Context, id int64, next homelink.Session) (homelink.Session, error)
 	SaveSessionAndLanguage(ctx context.Context, id int64, next homelink.Session, lang string) (homelink.Session, error)
+	NameIfNone(ctx context.Context, id int64, name string) error
+	SetName(ctx context.Context, id int64, name string) error
+	Names(ctx context.Context, ids []int64) (map[int64]string, error)
 	// Forget deletes everything about an account.
 	Forget(ctx context.Context, user int64) ([]homelink.Departure, error)
 }

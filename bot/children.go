@@ -127,7 +127,11 @@ func (b *Bot) childrenView(ctx context.Context, r *request, t target) error {
 		kb = append(kb, []outbox.Button{b.kids.view.button(r, c.Name, target{home: t.home, child: c.ID})})
 	}
 	kb = append(kb, []outbox.Button{b.kids.add.button(r, r.text("ChildAddButton"), target{home: t.home})})
-	text, err := r.render("children", map[string]any{"Home": h, "Children": b.childViews(r, children)})
+	views, err := b.childViews(ctx, r, children)
+	if err != nil {
+		return err
+	}
+	text, err := r.render("children", map[string]any{"Home": h, "Children": views})
 	if err != nil {
 		return err
 	}
@@ -145,22 +149,43 @@ type guardianView struct {
 	Label string
 }
 
-func (b *Bot) childViews(r *request, cs []homelink.Child) []childView {
+// childViews are children as templates show them: each guardian by name
+// and relationship ("李秀兰（妈妈）"), so a teacher knows who is who.
+func (b *Bot) childViews(ctx context.Context, r *request, cs []homelink.Child) ([]childView, error) {
+	var ids []int64
+	for _, c := range cs {
+		for _, g := range c.Guardians {
+			ids = append(ids, g.UserID)
+		}
+	}
+	names, err := b.Store.Names(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]childView, len(cs))
 	for i, c := range cs {
 		out[i] = childView{Child: c}
 		for _, g := range c.Guardians {
-			label := r.text("Rel_guardian")
-			if g.Relationship != "" {
-				label = r.text("Rel_" + string(g.Relationship))
-			}
-			// A tg:// link opens the guardian's profile in the teacher's
-			// app; homelink itself keeps no name or phone number.
+			// A tg:// link opens the guardian's profile in the teacher's app.
 			out[i].Guardians = append(out[i].Guardians, guardianView{
-				Link: template.URL("tg://user?id=" + strconv.FormatInt(g.UserID, 10)), Label: label})
+				Link: template.URL("tg://user?id=" + strconv.FormatInt(g.UserID, 10)), Label: guardianLabel(r, names[g.UserID], g.Relationship)})
 		}
 	}
-	return out
+	return out, nil
+}
+
+// guardianLabel names a guardian for the home's staff: name and
+// relationship, whichever are known.
+func guardianLabel(r *request, name string, rel homelink.Relationship) string {
+	switch {
+	case name != "" && rel != "":
+		return r.text("GuardianNamed", "Name", name, "Relationship", r.text("Rel_"+string(rel)))
+	case name != "":
+		return name
+	case rel != "":
+		return r.text("Rel_" + string(rel))
+	}
+	return r.text("GuardianUnnamed")
 }
 
 func (b *Bot) childAdd(ctx context.Context, r *request, t target) error {
@@ -235,7 +260,11 @@ func (b *Bot) showChild(ctx context.Context, r *request, t target, notice string
 	if err != nil {
 		return err
 	}
-	v := b.childViews(r, []homelink.Child{c})[0]
+	views, err := b.childViews(ctx, r, []homelink.Child{c})
+	if err != nil {
+		return err
+	}
+	v := views[0]
 	a, ch := b.kids, target{home: t.home, child: t.child}
 	kb := [][]outbox.Button{{a.guardianInvite.button(r, r.text("GuardianInviteButton"), ch)}}
 	for i, g := range c.Guardians {

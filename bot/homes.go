@@ -302,15 +302,29 @@ func (b *Bot) teachersView(ctx context.Context, r *request, t target) error {
 	if err != nil {
 		return err
 	}
+	names, err := b.Store.Names(ctx, h.Teachers)
+	if err != nil {
+		return err
+	}
+	type teacher struct {
+		ID   int64
+		Name string
+	}
 	var kb [][]outbox.Button
+	teachers := make([]teacher, len(h.Teachers))
 	for i, u := range h.Teachers {
-		kb = append(kb, []outbox.Button{b.home.teacherRemoveAsk.button(r, r.text("TeacherRemoveButton", "N", i+1), target{home: t.home, user: u})})
+		teachers[i] = teacher{u, names[u]}
+		label := r.text("TeacherRemoveButton", "N", i+1)
+		if names[u] != "" {
+			label = r.text("TeacherRemoveNamed", "Name", names[u])
+		}
+		kb = append(kb, []outbox.Button{b.home.teacherRemoveAsk.button(r, label, target{home: t.home, user: u})})
 	}
 	for _, inv := range invites {
 		kb = append(kb, []outbox.Button{b.invite.revoke.button(r, r.text("RevokeUntilButton", "Date", b.date(inv.ExpiresAt, h.TimeZone)), target{invite: inv.ID})})
 	}
 	kb = append(kb, b.backToHome(r, t.home))
-	text, err := r.render("teachers", map[string]any{"Home": h, "Invites": len(invites)})
+	text, err := r.render("teachers", map[string]any{"Home": h, "Teachers": teachers, "Invites": len(invites)})
 	if err != nil {
 		return err
 	}

@@ -245,7 +245,7 @@ func (b *Bot) revokedBefore(ctx context.Context, r *request, t target) error {
 	if !ok {
 		return r.settled(ctx, r.text("InviteExpiredNotRevoked"), r.html("InviteExpiredNotRevoked"))
 	}
-	notice, line := b.whoActed(r, acted, "", "Revoked")
+	notice, line := b.whoActed(ctx, r, acted, "", "Revoked")
 	return r.settled(ctx, notice, line)
 }
 
@@ -286,38 +286,17 @@ func (b *Bot) redeemCode(ctx context.Context, r *request, code string) error {
 
 // consentAsk says in plain words what joining stores and asks to agree.
 func (b *Bot) consentAsk(ctx context.Context, r *request, inv homelink.Invite) error {
-	view := map[string]any{"Role": string(inv.Role)}
-	switch inv.Role {
-	case homelink.RoleGuardian:
-		if r.user.Roles.GuardianOf(inv.ChildID) {
-			return r.reply(ctx, r.html("AlreadyLinked"), nil)
-		}
-		c, h, err := b.childAndHome(ctx, target{home: inv.HomeID, child: inv.ChildID})
-		if err != nil {
-			return r.reply(ctx, r.html("InviteInvalid"), nil)
-		}
-		view["Child"], view["Home"] = c.Name, h.Name
-	case homelink.RoleTeacher:
-		h, err := b.Store.Home(ctx, inv.HomeID)
-		if err != nil {
-			return r.reply(ctx, r.html("InviteInvalid"), nil)
-		}
-		view["Home"] = h.Name
-	case homelink.RoleCoordinator:
-		homes, err := b.Store.Homes(ctx, inv.Homes)
-		if err != nil {
-			return err
-		}
-		view["Home"] = homeNames(r, homes)
+	if inv.Role == homelink.RoleGuardian && r.user.Roles.GuardianOf(inv.ChildID) {
+		return r.reply(ctx, r.html("AlreadyLinked"), nil)
+	}
+	text, ok, err := b.consentText(ctx, r, inv)
+	if err != nil || !ok {
+		return errors.Join(err, r.reply(ctx, r.html("InviteInvalid"), nil))
 	}
 	if err := r.openMenu(ctx); err != nil {
 		return err
 	}
 	if err := r.at(ctx, b.consent.steps[0], consentAnswers{about{Invite: inv.ID}}); err != nil {
-		return err
-	}
-	text, err := r.render("consent", view)
-	if err != nil {
 		return err
 	}
 	yes := "ConsentYesStaff"
@@ -326,6 +305,45 @@ func (b *Bot) consentAsk(ctx context.Context, r *request, inv homelink.Invite) e
 	}
 	t := target{invite: inv.ID}
 	return r.reply(ctx, text, rows(b.invite.agree.button(r, r.text(yes), t), b.invite.decline.button(r, r.text("ConsentNo"), t)))
+}
+
+// consentText is what the person is asked to agree to for inv; ok is
+// false when what it is for is gone.
+func (b *Bot) consentText(ctx context.Context, r *request, inv homelink.Invite) (string, bool, error) {
+	view := map[string]any{"Role": string(inv.Role)}
+	switch inv.Role {
+	case homelink.RoleGuardian:
+		c, h, err := b.childAndHome(ctx, target{home: inv.HomeID, child: inv.ChildID})
+		if err != nil {
+			return "", false, nil
+		}
+		view["Child"], view["Home"] = c.Name, h.Name
+	case homelink.RoleTeacher:
+		h, err := b.Store.Home(ctx, inv.HomeID)
+		if err != nil {
+			return "", false, nil
+		}
+		view["Home"] = h.Name
+	case homelink.RoleCoordinator:
+		homes, err := b.Store.Homes(ctx, inv.Homes)
+		if err != nil {
+			return "", false, err
+		}
+		view["Home"] = homeNames(r, homes)
+	}
+	text, err := r.render("consent", view)
+	return text, err == nil, err
+}
+
+// keepConsent leaves what the person agreed to in the chat, with when,
+// and takes its buttons away; what follows comes as new messages.
+func (b *Bot) keepConsent(ctx context.Context, r *request, inv homelink.Invite) error {
+	text, ok, err := b.consentText(ctx, r, inv)
+	if err != nil || !ok {
+		return err
+	}
+	agreed := r.html("ConsentGiven", "When", b.date(b.Clock.Now(), ""))
+	return r.replace(ctx, text+"\n\n"+agreed, nil)
 }
 
 // consentYes redeems the invitation the person agreed to.
@@ -341,7 +359,13 @@ func (b *Bot) consentYes(ctx context.Context, r *request, t target) error {
 	case err != nil:
 		return err
 	}
+	if err := r.nameIfNone(ctx); err != nil {
+		return err
+	}
 	b.refreshMenu(ctx, r.user.ID)
+	if err := b.keepConsent(ctx, r, inv); err != nil {
+		return err
+	}
 	switch inv.Role {
 	case homelink.RoleGuardian:
 		return b.guardianJoined(ctx, r, inv)
@@ -353,12 +377,12 @@ func (b *Bot) consentYes(ctx context.Context, r *request, t target) error {
 		for _, c := range h.Coordinators {
 			b.notify(ctx, c, "TeacherJoinedNotice", nil, "Home", h.Name)
 		}
-		return r.show(ctx, r.html("WelcomeTeacher", "Home", h.Name), nil)
+		return r.reply(ctx, r.html("WelcomeTeacher", "Home", h.Name), nil)
 	}
 	if err := r.endFlow(ctx); err != nil {
 		return err
 	}
-	return r.show(ctx, r.html("WelcomeCoordinator"), nil)
+	return r.reply(ctx, r.html("WelcomeCoordinator"), nil)
 }
 
 func (b *Bot) consentFailed(ctx context.Context, r *request, id string) error {
@@ -375,7 +399,7 @@ func (b *Bot) guardianJoined(ctx context.Context, r *request, inv homelink.Invit
 	if err != nil {
 		return err
 	}
-	b.guardianJoinedNotice(ctx, c, h.Teachers, r.user.ID, inv.ID)
+	b.guardianJoinedNotice(ctx, c, h.Teachers, r.user.ID, inv.ID, r.user.Name)
 	if err := r.leaveFlow(ctx); err != nil {
 		return err
 	}
@@ -383,7 +407,7 @@ func (b *Bot) guardianJoined(ctx context.Context, r *request, inv homelink.Invit
 	for i, rel := range homelink.Relationships {
 		bs = append(bs, b.invite.relationship.button(r, r.text("Rel_"+string(rel)), target{home: inv.HomeID, child: inv.ChildID, n: i}))
 	}
-	return r.show(ctx, r.html("LinkedAskRelationship", "Child", c.Name, "Home", h.Name), [][]outbox.Button{bs[:2], bs[2:]})
+	return r.reply(ctx, r.html("LinkedAskRelationship", "Child", c.Name, "Home", h.Name), [][]outbox.Button{bs[:2], bs[2:]})
 }
 
 func (b *Bot) consentNo(ctx context.Context, r *request, _ target) error {

@@ -46,12 +46,12 @@ func (b *Bot) childThere(ctx context.Context, t target) (bool, error) {
 
 // guardianJoinedNotice tells the teachers of c's home that guardian
 // joined through invitation inv.
-func (b *Bot) guardianJoinedNotice(ctx context.Context, c homelink.Child, teachers []int64, guardian, inv int64) {
+func (b *Bot) guardianJoinedNotice(ctx context.Context, c homelink.Child, teachers []int64, guardian, inv int64, name string) {
 	t := target{home: c.HomeID, child: c.ID, user: guardian, invite: inv}
 	for _, teacher := range teachers {
-		b.notify(ctx, teacher, "GuardianJoinedNotice", func(r *request) [][]outbox.Button {
+		b.notify(ctx, teacher, "GuardianJoinedNamed", func(r *request) [][]outbox.Button {
 			return rows(b.joined.unlinkAsk.button(r, r.text("UnlinkJoinedButton"), t))
-		}, "Child", c.Name)
+		}, "Child", c.Name, "Name", name)
 	}
 }
 
@@ -82,7 +82,7 @@ func (b *Bot) joinedUnlink(ctx context.Context, r *request, t target) error {
 	}
 	b.notify(ctx, t.user, "UnlinkedNotice", nil, "Child", c.Name, "Home", h.Name)
 	b.refreshMenu(ctx, t.user)
-	return r.replace(ctx, r.html("GuardianJoinedNotice", "Child", c.Name)+"\n\n"+r.html("Unlinked"), nil)
+	return r.replace(ctx, r.html("GuardianJoinedNamed", "Child", c.Name, "Name", b.nameOf(ctx, t.user))+"\n\n"+r.html("Unlinked"), nil)
 }
 
 // joinedKeep puts the notice back as it was.
@@ -91,8 +91,15 @@ func (b *Bot) joinedKeep(ctx context.Context, r *request, t target) error {
 	if err != nil || !linked {
 		return b.joinedSettled(ctx, r, t, err)
 	}
-	return r.replace(ctx, r.html("GuardianJoinedNotice", "Child", c.Name),
+	return r.replace(ctx, r.html("GuardianJoinedNamed", "Child", c.Name, "Name", b.nameOf(ctx, t.user)),
 		rows(b.joined.unlinkAsk.button(r, r.text("UnlinkJoinedButton"), t)))
+}
+
+// nameOf is a person's display name, or "" when they have none (or it
+// cannot be read: a name is a nicety in a notice).
+func (b *Bot) nameOf(ctx context.Context, user int64) string {
+	names, _ := b.Store.Names(ctx, []int64{user})
+	return names[user]
 }
 
 // joinedLink reads the child and whether the guardian is still linked by
@@ -124,6 +131,6 @@ func (b *Bot) joinedSettled(ctx context.Context, r *request, t target, err error
 	if h, err := b.Store.Home(ctx, t.home); err == nil {
 		zone = h.TimeZone
 	}
-	notice, line := b.whoActed(r, acted, zone, "Unlinked")
+	notice, line := b.whoActed(ctx, r, acted, zone, "Unlinked")
 	return r.settled(ctx, notice, line)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-
 )
 
 // notCarried tells a parent that what they just sent will not reach the
@@ -31,4 +30,3 @@ func (b *Bot) notCarried(ctx context.Context, r *request) error {
 	}
 	return r.reply(ctx, text, nil)
 }
-

@@ -48,8 +48,30 @@ func (b *Bot) newRequest(ctx context.Context, u *models.Update, known *homelink.
 	}
 	user.Roles.Admin = b.isAdmin(from.ID)
 	r := &request{b: b, update: u, user: user, session: session, chatID: chat.ID}
+	if user.Name == "" && user.Roles.Any() {
+		// Members are shown to others by name: their Telegram first name
+		// until they choose one (people who joined before names were kept).
+		if err := r.nameIfNone(ctx); err != nil {
+			return nil, err
+		}
+	}
 	r.lang = homelink.PreferredLanguage(user.Language, from.LanguageCode, b.Catalog.Fallback(), b.Catalog.Supported)
 	return r, nil
+}
+
+// nameIfNone gives the person their Telegram first name as display name,
+// unless they have one.
+func (r *request) nameIfNone(ctx context.Context) error {
+	from, _ := sender(r.update)
+	name, err := homelink.CleanName(from.FirstName, homelink.MaxPersonName)
+	if err != nil || r.user.Name != "" {
+		return nil // a name that cannot be shown is not kept; they can set one
+	}
+	if err := r.b.Store.NameIfNone(ctx, r.user.ID, name); err != nil {
+		return err
+	}
+	r.user.Name = name
+	return nil
 }
 
 // bareRequest is a request built from the update alone, for apologising

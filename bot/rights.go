@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
@@ -30,15 +32,25 @@ func (b *Bot) rightsActions() {
 type myDataDoc struct {
 	Account struct {
 		TelegramID int64  `json:"telegram_id"`
+		Name       string `json:"name,omitempty"`
 		Language   string `json:"language,omitempty"`
 	} `json:"account"`
-	Coordinator bool        `json:"coordinator,omitempty"`
-	Manages     []homeDoc   `json:"manages_homes,omitempty"`
-	TeachesAt   []homeDoc   `json:"teaches_at,omitempty"`
-	Children    []childDoc  `json:"guardian_of,omitempty"`
-	Flow        *sessionDoc `json:"conversation_in_progress,omitempty"`
-	Stored      []string    `json:"what_else_is_stored"`
-	Note        string      `json:"note"`
+	Consents    []consentDoc `json:"consents,omitempty"`
+	Coordinator bool         `json:"coordinator,omitempty"`
+	Manages     []homeDoc    `json:"manages_homes,omitempty"`
+	TeachesAt   []homeDoc    `json:"teaches_at,omitempty"`
+	Children    []childDoc   `json:"guardian_of,omitempty"`
+	Flow        *sessionDoc  `json:"conversation_in_progress,omitempty"`
+	Stored      []string     `json:"what_else_is_stored"`
+	Note        string       `json:"note"`
+}
+
+// consentDoc is when the person agreed to a role: as "guardian" of a child
+// (ID the child), "teacher" at a home (ID the home), or "coordinator".
+type consentDoc struct {
+	Role string `json:"as"`
+	ID   int64  `json:"of,omitempty"`
+	At   string `json:"agreed_at"`
 }
 
 type homeDoc struct {
@@ -79,7 +91,11 @@ func (b *Bot) myData(ctx context.Context, r *request) error {
 func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 	var doc myDataDoc
 	u := r.user
-	doc.Account.TelegramID, doc.Account.Language = u.ID, u.Language
+	doc.Account.TelegramID, doc.Account.Name, doc.Account.Language = u.ID, u.Name, u.Language
+	for _, c := range u.Consents {
+		doc.Consents = append(doc.Consents, consentDoc{Role: string(c.Role), ID: c.ID, At: c.At.UTC().Format(time.RFC3339)})
+	}
+	slices.SortFunc(doc.Consents, func(a, b consentDoc) int { return strings.Compare(a.At, b.At) })
 	doc.Coordinator = u.Roles.Coordinator
 	for _, set := range []struct {
 		ids map[int64]bool

@@ -110,11 +110,16 @@ func (r *request) settled(ctx context.Context, notice, line string) error {
 
 // whoActed is what a later tapper is told about the first one: the notice
 // to pop up and the line for the message. what names the act's messages:
-// <what>ByYou, <what>ByOther and <what>ByOtherLink.
-func (b *Bot) whoActed(r *request, acted homelink.Acted, zone, what string) (notice, line string) {
+// <what>ByYou, <what>ByName (who has a name), and <what>ByOther and
+// <what>ByOtherLink (who has none).
+func (b *Bot) whoActed(ctx context.Context, r *request, acted homelink.Acted, zone, what string) (notice, line string) {
 	when := b.date(acted.At, zone)
 	if acted.By == r.user.ID {
 		return r.text(what+"ByYou", "When", when), r.html(what+"ByYou", "When", when)
+	}
+	if names, err := b.Store.Names(ctx, []int64{acted.By}); err == nil && names[acted.By] != "" {
+		name := names[acted.By]
+		return r.text(what+"ByName", "Name", name, "When", when), r.html(what+"ByName", "Name", name, "When", when)
 	}
 	link := "tg://user?id=" + strconv.FormatInt(acted.By, 10)
 	return r.text(what+"ByOther", "When", when), r.html(what+"ByOtherLink", "Link", link, "When", when)

@@ -7,7 +7,7 @@ local p, home, child = ARGV[1], ARGV[2], ARGV[3]
 if redis.call('ZREM', KEYS[1], child) == 0 then return false end
 local guardians = redis.call('HKEYS', KEYS[3])
 for _, uid in ipairs(guardians) do
-  redis.call('HDEL', ukey(p, uid, 'user'), 'g:' .. child)
+  redis.call('HDEL', ukey(p, uid, 'user'), 'g:' .. child, 'consent:g:' .. child)
 end
 redis.call('DEL', KEYS[2], KEYS[3], hkey(p, home, 'links:' .. child))
 for _, id in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do

@@ -9,7 +9,7 @@
 local p = ARGV[1]
 if ARGV[7] ~= '0' and redis.call('HGET', KEYS[4], ARGV[3]) ~= ARGV[7] then return 0 end
 if redis.call('HDEL', KEYS[1], ARGV[3]) == 0 then return 0 end
-redis.call('HDEL', KEYS[2], 'g:' .. ARGV[2])
+redis.call('HDEL', KEYS[2], 'g:' .. ARGV[2], 'consent:g:' .. ARGV[2])
 local link = redis.call('HGET', KEYS[4], ARGV[3]) or '0'
 redis.call('HDEL', KEYS[4], ARGV[3])
 actedrecord(p, KEYS[3], ARGV[4], ARGV[5], ARGV[6], {ARGV[4], ARGV[3]}, {'link', link})

@@ -1,5 +1,6 @@
 -- Redeems an invitation: exactly one account can, once. The role it
--- carries is given in the same step.
+-- carries is given in the same step, with when they agreed to it
+-- (consent:g:<child>, consent:t:<home>, consent:c).
 -- KEYS[1] invite hash, KEYS[2] the redeemer's user hash
 -- ARGV[1] prefix, ARGV[2] invite id, ARGV[3] user id, ARGV[4] now (unix ms), ARGV[5] language
 -- Returns {outcome}: 'invalid' (unknown, expired, revoked, or its home or
@@ -15,13 +16,13 @@ if role == 'guardian' then
   local g = hkey(p, home, 'guardians:' .. child)
   if redis.call('HEXISTS', g, uid) == 1 then return {'member'} end
   redis.call('HSET', g, uid, '')
-  redis.call('HSET', KEYS[2], 'g:' .. child, home .. ':')
+  redis.call('HSET', KEYS[2], 'g:' .. child, home .. ':', 'consent:g:' .. child, ARGV[4])
   -- Which invitation made this link: a notice about it acts on this link only.
   redis.call('HSET', hkey(p, home, 'links:' .. child), uid, id)
 elseif role == 'teacher' then
   if redis.call('EXISTS', hkey(p, home, 'home')) == 0 then return {'invalid'} end
   if redis.call('SADD', hkey(p, home, 'teachers'), uid) == 0 then return {'member'} end
-  redis.call('HSET', KEYS[2], 't:' .. home, '1')
+  redis.call('HSET', KEYS[2], 't:' .. home, '1', 'consent:t:' .. home, ARGV[4])
 elseif role == 'coordinator' then
   local added = redis.call('HSET', KEYS[2], 'coord', '1')
   for h in string.gmatch(homes or '', '[^,]+') do
@@ -31,6 +32,7 @@ elseif role == 'coordinator' then
     end
   end
   if added == 0 then return {'member'} end
+  redis.call('HSET', KEYS[2], 'consent:c', ARGV[4])
 else
   return {'invalid'}
 end

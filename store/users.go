@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -49,9 +50,13 @@ func (s *Store) SetLanguage(ctx context.Context, id int64, lang string) error {
 // held: c:<home>, t:<home>, g:<child> = "<home>:<relationship>". Fields it
 // does not know (an older release's "blocked") are ignored.
 func userFromHash(id int64, m map[string]string) homelink.User {
-	u := homelink.User{ID: id, Language: m["lang"]}
+	u := homelink.User{ID: id, Name: m["name"], Language: m["lang"]}
 	u.Roles.Coordinator = m["coord"] == "1"
 	for f, v := range m {
+		if what, ok := strings.CutPrefix(f, "consent:"); ok {
+			u.Consents = append(u.Consents, consentFrom(what, v))
+			continue
+		}
 		kind, rest, ok := strings.Cut(f, ":")
 		if !ok {
 			continue
@@ -110,6 +115,58 @@ func (s *Store) KnownUsers(ctx context.Context, after int64, limit int) ([]homel
 	out := make([]homelink.User, len(userIDs))
 	for i, id := range userIDs {
 		out[i] = userFromHash(id, hashes[i].Val())
+	}
+	return out, nil
+}
+
+// consentFrom reads a consent field: what is "g:<child>", "t:<home>" or
+// "c"; v is when (unix ms).
+func consentFrom(what, v string) homelink.Consent {
+	ms, _ := strconv.ParseInt(v, 10, 64)
+	c := homelink.Consent{Role: homelink.RoleCoordinator, At: time.UnixMilli(ms)}
+	kind, id, _ := strings.Cut(what, ":")
+	c.ID, _ = strconv.ParseInt(id, 10, 64)
+	switch kind {
+	case "g":
+		c.Role = homelink.RoleGuardian
+	case "t":
+		c.Role = homelink.RoleTeacher
+	}
+	return c
+}
+
+// NameIfNone records name as the user's display name unless they have one.
+func (s *Store) NameIfNone(ctx context.Context, id int64, name string) error {
+	if err := s.rdb.HSetNX(ctx, s.k.user(id), "name", name).Err(); err != nil {
+		return fmt.Errorf("store: default name %d: %w", id, err)
+	}
+	return nil
+}
+
+// SetName records the display name the user chose.
+func (s *Store) SetName(ctx context.Context, id int64, name string) error {
+	if err := s.rdb.HSet(ctx, s.k.user(id), "name", name).Err(); err != nil {
+		return fmt.Errorf("store: set name %d: %w", id, err)
+	}
+	return nil
+}
+
+// Names reads the display names of users, in one round trip; a user with
+// none is left out.
+func (s *Store) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
+	pipe := s.rdb.Pipeline()
+	cmds := make([]*redis.StringCmd, len(ids))
+	for i, id := range ids {
+		cmds[i] = pipe.HGet(ctx, s.k.user(id), "name")
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !isNil(err) {
+		return nil, fmt.Errorf("store: names: %w", err)
+	}
+	out := make(map[int64]string, len(ids))
+	for i, c := range cmds {
+		if v := c.Val(); v != "" {
+			out[ids[i]] = v
+		}
 	}
 	return out, nil
 }
