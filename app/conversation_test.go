@@ -59,7 +59,7 @@ func TestFirstConversationInBothLanguages(t *testing.T) {
 			}
 			mom.Types("/help")
 			mom.SeesNew(5, "What I can do")
-			if cmds := h.tg.Commands("chat:1001", ""); len(cmds) != 6 || cmds[1].Description != "What I can do" {
+			if cmds := h.tg.Commands("chat:1001", ""); len(cmds) != 7 || cmds[1].Description != "What I can do" {
 				t.Fatalf("mom's commands menu = %+v", cmds)
 			}
 
@@ -86,17 +86,17 @@ func TestFirstConversationInBothLanguages(t *testing.T) {
 
 func TestCommandsMenuPerLanguage(t *testing.T) {
 	h := start(t, polling)
-	ok := h.tg.WaitFor(5e9, func() bool { return len(h.tg.Commands("all_private_chats", "en")) == 6 })
+	ok := h.tg.WaitFor(5e9, func() bool { return len(h.tg.Commands("all_private_chats", "en")) == 7 })
 	if !ok {
 		t.Fatal("English menu not set")
 	}
 	zh := h.tg.Commands("all_private_chats", "zh")
 	def := h.tg.Commands("all_private_chats", "")
 	en := h.tg.Commands("all_private_chats", "en")
-	if len(zh) != 6 || zh[2].Command != "language" || zh[2].Description != "更换语言" {
+	if len(zh) != 7 || zh[3].Command != "language" || zh[3].Description != "更换语言" {
 		t.Fatalf("Chinese menu = %+v", zh)
 	}
-	if en[2].Description != "Change the language" || def[2].Description != "更换语言" {
+	if en[3].Description != "Change the language" || def[3].Description != "更换语言" {
 		t.Fatalf("menus en=%+v default=%+v", en, def)
 	}
 }

@@ -207,10 +207,10 @@ func TestPairingFromAdminToParents(t *testing.T) {
 		return strings.Join(names, " ")
 	}
 	ok := h.tg.WaitFor(5*time.Second, func() bool {
-		return menu(9002) == "homes invite start help language mydata forget cancel" &&
-			menu(9003) == "children start help language mydata forget cancel" &&
-			menu(9004) == "children start help language mydata forget cancel" &&
-			menu(9005) == "start help language mydata forget cancel"
+		return menu(9002) == "homes invite start help settings language mydata forget cancel" &&
+			menu(9003) == "children start help settings language mydata forget cancel" &&
+			menu(9004) == "children start help settings language mydata forget cancel" &&
+			menu(9005) == "start help settings language mydata forget cancel"
 	})
 	if !ok {
 		t.Fatalf("menus: coordinator %q, teacher %q, mom %q, dad %q", menu(9002), menu(9003), menu(9004), menu(9005))

@@ -129,6 +129,7 @@ type Bot struct {
 	invite   inviteActs
 	rights   rightsActs
 	joined   joinedActs
+	settings settingsActs
 	language *action
 	back     *action
 
@@ -167,6 +168,7 @@ func New(cfg Config) *Bot {
 		"homes":    {coordinator, b.homesCommand},
 		"invite":   {coordinatorOrAdmin, b.inviteCommand},
 		"children": {teacherOrGuardian, b.childrenCommand},
+		"settings": {anyone, b.settingsCommand},
 	}
 	b.back = b.acts.add(&action{name: "flow.back", code: "bk", need: anyone, run: b.goBack})
 	b.language = b.acts.add(&action{name: "language.choose", code: "lg", args: []arg{argChoice}, need: anyone, run: b.languageChosen})
@@ -176,6 +178,7 @@ func New(cfg Config) *Bot {
 	b.inviteActions()
 	b.rightsActions()
 	b.joinedActions()
+	b.settingsActions()
 	return b
 }
 

@@ -82,6 +82,8 @@ func sampleViews() map[string][]any {
 			map[string]any{"Role": "coordinator", "Home": "A, B"}},
 		"mychildren": {map[string]any{"Children": []struct{ Name, Home, Relationship string }{{"Li<i>", "Q&A", "Mother"}, {"Mei", "Q", ""}}}},
 		"forget":     {map[string]any{"Guardian": true, "Staff": true}, map[string]any{"Guardian": false, "Staff": false}},
+		"settings": {map[string]any{"Notice": template.HTML("<b>ok</b>"), "Member": true, "Name": "Li<i>", "Language": "English"},
+			map[string]any{"Notice": template.HTML(""), "Member": false, "Name": "", "Language": "简体中文"}},
 		"notcarried": {map[string]any{"Homes": []struct{ Name, Instructions string }{{"Q&A <home>", "Call <0851>"}, {"Mei", ""}}},
 			map[string]any{"Homes": []struct{ Name, Instructions string }(nil)}},
 	}

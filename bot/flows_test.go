@@ -402,3 +402,31 @@ func TestStepTakesOnlyWhatItAsksFor(t *testing.T) {
 		t.Fatalf("the step took %+v", got)
 	}
 }
+
+func TestSettingsNameFlow(t *testing.T) {
+	w := newWalker(t)
+	coord, _ := w.coordinator(100)
+	coord.types("/settings")
+	coord.sees("Name others see: P") // their Telegram first name, kept when they wrote
+	coord.taps("Change my name")
+	coord.isAt("settings.name/name")
+	coord.types(strings.Repeat("名", homelink.MaxPersonName+1))
+	coord.sees("That is too long")
+	coord.taps("« Back")
+	coord.isAt("")
+	coord.taps("Change my name")
+	coord.types("周主任")
+	coord.isAt("")
+	coord.sees("Others now see you as 周主任")
+	if u, _ := w.st.User(context.Background(), coord.ID); u.Name != "周主任" {
+		t.Fatalf("name %q", u.Name)
+	}
+	coord.taps("Change the language")
+	coord.taps("简体中文")
+	coord.sees("简体中文")
+	stranger := w.person(900, "en")
+	stranger.types("/settings")
+	if strings.Contains(stranger.latest.Text, "Name") || stranger.latest.HasButton("Change my name") {
+		t.Fatalf("a stranger is offered a name: %q", stranger.latest.Text)
+	}
+}

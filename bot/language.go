@@ -12,11 +12,16 @@ func (b *Bot) languageStart(ctx context.Context, r *request) error {
 	if err := r.openMenu(ctx); err != nil {
 		return err
 	}
+	return b.languageMenu(ctx, r, target{})
+}
+
+// languageMenu shows the languages, in place of a tapped menu.
+func (b *Bot) languageMenu(ctx context.Context, r *request, _ target) error {
 	var row []outbox.Button
 	for i, lang := range b.Catalog.Languages() {
 		row = append(row, b.language.button(r, b.Renderer.Text(lang, "LanguageName"), target{n: i}))
 	}
-	return r.reply(ctx, r.html("LanguagePrompt"), [][]outbox.Button{row})
+	return r.show(ctx, r.html("LanguagePrompt"), [][]outbox.Button{row})
 }
 
 // languageChosen records the language and confirms in it, in place of the

@@ -51,6 +51,7 @@ var menuEntries = []menuEntry{
 	{"invite", func(r homelink.Roles) bool { return r.IsCoordinator() || r.Admin }, nil},
 	{"start", everyone, nil},
 	{"help", everyone, nil},
+	{"settings", everyone, nil},
 	{"language", everyone, nil},
 	{"mydata", everyone, nil},
 	{"forget", everyone, nil},
