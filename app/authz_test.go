@@ -75,6 +75,7 @@ var matrix = []matrixCase{
 	{kind: "command", name: "forget", allow: all},
 	{kind: "command", name: "homes", allow: coords},
 	{kind: "command", name: "invite", allow: coords},
+	{kind: "command", name: "settings", allow: all},
 	{kind: "command", name: "children", allow: []string{"parent", "parent of another child", "teacher", "teacher of another home"}},
 
 	{kind: "button", name: "homes.list", args: none, allow: coords},
@@ -130,6 +131,9 @@ var matrix = []matrixCase{
 	{kind: "button", name: "forget.no", args: none, allow: all},
 	{kind: "button", name: "menu.close", args: none, allow: all},
 	{kind: "button", name: "language.choose", args: first, allow: all},
+	{kind: "button", name: "settings.view", args: none, allow: all},
+	{kind: "button", name: "settings.name", args: none, allow: all},
+	{kind: "button", name: "settings.language", args: none, allow: all},
 
 	// Standing buttons: Revoke on an invitation card, and the notice
 	// teachers get when a guardian joins.
@@ -147,6 +151,7 @@ var matrix = []matrixCase{
 	{kind: "typed", name: "home.instructions/text", text: "Call 0851-1", answers: atHome, allow: coordOnly},
 	{kind: "typed", name: "child.add/name", text: "Mei", answers: atHome, allow: teacherOnly},
 	{kind: "typed", name: "child.add/year", text: "2016", answers: atHome, allow: teacherOnly},
+	{kind: "typed", name: "settings.name/name", text: "Mei", allow: all},
 }
 
 // Every command, button and typed answer × every persona: allowed or
