@@ -43,7 +43,7 @@ func TestFirstConversationInBothLanguages(t *testing.T) {
 			dad.SeesNew(3, "To begin, ask the teacher at your child's Children's Home")
 
 			mom.Types("/cancel")
-			mom.SeesNew(3, "现在没有需要停止的操作")
+			mom.SeesNew(3, "现在没有可以取消的操作")
 
 			// Mom switches to English: the question is edited into the answer.
 			mom.Types("/language")
@@ -121,7 +121,7 @@ func TestExpiredAndForgedButtonsChangeNothing(t *testing.T) {
 		}
 	}
 	mom.TapsData(first.ID, oldData)
-	mom.SeesAlert("这个按钮已经过期了")
+	mom.SeesAlert("这个按钮已经失效了")
 	mom.TapsData(first.ID, "lang:forged:en")
 	mom.TapsData(first.ID, "nonsense")
 	mom.TapsData(first.ID, strings.Repeat("x", 64))

@@ -66,7 +66,7 @@ func TestPairingFromAdminToParents(t *testing.T) {
 	// The coordinator opens it, reads what is stored, and accepts.
 	coord.Types("/start " + link)
 	coord.Sees("邀请您成为 homelink 的协调员")
-	coord.Tap("我接受")
+	coord.Tap("同意")
 	coord.SeesLast("您现在是协调员了")
 	// The link works once.
 	stranger.Types("/start " + link)
@@ -86,20 +86,20 @@ func TestPairingFromAdminToParents(t *testing.T) {
 	coord.Tap("中国（北京时间）")
 	coord.SeesLast("家长怎样和儿童之家通话")
 	coord.Types("电话 0851-1234567（周六 9–12 点）")
-	coord.SeesLast("儿童之家青溪村儿童之家已经建好了")
+	coord.SeesLast("青溪村儿童之家建好了")
 	home := coord.Last()
-	for _, want := range []string{"时区：Asia/Shanghai", "通话方式：电话 0851-1234567", "孩子 0 · 监护人 0 · 老师 0"} {
+	for _, want := range []string{"时区：Asia/Shanghai", "通话方式：电话 0851-1234567", "0 个孩子，0 位家长，0 位老师"} {
 		if !strings.Contains(home.Text, want) {
 			t.Fatalf("home view lacks %q:\n%s", want, home.Text)
 		}
 	}
-	coord.Tap("时区")
+	coord.Tap("修改时区")
 	coord.Types("Asia/Chongqing")
-	coord.SeesLast("时区已设为 Asia/Chongqing")
+	coord.SeesLast("时区已更新：Asia/Chongqing")
 
 	// The coordinator invites the teacher.
 	coord.Tap("邀请老师")
-	coord.SeesLast("给青溪村儿童之家的老师的邀请")
+	coord.SeesLast("邀请青溪村儿童之家的老师")
 	link, _ = invitation(t, coord.Last().Text)
 	teacher.Types("/start " + link)
 	teacher.Sees("You are invited to be a teacher at 青溪村儿童之家")
@@ -143,24 +143,24 @@ func TestPairingFromAdminToParents(t *testing.T) {
 
 	// The mother opens her link: plain words, then agrees.
 	mom.Types("/start " + momLink)
-	consent := mom.Sees("邀请您通过 homelink 和小明保持联系")
+	consent := mom.Sees("您可以通过 homelink 和小明保持联系")
 	for _, want := range []string{"我们保存什么", "为什么保存", "谁能看到", "怎样删除", "/forget"} {
 		if !strings.Contains(consent.Raw, want) {
 			t.Fatalf("consent lacks %q:\n%s", want, consent.Text)
 		}
 	}
-	if got := consent.Buttons(); len(got) != 2 || got[0] != "我同意——我是这个孩子的家长或监护人" || got[1] != "不是" {
+	if got := consent.Buttons(); len(got) != 2 || got[0] != "我是家长，同意" || got[1] != "不同意" {
 		t.Fatalf("consent buttons %q", got)
 	}
-	mom.Tap("我同意——我是这个孩子的家长或监护人")
+	mom.Tap("我是家长，同意")
 	mom.SeesLast("您是小明的什么人")
 	mom.Tap("妈妈")
-	mom.SeesLast("您已作为妈妈和小明关联")
+	mom.SeesLast("您是小明的妈妈")
 	teacher.Sees("秀兰, a parent of 小明, has joined homelink") // by name, so the teacher knows who
 
 	// The father types his code as he heard it over the phone.
 	dad.Types(strings.ToLower(strings.ReplaceAll(dadCode, "-", " ")))
-	dad.Sees("Are you 小明's parent or guardian?")
+	dad.Sees("Are you 小明's parent or guardian, and do you accept this?")
 	dad.Tap("I agree — I am this child's parent or guardian")
 	dad.Tap("Father")
 	dad.SeesLast("You are linked to 小明 as: Father")
@@ -168,7 +168,7 @@ func TestPairingFromAdminToParents(t *testing.T) {
 	// Each parent sees only their own children; the teacher sees both.
 	mom.Types("/children")
 	mine := mom.Sees("您的孩子")
-	if !strings.Contains(mine.Text, "小明, 青溪村儿童之家 (妈妈)") || strings.Contains(mine.Text, "Lili") {
+	if !strings.Contains(mine.Text, "小明，青溪村儿童之家（您是妈妈）") || strings.Contains(mine.Text, "Lili") {
 		t.Fatalf("mom's children:\n%s", mine.Text)
 	}
 	teacher.Types("/children")
@@ -176,7 +176,7 @@ func TestPairingFromAdminToParents(t *testing.T) {
 
 	// The coordinator sees the counts.
 	coord.Types("/homes")
-	coord.SeesLast("青溪村儿童之家: 孩子 2 · 监护人 2 · 老师 1")
+	coord.SeesLast("青溪村儿童之家：2 个孩子，2 位家长，1 位老师")
 
 	// The teacher unlinks the father; he is told.
 	teacher.Tap("小明")
@@ -277,7 +277,7 @@ func TestMyDataAndForget(t *testing.T) {
 		t.Fatalf("no document; mom sees:\n%s", transcript(mom.Messages()))
 	}
 	doc := mom.Last()
-	if doc.FileName != "homelink-my-data.json" || !strings.Contains(doc.Text, "homelink 保存的关于您的全部数据") {
+	if doc.FileName != "homelink-my-data.json" || !strings.Contains(doc.Text, "homelink 为您保存的全部信息") {
 		t.Fatalf("document %q captioned %q", doc.FileName, doc.Text)
 	}
 	var data struct {
@@ -313,13 +313,13 @@ func TestMyDataAndForget(t *testing.T) {
 	}
 
 	mom.Types("/forget")
-	mom.Sees("要删除关于您的全部数据吗")
-	mom.Tap("不用了")
+	mom.Sees("要删除您的全部信息吗")
+	mom.Tap("不，保留")
 	mom.SeesLast("什么都没有删除")
 	mom.Types("/forget")
-	mom.SeesLast("儿童之家的老师会收到一位监护人退出的通知")
+	mom.SeesLast("儿童之家的老师会收到通知")
 	mom.Tap("确定，全部删除")
-	mom.SeesLast("homelink 保存的关于您的数据已全部删除")
+	mom.SeesLast("homelink 为您保存的全部信息都已删除")
 	teacher.Sees("A guardian of 小明 (Mother) has left homelink")
 
 	// Nothing names or holds her any more, once her last update is done
@@ -370,7 +370,7 @@ func TestWrongCodesAreThrottled(t *testing.T) {
 	// Someone else is not held back by the guesser.
 	aunt := h.person(8002, "A", "en")
 	aunt.Types(typed)
-	aunt.Sees("Are you 小明's parent or guardian?")
+	aunt.Sees("Are you 小明's parent or guardian, and do you accept this?")
 	aunt.Tap("I agree — I am this child's parent or guardian")
 	aunt.SeesLast("How are you related to 小明?")
 	// A used invitation cannot be revoked; the teacher hears what to do.
@@ -402,10 +402,10 @@ func TestCoordinatorSharesAHomeAndRemovesATeacher(t *testing.T) {
 
 	other.Types("/start " + link)
 	other.Sees("邀请您成为 homelink 的协调员（儿童之家：青溪村儿童之家）")
-	other.Tap("我接受")
+	other.Tap("同意")
 	other.SeesLast("您现在是协调员了")
 	other.Types("/homes")
-	other.SeesLast("青溪村儿童之家: 孩子 2")
+	other.SeesLast("青溪村儿童之家：2 个孩子")
 	if !strings.Contains(other.Last().Text, "山口儿童之家") {
 		t.Fatalf("their own home is gone:\n%s", other.Last().Text)
 	}

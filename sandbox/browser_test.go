@@ -101,10 +101,10 @@ func TestSandboxPageInABrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(teacher+` input.text`), "/children"),
 		chromedp.Click(chromedp.CSS(teacher+` button.send`)),
 		chromedp.Click(`//article[@data-person="1002"]//button[normalize-space()="小明"]`),
-		chromedp.Click(`//article[@data-person="1002"]//button[normalize-space()="邀请家长或监护人"]`),
+		chromedp.Click(`//article[@data-person="1002"]//button[normalize-space()="邀请家长"]`),
 		chromedp.Click(chromedp.CSS(teacher+` a.invite`)),
 		chromedp.Click(`//article[@data-person="1002"]//div[@class="opener"]/button[normalize-space()="Zhang Jian"]`),
-		chromedp.WaitVisible(`//article[@data-person="1004"]//li[contains(., "您是小明的家长或监护人吗")]`),
+		chromedp.WaitVisible(`//article[@data-person="1004"]//li[contains(., "您是小明的家长，并且同意以上内容吗")]`),
 	)
 	if err != nil {
 		t.Fatalf("opening an invitation: %v; the father's phone shows %+v", err, c.phone(1004).Messages)

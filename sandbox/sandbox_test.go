@@ -177,7 +177,7 @@ func TestSandboxPlaysTheRealBot(t *testing.T) {
 		t.Fatal("the question was not edited into the answer")
 	}
 	c.types(dad, "/children")
-	c.sees(dad, "丽丽, Qingxi Village Children&#39;s Home (爸爸)")
+	c.sees(dad, "丽丽，Qingxi Village Children&#39;s Home（您是爸爸）")
 
 	// The clock moves.
 	before := c.state().Now
@@ -207,7 +207,7 @@ func TestSandboxPlaysTheRealBot(t *testing.T) {
 	const teacher = 1002
 	c.types(teacher, "/children")
 	c.taps(teacher, "小明")
-	c.taps(teacher, "邀请家长或监护人")
+	c.taps(teacher, "邀请家长")
 	inv := c.sees(teacher, "邀请码")
 	code := regexp.MustCompile(`[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}`).FindString(inv.HTML)
 	if code == "" {
@@ -218,7 +218,7 @@ func TestSandboxPlaysTheRealBot(t *testing.T) {
 	}
 	aunt := c.state().People[4].ID
 	c.types(aunt, code)
-	c.sees(aunt, "Are you 小明's parent or guardian?")
+	c.sees(aunt, "Are you 小明's parent or guardian, and do you accept this?")
 	c.taps(aunt, "I agree — I am this child's parent or guardian")
 	c.taps(aunt, "Other guardian")
 	c.sees(aunt, "You are linked to <b>小明</b> as: Other guardian")
@@ -256,7 +256,7 @@ func TestSandboxPlaysTheRealBot(t *testing.T) {
 		return msgs[len(msgs)-1].Kind == "document" && msgs[len(msgs)-1].FileName == "homelink-my-data.json"
 	})
 	c.taps(teacher, "« 返回")
-	c.taps(teacher, "邀请家长或监护人")
+	c.taps(teacher, "邀请家长")
 	codeRE := regexp.MustCompile(`[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}`)
 	var revoked string
 	c.waitFor(func() bool {
@@ -267,7 +267,7 @@ func TestSandboxPlaysTheRealBot(t *testing.T) {
 		}
 		return revoked != ""
 	})
-	c.taps(teacher, "撤销")
+	c.taps(teacher, "撤销邀请")
 	c.sees(teacher, "邀请已撤销")
 	c.types(1001, revoked)
 	c.sees(1001, "这个邀请无效或已过期")
@@ -275,11 +275,11 @@ func TestSandboxPlaysTheRealBot(t *testing.T) {
 	c.taps(teacher, "丽丽")
 	c.taps(teacher, "移除这个孩子")
 	c.taps(teacher, "确定移除")
-	c.sees(dad, "丽丽已不在 homelink 的Qingxi Village Children&#39;s Home登记")
+	c.sees(dad, "Qingxi Village Children&#39;s Home已在 homelink 上移除了丽丽")
 	c.types(aunt, "/forget")
 	c.taps(aunt, "Yes, delete everything")
 	c.sees(aunt, "Everything homelink stored about you is deleted")
-	c.sees(teacher, "<b>小明</b>的一位监护人（其他监护人）已退出 homelink")
+	c.sees(teacher, "<b>小明</b>的其他监护人已退出 homelink")
 
 	// Bad requests are refused and change nothing.
 	for path, body := range map[string]any{
