@@ -88,7 +88,7 @@ func TestPairingFromAdminToParents(t *testing.T) {
 	coord.Types("电话 0851-1234567（周六 9–12 点）")
 	coord.SeesLast("青溪村儿童之家建好了")
 	home := coord.Last()
-	for _, want := range []string{"时区：Asia/Shanghai", "通话方式：电话 0851-1234567", "0 个孩子，0 位家长，0 位老师"} {
+	for _, want := range []string{"时区：中国（北京时间）", "通话方式：电话 0851-1234567", "0 个孩子，0 位家长，0 位老师"} {
 		if !strings.Contains(home.Text, want) {
 			t.Fatalf("home view lacks %q:\n%s", want, home.Text)
 		}
@@ -301,7 +301,7 @@ func TestMyDataAndForget(t *testing.T) {
 		t.Fatalf("not JSON: %v\n%s", err, doc.File)
 	}
 	if data.Account.TelegramID != f.mom || len(data.Children) != 1 || data.Children[0].Name != "小明" ||
-		data.Children[0].Relationship != "mother" || data.Children[0].Home.Name != "青溪村儿童之家" || data.Children[0].BirthYear != 2016 {
+		data.Children[0].Relationship != "妈妈" || data.Children[0].Home.Name != "青溪村儿童之家" || data.Children[0].BirthYear != 2016 {
 		t.Fatalf("my data: %s", doc.File)
 	}
 	if data.Account.Name != "李秀兰" || len(data.Consents) != 1 || data.Consents[0].As != "guardian" ||
@@ -452,5 +452,5 @@ func TestAnAdminHandsOnAHomeWhoseCoordinatorLeft(t *testing.T) {
 	newcomer.Tap("I accept")
 	newcomer.SeesLast("You are now a coordinator")
 	newcomer.Types("/homes")
-	newcomer.SeesLast("青溪村儿童之家: children: 2 · guardians: 3 · teachers: 1")
+	newcomer.SeesLast("青溪村儿童之家: Children: 2 · Parents: 3 · Teachers: 1")
 }

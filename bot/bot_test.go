@@ -70,10 +70,11 @@ func sampleViews() map[string][]any {
 		Guardians: []guardianView{{Link: "tg://user?id=5", Label: "Mother"}}}
 	bare := childView{Child: homelink.Child{ID: 4, HomeID: 1, Name: "Mei"}}
 	return map[string][]any{
-		"welcome":    {map[string]any{"Roles": homelink.Roles{}}, map[string]any{"Roles": homelink.Roles{Teaches: map[int64]bool{1: true}}}},
-		"help":       {map[string]any{"Lines": []string{"/help – <this>"}}},
-		"homes":      {map[string]any{"Homes": []homelink.Home{home}}, map[string]any{"Homes": []homelink.Home(nil)}},
-		"home":       {map[string]any{"Home": home, "Notice": template.HTML("<b>Done</b>")}, map[string]any{"Home": homelink.Home{Name: "x"}, "Notice": template.HTML("")}},
+		"welcome": {map[string]any{"Roles": homelink.Roles{}}, map[string]any{"Roles": homelink.Roles{Teaches: map[int64]bool{1: true}}}},
+		"help":    {map[string]any{"Lines": []string{"/help – <this>"}}},
+		"homes":   {map[string]any{"Homes": []homelink.Home{home}}, map[string]any{"Homes": []homelink.Home(nil)}},
+		"home": {map[string]any{"Home": home, "Zone": "China <Beijing>", "Notice": template.HTML("<b>Done</b>")},
+			map[string]any{"Home": homelink.Home{Name: "x"}, "Zone": "Asia/Urumqi", "Notice": template.HTML("")}},
 		"teachers":   {map[string]any{"Home": home, "Invites": 2}, map[string]any{"Home": homelink.Home{Name: "x"}, "Invites": 0}},
 		"children":   {map[string]any{"Home": home, "Children": []childView{child, bare}}, map[string]any{"Home": home, "Children": []childView(nil)}},
 		"child":      {map[string]any{"Child": child, "Notice": template.HTML("")}, map[string]any{"Child": bare, "Notice": template.HTML("<i>ok</i>")}},

@@ -240,7 +240,7 @@ func TestHomeEditFlows(t *testing.T) {
 	coord.isAt("")
 	coord.taps("Time zone")
 	coord.types("Asia/Hong_Kong")
-	coord.sees("Time zone set to Asia/Hong_Kong")
+	coord.sees("Time zone set to Hong Kong")
 
 	coord.taps("Calling instructions")
 	coord.isAt("home.instructions/text")

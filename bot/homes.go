@@ -129,6 +129,15 @@ func (b *Bot) zoneButtons(r *request, a *action, t target) [][]outbox.Button {
 	return rows(bs...)
 }
 
+// zoneLabel is how a time zone is shown: the picker's label for the zones
+// it offers ("中国（北京时间）"), else its IANA name.
+func zoneLabel(r *request, z string) string {
+	if slices.Contains(homelink.TimeZoneChoices, z) {
+		return r.text("Zone_" + zoneID(z))
+	}
+	return z
+}
+
 func zoneID(z string) string {
 	switch z {
 	case "Asia/Shanghai":
@@ -204,7 +213,7 @@ func (b *Bot) showHome(ctx context.Context, r *request, id int64, notice string)
 	if err != nil {
 		return err
 	}
-	text, err := r.render("home", map[string]any{"Home": h, "Notice": template.HTML(notice)})
+	text, err := r.render("home", map[string]any{"Home": h, "Zone": zoneLabel(r, h.TimeZone), "Notice": template.HTML(notice)})
 	if err != nil {
 		return err
 	}
@@ -231,7 +240,7 @@ func (b *Bot) homeZoneSet(ctx context.Context, r *request, t target) error {
 		return r.expired(ctx)
 	}
 	z := homelink.TimeZoneChoices[t.n]
-	return b.homeSet(ctx, r, t.home, homelink.HomeTimeZone, z, r.html("HomeZoneSet", "Zone", z))
+	return b.homeSet(ctx, r, t.home, homelink.HomeTimeZone, z, r.html("HomeZoneSet", "Zone", zoneLabel(r, z)))
 }
 
 func (b *Bot) homeZoneTyped(ctx context.Context, r *request, t target, in input) error {
@@ -239,7 +248,7 @@ func (b *Bot) homeZoneTyped(ctx context.Context, r *request, t target, in input)
 	if err != nil {
 		return r.reply(ctx, r.html("ZoneInvalid"), append(b.zoneButtons(r, b.home.zoneSet, target{}), b.backToHome(r, t.home)))
 	}
-	return b.homeSet(ctx, r, t.home, homelink.HomeTimeZone, loc.String(), r.html("HomeZoneSet", "Zone", loc.String()))
+	return b.homeSet(ctx, r, t.home, homelink.HomeTimeZone, loc.String(), r.html("HomeZoneSet", "Zone", zoneLabel(r, loc.String())))
 }
 
 // homeEdit is a one-question flow that changes one field of a home.
@@ -321,7 +330,7 @@ func (b *Bot) teachersView(ctx context.Context, r *request, t target) error {
 		kb = append(kb, []outbox.Button{b.home.teacherRemoveAsk.button(r, label, target{home: t.home, user: u})})
 	}
 	for _, inv := range invites {
-		kb = append(kb, []outbox.Button{b.invite.revoke.button(r, r.text("RevokeUntilButton", "Date", b.date(inv.ExpiresAt, h.TimeZone)), target{invite: inv.ID})})
+		kb = append(kb, []outbox.Button{b.invite.revoke.button(r, r.text("RevokeUntilButton", "Date", r.date(inv.ExpiresAt, h.TimeZone)), target{invite: inv.ID})})
 	}
 	kb = append(kb, b.backToHome(r, t.home))
 	text, err := r.render("teachers", map[string]any{"Home": h, "Teachers": teachers, "Invites": len(invites)})

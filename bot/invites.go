@@ -78,7 +78,7 @@ func (b *Bot) showInvite(ctx context.Context, r *request, inv homelink.Invite, w
 		"Who":   who,
 		"Link":  "https://t.me/" + b.Username + "?start=" + inv.Link,
 		"Code":  homelink.FormatTypedCode(inv.Typed),
-		"Until": b.date(inv.ExpiresAt, zone),
+		"Until": r.date(inv.ExpiresAt, zone),
 	})
 	if err != nil {
 		return err
@@ -208,7 +208,7 @@ func (b *Bot) invitesView(ctx context.Context, r *request, t target) error {
 	}
 	var kb [][]outbox.Button
 	for _, inv := range invites {
-		kb = append(kb, []outbox.Button{b.invite.revoke.button(r, r.text("RevokeUntilButton", "Date", b.date(inv.ExpiresAt, h.TimeZone)), target{invite: inv.ID})})
+		kb = append(kb, []outbox.Button{b.invite.revoke.button(r, r.text("RevokeUntilButton", "Date", r.date(inv.ExpiresAt, h.TimeZone)), target{invite: inv.ID})})
 	}
 	kb = append(kb, []outbox.Button{b.kids.view.button(r, r.text("BackButton"), t)})
 	return r.show(ctx, r.html("InvitesOpen", "Child", c.Name, "N", len(invites)), kb)
@@ -342,7 +342,7 @@ func (b *Bot) keepConsent(ctx context.Context, r *request, inv homelink.Invite) 
 	if err != nil || !ok {
 		return err
 	}
-	agreed := r.html("ConsentGiven", "When", b.date(b.Clock.Now(), ""))
+	agreed := r.html("ConsentGiven", "When", r.date(b.Clock.Now(), ""))
 	return r.replace(ctx, text+"\n\n"+agreed, nil)
 }
 
@@ -436,17 +436,24 @@ func (b *Bot) relationshipSet(ctx context.Context, r *request, t target) error {
 	return r.show(ctx, r.html("RelationshipSet", "Child", c.Name, "Relationship", r.text("Rel_"+string(rel))), nil)
 }
 
-// date formats a moment as a date in a home's time zone (the deployment's
-// default when zone is empty or unknown).
-func (b *Bot) date(t time.Time, zone string) string {
-	loc := b.Zone
+// date formats a moment as the reader's language writes a date and time
+// (3月8日 15:04, 8 Mar 15:04), in a home's time zone (the deployment's
+// default when zone is empty or unknown), with the year only when it is
+// not this year's.
+func (r *request) date(t time.Time, zone string) string {
+	loc := r.b.Zone
 	if l, err := homelink.CheckTimeZone(zone); err == nil {
 		loc = l
 	}
 	if loc == nil {
 		loc = time.UTC
 	}
-	return t.In(loc).Format("2006-01-02 15:04")
+	t = t.In(loc)
+	layout := "DateTimeLayout"
+	if t.Year() != r.b.Clock.Now().In(loc).Year() {
+		layout = "DateTimeYearLayout"
+	}
+	return t.Format(r.text(layout))
 }
 
 // NewCoordinatorInvite makes the first coordinator's invitation, for the

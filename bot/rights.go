@@ -116,7 +116,7 @@ func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 			continue
 		}
 		doc.Children = append(doc.Children, childDoc{Name: c.Name, BirthYear: c.BirthYear,
-			Home: homeDoc{h.ID, h.Name}, Relationship: string(g.Relationship), Guardians: len(c.Guardians)})
+			Home: homeDoc{h.ID, h.Name}, Relationship: relationshipName(r, g.Relationship), Guardians: len(c.Guardians)})
 	}
 	if s := r.session; s.Active() {
 		doc.Flow = &sessionDoc{Flow: s.Flow, Step: s.Step, Answers: s.Answers}
@@ -124,6 +124,15 @@ func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 	doc.Stored = []string{r.text("MyDataStoredUpdates"), r.text("MyDataStoredOutbox")}
 	doc.Note = r.text("MyDataNote")
 	return doc, nil
+}
+
+// relationshipName is a relationship as the reader's language says it;
+// "" when none was chosen.
+func relationshipName(r *request, rel homelink.Relationship) string {
+	if rel == "" {
+		return ""
+	}
+	return r.text("Rel_" + string(rel))
 }
 
 // forgetStart asks before deleting everything.
@@ -160,12 +169,14 @@ func (b *Bot) forgetYes(ctx context.Context, r *request, _ target) error {
 		return err
 	}
 	for _, n := range notices {
-		rel := homelink.OtherGuardian
+		// A guardian who never said how they are related is a parent, not
+		// "other guardian".
+		rel := msgRef("GuardianUnnamed")
 		if n.rel != "" {
-			rel = n.rel
+			rel = msgRef("Rel_" + string(n.rel))
 		}
 		for _, t := range n.teachers {
-			b.notify(ctx, t, "GuardianLeftNotice", nil, "Child", n.child, "Relationship", msgRef("Rel_"+string(rel)))
+			b.notify(ctx, t, "GuardianLeftNotice", nil, "Child", n.child, "Relationship", rel)
 		}
 	}
 	if err := r.answer(ctx, ""); err != nil {

@@ -113,7 +113,7 @@ func (r *request) settled(ctx context.Context, notice, line string) error {
 // <what>ByYou, <what>ByName (who has a name), and <what>ByOther and
 // <what>ByOtherLink (who has none).
 func (b *Bot) whoActed(ctx context.Context, r *request, acted homelink.Acted, zone, what string) (notice, line string) {
-	when := b.date(acted.At, zone)
+	when := r.date(acted.At, zone)
 	if acted.By == r.user.ID {
 		return r.text(what+"ByYou", "When", when), r.html(what+"ByYou", "When", when)
 	}

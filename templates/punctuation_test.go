@@ -283,7 +283,8 @@ func templateSamples(r *Renderer, lang string) map[string][]any {
 			r.Text(lang, "HelpLine", "Command", "/help", "Text", r.Text(lang, "Help_help")),
 			r.Text(lang, "HelpLine", "Command", "/children", "Text", r.Text(lang, "Help_children_guardian")),
 		}}},
-		"home":       {map[string]any{"Notice": notice, "Home": home}, map[string]any{"Notice": template.HTML(""), "Home": bare}},
+		"home": {map[string]any{"Notice": notice, "Home": home, "Zone": "中国（北京时间）"},
+			map[string]any{"Notice": template.HTML(""), "Home": bare, "Zone": "Asia/Urumqi"}},
 		"homes":      {map[string]any{"Homes": []any{home, bare}}, map[string]any{"Homes": []any{}}},
 		"invitation": {map[string]any{"Who": r.Text(lang, "InviteForGuardian", "Child", "小明"), "Link": "https://t.me/homelink_bot?start=Zx9", "Code": "ABCD-EFGH-JKMN", "Until": "2026-03-08 15:04"}},
 		"mychildren": {map[string]any{"Children": []any{
