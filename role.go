@@ -96,3 +96,9 @@ type Departure struct {
 	HomeID, ChildID int64
 	Relationship    Relationship
 }
+
+// JoinNotice is the notice to a home's teachers that a guardian joined:
+// which link (the invitation that made it) to whom.
+type JoinNotice struct {
+	HomeID, ChildID, UserID, Invite int64
+}

@@ -120,6 +120,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	if err := a.sched.Add("inbox-sweep", "@every 10s", a.Intake.Sweep); err != nil {
 		return nil, err
 	}
+	if err := a.sched.Add("join-notices", "@every 10s", a.Bot.SendDueJoinNotices); err != nil {
+		return nil, err
+	}
 	menus := &scheduler.MenuRefresh{Store: a.Store, Sender: a.Outbox, Menus: a.Bot, Log: a.log}
 	if err := a.sched.Add(menuRefreshJob, "@every 30s", menus.Run); err != nil {
 		return nil, err

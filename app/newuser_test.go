@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -90,4 +91,41 @@ func TestConsentIsKept(t *testing.T) {
 	if !ok {
 		t.Fatalf("the consent was not kept:\n%s", transcript(aunt.Messages()))
 	}
+}
+
+// The teachers hear that a parent joined once the parent said who they
+// are; if they never do, after a while, by name alone; never twice.
+func TestJoinNoticeWaitsForTheRelationship(t *testing.T) {
+	h := start(t, webhook)
+	f := seed(t, h)
+	teacher := h.person(f.teacher, "王老师", "zh-hans")
+	aunt := h.person(7303, "Mei", "en")
+	link, _ := inviteFor(t, h, homelink.Invite{Role: homelink.RoleGuardian, HomeID: f.home, ChildID: f.child})
+	aunt.Types("/start " + link)
+	aunt.Tap("I agree — I am this child's parent or guardian")
+	aunt.Sees("How are you related to 小明?")
+	ctx := context.Background()
+	bot := h.reps[0].app.Bot
+	if err := bot.SendDueJoinNotices(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(14 * time.Minute)
+	if err := bot.SendDueJoinNotices(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(transcript(teacher.Messages()), "has joined") {
+		t.Fatalf("told before the parent said who they are, or the delay:\n%s", transcript(teacher.Messages()))
+	}
+	h.clock.Advance(2 * time.Minute)
+	if err := bot.SendDueJoinNotices(ctx); err != nil {
+		t.Fatal(err)
+	}
+	teacher.Sees("Mei, a parent of 小明, has joined homelink")
+	aunt.Tap("Grandparent") // late: no second notice
+	aunt.Sees("Grandparent")
+	h.clock.Advance(time.Hour)
+	if err := bot.SendDueJoinNotices(ctx); err != nil {
+		t.Fatal(err)
+	}
+	teacher.settled(1)
 }

@@ -156,7 +156,7 @@ func TestPairingFromAdminToParents(t *testing.T) {
 	mom.SeesLast("您是小明的什么人")
 	mom.Tap("妈妈")
 	mom.SeesLast("您是小明的妈妈")
-	teacher.Sees("秀兰, a parent of 小明, has joined homelink") // by name, so the teacher knows who
+	teacher.Sees("秀兰 has joined homelink for 小明 (Mother)") // by name and relationship, once she said it
 
 	// The father types his code as he heard it over the phone.
 	dad.Types(strings.ToLower(strings.ReplaceAll(dadCode, "-", " ")))

@@ -34,6 +34,7 @@ func joinAsGuardian(t *testing.T, h *harness, f fixture, p *person) {
 	p.Types("/start " + link)
 	p.Tap("I agree — I am this child's parent or guardian")
 	p.Sees("How are you related")
+	p.Tap("Other guardian") // the teachers hear once they said who they are
 }
 
 // secondTeacher adds another teacher to the fixture's home.

@@ -67,6 +67,10 @@ type ChildStore interface {
 	UnlinkGuardian(ctx context.Context, h, c, user, by, link int64) (bool, error)
 	Unlinked(ctx context.Context, h, c, user int64) (homelink.Acted, bool, error)
 	LinkedBy(ctx context.Context, h, c, user int64) (int64, error)
+	PlanJoinNotice(ctx context.Context, n homelink.JoinNotice, due time.Time) error
+	TakeJoinNotice(ctx context.Context, n homelink.JoinNotice) (bool, error)
+	ClaimJoinNotices(ctx context.Context, limit int, lease time.Duration) ([]homelink.JoinNotice, error)
+	AckJoinNotice(ctx context.Context, n homelink.JoinNotice) error
 	SetRelationship(ctx context.Context, h, c, user int64, rel homelink.Relationship) error
 }
 

@@ -399,7 +399,9 @@ func (b *Bot) guardianJoined(ctx context.Context, r *request, inv homelink.Invit
 	if err != nil {
 		return err
 	}
-	b.guardianJoinedNotice(ctx, c, h.Teachers, r.user.ID, inv.ID, r.user.Name)
+	if err := b.planJoinNotice(ctx, homelink.JoinNotice{HomeID: inv.HomeID, ChildID: inv.ChildID, UserID: r.user.ID, Invite: inv.ID}); err != nil {
+		return err
+	}
 	if err := r.leaveFlow(ctx); err != nil {
 		return err
 	}
@@ -426,9 +428,20 @@ func (b *Bot) relationshipSet(ctx context.Context, r *request, t target) error {
 	if err := b.Store.SetRelationship(ctx, t.home, t.child, r.user.ID, rel); err != nil {
 		return err
 	}
-	c, err := b.Store.Child(ctx, t.home, t.child)
+	c, h, err := b.childAndHome(ctx, t)
 	if err != nil {
 		return err
+	}
+	// The teachers hear now, with who they are, if they have not yet.
+	link, err := b.Store.LinkedBy(ctx, t.home, t.child, r.user.ID)
+	if err != nil {
+		return err
+	}
+	n := homelink.JoinNotice{HomeID: t.home, ChildID: t.child, UserID: r.user.ID, Invite: link}
+	if took, err := b.Store.TakeJoinNotice(ctx, n); err != nil {
+		return err
+	} else if took {
+		b.guardianJoinedNotice(ctx, c, h.Teachers, r.user.ID, link, r.user.Name, rel)
 	}
 	if err := r.endFlow(ctx); err != nil {
 		return err

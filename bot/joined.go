@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
@@ -44,15 +45,95 @@ func (b *Bot) childThere(ctx context.Context, t target) (bool, error) {
 	return err == nil, err
 }
 
+// joinNoticeDelay is how long the teachers' notice waits for the guardian
+// to say how they are related to the child, so it can say it too.
+const joinNoticeDelay = 15 * time.Minute
+
 // guardianJoinedNotice tells the teachers of c's home that guardian
-// joined through invitation inv.
-func (b *Bot) guardianJoinedNotice(ctx context.Context, c homelink.Child, teachers []int64, guardian, inv int64, name string) {
+// joined through invitation inv, by name and (when they said it) how
+// they are related to the child.
+func (b *Bot) guardianJoinedNotice(ctx context.Context, c homelink.Child, teachers []int64, guardian, inv int64, name string, rel homelink.Relationship) {
 	t := target{home: c.HomeID, child: c.ID, user: guardian, invite: inv}
+	id, kv := joinedMessage(c, name, rel)
 	for _, teacher := range teachers {
-		b.notify(ctx, teacher, "GuardianJoinedNamed", func(r *request) [][]outbox.Button {
+		b.notify(ctx, teacher, id, func(r *request) [][]outbox.Button {
 			return rows(b.joined.unlinkAsk.button(r, r.text("UnlinkJoinedButton"), t))
-		}, "Child", c.Name, "Name", name)
+		}, kv...)
 	}
+}
+
+// joinedMessage is the notice's message id and values.
+func joinedMessage(c homelink.Child, name string, rel homelink.Relationship) (string, []any) {
+	if rel != "" {
+		return "GuardianJoinedAs", []any{"Child", c.Name, "Name", name, "Relationship", msgRef("Rel_" + string(rel))}
+	}
+	return "GuardianJoinedNamed", []any{"Child", c.Name, "Name", name}
+}
+
+// joinedText is the notice as r's reader reads it, for editing it.
+func (b *Bot) joinedText(ctx context.Context, r *request, c homelink.Child, user int64) string {
+	var rel homelink.Relationship
+	for _, g := range c.Guardians {
+		if g.UserID == user {
+			rel = g.Relationship
+		}
+	}
+	id, kv := joinedMessage(c, b.nameOf(ctx, user), rel)
+	for i, v := range kv {
+		if ref, ok := v.(msgRef); ok {
+			kv[i] = r.text(string(ref))
+		}
+	}
+	return r.html(id, kv...)
+}
+
+// planJoinNotice has the teachers told that the guardian joined once they
+// said how they are related, or after joinNoticeDelay if they never do.
+func (b *Bot) planJoinNotice(ctx context.Context, n homelink.JoinNotice) error {
+	return b.Store.PlanJoinNotice(ctx, n, b.Clock.Now().Add(joinNoticeDelay))
+}
+
+// SendDueJoinNotices sends the join notices whose guardian never said how
+// they are related, once due; a job runs it on every replica. A notice
+// whose link is gone by then is dropped.
+func (b *Bot) SendDueJoinNotices(ctx context.Context) error {
+	for {
+		due, err := b.Store.ClaimJoinNotices(ctx, 100, time.Minute)
+		if err != nil || len(due) == 0 {
+			return err
+		}
+		for _, n := range due {
+			if err := b.sendJoinNotice(ctx, n); err != nil {
+				return err
+			}
+			if err := b.Store.AckJoinNotice(ctx, n); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// sendJoinNotice tells the teachers about n's link if it is still current.
+func (b *Bot) sendJoinNotice(ctx context.Context, n homelink.JoinNotice) error {
+	c, h, err := b.childAndHome(ctx, target{home: n.HomeID, child: n.ChildID})
+	if errors.Is(err, homelink.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	link, err := b.Store.LinkedBy(ctx, n.HomeID, n.ChildID, n.UserID)
+	if err != nil || link != n.Invite {
+		return err
+	}
+	var rel homelink.Relationship
+	for _, g := range c.Guardians {
+		if g.UserID == n.UserID {
+			rel = g.Relationship
+		}
+	}
+	b.guardianJoinedNotice(ctx, c, h.Teachers, n.UserID, n.Invite, b.nameOf(ctx, n.UserID), rel)
+	return nil
 }
 
 // joinedUnlinkAsk asks the teacher to confirm, on the notice itself.
@@ -82,7 +163,7 @@ func (b *Bot) joinedUnlink(ctx context.Context, r *request, t target) error {
 	}
 	b.notify(ctx, t.user, "UnlinkedNotice", nil, "Child", c.Name, "Home", h.Name)
 	b.refreshMenu(ctx, t.user)
-	return r.replace(ctx, r.html("GuardianJoinedNamed", "Child", c.Name, "Name", b.nameOf(ctx, t.user))+"\n\n"+r.html("Unlinked"), nil)
+	return r.replace(ctx, b.joinedText(ctx, r, c, t.user)+"\n\n"+r.html("Unlinked"), nil)
 }
 
 // joinedKeep puts the notice back as it was.
@@ -91,7 +172,7 @@ func (b *Bot) joinedKeep(ctx context.Context, r *request, t target) error {
 	if err != nil || !linked {
 		return b.joinedSettled(ctx, r, t, err)
 	}
-	return r.replace(ctx, r.html("GuardianJoinedNamed", "Child", c.Name, "Name", b.nameOf(ctx, t.user)),
+	return r.replace(ctx, b.joinedText(ctx, r, c, t.user),
 		rows(b.joined.unlinkAsk.button(r, r.text("UnlinkJoinedButton"), t)))
 }
 

@@ -32,7 +32,7 @@ func TestStandingUnlinkRacesToOneWinner(t *testing.T) {
 		guardian := int64(300 + round)
 		g := w.person(guardian, "en")
 		link := w.inviteFor(homelink.Invite{Role: homelink.RoleGuardian, HomeID: h.ID, ChildID: c.ID}, guardian)
-		w.b.guardianJoinedNotice(ctx, c, []int64{201, 202}, guardian, link, "阿芳")
+		w.b.guardianJoinedNotice(ctx, c, []int64{201, 202}, guardian, link, "阿芳", "")
 		for _, p := range teachers {
 			p.taps("Unlink")
 			p.sees("Unlink this parent")

@@ -222,7 +222,7 @@ func TestSandboxPlaysTheRealBot(t *testing.T) {
 	c.taps(aunt, "I agree — I am this child's parent or guardian")
 	c.taps(aunt, "Other guardian")
 	c.sees(aunt, "You are linked to <b>小明</b> as: Other guardian")
-	c.sees(teacher, "<b>小明</b>的家长Aunt Mei已加入 homelink")
+	c.sees(teacher, "<b>小明</b>的其他监护人Aunt Mei已加入 homelink") // once she said who she is
 
 	// Voice notes, photos and a language switch reach the bot.
 	c.post("/api/people/"+itoa(aunt)+"/voice", nil)

@@ -44,6 +44,8 @@ import "strconv"
 //	                                 (and check the rights of) a later tap; TTL actedTTL
 //	<p>{u<id>}:acted         set     keys of the acted records that name the user, deleted with them by /forget
 //	<p>code:<digest>         string  invitation id of a code (SHA-256 hex); TTL until it expires
+//	<p>joins:pending         zset    "<home>.<child>.<user>.<invite>": join notices waiting, scored by when due (unix ms)
+//	<p>joins:inflight        zset    the same, claimed by a replica, scored by when its lease ends (unix ms)
 //	<p>seq:home, seq:child, seq:invite  string  id counters
 //
 // <id> is the Telegram user id, or the chat id for updates without a user.
@@ -76,6 +78,8 @@ func (k keys) child(h, c int64) string     { return k.homeTagged(h, "child:"+str
 func (k keys) guardians(h, c int64) string {
 	return k.homeTagged(h, "guardians:"+strconv.FormatInt(c, 10))
 }
+func (k keys) joinsPending() string               { return k.prefix + "joins:pending" }
+func (k keys) joinsInFlight() string              { return k.prefix + "joins:inflight" }
 func (k keys) acted(h int64, thing string) string { return k.homeTagged(h, "acted:"+thing) }
 func (k keys) links(h, c int64) string            { return k.homeTagged(h, "links:"+strconv.FormatInt(c, 10)) }
 func (k keys) inviteRevoked(id int64) string {
