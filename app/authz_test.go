@@ -84,6 +84,7 @@ var matrix = []matrixCase{
 	{kind: "button", name: "home.new.skipInstructions", args: none, answers: atHome, allow: coords},
 	{kind: "button", name: "flow.back", args: none, answers: atHome, step: "home.new/zone", allow: coords},
 	{kind: "button", name: "flow.back", args: none, answers: atHome, step: "child.add/year", allow: teacherOnly},
+	{kind: "button", name: "flow.cancel", args: none, answers: atHome, step: "home.new/zone", allow: all},
 	{kind: "button", name: "home.view", args: home, allow: coordOnly},
 	{kind: "button", name: "home.view", args: func(f fixture) []int64 { return []int64{f.otherHome} }, allow: []string{"coordinator of other homes"}},
 	{kind: "button", name: "home.rename", args: home, allow: coordOnly},

@@ -108,9 +108,9 @@ func TestTwentyQuickUpdatesInOrder(t *testing.T) {
 		sent = append(sent, c)
 		switch {
 		case c == "/cancel" && flow:
-			want = append(want, "Okay, stopped.")
+			want = append(want, "Okay, cancelled.")
 		case c == "/cancel":
-			want = append(want, "There is nothing to stop")
+			want = append(want, "There is nothing to cancel")
 		default:
 			want = append(want, replyOf[c])
 		}

@@ -127,15 +127,16 @@ type Bot struct {
 	flows    flows
 
 	// The actions of each feature, by their names in the code.
-	home     homeActs
-	share    shareActs
-	kids     childActs
-	invite   inviteActs
-	rights   rightsActs
-	joined   joinedActs
-	settings settingsActs
-	language *action
-	back     *action
+	home       homeActs
+	share      shareActs
+	kids       childActs
+	invite     inviteActs
+	rights     rightsActs
+	joined     joinedActs
+	settings   settingsActs
+	language   *action
+	back       *action
+	cancelFlow *action
 
 	// The flows of each feature.
 	homeFlows  homeFlows
@@ -175,6 +176,7 @@ func New(cfg Config) *Bot {
 		"settings": {anyone, b.settingsCommand},
 	}
 	b.back = b.acts.add(&action{name: "flow.back", code: "bk", need: anyone, run: b.goBack})
+	b.cancelFlow = b.acts.add(&action{name: "flow.cancel", code: "fc", need: anyone, run: b.cancelTapped})
 	b.language = b.acts.add(&action{name: "language.choose", code: "lg", args: []arg{argChoice}, need: anyone, run: b.languageChosen})
 	b.homeActions()
 	b.shareActions()

@@ -194,7 +194,7 @@ func (b *Bot) childAdd(ctx context.Context, r *request, t target) error {
 
 func (b *Bot) askChildName(ctx context.Context, r *request, t target) error {
 	return r.show(ctx, r.html("ChildNameAsk", "Max", homelink.MaxChildName),
-		rows(b.kids.list.button(r, r.text("BackButton"), target{home: t.home})))
+		[][]outbox.Button{{b.kids.list.button(r, r.text("BackButton"), target{home: t.home}), r.cancelButton()}})
 }
 
 func (b *Bot) childNameTyped(ctx context.Context, r *request, t target, in input) error {

@@ -342,7 +342,7 @@ func TestCancelLeavesAnyFlow(t *testing.T) {
 				t.Fatal(err)
 			}
 			coord.types("/cancel")
-			coord.sees("Okay, stopped.")
+			coord.sees("Okay, cancelled.")
 			coord.isAt("")
 		}
 	}
@@ -428,5 +428,41 @@ func TestSettingsNameFlow(t *testing.T) {
 	stranger.types("/settings")
 	if strings.Contains(stranger.latest.Text, "Name") || stranger.latest.HasButton("Change my name") {
 		t.Fatalf("a stranger is offered a name: %q", stranger.latest.Text)
+	}
+}
+
+// Every step of a multi-step flow offers Back and Cancel; Cancel leaves
+// the flow and says so.
+func TestMultiStepFlowsOfferBackAndCancel(t *testing.T) {
+	w := newWalker(t)
+	coord, h := w.coordinator(100)
+	w.join(homelink.Invite{Role: homelink.RoleTeacher, HomeID: h.ID}, 100)
+	coord.types("/homes")
+	coord.taps("+ New home")
+	for _, answer := range []string{"山口儿童之家", "Asia/Shanghai", ""} {
+		if !coord.latest.HasButton("« Back") || !coord.latest.HasButton("Cancel") {
+			t.Fatalf("step without Back and Cancel: %q %v", coord.latest.Text, coord.latest.Buttons())
+		}
+		if answer != "" {
+			coord.types(answer)
+		}
+	}
+	coord.taps("Cancel")
+	coord.isAt("")
+	coord.sees("Okay, cancelled.")
+	coord.types("/children")
+	coord.taps("+ Register a child")
+	for _, answer := range []string{"小明", ""} {
+		if !coord.latest.HasButton("« Back") || !coord.latest.HasButton("Cancel") {
+			t.Fatalf("step without Back and Cancel: %q %v", coord.latest.Text, coord.latest.Buttons())
+		}
+		if answer != "" {
+			coord.types(answer)
+		}
+	}
+	coord.taps("Cancel")
+	coord.isAt("")
+	if kids, _ := w.st.Children(context.Background(), h.ID); len(kids) != 0 {
+		t.Fatalf("a cancelled flow registered %+v", kids)
 	}
 }

@@ -102,7 +102,7 @@ func (b *Bot) homeNew(ctx context.Context, r *request, t target) error {
 
 func (b *Bot) askHomeName(ctx context.Context, r *request, _ target) error {
 	return r.show(ctx, r.html("HomeNameAsk", "Max", homelink.MaxHomeName),
-		rows(b.home.list.button(r, r.text("BackButton"), target{})))
+		[][]outbox.Button{{b.home.list.button(r, r.text("BackButton"), target{}), r.cancelButton()}})
 }
 
 func (b *Bot) homeNewName(ctx context.Context, r *request, t target, in input) error {

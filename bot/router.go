@@ -45,7 +45,7 @@ func (b *Bot) callback(ctx context.Context, r *request) error {
 // press runs a menu button's action, if its user may.
 func (b *Bot) press(ctx context.Context, r *request, a *action, t target) error {
 	open := b.flows.step(r.session)
-	if a.at != nil || a == b.back {
+	if a.at != nil || a == b.back || a == b.cancelFlow {
 		if open == nil || a.at != nil && open != a.at {
 			return r.expired(ctx)
 		}
@@ -61,7 +61,7 @@ func (b *Bot) press(ctx context.Context, r *request, a *action, t target) error 
 			return err
 		}
 	}
-	if a.at == nil && a != b.back {
+	if a.at == nil && a != b.back && a != b.cancelFlow {
 		if err := r.leaveFlow(ctx); err != nil {
 			return err
 		}
@@ -172,9 +172,23 @@ func (b *Bot) goBack(ctx context.Context, r *request, t target) error {
 	return prev.ask(ctx, r, t)
 }
 
-// backButton goes back one step of the flow open.
+// backButton goes back one step of the flow open, beside Cancel, which
+// leaves it.
 func (r *request) backButton() []outbox.Button {
-	return []outbox.Button{r.b.back.button(r, r.text("BackButton"), target{})}
+	return []outbox.Button{r.b.back.button(r, r.text("BackButton"), target{}), r.cancelButton()}
+}
+
+// cancelButton leaves the flow open, as /cancel does.
+func (r *request) cancelButton() outbox.Button {
+	return r.b.cancelFlow.button(r, r.text("CancelButton"), target{})
+}
+
+// cancelTapped leaves the flow open, in place of its question.
+func (b *Bot) cancelTapped(ctx context.Context, r *request, _ target) error {
+	if err := r.endFlow(ctx); err != nil {
+		return err
+	}
+	return r.show(ctx, r.html("CancelDone"), nil)
 }
 
 // expired tells the user a button no longer works.
