@@ -81,6 +81,10 @@ func TestNamesAreTrimmedAndChecked(t *testing.T) {
 		{"Li\u200eLi", 32, "", ErrTextControl},
 		{"Li\x00", 32, "", ErrTextControl},
 		{"\xff", 32, "", ErrTextControl},
+		{"妈妈👨\u200d👩\u200d👧", 32, "妈妈👨\u200d👩\u200d👧", nil}, // a family emoji's joiners
+		{"❤\ufe0f\u200d🔥", 32, "❤\ufe0f\u200d🔥", nil},
+		{"Ali\u200dce", 32, "", ErrTextControl}, // a joiner hiding between letters
+		{"\u200d👩", 32, "", ErrTextControl},
 	}
 	for _, c := range cases {
 		got, err := CleanName(c.in, c.max)

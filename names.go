@@ -41,9 +41,13 @@ func clean(s string, max int, lines bool) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", ErrTextControl
 	}
-	for _, r := range s {
+	runes := []rune(s)
+	for i, r := range runes {
 		if lines && (r == '\n' || r == '\t') {
 			continue
+		}
+		if r == '\u200d' && emojiJoin(runes, i) {
+			continue // the joiner inside an emoji such as 👨‍👩‍👧
 		}
 		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' {
 			return "", ErrTextControl
@@ -53,6 +57,18 @@ func clean(s string, max int, lines bool) (string, error) {
 		return "", ErrTextTooLong
 	}
 	return s, nil
+}
+
+// emojiJoin reports whether the zero-width joiner at i joins two emoji
+// (a symbol, perhaps with a skin tone or a variation selector, then a
+// symbol), rather than hiding between letters.
+func emojiJoin(rs []rune, i int) bool {
+	if i == 0 || i+1 >= len(rs) {
+		return false
+	}
+	prev, next := rs[i-1], rs[i+1]
+	symbol := func(r rune) bool { return unicode.Is(unicode.So, r) }
+	return (symbol(prev) || unicode.Is(unicode.Sk, prev) || prev == '\ufe0f') && symbol(next)
 }
 
 // ASCIIDigits turns the full-width digits a Chinese keyboard types
