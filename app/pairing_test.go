@@ -375,7 +375,10 @@ func TestWrongCodesAreThrottled(t *testing.T) {
 	aunt.SeesLast("How are you related to 小明?")
 	// A used invitation cannot be revoked; the teacher hears what to do.
 	teacher.Tap("Revoke")
-	teacher.Sees("This invitation was already used, so there is nothing to revoke")
+	teacher.Sees("If the wrong person joined, unlink them on the child's page")
+	teacher.Tap("Open the child's page") // not a dead end
+	teacher.Tap("Unlink A")
+	teacher.Sees("Unlink this parent from 小明?")
 	if strings.Contains(h.logs.String(), link) || strings.Contains(h.logs.String(), "AAAAAAAAAAAAAAAAAAAAAA") {
 		t.Fatal("codes in the logs")
 	}

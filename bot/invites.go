@@ -220,7 +220,7 @@ func (b *Bot) inviteRevoke(ctx context.Context, r *request, t target) error {
 	inv, err := b.Store.Invite(ctx, t.invite)
 	switch {
 	case errors.Is(err, homelink.ErrInviteUsed):
-		return r.settled(ctx, r.text("InviteUsedNotRevoked"), r.html("InviteUsedNotRevoked"))
+		return b.usedNotRevoked(ctx, r, inv)
 	case errors.Is(err, homelink.ErrInviteInvalid):
 		return b.revokedBefore(ctx, r, t) // expired, or revoked already
 	case err != nil:
@@ -234,6 +234,31 @@ func (b *Bot) inviteRevoke(ctx context.Context, r *request, t target) error {
 		return b.revokedBefore(ctx, r, t)
 	}
 	return r.show(ctx, r.html("InviteRevoked"), nil)
+}
+
+// usedNotRevoked says a used invitation cannot be revoked, and offers the
+// way to undo who joined with it: the child's page for a parent, the
+// home's teacher list for a teacher.
+func (b *Bot) usedNotRevoked(ctx context.Context, r *request, inv homelink.Invite) error {
+	id, where := "InviteUsedCoordinator", outbox.Button{}
+	switch inv.Role {
+	case homelink.RoleGuardian:
+		id = "InviteUsedGuardian"
+		where = b.kids.view.button(r, r.text("GoToChildButton"), target{home: inv.HomeID, child: inv.ChildID})
+	case homelink.RoleTeacher:
+		id = "InviteUsedTeacher"
+		where = b.home.teachers.button(r, r.text("TeachersButton"), target{home: inv.HomeID})
+	}
+	if r.standing {
+		if err := r.answer(ctx, r.text(id)); err != nil {
+			return err
+		}
+	}
+	var kb [][]outbox.Button
+	if where.Data != "" {
+		kb = rows(where)
+	}
+	return r.show(ctx, r.html(id), kb)
 }
 
 // revokedBefore answers a revoke of an invitation that no longer works.
