@@ -129,3 +129,39 @@ func TestJoinNoticeWaitsForTheRelationship(t *testing.T) {
 	}
 	teacher.settled(1)
 }
+
+// A birth year typed on a Chinese keyboard (full-width digits, 年) is
+// understood, in either language.
+func TestBirthYearsTypedOnAChineseKeyboard(t *testing.T) {
+	h := start(t, webhook)
+	f := seed(t, h)
+	secondTeacher(t, h, f, 7401)
+	zhTeacher, enTeacher := h.person(7401, "李老师", "zh-hans"), h.person(f.teacher, "王老师", "en")
+	zhTeacher.Types("/language")
+	zhTeacher.Tap("简体中文")
+	for _, c := range []struct {
+		p               *person
+		add, name, year string
+		registered      string
+	}{
+		{zhTeacher, "+ 登记孩子", "丽丽", "２０１７年", "丽丽已登记"},
+		{enTeacher, "+ Register a child", "Mei", "２０１５", "Mei is registered"},
+	} {
+		c.p.Types("/children")
+		c.p.Tap(c.add)
+		c.p.Types(c.name)
+		c.p.Types(c.year)
+		c.p.Sees(c.registered)
+	}
+	kids, err := h.reps[0].app.Store.Children(context.Background(), f.home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	years := map[string]int{}
+	for _, k := range kids {
+		years[k.Name] = k.BirthYear
+	}
+	if years["丽丽"] != 2017 || years["Mei"] != 2015 {
+		t.Fatalf("years %v", years)
+	}
+}
