@@ -176,6 +176,15 @@ func (r *request) endFlow(ctx context.Context) error {
 	return r.save(ctx, endOf(r.session))
 }
 
+// endWith ends the flow and the menu in progress and shows message id in
+// their place.
+func (r *request) endWith(ctx context.Context, id string) error {
+	if err := r.endFlow(ctx); err != nil {
+		return err
+	}
+	return r.show(ctx, r.html(id), nil)
+}
+
 // endOf is the write that ends the flow in s.
 func endOf(s homelink.Session) homelink.Session { return homelink.Session{Version: s.Version} }
 

@@ -376,11 +376,11 @@ func (b *Bot) consentYes(ctx context.Context, r *request, t target) error {
 	inv, err := b.Store.RedeemInvite(ctx, t.invite, r.user.ID, r.lang)
 	switch {
 	case errors.Is(err, homelink.ErrInviteUsed):
-		return b.consentFailed(ctx, r, "InviteUsed")
+		return r.endWith(ctx, "InviteUsed")
 	case errors.Is(err, homelink.ErrAlreadyMember):
-		return b.consentFailed(ctx, r, "AlreadyLinked")
+		return r.endWith(ctx, "AlreadyLinked")
 	case errors.Is(err, homelink.ErrInviteInvalid):
-		return b.consentFailed(ctx, r, "InviteInvalid")
+		return r.endWith(ctx, "InviteInvalid")
 	case err != nil:
 		return err
 	}
@@ -410,13 +410,6 @@ func (b *Bot) consentYes(ctx context.Context, r *request, t target) error {
 	return r.reply(ctx, r.html("WelcomeCoordinator"), nil)
 }
 
-func (b *Bot) consentFailed(ctx context.Context, r *request, id string) error {
-	if err := r.endFlow(ctx); err != nil {
-		return err
-	}
-	return r.show(ctx, r.html(id), nil)
-}
-
 // guardianJoined tells the home's teachers and asks the guardian how they
 // are related to the child.
 func (b *Bot) guardianJoined(ctx context.Context, r *request, inv homelink.Invite) error {
@@ -438,10 +431,7 @@ func (b *Bot) guardianJoined(ctx context.Context, r *request, inv homelink.Invit
 }
 
 func (b *Bot) consentNo(ctx context.Context, r *request, _ target) error {
-	if err := r.endFlow(ctx); err != nil {
-		return err
-	}
-	return r.show(ctx, r.html("ConsentDeclined"), nil)
+	return r.endWith(ctx, "ConsentDeclined")
 }
 
 // relationshipSet records how the guardian is related to the child.

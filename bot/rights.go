@@ -192,10 +192,7 @@ func (b *Bot) forgetYes(ctx context.Context, r *request, _ target) error {
 }
 
 func (b *Bot) forgetNo(ctx context.Context, r *request, _ target) error {
-	if err := r.endFlow(ctx); err != nil {
-		return err
-	}
-	return r.show(ctx, r.html("ForgetKept"), nil)
+	return r.endWith(ctx, "ForgetKept")
 }
 
 // closeMenu ends the flow and removes the menu's buttons.

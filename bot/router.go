@@ -185,10 +185,7 @@ func (r *request) cancelButton() outbox.Button {
 
 // cancelTapped leaves the flow open, in place of its question.
 func (b *Bot) cancelTapped(ctx context.Context, r *request, _ target) error {
-	if err := r.endFlow(ctx); err != nil {
-		return err
-	}
-	return r.show(ctx, r.html("CancelDone"), nil)
+	return r.endWith(ctx, "CancelDone")
 }
 
 // expired tells the user a button no longer works.
