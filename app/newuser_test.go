@@ -66,7 +66,7 @@ func TestCoordinatorToldWhenATeacherJoins(t *testing.T) {
 	newTeacher.Types("/start " + link)
 	newTeacher.Tap("I accept")
 	newTeacher.Sees("You are now a teacher at 青溪村儿童之家")
-	coord.Sees("青溪村儿童之家来了一位新老师")
+	coord.Sees("Ms Zhao已加入青溪村儿童之家，成为这里的老师") // by name
 }
 
 // What a parent agreed to stays in the chat, with when; the thanks and
@@ -78,7 +78,7 @@ func TestConsentIsKept(t *testing.T) {
 	link, _ := inviteFor(t, h, homelink.Invite{Role: homelink.RoleGuardian, HomeID: f.home, ChildID: f.child})
 	aunt.Types("/start " + link)
 	consent := aunt.Sees("What we store")
-	aunt.Tap("I agree — I am this child's parent or guardian")
+	aunt.Tap("Yes, I'm a parent – I agree")
 	aunt.Sees("How are you related to 小明?")
 	ok := h.tg.WaitFor(5*time.Second, func() bool {
 		for _, m := range aunt.Messages() {
@@ -102,7 +102,7 @@ func TestJoinNoticeWaitsForTheRelationship(t *testing.T) {
 	aunt := h.person(7303, "Mei", "en")
 	link, _ := inviteFor(t, h, homelink.Invite{Role: homelink.RoleGuardian, HomeID: f.home, ChildID: f.child})
 	aunt.Types("/start " + link)
-	aunt.Tap("I agree — I am this child's parent or guardian")
+	aunt.Tap("Yes, I'm a parent – I agree")
 	aunt.Sees("How are you related to 小明?")
 	ctx := context.Background()
 	bot := h.reps[0].app.Bot

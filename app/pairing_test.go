@@ -161,7 +161,7 @@ func TestPairingFromAdminToParents(t *testing.T) {
 	// The father types his code as he heard it over the phone.
 	dad.Types(strings.ToLower(strings.ReplaceAll(dadCode, "-", " ")))
 	dad.Sees("Are you 小明's parent or guardian, and do you accept this?")
-	dad.Tap("I agree — I am this child's parent or guardian")
+	dad.Tap("Yes, I'm a parent – I agree")
 	dad.Tap("Father")
 	dad.SeesLast("You are linked to 小明 as: Father")
 
@@ -320,7 +320,7 @@ func TestMyDataAndForget(t *testing.T) {
 	mom.SeesLast("儿童之家的老师会收到通知")
 	mom.Tap("确定，全部删除")
 	mom.SeesLast("homelink 为您保存的全部信息都已删除")
-	teacher.Sees("A guardian of 小明 (Mother) has left homelink")
+	teacher.Sees("李秀兰 (Mother), a parent of 小明, has left homelink")
 
 	// Nothing names or holds her any more, once her last update is done
 	// and the intake's sweep (every 10 s) has dropped her from its index
@@ -371,14 +371,14 @@ func TestWrongCodesAreThrottled(t *testing.T) {
 	aunt := h.person(8002, "A", "en")
 	aunt.Types(typed)
 	aunt.Sees("Are you 小明's parent or guardian, and do you accept this?")
-	aunt.Tap("I agree — I am this child's parent or guardian")
+	aunt.Tap("Yes, I'm a parent – I agree")
 	aunt.SeesLast("How are you related to 小明?")
 	// A used invitation cannot be revoked; the teacher hears what to do.
 	teacher.Tap("Revoke")
 	teacher.Sees("If the wrong person joined, unlink them on the child's page")
 	teacher.Tap("Open the child's page") // not a dead end
 	teacher.Tap("Unlink A")
-	teacher.Sees("Unlink this parent from 小明?")
+	teacher.Sees("Unlink A from 小明?")
 	if strings.Contains(h.logs.String(), link) || strings.Contains(h.logs.String(), "AAAAAAAAAAAAAAAAAAAAAA") {
 		t.Fatal("codes in the logs")
 	}
@@ -418,7 +418,7 @@ func TestCoordinatorSharesAHomeAndRemovesATeacher(t *testing.T) {
 	coord.Tap("Teachers")
 	coord.SeesLast("Teachers of 青溪村儿童之家")
 	coord.Tap("Remove 王老师")
-	coord.SeesLast("Remove this teacher from 青溪村儿童之家?")
+	coord.SeesLast("Remove 王老师 from 青溪村儿童之家?")
 	coord.Tap("Yes, remove")
 	coord.SeesLast("No teachers yet")
 	teacher.Sees("You are no longer a teacher at 青溪村儿童之家")

@@ -32,7 +32,7 @@ func joinAsGuardian(t *testing.T, h *harness, f fixture, p *person) {
 	t.Helper()
 	link, _ := inviteFor(t, h, homelink.Invite{Role: homelink.RoleGuardian, HomeID: f.home, ChildID: f.child})
 	p.Types("/start " + link)
-	p.Tap("I agree — I am this child's parent or guardian")
+	p.Tap("Yes, I'm a parent – I agree")
 	p.Sees("How are you related")
 	p.Tap("Other guardian") // the teachers hear once they said who they are
 }
@@ -81,7 +81,7 @@ func TestStandingButtonOutlivesMenus(t *testing.T) {
 	teacher.Sees("delete")
 
 	teacher.Tap("Unlink")
-	teacher.Sees("Unlink this parent")
+	teacher.Sees("Unlink Stranger (Other guardian) from 小明?")
 	yes := lastButtonData(teacher, "Yes, unlink")
 	teacher.Tap("Yes, unlink")
 	stranger.Sees("no longer linked")
@@ -127,7 +127,7 @@ func TestOldNoticeDoesNotActOnANewLink(t *testing.T) {
 		t.Fatal("the old notice unlinked the new link")
 	}
 	other.Tap("Unlink") // the new notice
-	other.Sees("Unlink this parent")
+	other.Sees("Unlink Stranger (Other guardian) from 小明?")
 }
 
 // Two teachers tap Yes at the same moment, end to end: the guardian is
@@ -140,7 +140,7 @@ func TestStandingButtonTwoTeachersAtOnce(t *testing.T) {
 	for _, p := range []*person{teacher, other} {
 		p.Sees("has joined homelink")
 		p.Tap("Unlink")
-		p.Sees("Unlink this parent")
+		p.Sees("Unlink Stranger (Other guardian) from 小明?")
 	}
 	var wg sync.WaitGroup
 	for _, p := range []*person{teacher, other} {

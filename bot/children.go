@@ -174,6 +174,16 @@ func (b *Bot) childViews(ctx context.Context, r *request, cs []homelink.Child) (
 	return out, nil
 }
 
+// guardianOf names child c's guardian user for r's reader.
+func (b *Bot) guardianOf(ctx context.Context, r *request, c homelink.Child, user int64) string {
+	for _, g := range c.Guardians {
+		if name := b.nameOf(ctx, user); g.UserID == user && (name != "" || g.Relationship != "") {
+			return guardianLabel(r, name, g.Relationship)
+		}
+	}
+	return "" // the message says "this parent"
+}
+
 // guardianLabel names a guardian for the home's staff: name and
 // relationship, whichever are known.
 func guardianLabel(r *request, name string, rel homelink.Relationship) string {
@@ -288,7 +298,7 @@ func (b *Bot) guardianUnlinkAsk(ctx context.Context, r *request, t target) error
 	if err != nil {
 		return err
 	}
-	return r.show(ctx, r.html("UnlinkAsk", "Child", c.Name), [][]outbox.Button{{
+	return r.show(ctx, r.html("UnlinkAsk", "Child", c.Name, "Label", b.guardianOf(ctx, r, c, t.user)), [][]outbox.Button{{
 		b.kids.unlink.button(r, r.text("YesUnlinkButton"), t),
 		b.kids.view.button(r, r.text("NoButton"), target{home: t.home, child: t.child}),
 	}})

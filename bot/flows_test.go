@@ -321,7 +321,7 @@ func TestConsentFlow(t *testing.T) {
 	mom.isAt("consent/agree")
 	mom.types("hello") // typing is no answer to a yes/no question
 	mom.isAt("consent/agree")
-	mom.taps("I agree — I am this child's parent or guardian")
+	mom.taps("Yes, I'm a parent – I agree")
 	mom.isAt("")
 	mom.sees("How are you related to 小明?")
 	mom.taps("Mother")

@@ -345,7 +345,7 @@ func (b *Bot) teacherRemoveAsk(ctx context.Context, r *request, t target) error 
 	if err != nil {
 		return err
 	}
-	return r.show(ctx, r.html("TeacherRemoveAsk", "Home", h.Name), [][]outbox.Button{{
+	return r.show(ctx, r.html("TeacherRemoveAsk", "Home", h.Name, "Name", b.nameOf(ctx, t.user)), [][]outbox.Button{{
 		b.home.teacherRemove.button(r, r.text("YesRemoveButton"), t),
 		b.home.teachers.button(r, r.text("NoButton"), target{home: t.home}),
 	}})

@@ -400,7 +400,7 @@ func (b *Bot) consentYes(ctx context.Context, r *request, t target) error {
 		}
 		h, _ := b.Store.Home(ctx, inv.HomeID)
 		for _, c := range h.Coordinators {
-			b.notify(ctx, c, "TeacherJoinedNotice", nil, "Home", h.Name)
+			b.notify(ctx, c, "TeacherJoinedNotice", nil, "Home", h.Name, "Name", r.user.Name)
 		}
 		return r.reply(ctx, r.html("WelcomeTeacher", "Home", h.Name), nil)
 	}

@@ -142,7 +142,7 @@ func (b *Bot) joinedUnlinkAsk(ctx context.Context, r *request, t target) error {
 	if err != nil || !linked {
 		return b.joinedSettled(ctx, r, t, err)
 	}
-	return r.replace(ctx, r.html("UnlinkAsk", "Child", c.Name), [][]outbox.Button{{
+	return r.replace(ctx, r.html("UnlinkAsk", "Child", c.Name, "Label", b.guardianOf(ctx, r, c, t.user)), [][]outbox.Button{{
 		b.joined.unlink.button(r, r.text("YesUnlinkButton"), t), b.joined.keep.button(r, r.text("KeepButton"), t),
 	}})
 }

@@ -13,6 +13,13 @@ import (
 // the recipient's language, not the sender's.
 type msgRef string
 
+// guardianRef is a guardian named for a notice's reader: name and
+// relationship in the reader's language ("李秀兰（妈妈）").
+type guardianRef struct {
+	name string
+	rel  homelink.Relationship
+}
+
 // notify tells another user something in their language, with the
 // standing buttons kb builds for them (nil for none). A notice that cannot
 // be sent is logged and does not undo what the user did.
@@ -23,16 +30,20 @@ func (b *Bot) notify(ctx context.Context, user int64, id string, kb func(*reques
 		return
 	}
 	lang := homelink.PreferredLanguage(u.Language, "", b.Catalog.Fallback(), b.Catalog.Supported)
+	reader := &request{b: b, user: u, lang: lang, chatID: user}
 	args := make([]any, len(kv))
 	for i, v := range kv {
-		if ref, ok := v.(msgRef); ok {
+		switch ref := v.(type) {
+		case msgRef:
 			v = b.Renderer.Text(lang, string(ref))
+		case guardianRef:
+			v = guardianLabel(reader, ref.name, ref.rel)
 		}
 		args[i] = v
 	}
 	m := outbox.Message{ChatID: user, Text: b.Renderer.HTML(lang, id, args...)}
 	if kb != nil {
-		m.Keyboard = kb(&request{b: b, user: u, lang: lang, chatID: user})
+		m.Keyboard = kb(reader)
 	}
 	_, err = b.Sender.Send(ctx, m)
 	if errors.Is(err, outbox.ErrBlocked) {

@@ -169,14 +169,10 @@ func (b *Bot) forgetYes(ctx context.Context, r *request, _ target) error {
 		return err
 	}
 	for _, n := range notices {
-		// A guardian who never said how they are related is a parent, not
-		// "other guardian".
-		rel := msgRef("GuardianUnnamed")
-		if n.rel != "" {
-			rel = msgRef("Rel_" + string(n.rel))
-		}
+		// Named, so a teacher knows which of a child's parents left.
+		who := guardianRef{r.user.Name, n.rel}
 		for _, t := range n.teachers {
-			b.notify(ctx, t, "GuardianLeftNotice", nil, "Child", n.child, "Relationship", rel)
+			b.notify(ctx, t, "GuardianLeftNotice", nil, "Child", n.child, "Relationship", who)
 		}
 	}
 	if err := r.answer(ctx, ""); err != nil {

@@ -219,7 +219,7 @@ func TestSandboxPlaysTheRealBot(t *testing.T) {
 	aunt := c.state().People[4].ID
 	c.types(aunt, code)
 	c.sees(aunt, "Are you 小明's parent or guardian, and do you accept this?")
-	c.taps(aunt, "I agree — I am this child's parent or guardian")
+	c.taps(aunt, "Yes, I'm a parent – I agree")
 	c.taps(aunt, "Other guardian")
 	c.sees(aunt, "You are linked to <b>小明</b> as: Other guardian")
 	c.sees(teacher, "<b>小明</b>的其他监护人Aunt Mei已加入 homelink") // once she said who she is
@@ -279,7 +279,7 @@ func TestSandboxPlaysTheRealBot(t *testing.T) {
 	c.types(aunt, "/forget")
 	c.taps(aunt, "Yes, delete everything")
 	c.sees(aunt, "Everything homelink stored about you is deleted")
-	c.sees(teacher, "<b>小明</b>的其他监护人已退出 homelink")
+	c.sees(teacher, "<b>小明</b>的家长Aunt Mei（其他监护人）已退出 homelink")
 
 	// Bad requests are refused and change nothing.
 	for path, body := range map[string]any{
