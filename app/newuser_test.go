@@ -66,7 +66,7 @@ func TestCoordinatorToldWhenATeacherJoins(t *testing.T) {
 	newTeacher.Types("/start " + link)
 	newTeacher.Tap("I accept")
 	newTeacher.Sees("You are now a teacher at 青溪村儿童之家")
-	coord.Sees("Ms Zhao已加入青溪村儿童之家，成为这里的老师") // by name
+	coord.Sees("Ms Zhao 已加入青溪村儿童之家，成为这里的老师") // by name
 }
 
 // What a parent agreed to stays in the chat, with when; the thanks and

@@ -222,7 +222,7 @@ func TestSandboxPlaysTheRealBot(t *testing.T) {
 	c.taps(aunt, "Yes, I'm a parent – I agree")
 	c.taps(aunt, "Other guardian")
 	c.sees(aunt, "You are linked to <b>小明</b> as: Other guardian")
-	c.sees(teacher, "<b>小明</b>的其他监护人Aunt Mei已加入 homelink") // once she said who she is
+	c.sees(teacher, "<b>小明</b>的其他监护人 Aunt Mei 已加入 homelink") // once she said who she is
 
 	// Voice notes, photos and a language switch reach the bot.
 	c.post("/api/people/"+itoa(aunt)+"/voice", nil)
@@ -275,11 +275,11 @@ func TestSandboxPlaysTheRealBot(t *testing.T) {
 	c.taps(teacher, "丽丽")
 	c.taps(teacher, "移除这个孩子")
 	c.taps(teacher, "确定移除")
-	c.sees(dad, "Qingxi Village Children&#39;s Home已在 homelink 上移除了丽丽")
+	c.sees(dad, "Qingxi Village Children&#39;s Home 已在 homelink 上移除了丽丽")
 	c.types(aunt, "/forget")
 	c.taps(aunt, "Yes, delete everything")
 	c.sees(aunt, "Everything homelink stored about you is deleted")
-	c.sees(teacher, "<b>小明</b>的家长Aunt Mei（其他监护人）已退出 homelink")
+	c.sees(teacher, "<b>小明</b>的家长 Aunt Mei（其他监护人）已退出 homelink")
 
 	// Bad requests are refused and change nothing.
 	for path, body := range map[string]any{
@@ -318,7 +318,7 @@ func TestSandboxOnARealRedisKeepsItsData(t *testing.T) {
 	sb, c, stop := start(t, opt)
 	defer stop()
 	c.types(1002, "/children")
-	list := c.sees(1002, "Qingxi Village Children&#39;s Home的孩子")
+	list := c.sees(1002, "Qingxi Village Children&#39;s Home 的孩子")
 	for _, name := range []string{"小明", "丽丽", "阿福"} {
 		if !strings.Contains(list.HTML, name) {
 			t.Fatalf("after a restart the list lacks %s:\n%s", name, list.HTML)

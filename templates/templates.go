@@ -17,6 +17,7 @@ import (
 	"html"
 	"html/template"
 	"io/fs"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -73,21 +74,39 @@ func (r *Renderer) Render(lang, name string, data any) (string, error) {
 	if err := tmpl.ExecuteTemplate(&buf, name+".tmpl", data); err != nil {
 		return "", fmt.Errorf("templates: render %s in %s: %w", name, lang, err)
 	}
-	return strings.TrimSpace(buf.String()), nil
+	return spaced(lang, strings.TrimSpace(buf.String())), nil
 }
 
 // HTML returns one message in lang as Telegram HTML; string values in kv
 // (alternating names and values) are escaped.
 func (r *Renderer) HTML(lang, id string, kv ...any) string {
 	s, _ := translate(r.catalog.Localizer(lang), id, kv, true)
-	return string(s)
+	return spaced(lang, string(s))
 }
 
 // Text returns one message in lang as plain text, for places Telegram shows
 // without parsing markup: button labels, alerts, the commands menu.
 func (r *Renderer) Text(lang, id string, kv ...any) string {
 	s, _ := translate(r.catalog.Localizer(lang), id, kv, false)
-	return string(s)
+	return spaced(lang, string(s))
+}
+
+// Chinese puts a space between Han characters and Latin letters, so a
+// name or a home typed in Latin letters stands apart ("家长 Li Wei 已加入");
+// digits keep their place (3月8日). Bold and italic tags between the two
+// are looked through.
+var (
+	hanThenLatin = regexp.MustCompile(`(\p{Han})((?:</?[a-z]+>)*)([A-Za-z])`)
+	latinThenHan = regexp.MustCompile(`([A-Za-z])((?:</?[a-z]+>)*)(\p{Han})`)
+)
+
+// spaced applies that rule to text in a Chinese language.
+func spaced(lang, s string) string {
+	if !strings.HasPrefix(lang, "zh") {
+		return s
+	}
+	s = hanThenLatin.ReplaceAllString(s, "$1$2 $3")
+	return latinThenHan.ReplaceAllString(s, "$1$2 $3")
 }
 
 // translate localizes id. A message missing in the language falls back to

@@ -110,3 +110,23 @@ func TestRenderEscapesValues(t *testing.T) {
 		t.Fatal("an unknown message id rendered")
 	}
 }
+
+// Chinese text puts a space between Han characters and Latin letters,
+// through bold tags, but not around digits; English is left alone.
+func TestChineseSpacesLatinLetters(t *testing.T) {
+	for in, want := range map[string]string{
+		"家长Li Wei已加入":            "家长 Li Wei 已加入",
+		"<b>Qingxi Home</b>的老师":  "<b>Qingxi Home</b> 的老师",
+		"的<b>Anna</b>":           "的<b> Anna</b>",
+		"3月8日 15:04":             "3月8日 15:04",
+		"发送 /help 看看":            "发送 /help 看看",
+		"Children&#39;s Home的孩子": "Children&#39;s Home 的孩子",
+	} {
+		if got := spaced("zh-Hans", in); got != want {
+			t.Errorf("spaced(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := spaced("en", "Li Wei的"); got != "Li Wei的" {
+		t.Errorf("English changed: %q", got)
+	}
+}
