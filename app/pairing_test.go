@@ -287,7 +287,7 @@ func TestMyDataAndForget(t *testing.T) {
 		} `json:"account"`
 		Consents []struct {
 			As string `json:"as"`
-			Of int64  `json:"of"`
+			Of string `json:"of"`
 			At string `json:"agreed_at"`
 		} `json:"consents"`
 		Children []struct {
@@ -305,7 +305,7 @@ func TestMyDataAndForget(t *testing.T) {
 		t.Fatalf("my data: %s", doc.File)
 	}
 	if data.Account.Name != "李秀兰" || len(data.Consents) != 1 || data.Consents[0].As != "guardian" ||
-		data.Consents[0].Of != f.child || data.Consents[0].At == "" {
+		data.Consents[0].Of != "小明" || data.Consents[0].At == "" {
 		t.Fatalf("my data lacks the name or when she agreed: %s", doc.File)
 	}
 	if strings.Contains(string(doc.File), strconv.FormatInt(f.dad, 10)) {

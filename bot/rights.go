@@ -46,10 +46,11 @@ type myDataDoc struct {
 }
 
 // consentDoc is when the person agreed to a role: as "guardian" of a child
-// (ID the child), "teacher" at a home (ID the home), or "coordinator".
+// (Of names the child), "teacher" at a home (Of names the home), or
+// "coordinator"; At is in the deployment's time zone.
 type consentDoc struct {
 	Role string `json:"as"`
-	ID   int64  `json:"of,omitempty"`
+	Of   string `json:"of,omitempty"`
 	At   string `json:"agreed_at"`
 }
 
@@ -92,8 +93,12 @@ func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 	var doc myDataDoc
 	u := r.user
 	doc.Account.TelegramID, doc.Account.Name, doc.Account.Language = u.ID, u.Name, u.Language
+	zone := b.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
 	for _, c := range u.Consents {
-		doc.Consents = append(doc.Consents, consentDoc{Role: string(c.Role), ID: c.ID, At: c.At.UTC().Format(time.RFC3339)})
+		doc.Consents = append(doc.Consents, consentDoc{Role: string(c.Role), Of: b.consentOf(ctx, u, c), At: c.At.In(zone).Format(time.RFC3339)})
 	}
 	slices.SortFunc(doc.Consents, func(a, b consentDoc) int { return strings.Compare(a.At, b.At) })
 	doc.Coordinator = u.Roles.Coordinator
@@ -124,6 +129,23 @@ func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 	doc.Stored = []string{r.text("MyDataStoredUpdates"), r.text("MyDataStoredOutbox")}
 	doc.Note = r.text("MyDataNote")
 	return doc, nil
+}
+
+// consentOf names what a consent was for: the child, or the home.
+func (b *Bot) consentOf(ctx context.Context, u homelink.User, c homelink.Consent) string {
+	switch c.Role {
+	case homelink.RoleGuardian:
+		if g, ok := u.Roles.Guards[c.ID]; ok {
+			if child, err := b.Store.Child(ctx, g.HomeID, c.ID); err == nil {
+				return child.Name
+			}
+		}
+	case homelink.RoleTeacher:
+		if h, err := b.Store.Home(ctx, c.ID); err == nil {
+			return h.Name
+		}
+	}
+	return ""
 }
 
 // relationshipName is a relationship as the reader's language says it;
