@@ -122,10 +122,12 @@ func (b *Bot) RegisterCommands(ctx context.Context) error {
 
 // help lists what the user's roles let them do.
 func (b *Bot) help(ctx context.Context, r *request) error {
+	// Each language joins a command and what it does its own way.
+	sep := r.text("HelpSeparator")
 	var lines []string
 	for _, e := range menuEntries {
 		if e.show(r.user.Roles) {
-			lines = append(lines, r.text("HelpLine", "Command", "/"+e.name, "Text", r.text(e.helpID(r.user.Roles))))
+			lines = append(lines, "/"+e.name+sep+r.text(e.helpID(r.user.Roles)))
 		}
 	}
 	text, err := r.render("help", map[string]any{"Lines": lines, "Roles": r.user.Roles})

@@ -280,8 +280,8 @@ func templateSamples(r *Renderer, lang string) map[string][]any {
 		},
 		"forget": {map[string]any{"Guardian": true, "Staff": true}, map[string]any{"Guardian": false, "Staff": false}},
 		"help": {map[string]any{"Lines": []string{
-			r.Text(lang, "HelpLine", "Command", "/help", "Text", r.Text(lang, "Help_help")),
-			r.Text(lang, "HelpLine", "Command", "/children", "Text", r.Text(lang, "Help_children_guardian")),
+			"/help" + r.Text(lang, "HelpSeparator") + r.Text(lang, "Help_help"),
+			"/children" + r.Text(lang, "HelpSeparator") + r.Text(lang, "Help_children_guardian"),
 		}}},
 		"home": {map[string]any{"Notice": notice, "Home": home, "Zone": "中国（北京时间）"},
 			map[string]any{"Notice": template.HTML(""), "Home": bare, "Zone": "Asia/Urumqi"}},
