@@ -302,6 +302,10 @@ func TestShareFlow(t *testing.T) {
 	coord.isAt("")
 	coord.sees("?start=")
 	coord.sees(h.Name)
+	coord.types("/invite")
+	coord.taps("Cancel")
+	coord.isAt("")
+	coord.sees("Okay, cancelled.")
 }
 
 func TestConsentFlow(t *testing.T) {
@@ -421,6 +425,9 @@ func TestSettingsNameFlow(t *testing.T) {
 	if u, _ := w.st.User(context.Background(), coord.ID); u.Name != "周主任" {
 		t.Fatalf("name %q", u.Name)
 	}
+	coord.taps("Change the language")
+	coord.taps("« Back")
+	coord.sees("Your settings")
 	coord.taps("Change the language")
 	coord.taps("简体中文")
 	coord.sees("简体中文")

@@ -135,7 +135,7 @@ func (b *Bot) shareView(ctx context.Context, r *request, _ target) error {
 		}
 		kb = append(kb, []outbox.Button{b.share.toggle.button(r, label, target{home: h.ID})})
 	}
-	kb = append(kb, []outbox.Button{b.share.create.button(r, r.text("CreateLinkButton"), target{})})
+	kb = append(kb, []outbox.Button{b.share.create.button(r, r.text("CreateLinkButton"), target{})}, []outbox.Button{r.cancelButton()})
 	return r.show(ctx, r.html("ShareAsk"), kb)
 }
 

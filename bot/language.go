@@ -17,11 +17,17 @@ func (b *Bot) languageStart(ctx context.Context, r *request) error {
 
 // languageMenu shows the languages, in place of a tapped menu.
 func (b *Bot) languageMenu(ctx context.Context, r *request, _ target) error {
+	return b.showLanguages(ctx, r)
+}
+
+// showLanguages shows the languages, each named in itself, above more
+// rows of buttons (a way back).
+func (b *Bot) showLanguages(ctx context.Context, r *request, more ...[]outbox.Button) error {
 	var row []outbox.Button
 	for i, lang := range b.Catalog.Languages() {
 		row = append(row, b.language.button(r, b.Renderer.Text(lang, "LanguageName"), target{n: i}))
 	}
-	return r.show(ctx, r.html("LanguagePrompt"), [][]outbox.Button{row})
+	return r.show(ctx, r.html("LanguagePrompt"), append([][]outbox.Button{row}, more...))
 }
 
 // languageChosen records the language and confirms in it, in place of the

@@ -31,7 +31,10 @@ func (b *Bot) settingsActions() {
 			run: func(ctx context.Context, r *request, t target) error {
 				return r.moveTo(ctx, nameFlow.steps[0], nameAnswers{}, t)
 			}}),
-		language: add(&action{name: "settings.language", code: "sl", need: anyone, run: b.languageMenu}),
+		language: add(&action{name: "settings.language", code: "sl", need: anyone,
+			run: func(ctx context.Context, r *request, _ target) error {
+				return b.showLanguages(ctx, r, rows(b.settings.view.button(r, r.text("BackButton"), target{}))...)
+			}}),
 	}
 }
 
