@@ -24,6 +24,16 @@ type Guardian struct {
 	Relationship Relationship
 }
 
+// Guardian returns user's link to the child, if they are linked.
+func (c Child) Guardian(user int64) (Guardian, bool) {
+	for _, g := range c.Guardians {
+		if g.UserID == user {
+			return g, true
+		}
+	}
+	return Guardian{}, false
+}
+
 // ErrBadBirthYear means a typed birth year is not a year a child at a home
 // could be born in.
 var ErrBadBirthYear = errors.New("homelink: birth year out of range")

@@ -154,7 +154,7 @@ func (acts actions) add(a *action) *action {
 		panic(fmt.Sprintf("bot: action code %q of %s is taken", a.code, a.name))
 	}
 	if a.need == nil || a.run == nil || a.standing && (a.exists == nil || a.at != nil) {
-		panic("bot: action " + a.name + " has no need or no handler")
+		panic("bot: action " + a.name + " lacks a need or a handler, or is a standing button without exists or within a step")
 	}
 	acts[a.code] = a
 	return a

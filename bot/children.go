@@ -176,10 +176,12 @@ func (b *Bot) childViews(ctx context.Context, r *request, cs []homelink.Child) (
 
 // guardianOf names child c's guardian user for r's reader.
 func (b *Bot) guardianOf(ctx context.Context, r *request, c homelink.Child, user int64) string {
-	for _, g := range c.Guardians {
-		if name := b.nameOf(ctx, user); g.UserID == user && (name != "" || g.Relationship != "") {
-			return guardianLabel(r, name, g.Relationship)
-		}
+	g, ok := c.Guardian(user)
+	if !ok {
+		return ""
+	}
+	if name := b.nameOf(ctx, user); name != "" || g.Relationship != "" {
+		return guardianLabel(r, name, g.Relationship)
 	}
 	return "" // the message says "this parent"
 }

@@ -72,19 +72,9 @@ func joinedMessage(c homelink.Child, name string, rel homelink.Relationship) (st
 
 // joinedText is the notice as r's reader reads it, for editing it.
 func (b *Bot) joinedText(ctx context.Context, r *request, c homelink.Child, user int64) string {
-	var rel homelink.Relationship
-	for _, g := range c.Guardians {
-		if g.UserID == user {
-			rel = g.Relationship
-		}
-	}
-	id, kv := joinedMessage(c, b.nameOf(ctx, user), rel)
-	for i, v := range kv {
-		if ref, ok := v.(msgRef); ok {
-			kv[i] = r.text(string(ref))
-		}
-	}
-	return r.html(id, kv...)
+	g, _ := c.Guardian(user)
+	id, kv := joinedMessage(c, b.nameOf(ctx, user), g.Relationship)
+	return r.html(id, r.resolve(kv)...)
 }
 
 // planJoinNotice has the teachers told that the guardian joined once they
@@ -126,13 +116,8 @@ func (b *Bot) sendJoinNotice(ctx context.Context, n homelink.JoinNotice) error {
 	if err != nil || link != n.Invite {
 		return err
 	}
-	var rel homelink.Relationship
-	for _, g := range c.Guardians {
-		if g.UserID == n.UserID {
-			rel = g.Relationship
-		}
-	}
-	b.guardianJoinedNotice(ctx, c, h.Teachers, n.UserID, n.Invite, b.nameOf(ctx, n.UserID), rel)
+	g, _ := c.Guardian(n.UserID)
+	b.guardianJoinedNotice(ctx, c, h.Teachers, n.UserID, n.Invite, b.nameOf(ctx, n.UserID), g.Relationship)
 	return nil
 }
 

@@ -20,6 +20,22 @@ type guardianRef struct {
 	rel  homelink.Relationship
 }
 
+// resolve turns the values that depend on the reader (message ids, named
+// guardians) into text in r's language.
+func (r *request) resolve(kv []any) []any {
+	out := make([]any, len(kv))
+	for i, v := range kv {
+		switch ref := v.(type) {
+		case msgRef:
+			v = r.text(string(ref))
+		case guardianRef:
+			v = guardianLabel(r, ref.name, ref.rel)
+		}
+		out[i] = v
+	}
+	return out
+}
+
 // notify tells another user something in their language, with the
 // standing buttons kb builds for them (nil for none). A notice that cannot
 // be sent is logged and does not undo what the user did.
@@ -31,17 +47,7 @@ func (b *Bot) notify(ctx context.Context, user int64, id string, kb func(*reques
 	}
 	lang := homelink.PreferredLanguage(u.Language, "", b.Catalog.Fallback(), b.Catalog.Supported)
 	reader := &request{b: b, user: u, lang: lang, chatID: user}
-	args := make([]any, len(kv))
-	for i, v := range kv {
-		switch ref := v.(type) {
-		case msgRef:
-			v = b.Renderer.Text(lang, string(ref))
-		case guardianRef:
-			v = guardianLabel(reader, ref.name, ref.rel)
-		}
-		args[i] = v
-	}
-	m := outbox.Message{ChatID: user, Text: b.Renderer.HTML(lang, id, args...)}
+	m := outbox.Message{ChatID: user, Text: reader.html(id, reader.resolve(kv)...)}
 	if kb != nil {
 		m.Keyboard = kb(reader)
 	}

@@ -117,8 +117,7 @@ func (b *Bot) whoActed(ctx context.Context, r *request, acted homelink.Acted, zo
 	if acted.By == r.user.ID {
 		return r.text(what+"ByYou", "When", when), r.html(what+"ByYou", "When", when)
 	}
-	if names, err := b.Store.Names(ctx, []int64{acted.By}); err == nil && names[acted.By] != "" {
-		name := names[acted.By]
+	if name := b.nameOf(ctx, acted.By); name != "" {
 		return r.text(what+"ByName", "Name", name, "When", when), r.html(what+"ByName", "Name", name, "When", when)
 	}
 	link := "tg://user?id=" + strconv.FormatInt(acted.By, 10)
