@@ -36,6 +36,16 @@ type Metrics struct {
 	Outbox429 prometheus.Counter
 	// OutboxSeconds is the time from queueing to sent, by lane.
 	OutboxSeconds *prometheus.HistogramVec
+	// BookkeepingRetries counts retried writes of what was done, by op
+	// (inbox_ack: an update was handled; send_record: a message was sent),
+	// and BookkeepingFailures those given up on: each is a future repeat.
+	BookkeepingRetries  *prometheus.CounterVec
+	BookkeepingFailures *prometheus.CounterVec
+	// InboxRescued counts inboxes a sweep took over after their lease ran out.
+	InboxRescued prometheus.Counter
+	// WebhookRefused counts webhook calls refused, by reason (wrong_secret,
+	// bad_json, too_large, method, unavailable, not_durable).
+	WebhookRefused *prometheus.CounterVec
 }
 
 // New makes the collectors in a fresh registry, with Go and process metrics.
@@ -72,7 +82,20 @@ func New() *Metrics {
 		Name: "homelink_outbox_send_seconds", Help: "Time from queueing a message to Telegram accepting it, by lane.",
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 1800},
 	}, []string{"lane"})
+	m.BookkeepingRetries = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "homelink_bookkeeping_retries_total", Help: "Retried records of handled updates (inbox_ack) and sent messages (send_record).",
+	}, []string{"op"})
+	m.BookkeepingFailures = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "homelink_bookkeeping_failures_total", Help: "Records of handled updates (inbox_ack) and sent messages (send_record) given up on: each is a future repeat.",
+	}, []string{"op"})
+	m.InboxRescued = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "homelink_inbox_rescued_total", Help: "Inboxes taken over by a sweep after their lease ran out.",
+	})
+	m.WebhookRefused = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "homelink_webhook_refused_total", Help: "Webhook calls refused, by reason.",
+	}, []string{"reason"})
 	m.Registry.MustRegister(m.Updates, m.Denied, m.InviteCodes, m.HandlerSeconds, m.APICalls, m.OutboxQueued, m.OutboxSends, m.Outbox429, m.OutboxSeconds,
+		m.BookkeepingRetries, m.BookkeepingFailures, m.InboxRescued, m.WebhookRefused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -94,6 +117,34 @@ func (m *Metrics) WatchOutboxDepth(depth func(context.Context) ([3]int64, error)
 			return float64(d[i])
 		}))
 	}
+}
+
+// WatchInboxes exports how many inboxes hold updates and how long the
+// oldest has gone without progress, read from pending at every scrape.
+func (m *Metrics) WatchInboxes(pending func(context.Context) (count int64, oldest time.Duration, err error)) {
+	read := func() (int64, time.Duration, bool) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		n, age, err := pending(ctx)
+		return n, age, err == nil
+	}
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "homelink_inbox_pending", Help: "Inboxes holding updates not yet handled (-1: Redis unreachable).",
+	}, func() float64 {
+		n, _, ok := read()
+		if !ok {
+			return -1
+		}
+		return float64(n)
+	}), prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "homelink_inbox_oldest_pending_seconds", Help: "How long the inbox waiting longest has gone without progress (-1: Redis unreachable).",
+	}, func() float64 {
+		_, age, ok := read()
+		if !ok {
+			return -1
+		}
+		return age.Seconds()
+	}))
 }
 
 // Handler serves the metrics in Prometheus's text format.
