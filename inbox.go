@@ -18,14 +18,11 @@ type InboxItem struct {
 	Actor    Actor
 }
 
-// PendingInbox names a user whose inbox had arrivals; Seen is when the
-// last one arrived (unix ms), so the entry is dropped only if nothing
-// arrived since.
-type PendingInbox struct {
-	Actor int64
-	Seen  float64
-}
-
 // ErrInboxHeld means another worker holds the lease on that inbox and
 // will handle what is in it.
 var ErrInboxHeld = errors.New("homelink: inbox held by another worker")
+
+// ErrNotReplicated means an update was taken but could not be confirmed on
+// as many Redis replicas as the deployment requires: it is not answered as
+// taken, so Telegram sends it again.
+var ErrNotReplicated = errors.New("homelink: not confirmed on enough Redis replicas")

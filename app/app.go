@@ -69,16 +69,25 @@ type App struct {
 	sched    *scheduler.Scheduler
 	username string
 	ready    atomic.Bool
+	// redisSeen is when Redis last answered (unix ns), for /readyz.
+	redisSeen atomic.Int64
 }
 
 // New connects to Redis and Telegram and builds every part. It fails with
 // ErrRedisUnreachable, ErrTokenRejected or ErrAPIUnreachable when those
 // cannot be used.
 func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
+	if cfg.RedisGrace <= 0 {
+		cfg.RedisGrace = 10 * time.Second
+	}
+	if cfg.InboxLease <= 0 {
+		cfg.InboxLease = 30 * time.Second
+	}
 	a := &App{cfg: cfg, log: deps.Log, clock: deps.Clock, Metrics: metrics.New()}
 	if err := a.connectRedis(ctx); err != nil {
 		return nil, err
 	}
+	a.redisSeen.Store(time.Now().UnixNano())
 	// Without a deadline of its own: the first start after an upgrade may
 	// scan the keyspace once (Store.Upgrade).
 	if err := a.Store.Upgrade(ctx); err != nil {
@@ -115,9 +124,13 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		AdminIDs: cfg.AdminIDs, InviteTTL: cfg.InviteTTL, Zone: cfg.DefaultTimezone,
 		ButtonKey: buttonKey(cfg.BotToken),
 	})
-	a.Intake = intake.New(a.Store, a.Bot, a.clock, a.log, a.Metrics, intake.Options{Workers: cfg.Workers})
+	a.Intake = intake.New(a.Store, a.Bot, a.log, a.Metrics, intake.Options{Workers: cfg.Workers, Lease: cfg.InboxLease})
+	a.Metrics.WatchInboxes(func(ctx context.Context) (int64, time.Duration, error) {
+		return a.Store.PendingInboxes(ctx, cfg.InboxLease)
+	})
 	a.sched = scheduler.New(a.log)
-	if err := a.sched.Add("inbox-sweep", "@every 10s", a.Intake.Sweep); err != nil {
+	// A stranded inbox is rescued within its lease and a third of one.
+	if err := a.sched.Add("inbox-sweep", "@every "+(cfg.InboxLease/3).String(), a.Intake.Sweep); err != nil {
 		return nil, err
 	}
 	if err := a.sched.Add("join-notices", "@every 10s", a.Bot.SendDueJoinNotices); err != nil {
@@ -139,16 +152,17 @@ func buttonKey(token string) []byte {
 }
 
 func (a *App) connectRedis(ctx context.Context) error {
-	opt, err := redis.ParseURL(a.cfg.RedisURL)
+	// A connection for every handler and every concurrent webhook call, so
+	// none waits for the pool under load.
+	rdb, err := a.cfg.redisClient(a.cfg.Workers + a.cfg.WebhookMaxConnections + 16)
 	if err != nil {
 		return fmt.Errorf("%w at %s: %v", ErrRedisUnreachable, a.cfg.RedactedRedisURL(), err)
 	}
-	opt.ContextTimeoutEnabled = true
-	// A connection for every handler and every concurrent webhook call, so
-	// none waits for the pool under load.
-	opt.PoolSize = max(opt.PoolSize, a.cfg.Workers+a.cfg.WebhookMaxConnections+16)
-	a.rdb = redis.NewClient(opt)
+	a.rdb = rdb
 	a.Store = store.New(a.rdb, a.cfg.RedisPrefix, a.clock)
+	if a.cfg.RedisWaitReplicas > 0 {
+		a.Store.RequireReplicas(a.cfg.RedisWaitReplicas, time.Second)
+	}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := a.Store.Ping(pctx); err != nil {
@@ -204,6 +218,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	a.sched.Start()
+	watchCtx, stopWatching := context.WithCancel(context.Background())
+	defer stopWatching()
+	go a.watchRedis(watchCtx)
 	outboxCtx, stopOutbox := context.WithCancel(context.Background())
 	sent := make(chan struct{})
 	go func() { a.Outbox.Run(outboxCtx); close(sent) }()
@@ -286,15 +303,37 @@ func (a *App) Handler() http.Handler {
 	return mux
 }
 
-// readyz answers 200 while the replica takes updates and Redis answers.
-func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
+// watchRedis pings Redis every second until ctx ends, noting when it
+// last answered.
+func (a *App) watchRedis(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		pctx, cancel := context.WithTimeout(ctx, time.Second)
+		if a.Store.Ping(pctx) == nil {
+			a.redisSeen.Store(time.Now().UnixNano())
+		}
+		cancel()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// readyz answers 200 while the replica takes updates and Redis has not
+// been unreachable for longer than RedisGrace. A short stall does not make
+// it flap: every replica shares the one Redis, so a readiness that
+// followed each stall would take them all out of the load balancer at
+// once, for nothing Telegram's retries do not already cover.
+func (a *App) readyz(w http.ResponseWriter, _ *http.Request) {
+	away := time.Since(time.Unix(0, a.redisSeen.Load()))
 	switch {
 	case !a.ready.Load():
 		http.Error(w, "starting or stopping", http.StatusServiceUnavailable)
-	case a.Store.Ping(ctx) != nil:
-		http.Error(w, "redis unreachable", http.StatusServiceUnavailable)
+	case away > a.cfg.RedisGrace:
+		http.Error(w, fmt.Sprintf("redis unreachable for %s", away.Round(time.Second)), http.StatusServiceUnavailable)
 	default:
 		fmt.Fprintln(w, "ready")
 	}

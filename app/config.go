@@ -16,10 +16,18 @@ import (
 
 // Config is every setting homelink reads from the environment.
 type Config struct {
-	BotToken              string
-	APIURL                string
-	RedisURL              string
-	RedisPrefix           string
+	BotToken    string
+	APIURL      string
+	RedisURL    string
+	RedisPrefix string
+	// RedisSentinelAddrs and RedisSentinelMaster name the Sentinels and the
+	// primary they watch; with them homelink follows a failover.
+	RedisSentinelAddrs    []string
+	RedisSentinelMaster   string
+	RedisSentinelPassword string
+	// RedisWaitReplicas is how many replicas must have an update before
+	// the webhook answers 200 (0: none).
+	RedisWaitReplicas     int
 	WebhookURL            string
 	WebhookSecret         string
 	WebhookMaxConnections int
@@ -40,6 +48,14 @@ type Config struct {
 	// from the environment.
 	ChatPerSecond float64
 	ChatBurst     int
+	// RedisGrace is how long Redis may be unreachable before /readyz says
+	// so (10s); tests shorten it. Not settable from the environment.
+	RedisGrace time.Duration
+	// InboxLease is how long a worker holds a user's inbox without
+	// progress before a sweep on any replica takes it over (30s); sweeps
+	// run every third of it. Tests shorten it. Not settable from the
+	// environment.
+	InboxLease time.Duration
 }
 
 // Setting is one environment variable: its name, default and meaning. The
@@ -69,13 +85,49 @@ var Settings = []Setting{
 			c.APIURL = strings.TrimRight(v, "/")
 			return nil
 		}},
-	{Name: "REDIS_URL", Default: "redis://127.0.0.1:6379/0", Help: "Redis holding all shared state (redis:// or rediss://).",
+	{Name: "REDIS_URL", Default: "redis://127.0.0.1:6379/0", Help: "Redis holding all shared state (redis:// or rediss://). With `?master_name=`, the Sentinels to ask for the primary instead (the URL's host and each `&addr=host:port`; its password is the Sentinels', the primary's is `&password=`).",
 		set: func(c *Config, v string) error {
-			if _, err := redis.ParseURL(v); err != nil {
+			if isSentinelURL(v) {
+				if o, err := redis.ParseFailoverURL(v); err != nil || o.MasterName == "" {
+					return errors.New("expected a Sentinel URL such as redis://sentinel1:26379/0?master_name=mymaster&addr=sentinel2:26379")
+				}
+			} else if _, err := redis.ParseURL(v); err != nil {
 				return errors.New("expected a URL such as redis://:password@host:6379/0")
 			}
 			c.RedisURL = v
 			return nil
+		}},
+	{Name: "REDIS_SENTINEL_ADDRS", Help: "Comma-separated host:port of Redis Sentinels; with REDIS_SENTINEL_MASTER, homelink asks them for the primary and follows a failover. REDIS_URL then gives only the primary's password, database and TLS.",
+		set: func(c *Config, v string) error {
+			c.RedisSentinelAddrs = nil
+			for _, f := range strings.Split(v, ",") {
+				if f = strings.TrimSpace(f); f == "" {
+					continue
+				}
+				if host, port, err := net.SplitHostPort(f); err != nil || host == "" || port == "" {
+					return errors.New("expected comma-separated host:port such as sentinel1:26379,sentinel2:26379")
+				}
+				c.RedisSentinelAddrs = append(c.RedisSentinelAddrs, f)
+			}
+			return nil
+		}},
+	{Name: "REDIS_SENTINEL_MASTER", Help: "Name the Sentinels know the primary by (their `sentinel monitor` name). Required with REDIS_SENTINEL_ADDRS.",
+		set: func(c *Config, v string) error {
+			if strings.ContainsAny(v, " \t\n") {
+				return errors.New("expected a name without spaces such as mymaster")
+			}
+			c.RedisSentinelMaster = v
+			return nil
+		}},
+	{Name: "REDIS_SENTINEL_PASSWORD", Help: "Password of the Sentinels themselves, if they have one.", secret: true,
+		set: func(c *Config, v string) error {
+			c.RedisSentinelPassword = v
+			return nil
+		}},
+	{Name: "REDIS_WAIT_REPLICAS", Default: "0", Help: "Replicas that must hold each update before the webhook answers 200 (Redis WAIT, 1 s at most; else 503 and Telegram sends it again). 1 or more: an update answered 200 survives a failover. See Durability.",
+		set: func(c *Config, v string) (err error) {
+			c.RedisWaitReplicas, err = intIn(v, 0, 10)
+			return err
 		}},
 	{Name: "REDIS_KEY_PREFIX", Default: "hl:", Help: "Prefix of every Redis key homelink writes.",
 		set: func(c *Config, v string) error {
@@ -228,6 +280,9 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 			errs = append(errs, fmt.Errorf("%s%s: %w", s.Name, shown, err))
 		}
 	}
+	if (len(c.RedisSentinelAddrs) == 0) != (c.RedisSentinelMaster == "") {
+		errs = append(errs, errors.New("REDIS_SENTINEL_ADDRS and REDIS_SENTINEL_MASTER: set both, or neither"))
+	}
 	if c.WebhookURL != "" && getenv("WEBHOOK_SECRET") == "" {
 		errs = append(errs, errors.New("WEBHOOK_SECRET: required when WEBHOOK_URL is set (1 to 256 characters of A-Z a-z 0-9 _ -)"))
 	}
@@ -241,6 +296,47 @@ func (c Config) WebhookPath() string {
 		return "/"
 	}
 	return u.Path
+}
+
+// isSentinelURL reports whether a REDIS_URL names Sentinels (the URL form
+// of a failover client: a master_name parameter).
+func isSentinelURL(v string) bool {
+	u, err := url.Parse(v)
+	return err == nil && u.Query().Has("master_name")
+}
+
+// redisClient makes the Redis client REDIS_URL and the Sentinel settings
+// describe: a failover client following the primary the Sentinels name,
+// or a plain one. Commands time out with their context; the pool holds
+// at least poolSize connections.
+func (c Config) redisClient(poolSize int) (*redis.Client, error) {
+	var fo *redis.FailoverOptions
+	switch {
+	case isSentinelURL(c.RedisURL):
+		var err error
+		if fo, err = redis.ParseFailoverURL(c.RedisURL); err != nil {
+			return nil, err
+		}
+	case len(c.RedisSentinelAddrs) > 0:
+		opt, err := redis.ParseURL(c.RedisURL)
+		if err != nil {
+			return nil, err
+		}
+		fo = &redis.FailoverOptions{MasterName: c.RedisSentinelMaster, SentinelAddrs: c.RedisSentinelAddrs,
+			SentinelPassword: c.RedisSentinelPassword, Username: opt.Username, Password: opt.Password,
+			DB: opt.DB, TLSConfig: opt.TLSConfig}
+	default:
+		opt, err := redis.ParseURL(c.RedisURL)
+		if err != nil {
+			return nil, err
+		}
+		opt.ContextTimeoutEnabled = true
+		opt.PoolSize = max(opt.PoolSize, poolSize)
+		return redis.NewClient(opt), nil
+	}
+	fo.ContextTimeoutEnabled = true
+	fo.PoolSize = max(fo.PoolSize, poolSize)
+	return redis.NewFailoverClient(fo), nil
 }
 
 // RedactedRedisURL is REDIS_URL with any password hidden, for messages.

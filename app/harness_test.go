@@ -38,6 +38,8 @@ type harness struct {
 	logs   *testlog.Buffer
 	reps   []*replica
 	tune   func(*Config)
+	// redisURL is the Redis the replicas use: the package's, or a test's own.
+	redisURL string
 }
 
 type replica struct {
@@ -56,11 +58,18 @@ func start(t testing.TB, mode string, opts ...emulator.Option) *harness {
 // startWith is start with tune applied to every replica's configuration.
 func startWith(t testing.TB, mode string, tune func(*Config), opts ...emulator.Option) *harness {
 	t.Helper()
+	rdb, prefix := redistest.Client(t)
+	return startOn(t, redistest.URL(), rdb, prefix, mode, tune, opts...)
+}
+
+// startOn is startWith on a Redis of the test's own, at url (which may
+// name Sentinels), read by the test through rdb.
+func startOn(t testing.TB, url string, rdb *redis.Client, prefix, mode string, tune func(*Config), opts ...emulator.Option) *harness {
+	t.Helper()
 	opts = append([]emulator.Option{emulator.WithLimits(emulator.Limits{Off: true})}, opts...)
 	tg := emulator.New(opts...)
 	t.Cleanup(tg.Close)
-	rdb, prefix := redistest.Client(t)
-	h := &harness{t: t, tg: tg, rdb: rdb, prefix: prefix, logs: &testlog.Buffer{}, tune: tune,
+	h := &harness{t: t, tg: tg, rdb: rdb, prefix: prefix, logs: &testlog.Buffer{}, tune: tune, redisURL: url,
 		clock: homelink.NewFakeClock(time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC))}
 	h.addReplica(mode)
 	return h
@@ -74,7 +83,7 @@ func (h *harness) config(mode string, ln net.Listener) Config {
 		case "TELEGRAM_API_URL":
 			return h.tg.URL()
 		case "REDIS_URL":
-			return redistest.URL()
+			return h.redisURL
 		case "REDIS_KEY_PREFIX":
 			return h.prefix
 		case "HANDLER_WORKERS":

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -73,6 +74,62 @@ func TestWebhookRefusesWrongSecretAndGarbage(t *testing.T) {
 	}
 	p.Sees("What I can do")
 	p.settled(1)
+}
+
+// Anyone can call the webhook. Thousands of forged, oversized and
+// malformed calls are refused and counted by reason, and leave a line or
+// two in the log, not one per call.
+func TestRefusedWebhookCallsAreCountedNotLoggedEach(t *testing.T) {
+	h := start(t, webhook)
+	rep := h.reps[0]
+	var wg sync.WaitGroup
+	calls := func(n int, secretHeader, body string, want int) {
+		sem := make(chan struct{}, 16)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				if code := h.post(rep, secretHeader, body); code != want {
+					t.Errorf("refused call answered %d, want %d", code, want)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	calls(2000, "forged", textUpdate(1, 3009, "/start"), 401)
+	calls(200, secret, `{"update_id":9,"message":{"text":"`+strings.Repeat("a", 1<<20)+`"}}`, 413)
+	calls(200, secret, `{"update_id":`, 400)
+
+	wants := []string{
+		`homelink_webhook_refused_total{reason="wrong_secret"} 2000`,
+		`homelink_webhook_refused_total{reason="too_large"} 200`,
+		`homelink_webhook_refused_total{reason="bad_json"} 200`,
+	}
+	body := h.metrics(rep)
+	for _, want := range wants {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	var refusals int
+	for _, line := range strings.Split(h.logs.String(), "\n") {
+		if strings.Contains(line, "refused") {
+			refusals++
+		}
+	}
+	if refusals != 3 || len(h.logs.String()) > 16<<10 {
+		t.Fatalf("2,400 refused calls left %d log lines about refusals and %d bytes of log, want 3 lines (one per reason) and a few kilobytes:\n%.2000s",
+			refusals, len(h.logs.String()), h.logs.String())
+	}
+	for _, reason := range []string{"wrong_secret", "too_large", "bad_json"} {
+		if !strings.Contains(h.logs.String(), `"reason":"`+reason+`"`) {
+			t.Errorf("no log line names the refusals for %s", reason)
+		}
+	}
+	if keys := h.inboxKeys(); len(keys) != 0 {
+		t.Fatalf("refused calls stored %v", keys)
+	}
 }
 
 func TestSameUpdateTwiceIsHandledOnce(t *testing.T) {
@@ -205,6 +262,19 @@ func TestReplyToBlockedUserMarksThem(t *testing.T) {
 	if ok, _ := ob.Reachable(context.Background(), p.ID); !ok {
 		t.Fatal("chat still unreachable after the user wrote again")
 	}
+}
+
+// metrics reads a replica's /metrics.
+func (h *harness) metrics(r *replica) string {
+	h.t.Helper()
+	resp, err := http.Get(r.url + "/metrics")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	io.Copy(&b, resp.Body)
+	return b.String()
 }
 
 func TestHealthReadinessAndMetrics(t *testing.T) {

@@ -7,8 +7,13 @@
 // An update is "taken" once it sits in its user's inbox in Redis; only then
 // does the webhook answer 2xx or the poller move its offset. A user's inbox
 // is drained by one worker at a time (a lease in Redis), in update-id order.
-// A worker that dies leaves its lease to expire; Sweep then finds the inbox
-// and drains it.
+// An inbox holding updates is in a pending index, scored by when its lease
+// runs out; the worker moves that on as it goes, and a drained inbox
+// leaves the index at once. A worker that dies leaves its lease to run
+// out; Sweep, on any replica, then finds the inbox among the overdue ones
+// and drains it. What a worker records after handling an update (its
+// acknowledgement) is retried through a Redis blip for as long as the
+// lease allows, so a blip does not make the update be handled again.
 package intake
 
 import (
@@ -19,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	mrand "math/rand/v2"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -36,8 +42,7 @@ type Queue interface {
 	Claim(ctx context.Context, actor int64, token string, lease time.Duration) (*homelink.InboxItem, error)
 	Ack(ctx context.Context, actor int64, token string, updateID int64, lease time.Duration) (*homelink.InboxItem, error)
 	Release(ctx context.Context, actor int64, token string) error
-	PendingSince(ctx context.Context, before time.Time, limit int64) ([]homelink.PendingInbox, error)
-	ForgetPending(ctx context.Context, p homelink.PendingInbox) error
+	Overdue(ctx context.Context, lease time.Duration, limit int) ([]int64, error)
 }
 
 // Handler handles one update; it must not panic (Intake recovers anyway).
@@ -57,16 +62,12 @@ type Options struct {
 	Lease time.Duration
 	// HandlerTimeout bounds one update's handling (10s); keep it under Lease.
 	HandlerTimeout time.Duration
-	// StaleAfter is how old an unhandled arrival must be before Sweep
-	// rescues it (30s).
-	StaleAfter time.Duration
 }
 
 // Intake takes updates and drains inboxes.
 type Intake struct {
 	queue   Queue
 	handler Handler
-	clock   homelink.Clock
 	log     *slog.Logger
 	metrics *metrics.Metrics
 	opt     Options
@@ -79,7 +80,7 @@ type Intake struct {
 }
 
 // New returns an Intake.
-func New(q Queue, h Handler, clock homelink.Clock, log *slog.Logger, m *metrics.Metrics, opt Options) *Intake {
+func New(q Queue, h Handler, log *slog.Logger, m *metrics.Metrics, opt Options) *Intake {
 	if opt.Workers <= 0 {
 		opt.Workers = 64
 	}
@@ -89,10 +90,7 @@ func New(q Queue, h Handler, clock homelink.Clock, log *slog.Logger, m *metrics.
 	if opt.HandlerTimeout <= 0 {
 		opt.HandlerTimeout = 10 * time.Second
 	}
-	if opt.StaleAfter <= 0 {
-		opt.StaleAfter = 30 * time.Second
-	}
-	return &Intake{queue: q, handler: h, clock: clock, log: log, metrics: m, opt: opt,
+	return &Intake{queue: q, handler: h, log: log, metrics: m, opt: opt,
 		sem: make(chan struct{}, opt.Workers), stopped: make(chan struct{})}
 }
 
@@ -180,23 +178,33 @@ func (in *Intake) Take(ctx context.Context, raw []byte) error {
 	}
 	token := newToken()
 	fresh, item, err := in.queue.Take(ctx, actor, u.ID, raw, token, in.opt.Lease)
-	if err != nil {
+	if err != nil && !errors.Is(err, homelink.ErrNotReplicated) {
 		return fmt.Errorf("intake: take update %d: %w", u.ID, err)
 	}
 	if !fresh {
 		in.metrics.Updates.WithLabelValues(u.kind(), "duplicate").Inc()
 	}
+	if err != nil {
+		// Not confirmed on the replicas: answered 503, so Telegram sends
+		// it again. Leave it to that repeat (or a sweep) instead of
+		// handling it now: after a failover the repeat is new to the new
+		// primary, and handling both would answer the user twice.
+		if item != nil {
+			in.queue.Release(ctx, actor, token)
+		}
+		return fmt.Errorf("intake: take update %d: %w", u.ID, err)
+	}
 	if item != nil {
-		in.kick(actor, item, token)
+		in.kick(actor, item, token, time.Now())
 	}
 	// Otherwise a worker holds the inbox and will find the update there.
 	return nil
 }
 
-// kick drains actor's inbox on a worker. With first set, the lease is
-// already held under token and first is the next update to handle;
-// without, the worker first claims the inbox.
-func (in *Intake) kick(actor int64, first *homelink.InboxItem, token string) {
+// kick drains actor's inbox on a worker. The lease is already held under
+// token since leased (a local time no later than its start), and first
+// is the next update to handle.
+func (in *Intake) kick(actor int64, first *homelink.InboxItem, token string, leased time.Time) {
 	in.wg.Add(1)
 	go func() {
 		defer in.wg.Done()
@@ -204,44 +212,77 @@ func (in *Intake) kick(actor int64, first *homelink.InboxItem, token string) {
 		select {
 		case in.sem <- struct{}{}:
 		case <-in.stopped:
-			if first != nil {
-				in.queue.Release(context.Background(), actor, token)
-			}
+			in.queue.Release(context.Background(), actor, token)
 			return
 		}
 		defer func() { <-in.sem }()
-		if first != nil && time.Since(queued) > in.opt.Lease/4 {
+		if time.Since(queued) > in.opt.Lease/4 {
 			// Waited long for a worker: make sure the lease is still ours.
 			var err error
-			if first, err = in.queue.Claim(context.Background(), actor, token, in.opt.Lease); err != nil {
+			leased = time.Now()
+			if first, err = in.queue.Claim(context.Background(), actor, token, in.opt.Lease); err != nil || first == nil {
 				return
 			}
 		}
-		in.drain(actor, first, token)
+		in.drain(actor, first, token, leased)
 	}()
 }
 
-// drain handles actor's updates in order until the inbox is empty, the
-// lease is lost, or the intake stops.
-func (in *Intake) drain(actor int64, item *homelink.InboxItem, token string) {
+// drain handles actor's updates in order, from item on, until the inbox
+// is empty, the lease is lost, or the intake stops.
+func (in *Intake) drain(actor int64, item *homelink.InboxItem, token string, leased time.Time) {
 	ctx := context.Background() // finish what is in hand even while stopping
-	var err error
-	if item == nil {
-		token = newToken()
-		item, err = in.queue.Claim(ctx, actor, token, in.opt.Lease)
-	}
-	for err == nil && item != nil {
+	for item != nil {
 		in.handle(ctx, item)
-		if in.stopping.Load() {
-			in.queue.Ack(ctx, actor, token, item.UpdateID, in.opt.Lease)
+		var err error
+		item, leased, err = in.ack(ctx, actor, token, item.UpdateID, leased)
+		switch {
+		case errors.Is(err, homelink.ErrInboxHeld):
+			return
+		case err != nil:
+			in.metrics.BookkeepingFailures.WithLabelValues("inbox_ack").Inc()
+			in.log.Warn("inbox drain stopped: could not record a handled update; it will be handled again after the lease",
+				slog.Int64("user", actor), slog.Any("err", err))
+			return
+		}
+		if in.stopping.Load() && item != nil {
 			in.queue.Release(ctx, actor, token)
 			return
 		}
-		item, err = in.queue.Ack(ctx, actor, token, item.UpdateID, in.opt.Lease)
 	}
-	if err != nil && !errors.Is(err, homelink.ErrInboxHeld) {
-		in.log.Warn("inbox drain stopped", slog.Int64("user", actor), slog.Any("err", err))
+}
+
+// ack records that an update was handled and returns the next one. A
+// failure (Redis unreachable, a timeout) is retried with backoff while
+// the lease lasts: an ack that lands renews the lease, and one that ran
+// in Redis though its answer was lost is harmless to repeat. Giving up
+// means the update is handled again once the lease runs out.
+func (in *Intake) ack(ctx context.Context, actor int64, token string, updateID int64, leased time.Time) (*homelink.InboxItem, time.Time, error) {
+	// Stop retrying well before the lease ends: an ack landing after it
+	// would find the inbox handed to a sweep, which may repeat the update.
+	deadline := leased.Add(in.opt.Lease - in.opt.Lease/10)
+	for attempt := 0; ; attempt++ {
+		start := time.Now()
+		actx, cancel := context.WithDeadline(ctx, deadline)
+		next, err := in.queue.Ack(actx, actor, token, updateID, in.opt.Lease)
+		cancel()
+		if err == nil || errors.Is(err, homelink.ErrInboxHeld) {
+			return next, start, err
+		}
+		pause := retryPause(attempt)
+		if time.Now().Add(pause).After(deadline) {
+			return nil, leased, err
+		}
+		in.metrics.BookkeepingRetries.WithLabelValues("inbox_ack").Inc()
+		time.Sleep(pause)
 	}
+}
+
+// retryPause is the wait before retry attempt+1 of a record: 50 ms
+// doubling to 2 s, with jitter so replicas do not retry in step.
+func retryPause(attempt int) time.Duration {
+	d := min(50*time.Millisecond<<min(attempt, 6), 2*time.Second)
+	return d/2 + mrand.N(d/2+1)
 }
 
 // handle runs the handler on one update, recovering a panic, and counts
@@ -268,32 +309,45 @@ func (in *Intake) handle(ctx context.Context, item *homelink.InboxItem) {
 	outcome = in.handler.Handle(ctx, &u, &item.Actor)
 }
 
-// Sweep rescues inboxes whose arrivals have waited longer than StaleAfter:
-// their worker died, or no worker was free. It is safe to run on every
-// replica at once.
+// sweepBatch is how many overdue inboxes a sweep takes at a time.
+const sweepBatch = 500
+
+// Sweep rescues inboxes whose lease has run out: their worker died, or no
+// worker was free. It takes every overdue inbox, a batch at a time, most
+// overdue first; replicas sweeping at once get different inboxes. It is
+// safe to run on every replica at once.
 func (in *Intake) Sweep(ctx context.Context) error {
-	pending, err := in.queue.PendingSince(ctx, in.clock.Now().Add(-in.opt.StaleAfter), 500)
-	if err != nil {
-		return err
-	}
-	for _, p := range pending {
-		if in.stopping.Load() {
-			return nil
+	rescued := 0
+	defer func() {
+		if rescued > 0 {
+			in.log.Info("rescued inboxes whose lease ran out", slog.Int("inboxes", rescued))
 		}
-		token := newToken()
-		item, err := in.queue.Claim(ctx, p.Actor, token, in.opt.Lease)
-		switch {
-		case errors.Is(err, homelink.ErrInboxHeld):
-			// A live worker has it, or a dead one's lease has not run out.
-		case err != nil:
+	}()
+	for !in.stopping.Load() {
+		overdue, err := in.queue.Overdue(ctx, in.opt.Lease, sweepBatch)
+		if err != nil {
 			return err
-		case item == nil:
-			if err := in.queue.ForgetPending(ctx, p); err != nil {
-				return err
+		}
+		for _, actor := range overdue {
+			if in.stopping.Load() {
+				return nil
 			}
-		default:
-			in.log.Info("rescuing waiting updates", slog.Int64("user", p.Actor))
-			in.kick(p.Actor, item, token)
+			token, leased := newToken(), time.Now()
+			item, err := in.queue.Claim(ctx, actor, token, in.opt.Lease)
+			switch {
+			case errors.Is(err, homelink.ErrInboxHeld), item == nil && err == nil:
+				// A live worker has it (it moves the score on), or it was
+				// drained meanwhile (the claim took it out of the index).
+			case err != nil:
+				return err
+			default:
+				rescued++
+				in.metrics.InboxRescued.Inc()
+				in.kick(actor, item, token, leased)
+			}
+		}
+		if len(overdue) < sweepBatch {
+			return nil
 		}
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/emulator"
@@ -68,7 +69,7 @@ func newIntake(t *testing.T, h Handler, clock homelink.Clock, opt Options) (*Int
 	t.Helper()
 	rdb, prefix := redistest.Client(t)
 	st := store.New(rdb, prefix, clock)
-	in := New(st, h, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New(), opt)
+	in := New(st, h, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New(), opt)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -111,12 +112,11 @@ func TestSweepRescuesADeadReplicasInbox(t *testing.T) {
 	}
 	st.Take(ctx, 7, 2, update(2, 7), "dead-replica-2", time.Minute)
 	rec := newRecorder()
-	alive := New(st, rec, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New(), Options{})
+	alive := New(st, rec, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New(), Options{})
 	defer alive.Stop(ctx)
 	if err := alive.Sweep(ctx); err != nil { // too early: arrivals are fresh
 		t.Fatal(err)
 	}
-	clock.Advance(time.Minute)
 	deadline := time.Now().Add(5 * time.Second)
 	for len(rec.ids()) < 2 && time.Now().Before(deadline) {
 		if err := alive.Sweep(ctx); err != nil { // held until the dead lease expires
@@ -131,18 +131,17 @@ func TestSweepRescuesADeadReplicasInbox(t *testing.T) {
 	if len(got) != 2 || got[0] != 1 || got[1] != 2 {
 		t.Fatalf("rescued %v, want [1 2]", got)
 	}
-	// Once drained, the sweep forgets the user. The recorder saw update 2
-	// a moment before the drain acknowledged it, so sweep until then.
-	var p []homelink.PendingInbox
+	// Once drained, the inbox leaves the pending index. The recorder saw
+	// update 2 a moment before the drain acknowledged it.
+	var n int64 = -1
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
-		alive.Sweep(ctx)
-		if p, _ = st.PendingSince(ctx, clock.Now(), 10); len(p) == 0 {
+		if n, _, _ = st.PendingInboxes(ctx, time.Minute); n == 0 {
 			break
 		}
 		time.Sleep(10 * time.Millisecond) // polling a condition with a deadline
 	}
-	if len(p) != 0 {
-		t.Fatalf("pending after rescue: %+v", p)
+	if n != 0 {
+		t.Fatalf("%d inboxes pending after the rescue, want 0", n)
 	}
 }
 
@@ -155,7 +154,7 @@ func TestPollConfirmsOnlyTakenUpdates(t *testing.T) {
 	rec := newRecorder()
 	rdb, prefix := redistest.Client(t)
 	st := store.New(rdb, prefix, homelink.SystemClock{})
-	in := New(st, rec, homelink.SystemClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New(), Options{})
+	in := New(st, rec, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New(), Options{})
 	defer in.Stop(context.Background())
 
 	first := user.Types("one")
@@ -274,5 +273,93 @@ func TestEnvelopeActor(t *testing.T) {
 	json.Unmarshal([]byte(`{"update_id":1,"poll":{"id":"p"}}`), &poll)
 	if _, ok := poll.actor(); ok {
 		t.Error("a poll update has an actor")
+	}
+}
+
+// gate is a handler that holds update hold until released.
+type gate struct {
+	*recorder
+	hold     int64
+	started  chan struct{}
+	released chan struct{}
+}
+
+func (g *gate) Handle(ctx context.Context, u *models.Update, a *homelink.Actor) string {
+	if u.ID == g.hold {
+		close(g.started)
+		<-g.released
+	}
+	return g.recorder.Handle(ctx, u, a)
+}
+
+// Redis goes away while an update is being handled and comes back within
+// the lease: the acknowledgement is retried until it lands, so the update
+// is handled once, not again when the lease runs out, and the next one
+// follows.
+func TestAckIsRetriedThroughARedisRestart(t *testing.T) {
+	srv := redistest.NewServer(t, "--appendonly", "yes", "--appendfsync", "always")
+	st := store.New(srv.Client(), "t:", homelink.SystemClock{})
+	g := &gate{recorder: newRecorder(), hold: 1, started: make(chan struct{}), released: make(chan struct{})}
+	m := metrics.New()
+	lease := 6 * time.Second
+	in := New(st, g, slog.New(slog.NewTextHandler(io.Discard, nil)), m, Options{Lease: lease})
+	defer in.Stop(context.Background())
+	ctx := context.Background()
+	taken := time.Now()
+	if err := in.Take(ctx, update(1, 7)); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.Take(ctx, update(2, 7)); err != nil {
+		t.Fatal(err)
+	}
+	<-g.started
+	srv.Stop()
+	close(g.released)
+	for deadline := time.Now().Add(5 * time.Second); testutil.ToFloat64(m.BookkeepingRetries.WithLabelValues("inbox_ack")) < 1; {
+		if time.Now().After(deadline) {
+			t.Fatal("the failed acknowledgement was not retried")
+		}
+		time.Sleep(10 * time.Millisecond) // polling a condition with a deadline
+	}
+	srv.Start()
+	if got := g.waitFor(t, 2); got[0] != 1 || got[1] != 2 {
+		t.Fatalf("handled %v, want [1 2]", got)
+	}
+	// Past the lease, a sweep finds nothing to rescue: nothing is repeated.
+	for len(g.changed) > 0 {
+		<-g.changed
+	}
+	time.Sleep(time.Until(taken.Add(lease + 500*time.Millisecond))) // the lease is Redis's, on the wall clock
+	if err := in.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-g.changed:
+		t.Fatalf("handled %v after the lease, want [1 2] once each", g.ids())
+	case <-time.After(200 * time.Millisecond):
+	}
+	if n := testutil.ToFloat64(m.BookkeepingFailures.WithLabelValues("inbox_ack")); n != 0 {
+		t.Fatalf("%v acknowledgements given up", n)
+	}
+	if n, _, _ := st.PendingInboxes(ctx, lease); n != 0 {
+		t.Fatalf("%d inboxes pending, want 0", n)
+	}
+}
+
+// A refusal is logged at once, then at most once a minute, with the
+// number of refusals since the last line.
+func TestThrottleLogsOnceAMinuteWithACount(t *testing.T) {
+	th := &throttle{every: time.Minute}
+	t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	if n, ok := th.note(t0); !ok || n != 1 {
+		t.Fatalf("first = %d, %v; want logged with 1", n, ok)
+	}
+	for i := 1; i <= 1998; i++ {
+		if _, ok := th.note(t0.Add(time.Duration(i) * 20 * time.Millisecond)); ok {
+			t.Fatalf("refusal %d logged within the minute", i)
+		}
+	}
+	if n, ok := th.note(t0.Add(time.Minute)); !ok || n != 1999 {
+		t.Fatalf("a minute later = %d, %v; want logged with 1999", n, ok)
 	}
 }

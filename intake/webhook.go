@@ -6,6 +6,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
+	"time"
+
+	"github.com/homelink/homelink"
 )
 
 // maxUpdateBytes bounds a webhook body; real updates are a few kilobytes.
@@ -14,27 +18,50 @@ const maxUpdateBytes = 1 << 20
 // SecretHeader is where Telegram puts the webhook secret.
 const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
 
+// refusalLogEvery is the most often one kind of refused webhook call is
+// logged: anyone on the internet can make them, and must not be able to
+// flood the logs.
+const refusalLogEvery = time.Minute
+
 // Webhook is the HTTP handler Telegram posts updates to. It answers 401 to
-// a wrong secret (compared in constant time), 400 to a body that is not an
-// update, 2xx only once the update is taken, and 503 when it could not be
-// taken, so Telegram sends it again.
+// a wrong secret (compared in constant time), 413 to a body over 1 MiB,
+// 400 to a body that is not an update, 2xx only once the update is taken,
+// and 503 when it could not be taken (or, with replicas required, not
+// confirmed on them), so Telegram sends it again. Every refusal is counted
+// by reason; each reason is logged at most once a minute, with a count.
 func (in *Intake) Webhook(secret string) http.Handler {
 	want := []byte(secret)
+	var refusals sync.Map // reason → *throttle
+	refuse := func(w http.ResponseWriter, r *http.Request, status int, reason, answer string, err error) {
+		in.metrics.WebhookRefused.WithLabelValues(reason).Inc()
+		t, _ := refusals.LoadOrStore(reason, &throttle{every: refusalLogEvery})
+		if n, ok := t.(*throttle).note(time.Now()); ok {
+			attrs := []any{slog.String("reason", reason), slog.Int("calls", n), slog.String("remote", r.RemoteAddr)}
+			if err != nil {
+				attrs = append(attrs, slog.Any("err", err))
+			}
+			level := slog.LevelWarn
+			if status >= 500 {
+				level = slog.LevelError
+			}
+			in.log.Log(r.Context(), level, "webhook calls refused", attrs...)
+		}
+		http.Error(w, answer, status)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			refuse(w, r, http.StatusMethodNotAllowed, "method", "method not allowed", nil)
 			return
 		}
 		if subtle.ConstantTimeCompare([]byte(r.Header.Get(SecretHeader)), want) != 1 {
 			in.metrics.Updates.WithLabelValues("unknown", "rejected").Inc()
-			in.log.Warn("webhook call with a wrong secret", slog.String("remote", r.RemoteAddr))
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			refuse(w, r, http.StatusUnauthorized, "wrong_secret", "unauthorized", nil)
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
 		if err != nil {
-			http.Error(w, "update too large or unreadable", http.StatusRequestEntityTooLarge)
+			refuse(w, r, http.StatusRequestEntityTooLarge, "too_large", "update too large or unreadable", nil)
 			return
 		}
 		switch err := in.Take(r.Context(), body); {
@@ -42,10 +69,32 @@ func (in *Intake) Webhook(secret string) http.Handler {
 			w.WriteHeader(http.StatusOK)
 		case errors.Is(err, ErrMalformed):
 			in.metrics.Updates.WithLabelValues("unknown", "rejected").Inc()
-			http.Error(w, "not a Telegram update", http.StatusBadRequest)
+			refuse(w, r, http.StatusBadRequest, "bad_json", "not a Telegram update", nil)
+		case errors.Is(err, homelink.ErrNotReplicated):
+			refuse(w, r, http.StatusServiceUnavailable, "not_durable", "try again", err)
 		default:
-			in.log.Error("could not take update", slog.Any("err", err))
-			http.Error(w, "try again", http.StatusServiceUnavailable)
+			refuse(w, r, http.StatusServiceUnavailable, "unavailable", "try again", err)
 		}
 	})
+}
+
+// throttle lets one event through every so often and counts the rest.
+type throttle struct {
+	every time.Duration
+	mu    sync.Mutex
+	last  time.Time
+	count int
+}
+
+// note counts an event at now; ok is true when it should be logged, with
+// n the events since the last one logged, this one included.
+func (t *throttle) note(now time.Time) (n int, ok bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.count++
+	if !t.last.IsZero() && now.Sub(t.last) < t.every {
+		return 0, false
+	}
+	n, t.count, t.last = t.count, 0, now
+	return n, true
 }

@@ -19,3 +19,9 @@ local function actedrecord(p, rec, by, at, ttl, people, extra)
     redis.call('EXPIRE', idx, ttl)
   end
 end
+-- Redis's own clock in unix ms: the clock of leases (PX), which every
+-- replica shares. Leases and the pending index use it; due work never does.
+local function redis_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end

@@ -18,16 +18,26 @@ const seenWindow = 24 * time.Hour
 // Take puts an update into its user's inbox, once: fresh is false for an
 // update id taken before. When no worker holds that inbox, the caller gets
 // its lease under token and the oldest update to start on (item not nil).
-// Once Take returns nil the update is safe in Redis.
+// Once Take returns nil the update is safe in Redis; with RequireReplicas,
+// also on that many replicas (else homelink.ErrNotReplicated: the update
+// is in the inbox and will be handled, but may not outlive a failover).
 func (s *Store) Take(ctx context.Context, actor, updateID int64, raw []byte, token string, lease time.Duration) (fresh bool, item *homelink.InboxItem, err error) {
 	now := s.clock.Now()
+	keys := []string{s.k.seen(actor), s.k.inbox(actor), s.k.lock(actor), s.k.user(actor), s.k.session(actor), s.k.users(), s.k.pending()}
+	args := []any{updateID, now.Unix(), raw, int(seenWindow / time.Second), token, lease.Milliseconds(), actor}
 	var res *redis.Cmd
-	err = s.pipelined(ctx, func(pipe redis.Pipeliner) {
-		res = s.runIn(ctx, pipe, "inbox_take",
-			[]string{s.k.seen(actor), s.k.inbox(actor), s.k.lock(actor), s.k.user(actor), s.k.session(actor), s.k.users()},
-			updateID, now.Unix(), raw, int(seenWindow/time.Second), token, lease.Milliseconds(), actor)
-		pipe.ZAdd(ctx, s.k.pending(), redis.Z{Score: float64(now.UnixMilli()), Member: actor})
-	})
+	var acked *redis.Cmd
+	if s.replicas > 0 {
+		// WAIT counts the replicas that have every write this connection
+		// made, so it must follow the take on the same connection.
+		err = s.pipelined(ctx, func(pipe redis.Pipeliner) {
+			res = s.runIn(ctx, pipe, "inbox_take", keys, args...)
+			acked = pipe.Do(ctx, "WAIT", s.replicas, s.replicaTimeout.Milliseconds())
+		})
+	} else {
+		res = s.run(ctx, "inbox_take", keys, args...)
+		err = res.Err()
+	}
 	if err != nil {
 		return false, nil, fmt.Errorf("store: take update %d: %w", updateID, err)
 	}
@@ -39,14 +49,26 @@ func (s *Store) Take(ctx context.Context, actor, updateID int64, raw []byte, tok
 	if len(arr) == 5 {
 		item, err = inboxResult(actor, arr[1:], nil)
 	}
+	if acked != nil && err == nil {
+		if n, _ := acked.Int64(); n < int64(s.replicas) {
+			err = fmt.Errorf("store: take update %d: on %d of %d replicas: %w", updateID, n, s.replicas, homelink.ErrNotReplicated)
+		}
+	}
 	return fresh, item, err
 }
 
+// RequireReplicas makes Take confirm that each update reached n replicas,
+// waiting at most timeout (Redis's WAIT). Call it before first use.
+func (s *Store) RequireReplicas(n int, timeout time.Duration) {
+	s.replicas, s.replicaTimeout = n, timeout
+}
+
 // Claim takes the lease on a user's inbox for token and returns the oldest
-// update, or nil when the inbox is empty. It returns homelink.ErrInboxHeld when another
-// worker holds the lease.
+// update, or nil when the inbox is empty (it then leaves the pending
+// index). It returns homelink.ErrInboxHeld when another worker holds the
+// lease.
 func (s *Store) Claim(ctx context.Context, actor int64, token string, lease time.Duration) (*homelink.InboxItem, error) {
-	res, err := s.run(ctx, "inbox_claim", s.inboxKeys(actor), token, lease.Milliseconds()).Result()
+	res, err := s.run(ctx, "inbox_claim", s.inboxKeys(actor), token, lease.Milliseconds(), actor).Result()
 	item, err := inboxResult(actor, res, err)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim inbox %d: %w", actor, err)
@@ -57,8 +79,10 @@ func (s *Store) Claim(ctx context.Context, actor int64, token string, lease time
 // Ack removes a handled update and returns the next one under the same
 // lease, or nil when the inbox is empty and the lease is released. It
 // returns homelink.ErrInboxHeld when the lease was lost to another worker.
+// It is safe to repeat: a second Ack of the same update does what the
+// first did.
 func (s *Store) Ack(ctx context.Context, actor int64, token string, updateID int64, lease time.Duration) (*homelink.InboxItem, error) {
-	res, err := s.run(ctx, "inbox_ack", s.inboxKeys(actor), token, updateID, lease.Milliseconds()).Result()
+	res, err := s.run(ctx, "inbox_ack", s.inboxKeys(actor), token, updateID, lease.Milliseconds(), actor).Result()
 	item, err := inboxResult(actor, res, err)
 	if err != nil {
 		return nil, fmt.Errorf("store: ack update %d: %w", updateID, err)
@@ -66,48 +90,41 @@ func (s *Store) Ack(ctx context.Context, actor int64, token string, updateID int
 	return item, nil
 }
 
-// Release gives up a lease without handling anything more.
+// Release gives up a lease without handling anything more; what is left in
+// the inbox is due for rescue at once.
 func (s *Store) Release(ctx context.Context, actor int64, token string) error {
-	if err := s.run(ctx, "lease_release", []string{s.k.lock(actor)}, token).Err(); err != nil {
+	err := s.run(ctx, "inbox_release", []string{s.k.lock(actor), s.k.inbox(actor), s.k.pending()}, token, actor).Err()
+	if err != nil {
 		return fmt.Errorf("store: release inbox %d: %w", actor, err)
 	}
 	return nil
 }
 
-// PendingSince lists up to limit users whose last arrival is older than
-// before; their inboxes may hold updates a dead replica left behind.
-func (s *Store) PendingSince(ctx context.Context, before time.Time, limit int64) ([]homelink.PendingInbox, error) {
-	zs, err := s.rdb.ZRangeArgsWithScores(ctx, redis.ZRangeArgs{
-		Key: s.k.pending(), ByScore: true, Start: "-inf",
-		Stop: strconv.FormatInt(before.UnixMilli(), 10), Count: limit,
-	}).Result()
+// Overdue hands out up to limit users whose inbox holds updates and whose
+// lease has run out (its worker died, or no worker was free), most overdue
+// first, and puts each out of other sweeps' sight for lease: replicas
+// sweeping at once get different users. Leases, and so the index, run on
+// Redis's clock (not the app's): the clock every replica shares.
+func (s *Store) Overdue(ctx context.Context, lease time.Duration, limit int) ([]int64, error) {
+	ids, err := s.run(ctx, "inbox_overdue", []string{s.k.pending()}, lease.Milliseconds(), limit).Int64Slice()
 	if err != nil {
-		return nil, fmt.Errorf("store: pending inboxes: %w", err)
+		return nil, fmt.Errorf("store: overdue inboxes: %w", err)
 	}
-	out := make([]homelink.PendingInbox, 0, len(zs))
-	for _, z := range zs {
-		id, err := strconv.ParseInt(z.Member.(string), 10, 64)
-		if err != nil {
-			continue
-		}
-		out = append(out, homelink.PendingInbox{Actor: id, Seen: z.Score})
-	}
-	return out, nil
+	return ids, nil
 }
 
-// ForgetPending drops p from the pending set unless an update arrived for
-// that user after p was read.
-func (s *Store) ForgetPending(ctx context.Context, p homelink.PendingInbox) error {
-	err := s.run(ctx, "pending_forget", []string{s.k.pending()},
-		p.Actor, strconv.FormatFloat(p.Seen, 'f', -1, 64)).Err()
-	if err != nil {
-		return fmt.Errorf("store: forget pending %d: %w", p.Actor, err)
+// PendingInboxes counts the inboxes holding updates, and says how long
+// the one waiting longest has gone without progress (its lease began).
+func (s *Store) PendingInboxes(ctx context.Context, lease time.Duration) (int64, time.Duration, error) {
+	v, err := s.run(ctx, "inbox_pending", []string{s.k.pending()}, lease.Milliseconds()).Int64Slice()
+	if err != nil || len(v) != 2 {
+		return 0, 0, fmt.Errorf("store: pending inboxes: %v %w", v, err)
 	}
-	return nil
+	return v[0], time.Duration(v[1]) * time.Millisecond, nil
 }
 
 func (s *Store) inboxKeys(actor int64) []string {
-	return []string{s.k.lock(actor), s.k.inbox(actor), s.k.user(actor), s.k.session(actor)}
+	return []string{s.k.lock(actor), s.k.inbox(actor), s.k.user(actor), s.k.session(actor), s.k.pending()}
 }
 
 func inboxResult(actor int64, res any, err error) (*homelink.InboxItem, error) {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -26,6 +27,9 @@ type Store struct {
 	k       keys
 	clock   homelink.Clock
 	scripts map[string]*redis.Script
+	// replicas and replicaTimeout: see RequireReplicas.
+	replicas       int
+	replicaTimeout time.Duration
 }
 
 // New returns a Store using rdb, with every key under prefix.

@@ -121,26 +121,74 @@ func TestExpiredLeasePassesToAnotherWorker(t *testing.T) {
 	}
 }
 
-func TestPendingIsForgottenOnlyWithoutNewArrivals(t *testing.T) {
-	s, clock := newStore(t)
+// The pending index holds exactly the inboxes with updates in them, scored
+// by their lease's end: a drained inbox leaves it at once, a worker moving
+// on moves the score, and a sweep sees an inbox only once its lease ran out,
+// and hands each overdue inbox to one sweeper only. Leases are Redis's, on
+// its clock: this test waits for one to run out.
+func TestPendingIndexHoldsOnlyInboxesWithUpdatesUntilTheirLeaseEnds(t *testing.T) {
+	s, _ := newStore(t)
 	ctx := context.Background()
-	s.Take(ctx, 7, 1, []byte("x"), "a", time.Minute)
-	clock.Advance(time.Minute)
-	ps, err := s.PendingSince(ctx, clock.Now().Add(-30*time.Second), 10)
-	if err != nil || len(ps) != 1 || ps[0].Actor != 7 {
-		t.Fatalf("pending = %+v, %v", ps, err)
+	lease := 300 * time.Millisecond
+	overdue := func() []int64 {
+		t.Helper()
+		ids, err := s.Overdue(ctx, time.Minute, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
 	}
-	s.Take(ctx, 7, 2, []byte("y"), "b", time.Minute) // arrives after the read
-	if err := s.ForgetPending(ctx, ps[0]); err != nil {
+	pending := func() int64 {
+		t.Helper()
+		n, _, err := s.PendingInboxes(ctx, lease)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	taken := time.Now()
+	s.Take(ctx, 7, 1, []byte("x"), "a", lease)
+	s.Take(ctx, 8, 2, []byte("y"), "b", lease)
+	if n := pending(); n != 2 {
+		t.Fatalf("%d pending after two takes, want 2", n)
+	}
+	if ids := overdue(); len(ids) != 0 {
+		t.Fatalf("overdue while their leases run: %v", ids)
+	}
+	// 7's worker handles its update: 7 leaves the index at once.
+	if next, err := s.Ack(ctx, 7, "a", 1, lease); err != nil || next != nil {
+		t.Fatalf("ack = %+v, %v", next, err)
+	}
+	if n := pending(); n != 1 {
+		t.Fatalf("%d pending after 7 was drained, want 1", n)
+	}
+	// 8's worker dies. Once its lease ran out one sweeper gets it, and the
+	// next sweep (another replica's) does not.
+	time.Sleep(time.Until(taken.Add(lease + 50*time.Millisecond))) // a lease in Redis, on its clock
+	if _, age, _ := s.PendingInboxes(ctx, lease); age < lease || age > lease+time.Second {
+		t.Fatalf("oldest pending age %v, want a little over %v", age, lease)
+	}
+	if ids := overdue(); len(ids) != 1 || ids[0] != 8 {
+		t.Fatalf("overdue = %v, want [8]", ids)
+	}
+	if ids := overdue(); len(ids) != 0 {
+		t.Fatalf("a second sweeper got %v too", ids)
+	}
+	// The sweeper's claim of an inbox drained meanwhile takes it out of the index.
+	s.rdb.Del(ctx, s.k.inbox(8))
+	if item, err := s.Claim(ctx, 8, "c", lease); err != nil || item != nil {
+		t.Fatalf("claim of an empty inbox = %+v, %v", item, err)
+	}
+	if n := pending(); n != 0 {
+		t.Fatalf("%d pending after every inbox was drained, want 0", n)
+	}
+	// A stopping replica releases an inbox with updates left: due at once.
+	s.Take(ctx, 9, 3, []byte("z"), "d", time.Minute)
+	if err := s.Release(ctx, 9, "d"); err != nil {
 		t.Fatal(err)
 	}
-	if ps, _ := s.PendingSince(ctx, clock.Now().Add(time.Second), 10); len(ps) != 1 {
-		t.Fatalf("entry with a newer arrival was dropped: %+v", ps)
-	}
-	ps, _ = s.PendingSince(ctx, clock.Now().Add(time.Second), 10)
-	s.ForgetPending(ctx, ps[0])
-	if ps, _ := s.PendingSince(ctx, clock.Now().Add(time.Second), 10); len(ps) != 0 {
-		t.Fatalf("entry not dropped: %+v", ps)
+	if ids := overdue(); len(ids) != 1 || ids[0] != 9 {
+		t.Fatalf("overdue after a release = %v, want [9]", ids)
 	}
 }
 

@@ -3,12 +3,15 @@ package redistest
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -170,7 +173,7 @@ func NewSentinel(t testing.TB, master string, primary *Server, quorum int, downA
 		"logfile " + filepath.Join(dir, "redis.log"),
 		fmt.Sprintf("sentinel monitor %s 127.0.0.1 %d %d", master, primary.Port, quorum),
 		fmt.Sprintf("sentinel down-after-milliseconds %s %d", master, downAfter.Milliseconds()),
-		fmt.Sprintf("sentinel failover-timeout %s %d", master, 10000),
+		fmt.Sprintf("sentinel failover-timeout %s %d", master, 3000),
 		fmt.Sprintf("sentinel parallel-syncs %s 1", master),
 	}, "\n") + "\n"
 	path := filepath.Join(dir, "sentinel.conf")
@@ -200,4 +203,74 @@ func (s *Sentinel) Primary(ctx context.Context, master string) (string, error) {
 		return "", err
 	}
 	return addr[0] + ":" + addr[1], nil
+}
+
+// Link is a TCP relay a replica replicates through, so a test can make
+// the replica fall behind as a dying host's would: while held, what the
+// primary sends is lost on the way (a crash loses what was not yet on
+// the wire), and the replica stays where it was.
+type Link struct {
+	ln   net.Listener
+	held atomic.Bool
+}
+
+// NewLink relays connections on a free port to to.
+func NewLink(t testing.TB, to *Server) *Link {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &Link{ln: ln}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", to.Addr())
+			if err != nil {
+				c.Close()
+				continue
+			}
+			go func() { io.Copy(up, c); up.Close() }()
+			go func() { l.relay(c, up); c.Close() }()
+		}
+	}()
+	return l
+}
+
+// relay copies what the primary sends, dropping it while the link is held.
+func (l *Link) relay(dst io.Writer, src io.Reader) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 && !l.held.Load() {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// Port is the port a replica connects to instead of the primary's.
+func (l *Link) Port() int { return l.ln.Addr().(*net.TCPAddr).Port }
+
+// Hold loses everything the primary sends from now on.
+func (l *Link) Hold() { l.held.Store(true) }
+
+// ReplicaVia makes this server a replica of the server behind link.
+func (s *Server) ReplicaVia(link *Link) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	rdb := redis.NewClient(&redis.Options{Addr: s.Addr()})
+	defer rdb.Close()
+	if err := rdb.ReplicaOf(ctx, "127.0.0.1", strconv.Itoa(link.Port())).Err(); err != nil {
+		s.t.Fatalf("redistest: replicaof: %v", err)
+	}
 }

@@ -1,0 +1,13 @@
+-- Hands a sweeping replica up to a batch of inboxes whose lease has run
+-- out (on Redis's clock, the leases' own), and moves each one's score a
+-- lease on, so the sweeps of other replicas pass over them meanwhile: no
+-- two replicas sweep the same ones.
+-- KEYS[1] pending index
+-- ARGV[1] prefix, ARGV[2] lease (ms), ARGV[3] most to hand out
+-- Returns the actor ids, most overdue first.
+local now = redis_ms()
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do
+  redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), id)
+end
+return ids
