@@ -363,3 +363,74 @@ func TestThrottleLogsOnceAMinuteWithACount(t *testing.T) {
 		t.Fatalf("a minute later = %d, %v; want logged with 1999", n, ok)
 	}
 }
+
+// A replica dies holding 5,000 users' inboxes, the newest of them one
+// more user's, after this replica handled 5,000 others. At production
+// settings (a 30 s lease, a sweep every 10 s) every stranded user, the
+// newest included, is handled within the lease and one sweep: 45 s.
+func TestStrandedInboxBehindABacklogIsRescuedWithinTheLeaseAndOneSweep(t *testing.T) {
+	t.Parallel()
+	const backlog = 5000
+	const lease, sweepEvery = 30 * time.Second, 10 * time.Second
+	rec := newRecorder()
+	rec.changed = make(chan struct{}, 3*backlog)
+	in, st := newIntake(t, rec, homelink.SystemClock{}, Options{Lease: lease})
+	ctx := context.Background()
+	// This replica's own users, handled: their inboxes leave the index.
+	for u := int64(1); u <= backlog; u++ {
+		if err := in.Take(ctx, update(u, 100000+u)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec.waitFor(t, backlog)
+	// The dead replica's: taken with their leases, never handled.
+	start := time.Now()
+	const last = 300000 + backlog
+	for u := int64(300001); u <= last; u++ {
+		if _, _, err := st.Take(ctx, u, u, update(u, u), "dead-replica", lease); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stranded := time.Now()
+	sweeps := time.NewTicker(sweepEvery)
+	defer sweeps.Stop()
+	handled := func() (all, lastOne bool) {
+		ids := rec.ids()
+		for _, id := range ids[backlog:] {
+			if id == last {
+				lastOne = true
+			}
+		}
+		return len(ids) == 2*backlog, lastOne
+	}
+	var lastAt time.Duration
+	for deadline := stranded.Add(lease + sweepEvery + 5*time.Second); ; {
+		select {
+		case <-sweeps.C:
+			if err := in.Sweep(ctx); err != nil {
+				t.Fatal(err)
+			}
+		case <-rec.changed:
+		case <-time.After(100 * time.Millisecond):
+		}
+		all, lastOne := handled()
+		if lastOne && lastAt == 0 {
+			lastAt = time.Since(stranded)
+		}
+		if all {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d stranded users handled %v after the dead replica took them (lease %v, sweep every %v)",
+				len(rec.ids())-backlog, backlog, time.Since(stranded).Round(time.Second), lease, sweepEvery)
+		}
+	}
+	t.Logf("took %d stranded inboxes in %v; the newest was handled %v after it was stranded, all %v after",
+		backlog, stranded.Sub(start).Round(time.Millisecond), lastAt.Round(100*time.Millisecond), time.Since(stranded).Round(100*time.Millisecond))
+	if lastAt > lease+sweepEvery+5*time.Second {
+		t.Fatalf("the newest stranded user waited %v, want at most 45 s", lastAt)
+	}
+	if n, _, _ := st.PendingInboxes(ctx, lease); n != 0 {
+		t.Fatalf("%d inboxes still pending", n)
+	}
+}
