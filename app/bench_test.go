@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/homelink/homelink/emulator"
+	"github.com/homelink/homelink/internal/redistest"
 )
 
 // BenchmarkWebhookToReply measures the whole path of one update: an HTTP
@@ -26,10 +27,38 @@ func BenchmarkWebhookToReply(b *testing.B) { benchWebhook(b, 0) }
 // from the POST to the reply at that load.
 func BenchmarkWebhookToReplyAt2000PerSecond(b *testing.B) { benchWebhook(b, 2000) }
 
+// BenchmarkWebhookDurability is BenchmarkWebhookToReply on a Redis of
+// its own under each durability setting the README offers: an AOF synced
+// every second, an AOF synced at every write, and a primary with one
+// replica and REDIS_WAIT_REPLICAS=1.
+func BenchmarkWebhookDurability(b *testing.B) {
+	unlimited := func(c *Config) { c.RatePerSecond, c.ChatPerSecond = 1e6, 1e6 }
+	b.Run("everysec", func(b *testing.B) {
+		srv := redistest.NewServer(b, "--appendonly", "yes", "--appendfsync", "everysec")
+		benchWebhookOn(b, 0, startOn(b, srv.URL(), srv.Client(), "b:", webhook, unlimited))
+	})
+	b.Run("always", func(b *testing.B) {
+		srv := redistest.NewServer(b, "--appendonly", "yes", "--appendfsync", "always")
+		benchWebhookOn(b, 0, startOn(b, srv.URL(), srv.Client(), "b:", webhook, unlimited))
+	})
+	b.Run("wait1", func(b *testing.B) {
+		srv := redistest.NewServer(b, "--appendonly", "yes", "--appendfsync", "everysec")
+		redistest.NewServer(b).ReplicaOf(srv)
+		h := startOn(b, srv.URL(), srv.Client(), "b:", webhook, func(c *Config) {
+			unlimited(c)
+			c.RedisWaitReplicas = 1
+		})
+		benchWebhookOn(b, 0, h)
+	})
+}
+
 func benchWebhook(b *testing.B, rate float64) {
 	// The fake's limits are off, and so are the outbox's: this measures
 	// homelink's own path, not Telegram's pacing.
-	h := startWith(b, webhook, func(c *Config) { c.RatePerSecond, c.ChatPerSecond = 1e6, 1e6 })
+	benchWebhookOn(b, rate, startWith(b, webhook, func(c *Config) { c.RatePerSecond, c.ChatPerSecond = 1e6, 1e6 }))
+}
+
+func benchWebhookOn(b *testing.B, rate float64, h *harness) {
 	l := newLoad(b, h, 1000, 32)
 	// Warm up (connections, pools, first-time users), outside the figures.
 	l.run(2000, 2000)
