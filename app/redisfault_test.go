@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/homelink/homelink/emulator"
 	"github.com/homelink/homelink/internal/redistest"
 )
 
@@ -152,4 +154,80 @@ func accepted(h *harness) int {
 		}
 	}
 	return n
+}
+
+// Redis goes away while hundreds of replies wait in the outbox at
+// Telegram's own limits, on two replicas: stopped and restarted (its AOF
+// keeps what was queued), or stalled past the client's 3 s timeout. Every
+// user is answered exactly once, and Telegram never answers 429.
+func TestRedisAwayWhileRepliesWaitAnswersEachUserOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault func(*redistest.Server)
+	}{
+		{"stopped 5 s and restarted", func(s *redistest.Server) {
+			s.Stop()
+			time.Sleep(5 * time.Second) // Redis is away this long
+			s.Start()
+		}},
+		{"stalled 6 s twice", func(s *redistest.Server) {
+			s.Pause(6 * time.Second)
+			time.Sleep(8 * time.Second) // the stall, then a moment of calm
+			s.Pause(6 * time.Second)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := redistest.NewServer(t, "--appendonly", "yes", "--appendfsync", "always")
+			h := startOn(t, srv.URL(), srv.Client(), "t:", webhook, nil, emulator.WithLimits(emulator.TelegramLimits))
+			h.addReplica(webhook)
+			const users = 300
+			var people []*person
+			for i := 0; i < users; i++ {
+				people = append(people, h.person(int64(5000+i), "P", "en"))
+			}
+			// Users write over ten seconds, before, during and after the
+			// fault; their replies go out at 30 a second, so many wait.
+			sent := make(chan struct{})
+			go func() {
+				defer close(sent)
+				for _, p := range people {
+					p.Types("/help")
+					time.Sleep(10 * time.Millisecond) // users arriving over time
+				}
+			}()
+			if !h.tg.WaitFor(10*time.Second, func() bool { return answered(people) >= 30 }) {
+				t.Fatalf("only %d answered before the fault", answered(people))
+			}
+			tc.fault(srv)
+			<-sent
+			if !h.tg.WaitFor(60*time.Second, func() bool { return h.tg.PendingUpdates() == 0 && answered(people) == users }) {
+				t.Fatalf("%d of %d users answered", answered(people), users)
+			}
+			// Each reply is recorded as sent: none is left in a worker's
+			// hands to be sent again when its lease runs out.
+			ctx := context.Background()
+			var held int64
+			if !h.tg.WaitFor(5*time.Second, func() bool {
+				held, _ = h.rdb.ZCard(ctx, h.prefix+"{ob}:inflight").Result()
+				return held == 0
+			}) {
+				t.Fatalf("%d sent messages were never recorded: they will be sent again", held)
+			}
+			var twice []int64
+			for _, p := range people {
+				if len(p.Messages()) != 1 {
+					twice = append(twice, p.ID)
+				}
+			}
+			too := 0
+			for _, c := range h.tg.Calls("") {
+				if c.Status == 429 {
+					too++
+				}
+			}
+			if len(twice) > 0 || too > 0 {
+				t.Fatalf("%d users answered more than once (%v), %d × 429", len(twice), twice, too)
+			}
+		})
+	}
 }
