@@ -176,7 +176,7 @@ func (in *Intake) Take(ctx context.Context, raw []byte) error {
 		in.metrics.Updates.WithLabelValues(u.kind(), "ignored").Inc()
 		return nil
 	}
-	token := newToken()
+	token, leased := newToken(), time.Now()
 	fresh, item, err := in.queue.Take(ctx, actor, u.ID, raw, token, in.opt.Lease)
 	if err != nil && !errors.Is(err, homelink.ErrNotReplicated) {
 		return fmt.Errorf("intake: take update %d: %w", u.ID, err)
@@ -195,7 +195,7 @@ func (in *Intake) Take(ctx context.Context, raw []byte) error {
 		return fmt.Errorf("intake: take update %d: %w", u.ID, err)
 	}
 	if item != nil {
-		in.kick(actor, item, token, time.Now())
+		in.kick(actor, item, token, leased)
 	}
 	// Otherwise a worker holds the inbox and will find the update there.
 	return nil
