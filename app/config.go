@@ -85,7 +85,7 @@ var Settings = []Setting{
 			c.APIURL = strings.TrimRight(v, "/")
 			return nil
 		}},
-	{Name: "REDIS_URL", Default: "redis://127.0.0.1:6379/0", Help: "Redis holding all shared state (redis:// or rediss://). With `?master_name=`, the Sentinels to ask for the primary instead (the URL's host and each `&addr=host:port`; its password is the Sentinels', the primary's is `&password=`).",
+	{Name: "REDIS_URL", Default: "redis://127.0.0.1:6379/0", Help: "Redis holding all shared state (redis:// or rediss://). With `?master_name=`, the Sentinels to ask for the primary instead (the URL's host and each `&addr=host:port`; its password is the Sentinels', the primary's is `&password=`).", secret: true,
 		set: func(c *Config, v string) error {
 			if isSentinelURL(v) {
 				if o, err := redis.ParseFailoverURL(v); err != nil || o.MasterName == "" {
@@ -339,11 +339,16 @@ func (c Config) redisClient(poolSize int) (*redis.Client, error) {
 	return redis.NewFailoverClient(fo), nil
 }
 
-// RedactedRedisURL is REDIS_URL with any password hidden, for messages.
+// RedactedRedisURL is REDIS_URL with every password hidden (the user's,
+// and a Sentinel URL's password parameter), for messages.
 func (c Config) RedactedRedisURL() string {
 	u, err := url.Parse(c.RedisURL)
 	if err != nil {
 		return "(unparseable REDIS_URL)"
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -80,5 +81,47 @@ func TestWebhookPathAndRedactedURL(t *testing.T) {
 	c := Config{WebhookURL: "https://bot.example.org/tg/hook", RedisURL: "redis://:pw@redis:6379/0"}
 	if c.WebhookPath() != "/tg/hook" || strings.Contains(c.RedactedRedisURL(), "pw") {
 		t.Fatalf("%s %s", c.WebhookPath(), c.RedactedRedisURL())
+	}
+}
+
+// REDIS_URL holds a password: a wrong one is named without being echoed,
+// and messages about Redis hide every password it holds.
+func TestRedisURLPasswordsAreNeverShown(t *testing.T) {
+	_, errs := LoadConfig(func(n string) string {
+		if n == "REDIS_URL" {
+			return "mysql://admin:hunter2-secret@db:6379/0"
+		}
+		return ""
+	})
+	var said []string
+	for _, e := range errs {
+		said = append(said, e.Error())
+	}
+	if len(errs) == 0 || !strings.Contains(strings.Join(said, "\n"), "REDIS_URL") || strings.Contains(strings.Join(said, "\n"), "hunter2") {
+		t.Fatalf("errors for a wrong REDIS_URL: %q; want REDIS_URL named and its password not shown", said)
+	}
+	for _, u := range []string{
+		"redis://:hunter2-secret@redis:6379/0",
+		"redis://user:hunter2-secret@redis:6379/0",
+		"redis://sentinel:26379/0?master_name=m&password=hunter2-secret&addr=s2:26379",
+	} {
+		if r := (Config{RedisURL: u}).RedactedRedisURL(); strings.Contains(r, "hunter2") {
+			t.Errorf("%s shown as %s", u, r)
+		}
+	}
+}
+
+// An .env file holds the token and passwords: git and the image build
+// leave it out.
+func TestEnvFilesStayOutOfGitAndTheImage(t *testing.T) {
+	for _, f := range []string{"../.gitignore", "../.dockerignore"} {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(raw), "\n")
+		if !slices.Contains(lines, ".env") || !slices.Contains(lines, ".env.*") {
+			t.Errorf("%s does not exclude .env and .env.*", f)
+		}
 	}
 }
