@@ -22,6 +22,11 @@ type Invite struct {
 	// first coordinator an admin invites).
 	Homes     []int64
 	ExpiresAt time.Time
+	// MadeBy is who made it. It is good only while they hold the right
+	// that let them make it (ByAdmin: an admin made it, on the
+	// deployment's word).
+	MadeBy  int64
+	ByAdmin bool
 	// Link and Typed are the codes, known only when the invite is made:
 	// the store keeps their hashes.
 	Link, Typed string

@@ -38,8 +38,20 @@ func seed(t testing.TB, h *harness) fixture {
 			t.Fatal(err)
 		}
 	}
+	// invite makes an invitation as whoever may: an admin for a
+	// coordinator, the home's first coordinator for a teacher, its first
+	// teacher for a guardian.
 	invite := func(inv homelink.Invite) int64 {
 		t.Helper()
+		if inv.Role == homelink.RoleCoordinator {
+			inv.ByAdmin = true
+		} else {
+			hm, err := st.Home(ctx, inv.HomeID)
+			must(err)
+			if inv.MadeBy = hm.Coordinators[0]; inv.Role == homelink.RoleGuardian {
+				inv.MadeBy = hm.Teachers[0]
+			}
+		}
 		inv.Link, inv.Typed = homelink.NewInviteCodes()
 		inv.ExpiresAt = h.clock.Now().Add(homelink.DefaultInviteTTL)
 		inv, err := st.CreateInvite(ctx, inv)
@@ -55,13 +67,16 @@ func seed(t testing.TB, h *harness) fixture {
 	}
 	home := func(name string, coord int64) int64 {
 		t.Helper()
-		hm, err := st.CreateHome(ctx, coord, homelink.Home{Name: name, TimeZone: "Asia/Shanghai", Instructions: "0851-1234"})
+		join(homelink.Invite{Role: homelink.RoleCoordinator}, coord, "")
+		hm, err := st.CreateHome(ctx, homelink.By{User: coord}, homelink.Home{Name: name, TimeZone: "Asia/Shanghai", Instructions: "0851-1234"})
 		must(err)
 		return hm.ID
 	}
 	child := func(home int64, name string, year int) int64 {
 		t.Helper()
-		c, err := st.AddChild(ctx, homelink.Child{HomeID: home, Name: name, BirthYear: year})
+		hm, err := st.Home(ctx, home)
+		must(err)
+		c, err := st.AddChild(ctx, homelink.By{User: hm.Teachers[0]}, homelink.Child{HomeID: home, Name: name, BirthYear: year})
 		must(err)
 		return c.ID
 	}
@@ -90,7 +105,7 @@ func seed(t testing.TB, h *harness) fixture {
 		must(st.SetName(ctx, id, name))
 	}
 	f.revokedInvite = invite(homelink.Invite{Role: homelink.RoleGuardian, HomeID: f.home, ChildID: f.child})
-	if _, err := st.RevokeInvite(ctx, f.home, f.revokedInvite, f.teacher); err != nil {
+	if _, err := st.RevokeInvite(ctx, homelink.By{User: f.teacher}, f.home, f.revokedInvite); err != nil {
 		t.Fatal(err)
 	}
 	_ = time.Second

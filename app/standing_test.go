@@ -14,9 +14,24 @@ import (
 )
 
 // inviteFor stores a fresh invitation and returns its link code and id.
+// Unless it names its maker, the home's first teacher made a guardian's,
+// its first coordinator a teacher's, an admin a coordinator's.
 func inviteFor(t *testing.T, h *harness, inv homelink.Invite) (string, int64) {
 	t.Helper()
 	st := store.New(h.rdb, h.prefix, h.clock)
+	if inv.MadeBy == 0 && !inv.ByAdmin {
+		if inv.Role == homelink.RoleCoordinator {
+			inv.ByAdmin = true
+		} else {
+			hm, err := st.Home(context.Background(), inv.HomeID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if inv.MadeBy = hm.Coordinators[0]; inv.Role == homelink.RoleGuardian {
+				inv.MadeBy = hm.Teachers[0]
+			}
+		}
+	}
 	inv.Link, inv.Typed = homelink.NewInviteCodes()
 	inv.ExpiresAt = h.clock.Now().Add(time.Hour)
 	inv, err := st.CreateInvite(context.Background(), inv)
@@ -41,12 +56,8 @@ func joinAsGuardian(t *testing.T, h *harness, f fixture, p *person) {
 func secondTeacher(t *testing.T, h *harness, f fixture, id int64) {
 	t.Helper()
 	st := store.New(h.rdb, h.prefix, h.clock)
-	link, typed := homelink.NewInviteCodes()
-	inv, err := st.CreateInvite(context.Background(), homelink.Invite{Role: homelink.RoleTeacher, HomeID: f.home,
-		Link: link, Typed: typed, ExpiresAt: h.clock.Now().Add(time.Hour)})
-	if err == nil {
-		_, err = st.RedeemInvite(context.Background(), inv.ID, id, "en")
-	}
+	_, inv := inviteFor(t, h, homelink.Invite{Role: homelink.RoleTeacher, HomeID: f.home})
+	_, err := st.RedeemInvite(context.Background(), inv, id, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +190,7 @@ func TestStandingButtonOnSomethingGone(t *testing.T) {
 	teacher, stranger := h.person(f.teacher, "Ms Wang", "en"), h.person(7102, "Stranger", "en")
 	joinAsGuardian(t, h, f, stranger)
 	teacher.Sees("has joined homelink")
-	if _, err := h.reps[0].app.Store.RemoveChild(context.Background(), f.home, f.child); err != nil {
+	if _, err := h.reps[0].app.Store.RemoveChild(context.Background(), homelink.By{User: f.teacher}, f.home, f.child); err != nil {
 		t.Fatal(err)
 	}
 	teacher.Tap("Unlink")

@@ -94,19 +94,23 @@ func mayRevoke(ctx context.Context, r *request, t target) (bool, error) {
 	if err != nil && !errors.Is(err, homelink.ErrInviteUsed) {
 		return false, err
 	}
-	return mayRevokeFor(r.user.Roles, inv), nil
+	return mayRevokeFor(r.user.ID, r.user.Roles, inv), nil
 }
 
-// mayRevokeFor says whether roles may revoke an invitation like inv.
-func mayRevokeFor(roles homelink.Roles, inv homelink.Invite) bool {
+// mayRevokeFor says whether user, holding roles, may revoke an invitation
+// like inv (the store checks the same when it revokes).
+func mayRevokeFor(user int64, roles homelink.Roles, inv homelink.Invite) bool {
 	switch inv.Role {
 	case homelink.RoleGuardian:
 		return roles.TeachesAt(inv.HomeID)
 	case homelink.RoleTeacher:
 		return roles.ManagesHome(inv.HomeID)
 	}
-	if len(inv.Homes) == 0 || roles.Admin {
-		return roles.Admin
+	if inv.MadeBy == user || roles.Admin {
+		return true // their own, even sharing no home
+	}
+	if len(inv.Homes) == 0 {
+		return false
 	}
 	for _, h := range inv.Homes {
 		if !roles.ManagesHome(h) {
@@ -129,9 +133,24 @@ func (r *request) gate(ctx context.Context, n need, t target) (bool, error) {
 	if err != nil || ok {
 		return ok, err
 	}
+	return false, r.denied(ctx)
+}
+
+// denied counts a refusal and tells the user they may not do that.
+func (r *request) denied(ctx context.Context) error {
 	r.b.Metrics.Denied.Inc()
 	if r.update.CallbackQuery != nil {
-		return false, r.answer(ctx, r.text("NotAllowed"))
+		return r.answer(ctx, r.text("NotAllowed"))
 	}
-	return false, r.reply(ctx, r.html("NotAllowed"), nil)
+	return r.reply(ctx, r.html("NotAllowed"), nil)
+}
+
+// refused is denied for a change the store refused after the checks at
+// the door passed: the user lost the right meanwhile, so any flow they
+// were in ends too.
+func (r *request) refused(ctx context.Context) error {
+	if err := r.endFlow(ctx); err != nil {
+		return err
+	}
+	return r.denied(ctx)
 }

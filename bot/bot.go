@@ -50,20 +50,20 @@ type People interface {
 
 // HomeStore keeps homes and their staff.
 type HomeStore interface {
-	CreateHome(ctx context.Context, creator int64, h homelink.Home) (homelink.Home, error)
-	UpdateHome(ctx context.Context, h int64, f homelink.HomeField, value string) error
+	CreateHome(ctx context.Context, by homelink.By, h homelink.Home) (homelink.Home, error)
+	UpdateHome(ctx context.Context, by homelink.By, h int64, f homelink.HomeField, value string) error
 	Home(ctx context.Context, h int64) (homelink.Home, error)
 	Homes(ctx context.Context, ids []int64) ([]homelink.Home, error)
 	Orphans(ctx context.Context) ([]homelink.Home, error)
-	RemoveTeacher(ctx context.Context, h, user int64) (bool, error)
+	RemoveTeacher(ctx context.Context, by homelink.By, h, user int64) (bool, error)
 }
 
 // ChildStore keeps a home's children and their guardians.
 type ChildStore interface {
-	AddChild(ctx context.Context, c homelink.Child) (homelink.Child, error)
+	AddChild(ctx context.Context, by homelink.By, c homelink.Child) (homelink.Child, error)
 	Children(ctx context.Context, h int64) ([]homelink.Child, error)
 	Child(ctx context.Context, h, c int64) (homelink.Child, error)
-	RemoveChild(ctx context.Context, h, c int64) ([]int64, error)
+	RemoveChild(ctx context.Context, by homelink.By, h, c int64) ([]int64, error)
 	UnlinkGuardian(ctx context.Context, h, c, user, by, link int64) (bool, error)
 	Unlinked(ctx context.Context, h, c, user int64) (homelink.Acted, bool, error)
 	LinkedBy(ctx context.Context, h, c, user int64) (int64, error)
@@ -80,7 +80,7 @@ type InviteStore interface {
 	InviteByCode(ctx context.Context, code string) (homelink.Invite, error)
 	Invite(ctx context.Context, id int64) (homelink.Invite, error)
 	RedeemInvite(ctx context.Context, id, user int64, lang string) (homelink.Invite, error)
-	RevokeInvite(ctx context.Context, h, id, by int64) (bool, error)
+	RevokeInvite(ctx context.Context, by homelink.By, h, id int64) (bool, error)
 	Revoked(ctx context.Context, id int64) (homelink.Invite, homelink.Acted, bool, error)
 	OpenInvites(ctx context.Context, h int64, role homelink.Role, child int64) ([]homelink.Invite, error)
 	CodeFailures(ctx context.Context, user int64) (int, error)
@@ -219,6 +219,13 @@ func (b *Bot) Handle(ctx context.Context, u *models.Update, known *homelink.Acto
 	}
 	if errors.Is(err, errIgnored) {
 		return "ignored"
+	}
+	if errors.Is(err, homelink.ErrNotAllowed) {
+		// The store refused a change: the right the handler saw with the
+		// update was gone by the time it wrote (removed meanwhile).
+		if err = r.refused(ctx); err == nil {
+			return "denied"
+		}
 	}
 	if err != nil {
 		b.Log.Error("handling update failed", slog.Int64("update", u.ID), slog.Any("err", err))

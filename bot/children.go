@@ -242,7 +242,7 @@ func (b *Bot) childAddSkipYear(ctx context.Context, r *request, t target) error 
 }
 
 func (b *Bot) childCreate(ctx context.Context, r *request, home int64, year int) error {
-	c, err := b.Store.AddChild(ctx, homelink.Child{HomeID: home, Name: answersOf[childAnswers](r).Name, BirthYear: year})
+	c, err := b.Store.AddChild(ctx, r.by(), homelink.Child{HomeID: home, Name: answersOf[childAnswers](r).Name, BirthYear: year})
 	if errors.Is(err, homelink.ErrNotFound) {
 		return r.show(ctx, r.html("Gone"), nil)
 	}
@@ -337,7 +337,7 @@ func (b *Bot) childRemove(ctx context.Context, r *request, t target) error {
 	if err != nil {
 		return err
 	}
-	guardians, err := b.Store.RemoveChild(ctx, t.home, t.child)
+	guardians, err := b.Store.RemoveChild(ctx, r.by(), t.home, t.child)
 	if errors.Is(err, homelink.ErrNotFound) {
 		return r.show(ctx, r.html("Gone"), nil)
 	}

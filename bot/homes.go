@@ -190,7 +190,7 @@ func (b *Bot) homeNewSkipInstructions(ctx context.Context, r *request, _ target)
 
 func (b *Bot) homeCreate(ctx context.Context, r *request, instr string) error {
 	a := answersOf[homeAnswers](r)
-	h, err := b.Store.CreateHome(ctx, r.user.ID, homelink.Home{Name: a.Name, TimeZone: a.TimeZone, Instructions: instr})
+	h, err := b.Store.CreateHome(ctx, r.by(), homelink.Home{Name: a.Name, TimeZone: a.TimeZone, Instructions: instr})
 	if err != nil {
 		return err
 	}
@@ -285,7 +285,7 @@ func (f *flow) startAtHome(ctx context.Context, r *request, t target) error {
 
 // homeSet changes one field of a home, leaves the flow and shows the home.
 func (b *Bot) homeSet(ctx context.Context, r *request, h int64, f homelink.HomeField, v, notice string) error {
-	err := b.Store.UpdateHome(ctx, h, f, v)
+	err := b.Store.UpdateHome(ctx, r.by(), h, f, v)
 	if errors.Is(err, homelink.ErrNotFound) {
 		return r.show(ctx, r.html("Gone"), nil)
 	}
@@ -352,7 +352,7 @@ func (b *Bot) teacherRemoveAsk(ctx context.Context, r *request, t target) error 
 }
 
 func (b *Bot) teacherRemove(ctx context.Context, r *request, t target) error {
-	removed, err := b.Store.RemoveTeacher(ctx, t.home, t.user)
+	removed, err := b.Store.RemoveTeacher(ctx, r.by(), t.home, t.user)
 	if err != nil {
 		return err
 	}

@@ -155,3 +155,9 @@ func (r *request) delivered(ctx context.Context, err error) error {
 	}
 	return err
 }
+
+// by is the user as the store checks them: who asks, and whether the
+// deployment made them an admin.
+func (r *request) by() homelink.By {
+	return homelink.By{User: r.user.ID, Admin: r.user.Roles.Admin}
+}

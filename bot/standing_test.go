@@ -25,10 +25,7 @@ func TestStandingUnlinkRacesToOneWinner(t *testing.T) {
 	w.join(homelink.Invite{Role: homelink.RoleTeacher, HomeID: h.ID}, 202)
 	teachers := []*someone{w.person(201, "en"), w.person(202, "en")}
 	for round := range 10 {
-		c, err := w.st.AddChild(ctx, homelink.Child{HomeID: h.ID, Name: "小明"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := w.child(h, "小明")
 		guardian := int64(300 + round)
 		g := w.person(guardian, "en")
 		link := w.inviteFor(homelink.Invite{Role: homelink.RoleGuardian, HomeID: h.ID, ChildID: c.ID}, guardian)

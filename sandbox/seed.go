@@ -32,7 +32,8 @@ const DemoHome = "Qingxi Village Children's Home"
 // say how they are related. The English-speaking father joins in English.
 func seed(ctx context.Context, st *store.Store, clock homelink.Clock) error {
 	coord, teacher, mom, dad := demoPeople[0], demoPeople[1], demoPeople[2], demoPeople[3]
-	join := func(inv homelink.Invite, user int64, lang string) error {
+	join := func(by homelink.By, inv homelink.Invite, user int64, lang string) error {
+		inv.MadeBy, inv.ByAdmin = by.User, by.Admin
 		inv.Link, inv.Typed = homelink.NewInviteCodes()
 		inv.ExpiresAt = clock.Now().Add(homelink.DefaultInviteTTL)
 		inv, err := st.CreateInvite(ctx, inv)
@@ -42,15 +43,16 @@ func seed(ctx context.Context, st *store.Store, clock homelink.Clock) error {
 		_, err = st.RedeemInvite(ctx, inv.ID, user, lang)
 		return err
 	}
-	if err := join(homelink.Invite{Role: homelink.RoleCoordinator}, coord.ID, "zh-Hans"); err != nil {
+	byCoord, byTeacher := homelink.By{User: coord.ID}, homelink.By{User: teacher.ID}
+	if err := join(homelink.By{Admin: true}, homelink.Invite{Role: homelink.RoleCoordinator}, coord.ID, "zh-Hans"); err != nil {
 		return fmt.Errorf("sandbox: seed: %w", err)
 	}
-	home, err := st.CreateHome(ctx, coord.ID, homelink.Home{Name: DemoHome, TimeZone: "Asia/Shanghai",
+	home, err := st.CreateHome(ctx, byCoord, homelink.Home{Name: DemoHome, TimeZone: "Asia/Shanghai",
 		Instructions: "电话 / Phone 0851-8888-6666（周六、周日 9:00–17:00）"})
 	if err != nil {
 		return fmt.Errorf("sandbox: seed: %w", err)
 	}
-	if err := join(homelink.Invite{Role: homelink.RoleTeacher, HomeID: home.ID}, teacher.ID, "zh-Hans"); err != nil {
+	if err := join(byCoord, homelink.Invite{Role: homelink.RoleTeacher, HomeID: home.ID}, teacher.ID, "zh-Hans"); err != nil {
 		return fmt.Errorf("sandbox: seed: %w", err)
 	}
 	for _, c := range []struct {
@@ -63,11 +65,11 @@ func seed(ctx context.Context, st *store.Store, clock homelink.Clock) error {
 		{"小明", 2016, mom.ID, homelink.Mother, "zh-Hans"},
 		{"丽丽", 2017, dad.ID, homelink.Father, "en"},
 	} {
-		child, err := st.AddChild(ctx, homelink.Child{HomeID: home.ID, Name: c.name, BirthYear: c.year})
+		child, err := st.AddChild(ctx, byTeacher, homelink.Child{HomeID: home.ID, Name: c.name, BirthYear: c.year})
 		if err != nil {
 			return fmt.Errorf("sandbox: seed: %w", err)
 		}
-		if err := join(homelink.Invite{Role: homelink.RoleGuardian, HomeID: home.ID, ChildID: child.ID}, c.guardian, c.lang); err != nil {
+		if err := join(byTeacher, homelink.Invite{Role: homelink.RoleGuardian, HomeID: home.ID, ChildID: child.ID}, c.guardian, c.lang); err != nil {
 			return fmt.Errorf("sandbox: seed: %w", err)
 		}
 		if err := st.SetRelationship(ctx, home.ID, child.ID, c.guardian, c.rel); err != nil {

@@ -25,3 +25,42 @@ local function redis_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+-- Rights, read where the write happens: the roles a handler saw with its
+-- update may be seconds old.
+local function teaches(p, uid, home)
+  return redis.call('SISMEMBER', hkey(p, home, 'teachers'), uid) == 1
+end
+local function coordinates(p, uid, home)
+  return redis.call('SISMEMBER', hkey(p, home, 'coordinators'), uid) == 1
+end
+local function iscoordinator(p, uid)
+  return redis.call('HEXISTS', ukey(p, uid, 'user'), 'coord') == 1
+end
+-- may_invite: whether by (an admin when admin is '1') may make, or still
+-- stands behind, an invitation to role: a guardian's is a teacher's of
+-- the home to make, a teacher's a coordinator's, and a coordinator's an
+-- admin's, a coordinator's of every home it shares, or (sharing none) any
+-- coordinator's.
+local function may_invite(p, by, admin, role, home, homes)
+  if role == 'guardian' then return teaches(p, by, home) end
+  if role == 'teacher' then return coordinates(p, by, home) end
+  if role ~= 'coordinator' then return false end
+  if admin == '1' then return true end
+  if (homes or '') == '' then return iscoordinator(p, by) end
+  for h in string.gmatch(homes, '[^,]+') do
+    if not coordinates(p, by, h) then return false end
+  end
+  return true
+end
+-- revokeinvite deletes an open invitation, its codes and its place in its
+-- home's and its maker's lists.
+local function revokeinvite(p, id)
+  local ikey = invitekey(p, id)
+  local inv = redis.call('HMGET', ikey, 'home', 'link', 'typed', 'by')
+  for i = 2, 3 do
+    if inv[i] then redis.call('DEL', codekey(p, inv[i])) end
+  end
+  if inv[1] then redis.call('ZREM', hkey(p, inv[1], 'invites'), id) end
+  if inv[4] then redis.call('ZREM', ukey(p, inv[4], 'made'), id) end
+  redis.call('DEL', ikey)
+end

@@ -15,6 +15,10 @@ func TestWhoActedIsNotedAndForgotten(t *testing.T) {
 	s, clock := newStore(t)
 	ctx := context.Background()
 	h, c := homeWithChild(t, s, 1)
+	// 7770002 teaches there too.
+	if _, err := s.RedeemInvite(ctx, newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleTeacher, HomeID: h.ID}).ID, 7770002, "en"); err != nil {
+		t.Fatal(err)
+	}
 	first := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleGuardian, HomeID: h.ID, ChildID: c.ID})
 	if _, err := s.RedeemInvite(ctx, first.ID, 7770001, "en"); err != nil {
 		t.Fatal(err)
@@ -41,7 +45,7 @@ func TestWhoActedIsNotedAndForgotten(t *testing.T) {
 	}
 	// The teacher revokes an invitation, then both people leave.
 	spare := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleGuardian, HomeID: h.ID, ChildID: c.ID})
-	if ok, err := s.RevokeInvite(ctx, h.ID, spare.ID, 7770002); !ok || err != nil {
+	if ok, err := s.RevokeInvite(ctx, homelink.By{User: 7770002}, h.ID, spare.ID); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
 	for _, u := range []int64{7770001, 7770002} {

@@ -11,8 +11,9 @@ import (
 )
 
 // AddChild registers a child at home c.HomeID and returns it with its id;
-// homelink.ErrNotFound when the home is gone.
-func (s *Store) AddChild(ctx context.Context, c homelink.Child) (homelink.Child, error) {
+// homelink.ErrNotFound when the home is gone, homelink.ErrNotAllowed
+// unless by teaches there.
+func (s *Store) AddChild(ctx context.Context, by homelink.By, c homelink.Child) (homelink.Child, error) {
 	id, err := s.rdb.Incr(ctx, s.k.seq("child")).Result()
 	if err != nil {
 		return c, fmt.Errorf("store: add child: %w", err)
@@ -23,14 +24,11 @@ func (s *Store) AddChild(ctx context.Context, c homelink.Child) (homelink.Child,
 		year = strconv.Itoa(c.BirthYear)
 	}
 	n, err := s.run(ctx, "child_add", []string{s.k.home(c.HomeID), s.k.children(c.HomeID), s.k.child(c.HomeID, id)},
-		id, c.Name, year, s.clock.Now().UnixMilli()).Int()
+		id, c.Name, year, s.clock.Now().UnixMilli(), c.HomeID, by.User).Int()
 	if err != nil {
 		return c, fmt.Errorf("store: add child: %w", err)
 	}
-	if n == 0 {
-		return c, homelink.ErrNotFound
-	}
-	return c, nil
+	return c, written(n)
 }
 
 // Children lists the children of home h in the order they were registered,
@@ -95,27 +93,38 @@ func (s *Store) readChildren(ctx context.Context, h int64, cids []int64) ([]home
 
 // RemoveChild removes child c of home h and everything stored about it,
 // and returns the guardians who were linked; homelink.ErrNotFound when the
-// child is not at that home.
-func (s *Store) RemoveChild(ctx context.Context, h, c int64) ([]int64, error) {
+// child is not at that home, homelink.ErrNotAllowed unless by teaches there.
+func (s *Store) RemoveChild(ctx context.Context, by homelink.By, h, c int64) ([]int64, error) {
 	res, err := s.run(ctx, "child_remove",
-		[]string{s.k.children(h), s.k.child(h, c), s.k.guardians(h, c), s.k.homeInvites(h)}, h, c).StringSlice()
+		[]string{s.k.children(h), s.k.child(h, c), s.k.guardians(h, c), s.k.homeInvites(h)}, h, c, by.User).Result()
 	if isNil(err) {
 		return nil, homelink.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: remove child %d: %w", c, err)
 	}
-	return ids(res), nil
+	if n, ok := res.(int64); ok && n == -1 {
+		return nil, homelink.ErrNotAllowed
+	}
+	var guardians []string
+	for _, g := range res.([]any) {
+		guardians = append(guardians, g.(string))
+	}
+	return ids(guardians), nil
 }
 
 // UnlinkGuardian removes user's link to child c of home h, recording that
 // by did it; false when there was no link (someone else was first). A link
 // other than 0 unlinks only the link that invitation made.
+// homelink.ErrNotAllowed unless by teaches at the home.
 func (s *Store) UnlinkGuardian(ctx context.Context, h, c, user, by, link int64) (bool, error) {
 	n, err := s.run(ctx, "guardian_unlink", []string{s.k.guardians(h, c), s.k.user(user), s.k.acted(h, unlinkThing(c, user)), s.k.links(h, c)},
-		append(append([]any{c, user}, s.actedArgs(by)...), link)...).Int()
+		append(append([]any{c, user}, s.actedArgs(by)...), link, h)...).Int()
 	if err != nil {
 		return false, fmt.Errorf("store: unlink guardian of %d: %w", c, err)
+	}
+	if n == -1 {
+		return false, homelink.ErrNotAllowed
 	}
 	return n == 1, nil
 }

@@ -10,11 +10,13 @@ import (
 )
 
 // Forget deletes everything stored about user in one step: their roles in
-// every home, their links to children, their profile, session and counters.
+// every home, their links to children, the invitations they opened, their
+// profile and session. The wrong-code counter stays until its window ends:
+// forgetting must not reset a throttle.
 // Their inbox empties itself as the intake finishes with their updates.
 func (s *Store) Forget(ctx context.Context, user int64) ([]homelink.Departure, error) {
 	res, err := s.run(ctx, "forget",
-		[]string{s.k.user(user), s.k.session(user), s.k.seen(user), s.k.codeFail(user), s.k.users()}, user).StringSlice()
+		[]string{s.k.user(user), s.k.session(user), s.k.seen(user), s.k.made(user), s.k.users()}, user).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("store: forget %d: %w", user, err)
 	}

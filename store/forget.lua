@@ -1,5 +1,7 @@
--- Forgets a user: every role and link, then every key of theirs.
--- KEYS[1] user hash, KEYS[2] session, KEYS[3] seen, KEYS[4] codefail, KEYS[5] known users zset
+-- Forgets a user: every role and link, the invitations they opened, then
+-- every key of theirs but the wrong-code counter, which runs out on its
+-- own (forgetting must not reset a throttle).
+-- KEYS[1] user hash, KEYS[2] session, KEYS[3] seen, KEYS[4] made zset, KEYS[5] known users zset
 -- ARGV[1] prefix, ARGV[2] user id
 -- Returns the children they were a guardian of, as "<home>:<child>:<relationship>".
 local p, uid = ARGV[1], ARGV[2]
@@ -22,6 +24,7 @@ for i = 1, #fields, 2 do
 end
 -- Records of who acted that name them (as the one who acted or the one
 -- acted on).
+for _, id in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do revokeinvite(p, id) end
 local acted = ukey(p, uid, 'acted')
 for _, rec in ipairs(redis.call('SMEMBERS', acted)) do redis.call('DEL', rec) end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], acted)

@@ -4,9 +4,11 @@
 -- KEYS[4] the child's links hash
 -- ARGV[1] prefix, ARGV[2] child id, ARGV[3] user id, ARGV[4] who acts,
 -- ARGV[5] now (unix ms), ARGV[6] how long to remember who acted (s),
--- ARGV[7] the invitation that made the link to unlink ('0': whichever)
--- Returns 1 when they were linked (by that link).
+-- ARGV[7] the invitation that made the link to unlink ('0': whichever), ARGV[8] home id
+-- Returns 1 when they were linked (by that link), -1 when who acts does
+-- not teach at the home (now).
 local p = ARGV[1]
+if not teaches(p, ARGV[4], ARGV[8]) then return -1 end
 if ARGV[7] ~= '0' and redis.call('HGET', KEYS[4], ARGV[3]) ~= ARGV[7] then return 0 end
 if redis.call('HDEL', KEYS[1], ARGV[3]) == 0 then return 0 end
 redis.call('HDEL', KEYS[2], 'g:' .. ARGV[2], 'consent:g:' .. ARGV[2])

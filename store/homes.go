@@ -10,30 +10,45 @@ import (
 	"github.com/homelink/homelink"
 )
 
-// CreateHome stores a new home managed by creator and returns it with its id.
-func (s *Store) CreateHome(ctx context.Context, creator int64, h homelink.Home) (homelink.Home, error) {
+// CreateHome stores a new home managed by its creator and returns it with
+// its id; homelink.ErrNotAllowed unless the creator is a coordinator.
+func (s *Store) CreateHome(ctx context.Context, by homelink.By, h homelink.Home) (homelink.Home, error) {
+	creator := by.User
 	id, err := s.rdb.Incr(ctx, s.k.seq("home")).Result()
 	if err != nil {
 		return h, fmt.Errorf("store: create home: %w", err)
 	}
 	h.ID = id
-	err = s.run(ctx, "home_create", []string{s.k.home(id), s.k.coordinators(id), s.k.user(creator), s.k.homes()},
-		id, h.Name, h.TimeZone, h.Instructions, creator).Err()
+	n, err := s.run(ctx, "home_create", []string{s.k.home(id), s.k.coordinators(id), s.k.user(creator), s.k.homes()},
+		id, h.Name, h.TimeZone, h.Instructions, creator).Int()
 	if err != nil {
 		return h, fmt.Errorf("store: create home: %w", err)
+	}
+	if n == 0 {
+		return h, homelink.ErrNotAllowed
 	}
 	h.Coordinators = []int64{creator}
 	return h, nil
 }
 
-// UpdateHome sets one field of home h; homelink.ErrNotFound when it is gone.
-func (s *Store) UpdateHome(ctx context.Context, h int64, f homelink.HomeField, value string) error {
-	n, err := s.run(ctx, "home_update", []string{s.k.home(h)}, string(f), value).Int()
+// UpdateHome sets one field of home h; homelink.ErrNotFound when it is
+// gone, homelink.ErrNotAllowed unless by coordinates it.
+func (s *Store) UpdateHome(ctx context.Context, by homelink.By, h int64, f homelink.HomeField, value string) error {
+	n, err := s.run(ctx, "home_update", []string{s.k.home(h)}, string(f), value, h, by.User).Int()
 	if err != nil {
 		return fmt.Errorf("store: update home %d: %w", h, err)
 	}
-	if n == 0 {
+	return written(n)
+}
+
+// written reads a script's answer about a write: 1 done, 0 its thing is
+// gone, -1 who asked may not.
+func written(n int) error {
+	switch n {
+	case 0:
 		return homelink.ErrNotFound
+	case -1:
+		return homelink.ErrNotAllowed
 	}
 	return nil
 }
@@ -103,12 +118,16 @@ func (s *Store) Homes(ctx context.Context, homeIDs []int64) ([]homelink.Home, er
 	return out, nil
 }
 
-// RemoveTeacher removes user from the home's teachers; false when they did
-// not teach there.
-func (s *Store) RemoveTeacher(ctx context.Context, h, user int64) (bool, error) {
-	n, err := s.run(ctx, "teacher_remove", []string{s.k.teachers(h), s.k.user(user)}, h, user).Int()
+// RemoveTeacher removes user from the home's teachers, revoking the
+// invitations they opened there; false when they did not teach there,
+// homelink.ErrNotAllowed unless by coordinates the home.
+func (s *Store) RemoveTeacher(ctx context.Context, by homelink.By, h, user int64) (bool, error) {
+	n, err := s.run(ctx, "teacher_remove", []string{s.k.teachers(h), s.k.user(user), s.k.made(user)}, h, user, by.User).Int()
 	if err != nil {
 		return false, fmt.Errorf("store: remove teacher from %d: %w", h, err)
+	}
+	if n == -1 {
+		return false, homelink.ErrNotAllowed
 	}
 	return n == 1, nil
 }

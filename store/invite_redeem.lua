@@ -1,16 +1,21 @@
--- Redeems an invitation: exactly one account can, once. The role it
--- carries is given in the same step, with when they agreed to it
--- (consent:g:<child>, consent:t:<home>, consent:c).
+-- Redeems an invitation: exactly one account can, once, and only while
+-- its maker still holds the right that let them make it (else it is
+-- revoked now). The role it carries is given in the same step, with when
+-- they agreed to it (consent:g:<child>, consent:t:<home>, consent:c).
 -- KEYS[1] invite hash, KEYS[2] the redeemer's user hash
 -- ARGV[1] prefix, ARGV[2] invite id, ARGV[3] user id, ARGV[4] now (unix ms), ARGV[5] language
 -- Returns {outcome}: 'invalid' (unknown, expired, revoked, or its home or
 -- child is gone), 'used', 'member' (already holds it; the invitation stays
 -- open), or 'ok'.
 local p, id, uid = ARGV[1], ARGV[2], ARGV[3]
-local inv = redis.call('HMGET', KEYS[1], 'role', 'home', 'child', 'homes', 'exp', 'used')
+local inv = redis.call('HMGET', KEYS[1], 'role', 'home', 'child', 'homes', 'exp', 'used', 'by', 'admin')
 local role, home, child, homes, exp, used = inv[1], inv[2], inv[3], inv[4], inv[5], inv[6]
 if not role or tonumber(exp) <= tonumber(ARGV[4]) then return {'invalid'} end
 if used == '1' then return {'used'} end
+if not inv[7] or not may_invite(p, inv[7], inv[8], role, home, homes) then
+  revokeinvite(p, id)
+  return {'invalid'}
+end
 if role == 'guardian' then
   if not redis.call('ZSCORE', hkey(p, home, 'children'), child) then return {'invalid'} end
   local g = hkey(p, home, 'guardians:' .. child)
@@ -41,4 +46,5 @@ end
 redis.call('HSET', KEYS[1], 'used', '1')
 if ARGV[5] ~= '' then redis.call('HSETNX', KEYS[2], 'lang', ARGV[5]) end
 if home and home ~= '' then redis.call('ZREM', hkey(p, home, 'invites'), id) end
+redis.call('ZREM', ukey(p, inv[7], 'made'), id)
 return {'ok'}

@@ -7,13 +7,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/homelink/homelink"
 )
 
-// CreateInvite stores a new invitation under the digests of its codes (the
-// codes themselves are never stored) and returns it with its id.
+// CreateInvite stores a new invitation made by inv.MadeBy under the
+// digests of its codes (the codes themselves are never stored) and returns
+// it with its id. homelink.ErrNotAllowed unless its maker may make it now:
+// a guardian's invitation needs a teacher of the home (and the child there),
+// a teacher's a coordinator of the home, a coordinator's an admin
+// (inv.ByAdmin) or a coordinator of every home it shares.
 func (s *Store) CreateInvite(ctx context.Context, inv homelink.Invite) (homelink.Invite, error) {
 	id, err := s.rdb.Incr(ctx, s.k.seq("invite")).Result()
 	if err != nil {
@@ -24,29 +26,21 @@ func (s *Store) CreateInvite(ctx context.Context, inv homelink.Invite) (homelink
 	if ttl <= 0 {
 		return inv, fmt.Errorf("store: create invite: expires in the past")
 	}
-	fields := []any{"role", string(inv.Role), "exp", inv.ExpiresAt.UnixMilli(), "link", homelink.CodeDigest(inv.Link)}
-	if inv.HomeID != 0 {
-		fields = append(fields, "home", inv.HomeID)
-	}
-	if inv.ChildID != 0 {
-		fields = append(fields, "child", inv.ChildID)
-	}
-	if len(inv.Homes) > 0 {
-		fields = append(fields, "homes", joinIDs(inv.Homes))
-	}
-	pipe := s.rdb.TxPipeline()
+	typed, typedKey := "", s.k.code("")
 	if inv.Typed != "" {
-		fields = append(fields, "typed", homelink.CodeDigest(inv.Typed))
-		pipe.Set(ctx, s.k.code(homelink.CodeDigest(inv.Typed)), id, ttl)
+		typed = homelink.CodeDigest(inv.Typed)
+		typedKey = s.k.code(typed)
 	}
-	pipe.HSet(ctx, s.k.invite(id), fields...)
-	pipe.PExpire(ctx, s.k.invite(id), ttl)
-	pipe.Set(ctx, s.k.code(homelink.CodeDigest(inv.Link)), id, ttl)
-	if inv.HomeID != 0 {
-		pipe.ZAdd(ctx, s.k.homeInvites(inv.HomeID), redis.Z{Score: float64(inv.ExpiresAt.UnixMilli()), Member: id})
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
+	link := homelink.CodeDigest(inv.Link)
+	n, err := s.run(ctx, "invite_create",
+		[]string{s.k.invite(id), s.k.code(link), typedKey, s.k.homeInvites(inv.HomeID), s.k.made(inv.MadeBy)},
+		id, string(inv.Role), inv.HomeID, inv.ChildID, joinIDs(inv.Homes), inv.ExpiresAt.UnixMilli(), ttl.Milliseconds(),
+		link, typed, inv.MadeBy, flag(inv.ByAdmin), s.clock.Now().UnixMilli()).Int()
+	if err != nil {
 		return inv, fmt.Errorf("store: create invite: %w", err)
+	}
+	if n == 0 {
+		return inv, homelink.ErrNotAllowed
 	}
 	return inv, nil
 }
@@ -107,13 +101,20 @@ func (s *Store) RedeemInvite(ctx context.Context, id, user int64, lang string) (
 	return inv, homelink.ErrInviteInvalid
 }
 
-// RevokeInvite closes an open invitation of home h, recording that by did
-// it; false when there was no such open invitation.
-func (s *Store) RevokeInvite(ctx context.Context, h, id, by int64) (bool, error) {
+// RevokeInvite closes an open invitation of home h (0 for a coordinator's),
+// recording that by did it; false when there was no such open invitation,
+// homelink.ErrNotAllowed unless by may revoke it now: a guardian's
+// invitation is its home's teachers', a teacher's its coordinators', a
+// coordinator's its maker's, an admin's or a coordinator's of every home
+// it shares.
+func (s *Store) RevokeInvite(ctx context.Context, by homelink.By, h, id int64) (bool, error) {
 	n, err := s.run(ctx, "invite_revoke", []string{s.k.invite(id), s.k.homeInvites(h), s.k.inviteRevoked(id)},
-		append([]any{h, id}, s.actedArgs(by)...)...).Int()
+		append(append([]any{h, id}, s.actedArgs(by.User)...), flag(by.Admin))...).Int()
 	if err != nil {
 		return false, fmt.Errorf("store: revoke invite %d: %w", id, err)
+	}
+	if n == -1 {
+		return false, homelink.ErrNotAllowed
 	}
 	return n == 1, nil
 }
@@ -179,7 +180,23 @@ func inviteFromHash(id int64, m map[string]string) (homelink.Invite, bool) {
 	if m["homes"] != "" {
 		inv.Homes = ids(strings.Split(m["homes"], ","))
 	}
+	// An open invitation says "by"; the record of a revoked one "made"
+	// (its "by" is who revoked it).
+	maker := m["by"]
+	if made, revoked := m["made"]; revoked {
+		maker = made
+	}
+	inv.MadeBy, _ = strconv.ParseInt(maker, 10, 64)
+	inv.ByAdmin = m["admin"] == "1"
 	return inv, true
+}
+
+// flag is a boolean as a script argument.
+func flag(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
 }
 
 func joinIDs(ids []int64) string {

@@ -13,7 +13,9 @@ import "strconv"
 //	<p>{u<id>}:seen          zset    update ids taken, scored by unix seconds; trimmed to seenWindow
 //	<p>{u<id>}:inbox         zset    raw updates waiting to be handled, scored by update id
 //	<p>{u<id>}:lock          string  token of the replica handling this user's inbox; PX lease
-//	<p>{u<id>}:codefail      string  wrong invitation codes typed in the current window; TTL the window
+//	<p>{u<id>}:codefail      string  wrong invitation codes typed in the current window; TTL the window (kept by /forget)
+//	<p>{u<id>}:made          zset    ids of the invitations the user made, scored by expiry (unix ms): revoked when
+//	                                 the user loses the right that let them make them
 //	<p>users                 zset    known users: every person who wrote to the bot, scored by their id (so a walk
 //	                                 resumes exactly after the last id it did); added by the inbox take script,
 //	                                 removed by forget. People of older releases: Upgrade adds every id with a
@@ -39,8 +41,8 @@ import "strconv"
 //	<p>{h<id>}:links:<c>     hash    guardian user id → id of the invitation that made their link to child c
 //	<p>{h<id>}:invites       zset    ids of the home's open invitations, scored by expiry (unix ms)
 //	<p>invite:<id>           hash    role, home, child, homes (comma list), exp (unix ms), link and typed (code digests),
-//	                                 used ("1" once redeemed); TTL until it expires
-//	<p>invite:<id>:revoked   hash    by, at, and the invitation's role, home, child, homes: who revoked it, to tell
+//	                                 by (maker), admin ("1": made by an admin), used ("1" once redeemed); TTL until it expires
+//	<p>invite:<id>:revoked   hash    by, at, and the invitation's role, home, child, homes, made (its maker): who revoked it, to tell
 //	                                 (and check the rights of) a later tap; TTL actedTTL
 //	<p>{u<id>}:acted         set     keys of the acted records that name the user, deleted with them by /forget
 //	<p>code:<digest>         string  invitation id of a code (SHA-256 hex); TTL until it expires
@@ -61,6 +63,7 @@ func (k keys) seen(id int64) string     { return k.tagged(id, "seen") }
 func (k keys) inbox(id int64) string    { return k.tagged(id, "inbox") }
 func (k keys) lock(id int64) string     { return k.tagged(id, "lock") }
 func (k keys) codeFail(id int64) string { return k.tagged(id, "codefail") }
+func (k keys) made(id int64) string     { return k.tagged(id, "made") }
 func (k keys) pending() string          { return k.prefix + "inbox:pending" }
 func (k keys) users() string            { return k.prefix + "users" }
 func (k keys) upgrades() string         { return k.prefix + "upgrades" }

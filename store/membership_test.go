@@ -10,8 +10,27 @@ import (
 	"github.com/homelink/homelink"
 )
 
+// newInvite makes an invitation as whoever may make it: an admin's for a
+// coordinator (unless MadeBy says otherwise), the home's first coordinator
+// for a teacher, its first teacher for a guardian.
 func newInvite(t *testing.T, s *Store, clock *homelink.FakeClock, inv homelink.Invite) homelink.Invite {
 	t.Helper()
+	if inv.MadeBy == 0 && !inv.ByAdmin {
+		switch inv.Role {
+		case homelink.RoleCoordinator:
+			inv.ByAdmin = true
+		default:
+			h, err := s.Home(context.Background(), inv.HomeID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if inv.Role == homelink.RoleTeacher {
+				inv.MadeBy = h.Coordinators[0]
+			} else {
+				inv.MadeBy = h.Teachers[0]
+			}
+		}
+	}
 	inv.Link, inv.Typed = homelink.NewInviteCodes()
 	inv.ExpiresAt = clock.Now().Add(homelink.DefaultInviteTTL)
 	inv, err := s.CreateInvite(context.Background(), inv)
@@ -21,14 +40,26 @@ func newInvite(t *testing.T, s *Store, clock *homelink.FakeClock, inv homelink.I
 	return inv
 }
 
+// teacherOf is the teacher homeWithChild gives the home of coordinator coord.
+func teacherOf(coord int64) int64 { return coord + 1000 }
+
+// homeWithChild makes coord a coordinator (an admin's invitation), their
+// home, its teacher (teacherOf(coord)) and a child the teacher registers.
 func homeWithChild(t *testing.T, s *Store, coord int64) (homelink.Home, homelink.Child) {
 	t.Helper()
 	ctx := context.Background()
-	h, err := s.CreateHome(ctx, coord, homelink.Home{Name: "Qingxi", TimeZone: "Asia/Shanghai"})
+	clock := s.clock.(*homelink.FakeClock)
+	if _, err := s.RedeemInvite(ctx, newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleCoordinator}).ID, coord, ""); err != nil {
+		t.Fatal(err)
+	}
+	h, err := s.CreateHome(ctx, homelink.By{User: coord}, homelink.Home{Name: "Qingxi", TimeZone: "Asia/Shanghai"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := s.AddChild(ctx, homelink.Child{HomeID: h.ID, Name: "小明", BirthYear: 2016})
+	if _, err := s.RedeemInvite(ctx, newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleTeacher, HomeID: h.ID}).ID, teacherOf(coord), ""); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.AddChild(ctx, homelink.By{User: teacherOf(coord)}, homelink.Child{HomeID: h.ID, Name: "小明", BirthYear: 2016})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,20 +115,24 @@ func TestInvitationsExpireAndCanBeRevoked(t *testing.T) {
 	if open, _ := s.OpenInvites(ctx, h.ID, homelink.RoleGuardian, c.ID); len(open) != 2 {
 		t.Fatalf("open invites: %+v", open)
 	}
-	if ok, err := s.RevokeInvite(ctx, h.ID+1, a.ID, 42); ok || err != nil {
+	teacher := homelink.By{User: teacherOf(1)}
+	if ok, err := s.RevokeInvite(ctx, teacher, h.ID+1, a.ID); ok || err != nil {
 		t.Fatalf("another home revoked it: %v %v", ok, err)
 	}
-	if ok, err := s.RevokeInvite(ctx, h.ID, a.ID, 42); !ok || err != nil {
+	if ok, err := s.RevokeInvite(ctx, homelink.By{User: 42}, h.ID, a.ID); ok || !errors.Is(err, homelink.ErrNotAllowed) {
+		t.Fatalf("someone who does not teach there revoked it: %v %v", ok, err)
+	}
+	if ok, err := s.RevokeInvite(ctx, teacher, h.ID, a.ID); !ok || err != nil {
 		t.Fatalf("revoke: %v %v", ok, err)
 	}
-	if inv, who, ok, err := s.Revoked(ctx, a.ID); !ok || err != nil || who.By != 42 || !who.At.Equal(clock.Now().Truncate(time.Millisecond)) ||
+	if inv, who, ok, err := s.Revoked(ctx, a.ID); !ok || err != nil || who.By != teacher.User || !who.At.Equal(clock.Now().Truncate(time.Millisecond)) ||
 		inv.Role != homelink.RoleGuardian || inv.HomeID != h.ID || inv.ChildID != c.ID {
 		t.Fatalf("who revoked: %+v %+v %v %v", inv, who, ok, err)
 	}
-	if ok, err := s.RevokeInvite(ctx, h.ID, a.ID, 43); ok || err != nil {
+	if ok, err := s.RevokeInvite(ctx, teacher, h.ID, a.ID); ok || err != nil {
 		t.Fatalf("revoked twice: %v %v", ok, err)
 	}
-	if _, who, _, _ := s.Revoked(ctx, a.ID); who.By != 42 {
+	if _, who, _, _ := s.Revoked(ctx, a.ID); who.By != teacher.User {
 		t.Fatalf("the second revoke took the record: %+v", who)
 	}
 	for _, code := range []string{a.Link, a.Typed} {
@@ -108,9 +143,9 @@ func TestInvitationsExpireAndCanBeRevoked(t *testing.T) {
 	if _, err := s.RedeemInvite(ctx, a.ID, 5, "en"); !errors.Is(err, homelink.ErrInviteInvalid) {
 		t.Fatalf("revoked invite redeemed: %v", err)
 	}
-	// A coordinator's invitation belongs to no home.
-	coord := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleCoordinator})
-	if ok, err := s.RevokeInvite(ctx, 0, coord.ID, 42); !ok || err != nil {
+	// A coordinator's invitation belongs to no home; its maker revokes it.
+	coord := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleCoordinator, Homes: []int64{h.ID}, MadeBy: 1})
+	if ok, err := s.RevokeInvite(ctx, homelink.By{User: 1}, 0, coord.ID); !ok || err != nil {
 		t.Fatalf("revoke a coordinator invitation: %v %v", ok, err)
 	}
 	if _, err := s.InviteByCode(ctx, coord.Typed); !errors.Is(err, homelink.ErrInviteInvalid) {
@@ -157,7 +192,7 @@ func TestRolesAreReadWithTheUser(t *testing.T) {
 		t.Fatalf("the invitation was spent: %v", err)
 	}
 	home, _ := s.Home(ctx, h.ID)
-	if len(home.Teachers) != 1 || len(home.Coordinators) != 2 || home.Children != 1 || home.Guardians != 1 {
+	if len(home.Teachers) != 2 || len(home.Coordinators) != 2 || home.Children != 1 || home.Guardians != 1 {
 		t.Fatalf("home %+v", home)
 	}
 }
@@ -168,7 +203,8 @@ func TestRemovingAChildLeavesNothingOfIt(t *testing.T) {
 	s, clock := newStore(t)
 	ctx := context.Background()
 	h, c := homeWithChild(t, s, 1)
-	other, _ := s.AddChild(ctx, homelink.Child{HomeID: h.ID, Name: "Lili"})
+	teacher := homelink.By{User: teacherOf(1)}
+	other, _ := s.AddChild(ctx, teacher, homelink.Child{HomeID: h.ID, Name: "Lili"})
 	for _, g := range []int64{21, 22} {
 		inv := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleGuardian, HomeID: h.ID, ChildID: c.ID})
 		if _, err := s.RedeemInvite(ctx, inv.ID, g, "en"); err != nil {
@@ -177,10 +213,13 @@ func TestRemovingAChildLeavesNothingOfIt(t *testing.T) {
 	}
 	open := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleGuardian, HomeID: h.ID, ChildID: c.ID})
 	keep := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleGuardian, HomeID: h.ID, ChildID: other.ID})
-	if _, err := s.RemoveChild(ctx, h.ID+1, c.ID); !errors.Is(err, homelink.ErrNotFound) {
+	if _, err := s.RemoveChild(ctx, teacher, h.ID+1, c.ID); !errors.Is(err, homelink.ErrNotFound) {
 		t.Fatalf("removed from the wrong home: %v", err)
 	}
-	gone, err := s.RemoveChild(ctx, h.ID, c.ID)
+	if _, err := s.RemoveChild(ctx, homelink.By{User: 1}, h.ID, c.ID); !errors.Is(err, homelink.ErrNotAllowed) {
+		t.Fatalf("removed by its coordinator, who does not teach there: %v", err)
+	}
+	gone, err := s.RemoveChild(ctx, teacher, h.ID, c.ID)
 	if err != nil || len(gone) != 2 {
 		t.Fatalf("remove: %v %v", gone, err)
 	}

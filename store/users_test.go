@@ -57,20 +57,20 @@ func TestUpgradeAddsPeopleOlderReleasesKnew(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
 	s.SetLanguage(ctx, 5, "zh-Hans")
-	homeWithChild(t, s, 6)
+	homeWithChild(t, s, 6) // 6 coordinates it, teacherOf(6) teaches there
 	s.rdb.Del(ctx, s.k.users())
 	for range 2 {
 		if err := s.Upgrade(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if got := knownIDs(t, s, 0, 10); len(got) != 2 || got[0] != 5 || got[1] != 6 {
-		t.Fatalf("known = %v, want [5 6]", got)
+	if got := knownIDs(t, s, 0, 10000); len(got) != 3 || got[0] != 5 || got[1] != 6 || got[2] != teacherOf(6) {
+		t.Fatalf("known = %v, want [5 6 %d]", got, teacherOf(6))
 	}
 	// Done once: a later start does not scan again.
 	s.rdb.ZRem(ctx, s.k.users(), 5)
 	s.Upgrade(ctx)
-	if got := knownIDs(t, s, 0, 10); len(got) != 1 {
+	if got := knownIDs(t, s, 0, 10000); len(got) != 2 {
 		t.Fatalf("upgrade ran twice: %v", got)
 	}
 }
