@@ -24,6 +24,11 @@ import (
 type Options struct {
 	// Addr is where the web page listens (127.0.0.1:8080).
 	Addr string
+	// AllowedHosts are names, besides Addr's host, localhost and IP
+	// addresses, that the page may be reached by (a Host header). Other
+	// names are refused, so a site that resolves its name to this machine
+	// (DNS rebinding) cannot use the page.
+	AllowedHosts []string
 	// RedisURL is a real Redis to use; empty: an embedded one that keeps
 	// nothing after the sandbox stops.
 	RedisURL string
@@ -103,7 +108,8 @@ func Start(ctx context.Context, opt Options) (_ *Sandbox, err error) {
 	for _, p := range demoPeople {
 		s.people = append(s.people, &person{user: s.tg.NewUser(p.ID, p.Name, p.Lang), name: p.Name})
 	}
-	s.web = &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
+	page := guard(newHostPolicy(opt.Addr, opt.AllowedHosts), s.handler())
+	s.web = &http.Server{Handler: page, ReadHeaderTimeout: 10 * time.Second}
 	go s.web.Serve(s.ln)
 	return s, nil
 }
