@@ -166,6 +166,14 @@ func (s *Sandbox) seedOnce(ctx context.Context) error {
 // URL is the web page's address.
 func (s *Sandbox) URL() string { return "http://" + s.ln.Addr().String() }
 
+// Exposed reports whether the page listens beyond this machine's loopback
+// (0.0.0.0, a LAN address): then anyone who can reach the port can act as
+// every phone.
+func (s *Sandbox) Exposed() bool {
+	a, ok := s.ln.Addr().(*net.TCPAddr)
+	return !ok || !a.IP.IsLoopback()
+}
+
 // Run serves until ctx is done, then stops everything.
 func (s *Sandbox) Run(ctx context.Context) error {
 	select {
