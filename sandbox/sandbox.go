@@ -99,7 +99,16 @@ func Start(ctx context.Context, opt Options) (_ *Sandbox, err error) {
 		}
 		redisURL = s.redis.URL()
 	}
-	if err := s.startApp(ctx, redisURL); err != nil {
+	if s.cfg, err = s.config(redisURL); err != nil {
+		return nil, err
+	}
+	// Before anything writes to it: a real Redis may hold a deployment's data.
+	if opt.RedisURL != "" {
+		if err := claim(ctx, s.cfg); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.startApp(ctx); err != nil {
 		return nil, err
 	}
 	if err := s.seedOnce(ctx); err != nil {
@@ -114,8 +123,8 @@ func Start(ctx context.Context, opt Options) (_ *Sandbox, err error) {
 	return s, nil
 }
 
-// startApp runs a homelink replica, polling the emulator.
-func (s *Sandbox) startApp(ctx context.Context, redisURL string) error {
+// config is serve's configuration, pointed at the emulator and redisURL.
+func (s *Sandbox) config(redisURL string) (app.Config, error) {
 	cfg, errs := app.LoadConfig(func(name string) string {
 		switch name {
 		case "TELEGRAM_BOT_TOKEN":
@@ -130,10 +139,14 @@ func (s *Sandbox) startApp(ctx context.Context, redisURL string) error {
 		return s.opt.Getenv(name)
 	})
 	if len(errs) > 0 {
-		return fmt.Errorf("sandbox: %w", errors.Join(errs...))
+		return cfg, fmt.Errorf("sandbox: %w", errors.Join(errs...))
 	}
-	s.cfg = cfg
-	a, err := app.New(ctx, cfg, app.Deps{Clock: s.Clock, Log: s.opt.Log})
+	return cfg, nil
+}
+
+// startApp runs a homelink replica, polling the emulator.
+func (s *Sandbox) startApp(ctx context.Context) error {
+	a, err := app.New(ctx, s.cfg, app.Deps{Clock: s.Clock, Log: s.opt.Log})
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
