@@ -2,9 +2,13 @@ package sandbox
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +28,19 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
+// browser starts Chromium for the test, stopped when it ends; every step
+// must be done within a minute.
+func browser(t *testing.T, opts ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
+	opts = append(append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)), chromedp.NoSandbox, chromedp.WindowSize(1400, 900)), opts...)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	return ctx
+}
+
 // The page in a real browser: a parent's phone asks for the languages,
 // taps a button, and the bot's answer appears in place of the question;
 // a button of a menu a newer one replaced says it has expired, in a toast,
@@ -32,15 +49,7 @@ func chromium(t *testing.T) string {
 func TestSandboxPageInABrowser(t *testing.T) {
 	_, c, stop := start(t, Options{Seed: true})
 	defer stop()
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)), chromedp.NoSandbox, chromedp.WindowSize(1400, 900))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	defer cancelTimeout()
+	ctx := browser(t)
 
 	const phone = `article[data-person="1004"]`
 	const lang = `//article[@data-person="1004"]//button[normalize-space()="简体中文"]`
@@ -128,4 +137,59 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", path)
+}
+
+// A site the user visits cannot use the sandbox from their browser: its
+// script's post, sent as a form would send it (text/plain, which needs no
+// permission), is refused before the phone types anything, and a JSON post
+// is stopped by the browser itself. A name the site points at this machine
+// (DNS rebinding) shows a refusal, not the phones.
+func TestSandboxIsOutOfOtherSitesReachInABrowser(t *testing.T) {
+	_, c, stop := start(t, Options{Seed: true})
+	defer stop()
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, "<!doctype html><title>Cute cats</title><p>Cute cats")
+	}))
+	defer site.Close()
+	port := func(u string) string { return u[strings.LastIndex(u, ":")+1:] }
+	// evil.test is the other site's name; it resolves to this machine.
+	ctx := browser(t, chromedp.Flag("host-resolver-rules", "MAP evil.test 127.0.0.1"))
+
+	script := `(async () => {
+	  const to = "` + c.url + `/api/people/1004/type";
+	  const plain = await fetch(to, {method: "POST", mode: "no-cors", headers: {"Content-Type": "text/plain"},
+	    body: JSON.stringify({text: "typed by another site"})}).then(() => "sent", () => "blocked");
+	  const json = await fetch(to, {method: "POST", headers: {"Content-Type": "application/json"},
+	    body: JSON.stringify({text: "typed by another site's script"})}).then(() => "sent", () => "blocked");
+	  return plain + ", " + json;
+	})()`
+	if err := chromedp.Do(ctx, chromedp.Navigate("http://evil.test:"+port(site.URL)+"/")); err != nil {
+		t.Fatal(err)
+	}
+	sent, err := chromedp.Run(ctx, chromedp.Evaluate[string](script, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The no-cors post reached the sandbox and was answered: had it been
+	// taken, the phone would show its text by now.
+	if sent != "sent, blocked" {
+		t.Fatalf("the other site's posts: %s", sent)
+	}
+	for _, m := range c.phone(1004).Messages {
+		if strings.Contains(m.HTML, "another site") {
+			t.Fatalf("the father's phone shows %q, typed by another site", m.HTML)
+		}
+	}
+
+	// The other site's name, pointed at the sandbox's port.
+	if err := chromedp.Do(ctx, chromedp.Navigate("http://evil.test:"+port(c.url)+"/")); err != nil {
+		t.Fatal(err)
+	}
+	body, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, "refused: Host evil.test") || strings.Contains(body, "Zhang Jian") {
+		t.Fatalf("evil.test shows: %.200s", body)
+	}
 }

@@ -24,6 +24,11 @@ import (
 type Options struct {
 	// Addr is where the web page listens (127.0.0.1:8080).
 	Addr string
+	// AllowedHosts are names, besides Addr's host, localhost and IP
+	// addresses, that the page may be reached by (a Host header). Other
+	// names are refused, so a site that resolves its name to this machine
+	// (DNS rebinding) cannot use the page.
+	AllowedHosts []string
 	// RedisURL is a real Redis to use; empty: an embedded one that keeps
 	// nothing after the sandbox stops.
 	RedisURL string
@@ -94,7 +99,16 @@ func Start(ctx context.Context, opt Options) (_ *Sandbox, err error) {
 		}
 		redisURL = s.redis.URL()
 	}
-	if err := s.startApp(ctx, redisURL); err != nil {
+	if s.cfg, err = s.config(redisURL); err != nil {
+		return nil, err
+	}
+	// Before anything writes to it: a real Redis may hold a deployment's data.
+	if opt.RedisURL != "" {
+		if err := claim(ctx, s.cfg); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.startApp(ctx); err != nil {
 		return nil, err
 	}
 	if err := s.seedOnce(ctx); err != nil {
@@ -103,13 +117,14 @@ func Start(ctx context.Context, opt Options) (_ *Sandbox, err error) {
 	for _, p := range demoPeople {
 		s.people = append(s.people, &person{user: s.tg.NewUser(p.ID, p.Name, p.Lang), name: p.Name})
 	}
-	s.web = &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
+	page := guard(newHostPolicy(opt.Addr, opt.AllowedHosts), s.handler())
+	s.web = &http.Server{Handler: page, ReadHeaderTimeout: 10 * time.Second}
 	go s.web.Serve(s.ln)
 	return s, nil
 }
 
-// startApp runs a homelink replica, polling the emulator.
-func (s *Sandbox) startApp(ctx context.Context, redisURL string) error {
+// config is serve's configuration, pointed at the emulator and redisURL.
+func (s *Sandbox) config(redisURL string) (app.Config, error) {
 	cfg, errs := app.LoadConfig(func(name string) string {
 		switch name {
 		case "TELEGRAM_BOT_TOKEN":
@@ -124,10 +139,14 @@ func (s *Sandbox) startApp(ctx context.Context, redisURL string) error {
 		return s.opt.Getenv(name)
 	})
 	if len(errs) > 0 {
-		return fmt.Errorf("sandbox: %w", errors.Join(errs...))
+		return cfg, fmt.Errorf("sandbox: %w", errors.Join(errs...))
 	}
-	s.cfg = cfg
-	a, err := app.New(ctx, cfg, app.Deps{Clock: s.Clock, Log: s.opt.Log})
+	return cfg, nil
+}
+
+// startApp runs a homelink replica, polling the emulator.
+func (s *Sandbox) startApp(ctx context.Context) error {
+	a, err := app.New(ctx, s.cfg, app.Deps{Clock: s.Clock, Log: s.opt.Log})
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
@@ -159,6 +178,14 @@ func (s *Sandbox) seedOnce(ctx context.Context) error {
 
 // URL is the web page's address.
 func (s *Sandbox) URL() string { return "http://" + s.ln.Addr().String() }
+
+// Exposed reports whether the page listens beyond this machine's loopback
+// (0.0.0.0, a LAN address): then anyone who can reach the port can act as
+// every phone.
+func (s *Sandbox) Exposed() bool {
+	a, ok := s.ln.Addr().(*net.TCPAddr)
+	return !ok || !a.IP.IsLoopback()
+}
 
 // Run serves until ctx is done, then stops everything.
 func (s *Sandbox) Run(ctx context.Context) error {

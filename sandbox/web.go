@@ -21,7 +21,9 @@ import (
 //go:embed web
 var webFiles embed.FS
 
-// The web page's API, all JSON:
+// The web page's API, all JSON. Only the page itself may call it (guard):
+// a request must name the sandbox as its Host, come from the sandbox's own
+// origin, and POST with Content-Type: application/json.
 //
 //	GET  /api/state                    the clock and every phone's chat
 //	GET  /api/events                   server-sent events: "changed" when anything did

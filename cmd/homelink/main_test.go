@@ -319,6 +319,9 @@ func TestSandboxCommandStartsAndStopsOnCtrlC(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond) // waiting for a starting process
 	}
+	if strings.Contains(p.logs(), "WARNING") {
+		t.Errorf("a warning on loopback:\n%s", p.logs())
+	}
 	resp, err := http.Get("http://" + addr + "/api/state")
 	if err != nil {
 		t.Fatal(err)
@@ -327,6 +330,42 @@ func TestSandboxCommandStartsAndStopsOnCtrlC(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(body), `"role":"coordinator"`) || !strings.Contains(string(body), "Asia/Shanghai") {
 		t.Fatalf("state: %s", body)
+	}
+	p.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-p.exited:
+		if err != nil {
+			t.Fatalf("exit: %v\n%s", err, p.logs())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("still running 10s after Ctrl-C:\n%s", p.logs())
+	}
+}
+
+// A sandbox bound beyond loopback, as the README's Docker example binds
+// it, says at start who can then use it; on loopback it says nothing of
+// the kind (TestSandboxCommandStartsAndStopsOnCtrlC).
+func TestSandboxBeyondLoopbackWarns(t *testing.T) {
+	p := &process{cmd: exec.Command(os.Args[0], "sandbox", "-addr", "0.0.0.0:0"), out: &testlog.Buffer{}, exited: make(chan error, 1)}
+	p.cmd.Env = []string{"HOMELINK_RUN_MAIN=1"}
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.exited <- p.cmd.Wait() }()
+	t.Cleanup(func() { p.cmd.Process.Kill() })
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(p.logs(), "open http://") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no address printed:\n%s", p.logs())
+		}
+		time.Sleep(10 * time.Millisecond) // waiting for a starting process
+	}
+	for _, w := range []string{"WARNING: listening on 0.0.0.0:0, beyond this machine",
+		"anyone who can reach this port can act as every phone", "bind 127.0.0.1"} {
+		if !strings.Contains(p.logs(), w) {
+			t.Errorf("no %q in:\n%s", w, p.logs())
+		}
 	}
 	p.cmd.Process.Signal(syscall.SIGINT)
 	select {

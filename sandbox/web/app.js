@@ -4,11 +4,13 @@
 
 const phones = new Map(); // person id → {root, chat, rendered, answers}
 
+// Every post is JSON, even with nothing to say: the server refuses any
+// other kind, which a form on another site could send.
 async function post(path, body) {
   const res = await fetch(path, {
     method: "POST",
-    headers: body ? { "Content-Type": "application/json" } : {},
-    body: body ? JSON.stringify(body) : undefined,
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body || {}),
   });
   if (!res.ok) alert(await res.text());
 }
