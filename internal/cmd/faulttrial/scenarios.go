@@ -17,7 +17,10 @@ type scenario struct {
 	killUsers bool
 	// rate is the bot-wide sends a second when -rate is not given (0:
 	// Telegram's 30).
-	rate     float64
+	rate float64
+	// deadline bounds a run when -deadline is not given: it is reached
+	// only when some user is still unanswered.
+	deadline time.Duration
 	failover bool
 	env      []string
 	// fault runs from the burst's start, beside it, and returns a note for
@@ -35,6 +38,20 @@ func (sc scenario) userCount(o options) int {
 	return o.users
 }
 
+// defaultDeadline bounds a 500-user run: one 10 s sweep covers every
+// inbox, so an update not answered by then is lost.
+const defaultDeadline = 3 * time.Minute
+
+func (sc scenario) deadlineFor(o options) time.Duration {
+	switch {
+	case o.deadline > 0:
+		return o.deadline
+	case sc.deadline > 0:
+		return sc.deadline
+	}
+	return defaultDeadline
+}
+
 func (sc scenario) spreadFor(users int) time.Duration {
 	if sc.perSecond > 0 {
 		return time.Duration(float64(users) / sc.perSecond * float64(time.Second))
@@ -48,8 +65,9 @@ var scenarios = []scenario{
 	{name: "clean-40", about: "nothing goes wrong; users arrive at 40 a second, past Telegram's 30", perSecond: 40},
 	{name: "redis-restart", about: "Redis stopped (SIGTERM) 1 s into the burst and started 5 s later, replies queued", fault: redisRestart},
 	{name: "redis-stalls", about: "three 6 s Redis stalls (CLIENT PAUSE 6000 ALL at 1 s, 10 s, 19 s), past go-redis's 5 s timeout", fault: redisStalls},
-	{name: "aof-rollback", about: "Redis's host crashes 3 s in: SIGKILL, AOF cut back to its size 1 s earlier, restart", fault: aofRollback},
-	{name: "replica-kill", about: "a burst of -kill-users users; one replica SIGKILLed once the burst is taken", killUsers: true, rate: 1000, fault: replicaKill},
+	{name: "aof-rollback", about: "Redis's host crashes 2 s in, the burst's last half second taken: SIGKILL, AOF cut back to its size 1 s earlier, restart", fault: aofRollbackAt(2 * time.Second)},
+	{name: "aof-rollback-late", about: "as aof-rollback, 3 s in: the whole burst taken before the lost second, replies queued", fault: aofRollbackAt(3 * time.Second)},
+	{name: "replica-kill", about: "a burst of -kill-users users; one replica SIGKILLed once the burst is taken", killUsers: true, rate: 200, deadline: 7 * time.Minute, fault: replicaKill},
 	{name: "failover", about: "Sentinel: primary SIGKILLed 1 s into the burst", failover: true, fault: failover},
 	{name: "failover-wait1", about: "as failover, with REDIS_WAIT_REPLICAS=1", failover: true, env: []string{"REDIS_WAIT_REPLICAS=1"}, fault: failover},
 }
@@ -83,17 +101,21 @@ func redisStalls(ctx context.Context, t *trial) (string, error) {
 	return fmt.Sprintf("paused 6 s at %v", at), t.at(ctx, 25*time.Second)
 }
 
-// aofRollback crashes Redis's host: what was written to the AOF in the last
-// second, not yet fsynced, is lost with it.
-func aofRollback(ctx context.Context, t *trial) (string, error) {
-	if err := t.at(ctx, 2*time.Second); err != nil {
+// aofRollbackAt crashes Redis's host at crash: what was written to the AOF
+// in the second before, not yet fsynced, is lost with it.
+func aofRollbackAt(crash time.Duration) func(ctx context.Context, t *trial) (string, error) {
+	return func(ctx context.Context, t *trial) (string, error) { return aofRollback(ctx, t, crash) }
+}
+
+func aofRollback(ctx context.Context, t *trial, crash time.Duration) (string, error) {
+	if err := t.at(ctx, crash-time.Second); err != nil {
 		return "", err
 	}
 	sizes, err := t.redis.aofSizes()
 	if err != nil {
 		return "", err
 	}
-	if err := t.at(ctx, 3*time.Second); err != nil {
+	if err := t.at(ctx, crash); err != nil {
 		return "", err
 	}
 	t.redis.kill()

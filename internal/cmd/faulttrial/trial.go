@@ -50,6 +50,7 @@ type result struct {
 	tally
 	users    int
 	timedOut bool
+	deadline time.Duration
 	note     string
 }
 
@@ -131,7 +132,7 @@ func (t *trial) replicaEnv() []string {
 }
 
 func (t *trial) run(ctx context.Context) (result, error) {
-	res := result{users: len(t.work.users)}
+	res := result{users: len(t.work.users), deadline: t.sc.deadlineFor(t.opts)}
 	t.began = time.Now()
 	type outcome struct {
 		note string
@@ -157,7 +158,7 @@ func (t *trial) run(ctx context.Context) (result, error) {
 	}
 	res.note = f.note
 	t.opts.log.Info("waiting for quiet", slog.String("scenario", t.sc.name), slog.Duration("quiet", t.opts.quiet))
-	timedOut, err := t.work.settle(ctx, time.Now(), t.opts.quiet, t.began.Add(t.opts.deadline))
+	timedOut, err := t.work.settle(ctx, time.Now(), t.opts.quiet, t.began.Add(res.deadline))
 	if err != nil {
 		return res, err
 	}

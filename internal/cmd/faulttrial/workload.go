@@ -52,17 +52,23 @@ func (w *workload) burst(ctx context.Context, spread time.Duration) error {
 	return nil
 }
 
-// settle waits until the system has gone quiet: every update delivered
-// and no bot message for quiet. It gives up at deadline and says so.
+// settle waits until every user has an answer and no bot message has come
+// for quiet (a repeat comes only after a lease runs out). While a user has
+// none it waits to deadline: a stranded inbox may be rescued only minutes
+// later, after a long silence. It says whether it reached deadline.
 func (w *workload) settle(ctx context.Context, since time.Time, quiet time.Duration, deadline time.Time) (timedOut bool, err error) {
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
+	checked := 0 // users before this one all have an answer
 	for {
 		last := since
 		if n := w.lastSent.Load(); n > 0 && time.Unix(0, n).After(last) {
 			last = time.Unix(0, n)
 		}
-		if time.Since(last) >= quiet && w.tg.PendingUpdates() == 0 {
+		for checked < len(w.users) && len(w.users[checked].Messages()) > 0 {
+			checked++
+		}
+		if checked == len(w.users) && time.Since(last) >= quiet && w.tg.PendingUpdates() == 0 {
 			return false, nil
 		}
 		if time.Now().After(deadline) {
