@@ -154,7 +154,7 @@ func buttonKey(token string) []byte {
 func (a *App) connectRedis(ctx context.Context) error {
 	// A connection for every handler and every concurrent webhook call, so
 	// none waits for the pool under load.
-	rdb, err := a.cfg.redisClient(a.cfg.Workers + a.cfg.WebhookMaxConnections + 16)
+	rdb, err := a.cfg.RedisClient(a.cfg.Workers + a.cfg.WebhookMaxConnections + 16)
 	if err != nil {
 		return fmt.Errorf("%w at %s: %v", ErrRedisUnreachable, a.cfg.RedactedRedisURL(), err)
 	}

@@ -305,11 +305,11 @@ func isSentinelURL(v string) bool {
 	return err == nil && u.Query().Has("master_name")
 }
 
-// redisClient makes the Redis client REDIS_URL and the Sentinel settings
+// RedisClient makes the Redis client REDIS_URL and the Sentinel settings
 // describe: a failover client following the primary the Sentinels name,
 // or a plain one. Commands time out with their context; the pool holds
 // at least poolSize connections.
-func (c Config) redisClient(poolSize int) (*redis.Client, error) {
+func (c Config) RedisClient(poolSize int) (*redis.Client, error) {
 	var fo *redis.FailoverOptions
 	switch {
 	case isSentinelURL(c.RedisURL):

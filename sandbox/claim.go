@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -28,7 +27,7 @@ func markerKey(prefix string) string { return prefix + "sandbox" }
 // marks it). Otherwise it refuses with ErrNotASandboxRedis, naming a key it
 // found and how to go on.
 func claim(ctx context.Context, cfg app.Config) error {
-	rdb, err := dial(cfg)
+	rdb, err := cfg.RedisClient(1)
 	if err != nil {
 		return fmt.Errorf("sandbox: REDIS_URL %s: %w", cfg.RedactedRedisURL(), err)
 	}
@@ -76,28 +75,6 @@ func wrapRedis(cfg app.Config, err error) error {
 		return nil
 	}
 	return fmt.Errorf("sandbox: Redis at %s: %w", cfg.RedactedRedisURL(), err)
-}
-
-// dial connects to the Redis cfg names, as serve does: through Sentinels
-// when REDIS_URL or REDIS_SENTINEL_ADDRS name them.
-func dial(cfg app.Config) (*redis.Client, error) {
-	if u, err := url.Parse(cfg.RedisURL); err == nil && u.Query().Has("master_name") {
-		fo, err := redis.ParseFailoverURL(cfg.RedisURL)
-		if err != nil {
-			return nil, err
-		}
-		return redis.NewFailoverClient(fo), nil
-	}
-	opt, err := redis.ParseURL(cfg.RedisURL)
-	if err != nil {
-		return nil, err
-	}
-	if len(cfg.RedisSentinelAddrs) == 0 {
-		return redis.NewClient(opt), nil
-	}
-	return redis.NewFailoverClient(&redis.FailoverOptions{MasterName: cfg.RedisSentinelMaster,
-		SentinelAddrs: cfg.RedisSentinelAddrs, SentinelPassword: cfg.RedisSentinelPassword,
-		Username: opt.Username, Password: opt.Password, DB: opt.DB, TLSConfig: opt.TLSConfig}), nil
 }
 
 // globEscape quotes the characters SCAN's MATCH treats as a pattern.

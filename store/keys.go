@@ -25,6 +25,7 @@ import "strconv"
 //	<p>menus:walk            hash    version (being walked to), after (last user id done): the walk's progress
 //	<p>menus:lease           string  token of the replica walking; PX lease, extended after each batch
 //	<p>upgrades              set     names of the one-time upgrades done (Upgrade)
+//	<p>sandbox               string  set by the sandbox on data it made (never by serve): it refuses a prefix without it
 //	<p>inbox:pending         zset    actor ids whose inbox holds updates, scored by when it needs rescue: its lease's end (unix ms, Redis's clock)
 //	<p>homes                 set     ids of every home; kept by the scripts that create homes (none deletes one).
 //	                                 Data older than the index: Upgrade builds it from seq:home and the home
