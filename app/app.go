@@ -160,6 +160,11 @@ func (a *App) connectRedis(ctx context.Context) error {
 	}
 	a.rdb = rdb
 	a.Store = store.New(a.rdb, a.cfg.RedisPrefix, a.clock)
+	if a.cfg.InviteKeyPrevious != nil {
+		a.Store.UseCodeKeys(a.cfg.InviteKey, a.cfg.InviteKeyPrevious)
+	} else {
+		a.Store.UseCodeKeys(a.cfg.InviteKey)
+	}
 	if a.cfg.RedisWaitReplicas > 0 {
 		a.Store.RequireReplicas(a.cfg.RedisWaitReplicas, time.Second)
 	}

@@ -36,13 +36,16 @@ type Config struct {
 	DefaultTimezone       *time.Location
 	AdminIDs              []int64
 	InviteTTL             time.Duration
-	LogLevel              slog.Level
-	LogFormat             string
-	Workers               int
-	RatePerSecond         float64
-	PaidBroadcast         bool
-	PaidRatePerSecond     float64
-	OutboxWorkers         int
+	// InviteKey signs invitation codes (Redis keeps only HMACs);
+	// InviteKeyPrevious finds codes signed before a rotation.
+	InviteKey, InviteKeyPrevious []byte
+	LogLevel                     slog.Level
+	LogFormat                    string
+	Workers                      int
+	RatePerSecond                float64
+	PaidBroadcast                bool
+	PaidRatePerSecond            float64
+	OutboxWorkers                int
 	// ChatPerSecond and ChatBurst override the outbox's per-chat pacing
 	// (Telegram's: about 1/s, burst 3); tests speed it up. Not settable
 	// from the environment.
@@ -209,6 +212,25 @@ var Settings = []Setting{
 				return errors.New("expected a duration from 1h to 2160h such as 168h")
 			}
 			c.InviteTTL = d
+			return nil
+		}},
+	{Name: "INVITE_KEY", Help: "Key that invitation codes are kept under (Redis holds only HMAC-SHA-256(key, code), so a copy of the database gives no code away): 32 or more characters, such as the output of `openssl rand -base64 32`. Required; keep it out of Redis and its backups. See Rotating INVITE_KEY.", secret: true,
+		set: func(c *Config, v string) error {
+			if len(v) < 32 {
+				return errors.New("expected 32 or more characters, such as the output of openssl rand -base64 32")
+			}
+			c.InviteKey = []byte(v)
+			return nil
+		}},
+	{Name: "INVITE_KEY_PREVIOUS", Help: "The INVITE_KEY before a rotation: codes made under it still work until they expire (INVITE_TTL), then remove it.", secret: true,
+		set: func(c *Config, v string) error {
+			if v != "" && len(v) < 32 {
+				return errors.New("expected 32 or more characters (the previous INVITE_KEY), or nothing")
+			}
+			c.InviteKeyPrevious = nil
+			if v != "" {
+				c.InviteKeyPrevious = []byte(v)
+			}
 			return nil
 		}},
 	{Name: "LOG_LEVEL", Default: "info", Help: "debug, info, warn or error.",

@@ -36,8 +36,11 @@ func TestREADMEListsEverySetting(t *testing.T) {
 
 func TestDefaultsAreValid(t *testing.T) {
 	cfg, errs := LoadConfig(func(name string) string {
-		if name == "TELEGRAM_BOT_TOKEN" {
+		switch name {
+		case "TELEGRAM_BOT_TOKEN":
 			return "123456:abcdefghijklmnopqrstuvwxyz"
+		case "INVITE_KEY":
+			return "a-key-of-thirty-two-characters-0"
 		}
 		return ""
 	})
@@ -55,7 +58,8 @@ func TestEachWrongSettingIsNamed(t *testing.T) {
 		"TELEGRAM_BOT_TOKEN": "", "TELEGRAM_API_URL": "ftp://x", "REDIS_URL": "mysql://x", "REDIS_KEY_PREFIX": "{x}",
 		"WEBHOOK_URL": "http://bot.example.org/tg", "WEBHOOK_SECRET": "has spaces", "WEBHOOK_MAX_CONNECTIONS": "0",
 		"LISTEN_ADDR": "nowhere", "DEFAULT_LANGUAGE": "fr", "DEFAULT_TIMEZONE": "Local", "ADMIN_IDS": "12,abc",
-		"LOG_LEVEL": "trace", "LOG_FORMAT": "xml", "HANDLER_WORKERS": "many",
+		"LOG_LEVEL": "trace", "LOG_FORMAT": "xml", "HANDLER_WORKERS": "many", "INVITE_KEY": "too-short-a-key",
+		"INVITE_KEY_PREVIOUS": "also-short",
 	}
 	_, errs := LoadConfig(func(n string) string { return bad[n] })
 	if len(errs) != len(bad) {

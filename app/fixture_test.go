@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/homelink/homelink"
-	"github.com/homelink/homelink/store"
 )
 
 // fixture is two homes with their people, made through the store's own
@@ -29,7 +28,7 @@ type fixture struct {
 func seed(t testing.TB, h *harness) fixture {
 	t.Helper()
 	ctx := context.Background()
-	st := store.New(h.rdb, h.prefix, h.clock)
+	st := h.store()
 	f := fixture{coord: 7001, otherCoord: 7002, teacher: 7003, otherTeacher: 7004,
 		mom: 7005, dad: 7006, otherParent: 7007, farParent: 7008}
 	must := func(err error) {

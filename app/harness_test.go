@@ -16,6 +16,7 @@ import (
 	"github.com/homelink/homelink/emulator"
 	"github.com/homelink/homelink/internal/redistest"
 	"github.com/homelink/homelink/internal/testlog"
+	"github.com/homelink/homelink/store"
 )
 
 func TestMain(m *testing.M) { os.Exit(redistest.Run(m)) }
@@ -27,6 +28,17 @@ const (
 )
 
 var modes = []string{polling, webhook}
+
+// testInviteKey is the replicas' INVITE_KEY; h.store() uses it too.
+const testInviteKey = "app-test-invite-key-0123456789abcdef"
+
+// store is a Store of the harness's Redis with the replicas' keys, for a
+// test to prepare or read what the bot would.
+func (h *harness) store() *store.Store {
+	st := store.New(h.rdb, h.prefix, h.clock)
+	st.UseCodeKeys([]byte(testInviteKey))
+	return st
+}
 
 // harness is homelink running against the fake Bot API and a private Redis.
 type harness struct {
@@ -84,6 +96,8 @@ func (h *harness) config(mode string, ln net.Listener) Config {
 			return h.tg.URL()
 		case "REDIS_URL":
 			return h.redisURL
+		case "INVITE_KEY":
+			return testInviteKey
 		case "REDIS_KEY_PREFIX":
 			return h.prefix
 		case "HANDLER_WORKERS":

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/homelink/homelink"
-	"github.com/homelink/homelink/store"
 )
 
 // A teacher opens a guardian invitation they made, is removed by the
@@ -15,7 +14,7 @@ func TestRemovedTeachersOwnInvitationIsRefused(t *testing.T) {
 	h := start(t, webhook)
 	f := seed(t, h)
 	ctx := context.Background()
-	st := store.New(h.rdb, h.prefix, h.clock)
+	st := h.store()
 	secondTeacher(t, h, f, 7201)
 	if err := st.SetLanguage(ctx, 7201, "zh-Hans"); err != nil {
 		t.Fatal(err)
@@ -52,7 +51,7 @@ func TestShareOfACoordinatorWhoLeftIsRefused(t *testing.T) {
 	h := start(t, webhook)
 	f := seed(t, h)
 	ctx := context.Background()
-	st := store.New(h.rdb, h.prefix, h.clock)
+	st := h.store()
 	link, _ := inviteFor(t, h, homelink.Invite{Role: homelink.RoleCoordinator, Homes: []int64{f.home}, MadeBy: f.coord})
 	if _, err := st.Forget(ctx, f.coord); err != nil {
 		t.Fatal(err)

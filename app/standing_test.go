@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/homelink/homelink"
-	"github.com/homelink/homelink/store"
 )
 
 // inviteFor stores a fresh invitation and returns its link code and id.
@@ -18,7 +17,7 @@ import (
 // its first coordinator a teacher's, an admin a coordinator's.
 func inviteFor(t *testing.T, h *harness, inv homelink.Invite) (string, int64) {
 	t.Helper()
-	st := store.New(h.rdb, h.prefix, h.clock)
+	st := h.store()
 	if inv.MadeBy == 0 && !inv.ByAdmin {
 		if inv.Role == homelink.RoleCoordinator {
 			inv.ByAdmin = true
@@ -55,7 +54,7 @@ func joinAsGuardian(t *testing.T, h *harness, f fixture, p *person) {
 // secondTeacher adds another teacher to the fixture's home.
 func secondTeacher(t *testing.T, h *harness, f fixture, id int64) {
 	t.Helper()
-	st := store.New(h.rdb, h.prefix, h.clock)
+	st := h.store()
 	_, inv := inviteFor(t, h, homelink.Invite{Role: homelink.RoleTeacher, HomeID: f.home})
 	_, err := st.RedeemInvite(context.Background(), inv, id, "en")
 	if err != nil {

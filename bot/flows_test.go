@@ -59,6 +59,7 @@ func newWalker(t *testing.T) *walker {
 	if err != nil {
 		t.Fatal(err)
 	}
+	st.UseCodeKeys([]byte("walker-invite-key-0123456789abcdef"))
 	b := New(Config{Username: emulator.BotUsername, Store: st, Sender: out, Catalog: cat, Renderer: r,
 		Clock: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: metrics.New(),
 		ButtonKey: []byte("walker-key-16byt")})

@@ -8,6 +8,7 @@ package sandbox
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -48,8 +49,10 @@ type Sandbox struct {
 	redis *embeddedRedis
 	app   *app.App
 	cfg   app.Config
-	web   *http.Server
-	ln    net.Listener
+	// inviteKey is this run's INVITE_KEY when none is given.
+	inviteKey string
+	web       *http.Server
+	ln        net.Listener
 
 	stopApp context.CancelFunc
 	appDone chan error
@@ -79,7 +82,8 @@ func Start(ctx context.Context, opt Options) (_ *Sandbox, err error) {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Sandbox{opt: opt, Clock: &Clock{}, changed: make(chan struct{}), nextID: 2001, appDone: make(chan error, 1)}
+	s := &Sandbox{opt: opt, Clock: &Clock{}, changed: make(chan struct{}), nextID: 2001, appDone: make(chan error, 1),
+		inviteKey: rand.Text() + rand.Text()}
 	defer func() {
 		if err != nil {
 			s.close()
@@ -135,6 +139,13 @@ func (s *Sandbox) config(redisURL string) (app.Config, error) {
 			return redisURL
 		case "WEBHOOK_URL", "WEBHOOK_SECRET", "LISTEN_ADDR":
 			return ""
+		case "INVITE_KEY":
+			// A key of this run's own unless one is given: invitations
+			// made in an earlier run then no longer open.
+			if k := s.opt.Getenv(name); k != "" {
+				return k
+			}
+			return s.inviteKey
 		}
 		return s.opt.Getenv(name)
 	})

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/homelink/homelink"
 )
 
@@ -26,12 +28,15 @@ func (s *Store) CreateInvite(ctx context.Context, inv homelink.Invite) (homelink
 	if ttl <= 0 {
 		return inv, fmt.Errorf("store: create invite: expires in the past")
 	}
+	if len(s.codeKeys) == 0 {
+		return inv, ErrNoCodeKey
+	}
 	typed, typedKey := "", s.k.code("")
 	if inv.Typed != "" {
-		typed = homelink.CodeDigest(inv.Typed)
+		typed = digest(s.codeKeys[0], inv.Typed)
 		typedKey = s.k.code(typed)
 	}
-	link := homelink.CodeDigest(inv.Link)
+	link := digest(s.codeKeys[0], inv.Link)
 	n, err := s.run(ctx, "invite_create",
 		[]string{s.k.invite(id), s.k.code(link), typedKey, s.k.homeInvites(inv.HomeID), s.k.made(inv.MadeBy)},
 		id, string(inv.Role), inv.HomeID, inv.ChildID, joinIDs(inv.Homes), inv.ExpiresAt.UnixMilli(), ttl.Milliseconds(),
@@ -49,14 +54,24 @@ func (s *Store) CreateInvite(ctx context.Context, inv homelink.Invite) (homelink
 // once redeemed, homelink.ErrInviteInvalid when unknown, expired or revoked.
 // The returned invite carries no codes.
 func (s *Store) InviteByCode(ctx context.Context, code string) (homelink.Invite, error) {
-	id, err := s.rdb.Get(ctx, s.k.code(homelink.CodeDigest(code))).Int64()
-	if isNil(err) {
-		return homelink.Invite{}, homelink.ErrInviteInvalid
+	if len(s.codeKeys) == 0 {
+		return homelink.Invite{}, ErrNoCodeKey
 	}
-	if err != nil {
+	// Under each key of a rotation, newest first: one round trip.
+	pipe := s.rdb.Pipeline()
+	found := make([]*redis.StringCmd, len(s.codeKeys))
+	for i, key := range s.codeKeys {
+		found[i] = pipe.Get(ctx, s.k.code(digest(key, code)))
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !isNil(err) {
 		return homelink.Invite{}, fmt.Errorf("store: invite by code: %w", err)
 	}
-	return s.Invite(ctx, id)
+	for _, f := range found {
+		if id, err := f.Int64(); err == nil {
+			return s.Invite(ctx, id)
+		}
+	}
+	return homelink.Invite{}, homelink.ErrInviteInvalid
 }
 
 // Invite reads an open invitation by id (errors as InviteByCode).

@@ -46,7 +46,7 @@ import "strconv"
 //	<p>invite:<id>:revoked   hash    by, at, and the invitation's role, home, child, homes, made (its maker): who revoked it, to tell
 //	                                 (and check the rights of) a later tap; TTL actedTTL
 //	<p>{u<id>}:acted         set     keys of the acted records that name the user, deleted with them by /forget
-//	<p>code:<digest>         string  invitation id of a code (SHA-256 hex); TTL until it expires
+//	<p>code:<digest>         string  invitation id of a code (HMAC-SHA-256 hex under INVITE_KEY, which Redis never holds); TTL until it expires
 //	<p>joins:pending         zset    "<home>.<child>.<user>.<invite>": join notices waiting, scored by when due (unix ms)
 //	<p>joins:inflight        zset    the same, claimed by a replica, scored by when its lease ends (unix ms)
 //	<p>seq:home, seq:child, seq:invite  string  id counters

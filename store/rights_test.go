@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/homelink/homelink"
@@ -139,5 +142,49 @@ func TestForgetKeepsTheWrongCodeCounter(t *testing.T) {
 	}
 	if n, err := s.CodeFailures(ctx, 40); err != nil || n != homelink.MaxCodeFailures {
 		t.Fatalf("after /forget %d wrong codes counted, %v; want %d", n, err, homelink.MaxCodeFailures)
+	}
+}
+
+// Codes are kept as HMACs under INVITE_KEY, which Redis never holds: the
+// database alone (nor its plain SHA-256 of a code) finds no invitation,
+// another key finds none, and after a rotation the previous key still
+// finds the codes made under it while new ones use the new key.
+func TestCodesAreKeptUnderAKeyOutsideRedis(t *testing.T) {
+	s, clock := newStore(t)
+	ctx := context.Background()
+	h, c := homeWithChild(t, s, 1)
+	old := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleGuardian, HomeID: h.ID, ChildID: c.ID})
+	keys, _ := s.rdb.Keys(ctx, s.k.prefix+"*").Result()
+	for _, k := range keys {
+		for _, code := range []string{old.Link, old.Typed} {
+			sum := sha256.Sum256([]byte(code))
+			if strings.Contains(k, code) || strings.Contains(k, hex.EncodeToString(sum[:])) {
+				t.Fatalf("key %s gives the code away", k)
+			}
+		}
+	}
+	other := New(s.rdb, s.k.prefix, clock)
+	other.UseCodeKeys([]byte("another-key-entirely-0123456789abcdef"))
+	if _, err := other.InviteByCode(ctx, old.Link); !errors.Is(err, homelink.ErrInviteInvalid) {
+		t.Fatalf("another key opened a code: %v", err)
+	}
+	unkeyed := New(s.rdb, s.k.prefix, clock)
+	if _, err := unkeyed.InviteByCode(ctx, old.Link); !errors.Is(err, ErrNoCodeKey) {
+		t.Fatalf("a store without a key: %v", err)
+	}
+	// Rotation: the new key first, the old one still finds old codes.
+	rotated := New(s.rdb, s.k.prefix, clock)
+	rotated.UseCodeKeys([]byte("the-new-invite-key-0123456789abcdef"), s.codeKeys[0])
+	for _, code := range []string{old.Link, old.Typed} {
+		if inv, err := rotated.InviteByCode(ctx, code); err != nil || inv.ID != old.ID {
+			t.Fatalf("after the rotation an old code opens %+v, %v", inv, err)
+		}
+	}
+	fresh := newInvite(t, rotated, clock, homelink.Invite{Role: homelink.RoleGuardian, HomeID: h.ID, ChildID: c.ID})
+	if _, err := s.InviteByCode(ctx, fresh.Link); !errors.Is(err, homelink.ErrInviteInvalid) {
+		t.Fatalf("a new code was kept under the old key: %v", err)
+	}
+	if inv, err := rotated.InviteByCode(ctx, fresh.Typed); err != nil || inv.ID != fresh.ID {
+		t.Fatalf("a new code does not open: %+v, %v", inv, err)
 	}
 }

@@ -30,6 +30,9 @@ type Store struct {
 	// replicas and replicaTimeout: see RequireReplicas.
 	replicas       int
 	replicaTimeout time.Duration
+	// codeKeys sign invitation codes: the first signs new ones, any finds
+	// one (UseCodeKeys).
+	codeKeys [][]byte
 }
 
 // New returns a Store using rdb, with every key under prefix.

@@ -20,6 +20,7 @@ func newStore(t *testing.T) (*Store, *homelink.FakeClock) {
 	rdb, prefix := redistest.Client(t)
 	clock := homelink.NewFakeClock(t0)
 	s := New(rdb, prefix, clock)
+	s.UseCodeKeys([]byte("store-test-invite-key-0123456789abcdef"))
 	if err := s.LoadScripts(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -37,6 +37,9 @@ func TestMain(m *testing.M) {
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
+// testInviteKey is the INVITE_KEY of the tests' starts.
+const testInviteKey = "cli-test-invite-key-0123456789abcdef"
+
 func TestWrongSettingsStopTheStartWithExitTwo(t *testing.T) {
 	var out bytes.Buffer
 	code := run(nil, env(map[string]string{
@@ -120,7 +123,7 @@ func TestSandboxOnABusyPortNamesTheFlag(t *testing.T) {
 func TestUnreachableRedisExitsOneWithoutThePassword(t *testing.T) {
 	var out bytes.Buffer
 	code := run(nil, env(map[string]string{
-		"TELEGRAM_BOT_TOKEN": emulator.DefaultToken, "REDIS_URL": "redis://:hunter2@127.0.0.1:1/0",
+		"TELEGRAM_BOT_TOKEN": emulator.DefaultToken, "REDIS_URL": "redis://:hunter2@127.0.0.1:1/0", "INVITE_KEY": testInviteKey,
 	}), &out, &out)
 	msg := out.String()
 	if code != exitFailure || !strings.Contains(msg, "cannot reach Redis at redis://:xxxxx@127.0.0.1:1/0") || strings.Contains(msg, "hunter2") {
@@ -137,6 +140,7 @@ func TestRejectedTokenExitsOne(t *testing.T) {
 	var out bytes.Buffer
 	code := run(nil, env(map[string]string{
 		"TELEGRAM_BOT_TOKEN": emulator.DefaultToken, "TELEGRAM_API_URL": tg.URL(), "REDIS_URL": redistest.URL(),
+		"INVITE_KEY": testInviteKey,
 	}), &out, &out)
 	if code != exitFailure || !strings.Contains(out.String(), "Telegram rejected TELEGRAM_BOT_TOKEN") ||
 		strings.Contains(out.String(), emulator.DefaultToken) {
@@ -152,7 +156,7 @@ func TestInviteCoordinatorPrintsAOneTimeLink(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"invite", "coordinator"}, env(map[string]string{
 		"TELEGRAM_BOT_TOKEN": emulator.DefaultToken, "TELEGRAM_API_URL": tg.URL(), "REDIS_URL": redistest.URL(),
-		"REDIS_KEY_PREFIX": "cli-test:",
+		"REDIS_KEY_PREFIX": "cli-test:", "INVITE_KEY": testInviteKey,
 	}), &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
@@ -166,6 +170,7 @@ func TestInviteCoordinatorPrintsAOneTimeLink(t *testing.T) {
 	rdb := redis.NewClient(opt)
 	defer rdb.Close()
 	st := store.New(rdb, "cli-test:", homelink.SystemClock{})
+	st.UseCodeKeys([]byte(testInviteKey))
 	for _, c := range []string{m[1], strings.ReplaceAll(m[2], "-", "")} {
 		inv, err := st.InviteByCode(context.Background(), c)
 		if err != nil || inv.Role != homelink.RoleCoordinator || len(inv.Homes) != 0 {
@@ -256,7 +261,7 @@ func startBinary(t testing.TB, bin string, tg *emulator.Server) *process {
 	p := &process{cmd: exec.Command(bin), out: &testlog.Buffer{}, exited: make(chan error, 1)}
 	p.cmd.Env = []string{"HOMELINK_RUN_MAIN=1",
 		"TELEGRAM_BOT_TOKEN=" + tg.Token(), "TELEGRAM_API_URL=" + tg.URL(), "REDIS_URL=" + redistest.URL(),
-		"REDIS_KEY_PREFIX=" + prefix, "LISTEN_ADDR=" + addr,
+		"REDIS_KEY_PREFIX=" + prefix, "LISTEN_ADDR=" + addr, "INVITE_KEY=" + testInviteKey,
 	}
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	begin := time.Now()

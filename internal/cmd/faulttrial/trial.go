@@ -119,6 +119,8 @@ func (t *trial) replicaEnv() []string {
 		"TELEGRAM_API_URL=" + t.tg.URL(),
 		"WEBHOOK_URL=" + t.lb.url() + "/hook",
 		"WEBHOOK_SECRET=" + webhookSecret,
+		// Releases before INVITE_KEY ignore it.
+		"INVITE_KEY=faulttrial-invite-key-0123456789abcdef",
 		"REDIS_URL=" + t.redis.url(),
 		"RATE_LIMIT_PER_SECOND=" + strconv.FormatFloat(t.rate(), 'f', -1, 64),
 		"LOG_FORMAT=json",
