@@ -5,6 +5,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -134,6 +135,10 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		return nil, err
 	}
 	if err := a.sched.Add("join-notices", "@every 10s", a.Bot.SendDueJoinNotices); err != nil {
+		return nil, err
+	}
+	strangers := &scheduler.Strangers{Store: a.Store, Outbox: a.Outbox, Clock: a.clock, After: cmp.Or(cfg.ForgetStrangersAfter, 30*24*time.Hour), Log: a.log}
+	if err := a.sched.Add("forget-strangers", "@every 1h", strangers.Run); err != nil {
 		return nil, err
 	}
 	menus := &scheduler.MenuRefresh{Store: a.Store, Sender: a.Outbox, Menus: a.Bot, Log: a.log}

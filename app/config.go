@@ -36,6 +36,9 @@ type Config struct {
 	DefaultTimezone       *time.Location
 	AdminIDs              []int64
 	InviteTTL             time.Duration
+	// ForgetStrangersAfter is how long someone with no role is kept after
+	// they last wrote.
+	ForgetStrangersAfter time.Duration
 	// InviteKey signs invitation codes (Redis keeps only HMACs);
 	// InviteKeyPrevious finds codes signed before a rotation.
 	InviteKey, InviteKeyPrevious []byte
@@ -231,6 +234,15 @@ var Settings = []Setting{
 			if v != "" {
 				c.InviteKeyPrevious = []byte(v)
 			}
+			return nil
+		}},
+	{Name: "FORGET_STRANGERS_AFTER", Default: "720h", Help: "How long homelink keeps someone who holds no role (they only chose a language, or never joined) after they last wrote: then their language, name and the rest are deleted (Go duration, 24h to 8760h).",
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 24*time.Hour || d > 365*24*time.Hour {
+				return errors.New("expected a duration from 24h to 8760h such as 720h")
+			}
+			c.ForgetStrangersAfter = d
 			return nil
 		}},
 	{Name: "LOG_LEVEL", Default: "info", Help: "debug, info, warn or error.",

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/homelink/homelink"
 )
@@ -61,5 +62,49 @@ func TestShareOfACoordinatorWhoLeftIsRefused(t *testing.T) {
 	p.Sees("This invitation is not valid or has expired.")
 	if u, _ := st.User(ctx, 7202); u.Roles.IsCoordinator() {
 		t.Fatalf("roles after a dead share: %+v", u.Roles)
+	}
+}
+
+// Someone who only chose a language, and someone who then blocked the
+// bot, are forgotten 30 days after they last wrote (FORGET_STRANGERS_AFTER
+// defaults to 720h): their language, name and the outbox's mark on their
+// chat go. A parent who went quiet keeps everything.
+func TestStrangersAreForgottenAfterThirtyDaysOfSilence(t *testing.T) {
+	h := start(t, webhook)
+	f := seed(t, h)
+	ctx := context.Background()
+	a := h.reps[0].app
+	lingering, blocker := h.person(7301, "Lin", "en"), h.person(7302, "Bo", "en")
+	mom := h.person(f.mom, "Mom", "zh-Hans")
+	for _, p := range []*person{lingering, blocker} {
+		p.Types("/language")
+		p.Sees("Which language")
+	}
+	mom.Types("/language")
+	mom.Sees("您想用哪种语言")
+	lingering.Tap("English")
+	lingering.Sees("English")
+	if err := a.Outbox.SetReachable(ctx, blocker.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(29 * 24 * time.Hour)
+	if err := a.sched.RunNow("forget-strangers"); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := a.Store.User(ctx, lingering.ID); u.Language != "en" {
+		t.Fatalf("forgotten after 29 days: %+v", u)
+	}
+	h.clock.Advance(2 * 24 * time.Hour)
+	if err := a.sched.RunNow("forget-strangers"); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := a.Store.User(ctx, lingering.ID); u.Language != "" || u.Name != "" {
+		t.Fatalf("kept after 31 days of silence: %+v", u)
+	}
+	if ok, _ := a.Outbox.Reachable(ctx, blocker.ID); !ok {
+		t.Fatal("the outbox still marks the stranger who blocked the bot")
+	}
+	if u, _ := a.Store.User(ctx, f.mom); !u.Roles.GuardianOf(f.child) || u.Name == "" {
+		t.Fatalf("a quiet parent lost what is kept about them: %+v", u)
 	}
 }

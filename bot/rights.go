@@ -41,8 +41,11 @@ type myDataDoc struct {
 	TeachesAt   []homeDoc    `json:"teaches_at,omitempty"`
 	Children    []childDoc   `json:"guardian_of,omitempty"`
 	Flow        *sessionDoc  `json:"conversation_in_progress,omitempty"`
-	Stored      []string     `json:"what_else_is_stored"`
-	Note        string       `json:"note"`
+	// WrongCodes counts invitation codes they typed wrong this hour (the
+	// throttle; /forget keeps it until the hour ends).
+	WrongCodes int      `json:"wrong_invitation_codes_this_hour,omitempty"`
+	Stored     []string `json:"what_else_is_stored"`
+	Note       string   `json:"note"`
 }
 
 // consentDoc is when the person agreed to a role: as "guardian" of a child
@@ -126,6 +129,11 @@ func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 	if s := r.session; s.Active() {
 		doc.Flow = &sessionDoc{Flow: s.Flow, Step: s.Step, Answers: s.Answers}
 	}
+	wrong, err := b.Store.CodeFailures(ctx, u.ID)
+	if err != nil {
+		return doc, err
+	}
+	doc.WrongCodes = wrong
 	doc.Stored = []string{r.text("MyDataStoredUpdates"), r.text("MyDataStoredOutbox")}
 	doc.Note = r.text("MyDataNote")
 	return doc, nil

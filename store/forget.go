@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/homelink/homelink"
 )
@@ -16,7 +17,7 @@ import (
 // Their inbox empties itself as the intake finishes with their updates.
 func (s *Store) Forget(ctx context.Context, user int64) ([]homelink.Departure, error) {
 	res, err := s.run(ctx, "forget",
-		[]string{s.k.user(user), s.k.session(user), s.k.seen(user), s.k.made(user), s.k.users()}, user).StringSlice()
+		[]string{s.k.user(user), s.k.session(user), s.k.seen(user), s.k.made(user), s.k.users(), s.k.lastSeen()}, user).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("store: forget %d: %w", user, err)
 	}
@@ -31,4 +32,17 @@ func (s *Store) Forget(ctx context.Context, user int64) ([]homelink.Departure, e
 		out = append(out, homelink.Departure{HomeID: h, ChildID: c, Relationship: homelink.Relationship(parts[2])})
 	}
 	return out, nil
+}
+
+// ForgetStrangers forgets up to limit people who hold no role and have not
+// written since before: their language, name, session and place among the
+// known users. It returns their ids (the outbox forgets their chats). A
+// silent person who holds a role is looked at again after the same time.
+func (s *Store) ForgetStrangers(ctx context.Context, before time.Time, limit int) ([]int64, error) {
+	res, err := s.run(ctx, "strangers_forget", []string{s.k.lastSeen(), s.k.users()},
+		before.Unix(), s.clock.Now().Unix(), limit).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("store: forget strangers: %w", err)
+	}
+	return ids(res), nil
 }

@@ -1,7 +1,8 @@
 -- Forgets a user: every role and link, the invitations they opened, then
 -- every key of theirs but the wrong-code counter, which runs out on its
 -- own (forgetting must not reset a throttle).
--- KEYS[1] user hash, KEYS[2] session, KEYS[3] seen, KEYS[4] made zset, KEYS[5] known users zset
+-- KEYS[1] user hash, KEYS[2] session, KEYS[3] seen, KEYS[4] made zset, KEYS[5] known users zset,
+-- KEYS[6] last-seen zset
 -- ARGV[1] prefix, ARGV[2] user id
 -- Returns the children they were a guardian of, as "<home>:<child>:<relationship>".
 local p, uid = ARGV[1], ARGV[2]
@@ -29,4 +30,5 @@ local acted = ukey(p, uid, 'acted')
 for _, rec in ipairs(redis.call('SMEMBERS', acted)) do redis.call('DEL', rec) end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], acted)
 redis.call('ZREM', KEYS[5], uid)
+redis.call('ZREM', KEYS[6], uid)
 return left

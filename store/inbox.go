@@ -23,7 +23,7 @@ const seenWindow = 24 * time.Hour
 // is in the inbox and will be handled, but may not outlive a failover).
 func (s *Store) Take(ctx context.Context, actor, updateID int64, raw []byte, token string, lease time.Duration) (fresh bool, item *homelink.InboxItem, err error) {
 	now := s.clock.Now()
-	keys := []string{s.k.seen(actor), s.k.inbox(actor), s.k.lock(actor), s.k.user(actor), s.k.session(actor), s.k.users(), s.k.pending()}
+	keys := []string{s.k.seen(actor), s.k.inbox(actor), s.k.lock(actor), s.k.user(actor), s.k.session(actor), s.k.users(), s.k.pending(), s.k.lastSeen()}
 	args := []any{updateID, now.Unix(), raw, int(seenWindow / time.Second), token, lease.Milliseconds(), actor}
 	var res *redis.Cmd
 	var acked *redis.Cmd

@@ -5,7 +5,7 @@
 -- The inbox enters the pending index, scored by when it needs rescue: its
 -- lease's end, on Redis's clock. A worker holding it moves that score on as it goes.
 -- KEYS[1] seen zset, KEYS[2] inbox zset, KEYS[3] lock, KEYS[4] user hash, KEYS[5] session hash,
--- KEYS[6] known users zset, KEYS[7] pending index
+-- KEYS[6] known users zset, KEYS[7] pending index, KEYS[8] last-seen zset
 -- ARGV[1] prefix, ARGV[2] update id, ARGV[3] now (unix seconds), ARGV[4] raw update,
 -- ARGV[5] dedupe window (seconds), ARGV[6] token, ARGV[7] lease (ms), ARGV[8] actor id
 -- Returns {fresh (1 or 0)} when another worker holds the inbox, else
@@ -14,7 +14,10 @@
 local fresh = redis.call('ZADD', KEYS[1], 'NX', ARGV[3], ARGV[2])
 if fresh == 1 then
   redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
-  if tonumber(ARGV[8]) > 0 then redis.call('ZADD', KEYS[6], ARGV[8], ARGV[8]) end
+  if tonumber(ARGV[8]) > 0 then
+    redis.call('ZADD', KEYS[6], ARGV[8], ARGV[8])
+    redis.call('ZADD', KEYS[8], ARGV[3], ARGV[8])
+  end
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[5]))
 redis.call('EXPIRE', KEYS[1], ARGV[5])

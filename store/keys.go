@@ -20,6 +20,8 @@ import "strconv"
 //	                                 resumes exactly after the last id it did); added by the inbox take script,
 //	                                 removed by forget. People of older releases: Upgrade adds every id with a
 //	                                 user hash, once (marked in upgrades)
+//	<p>users:seen            zset    known users scored by when they last wrote (unix seconds, the app's clock); those
+//	                                 with no role who have been silent for FORGET_STRANGERS_AFTER are forgotten
 //	<p>menus:version         string  the menu version (bot.MenuVersion) every known user's chat menu was set to;
 //	                                 written only when a walk over all of them completes
 //	<p>menus:walk            hash    version (being walked to), after (last user id done): the walk's progress
@@ -67,6 +69,7 @@ func (k keys) codeFail(id int64) string { return k.tagged(id, "codefail") }
 func (k keys) made(id int64) string     { return k.tagged(id, "made") }
 func (k keys) pending() string          { return k.prefix + "inbox:pending" }
 func (k keys) users() string            { return k.prefix + "users" }
+func (k keys) lastSeen() string         { return k.prefix + "users:seen" }
 func (k keys) upgrades() string         { return k.prefix + "upgrades" }
 func (k keys) menuVersion() string      { return k.prefix + "menus:version" }
 func (k keys) menuWalk() string         { return k.prefix + "menus:walk" }

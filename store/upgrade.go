@@ -19,6 +19,10 @@ func (s *Store) Upgrade(ctx context.Context) error {
 	if err := s.indexUsers(ctx); err != nil {
 		return fmt.Errorf("store: upgrade: known users: %w", err)
 	}
+	err := s.run(ctx, "users_seen_index", []string{s.k.users(), s.k.lastSeen(), s.k.upgrades()}, s.clock.Now().Unix()).Err()
+	if err != nil {
+		return fmt.Errorf("store: upgrade: last seen: %w", err)
+	}
 	return nil
 }
 
