@@ -179,6 +179,10 @@ func (in *Intake) Take(ctx context.Context, raw []byte) error {
 	token, leased := newToken(), time.Now()
 	fresh, item, err := in.queue.Take(ctx, actor, u.ID, raw, token, in.opt.Lease)
 	if err != nil && !errors.Is(err, homelink.ErrNotReplicated) {
+		// The take may have landed though its answer was lost (Redis went
+		// away mid-call), leaving the inbox leased to a token nobody
+		// drains: Telegram's repeat would wait out the lease.
+		in.takeOver(actor, token, leased)
 		return fmt.Errorf("intake: take update %d: %w", u.ID, err)
 	}
 	if !fresh {
@@ -199,6 +203,37 @@ func (in *Intake) Take(ctx context.Context, raw []byte) error {
 	}
 	// Otherwise a worker holds the inbox and will find the update there.
 	return nil
+}
+
+// takeOver drains, in the background, an inbox a take may have leased to
+// token without hearing so: it claims the inbox under that same token
+// (winning it if the take landed, or if nobody holds it) and drains it,
+// retrying while the lease lasts. Telegram's repeat of the update is then
+// a duplicate, and the user is answered without waiting out the lease.
+func (in *Intake) takeOver(actor int64, token string, leased time.Time) {
+	in.wg.Add(1)
+	go func() {
+		defer in.wg.Done()
+		deadline := leased.Add(in.opt.Lease - in.opt.Lease/10)
+		for attempt := 0; !in.stopping.Load(); attempt++ {
+			claimed := time.Now()
+			ctx, cancel := context.WithDeadline(context.Background(), deadline)
+			item, err := in.queue.Claim(ctx, actor, token, in.opt.Lease)
+			cancel()
+			switch {
+			case errors.Is(err, homelink.ErrInboxHeld), err == nil && item == nil:
+				return // another worker has it, or there is nothing to do
+			case err == nil:
+				in.kick(actor, item, token, claimed)
+				return
+			}
+			pause := retryPause(attempt)
+			if time.Now().Add(pause).After(deadline) {
+				return
+			}
+			time.Sleep(pause)
+		}
+	}()
 }
 
 // kick drains actor's inbox on a worker. The lease is already held under

@@ -434,3 +434,44 @@ func TestStrandedInboxBehindABacklogIsRescuedWithinTheLeaseAndOneSweep(t *testin
 		t.Fatalf("%d inboxes still pending", n)
 	}
 }
+
+// lostReply is a queue whose takes land in Redis but whose answers are
+// lost on the way back, as when Redis goes away mid-call.
+type lostReply struct {
+	Queue
+	lose bool
+}
+
+func (l *lostReply) Take(ctx context.Context, actor, id int64, raw []byte, token string, lease time.Duration) (bool, *homelink.InboxItem, error) {
+	fresh, item, err := l.Queue.Take(ctx, actor, id, raw, token, lease)
+	if l.lose {
+		return false, nil, fmt.Errorf("read tcp: connection reset by peer")
+	}
+	return fresh, item, err
+}
+
+// A take lands but its answer is lost: the webhook answers 503, and the
+// update is handled at once (Telegram's repeat is a duplicate), not after
+// the lease a take nobody heard of would hold.
+func TestATakeWhoseAnswerWasLostDoesNotHoldTheInbox(t *testing.T) {
+	rec := newRecorder()
+	in, st := newIntake(t, rec, homelink.SystemClock{}, Options{Lease: time.Minute})
+	lossy := &lostReply{Queue: st, lose: true}
+	in.queue = lossy
+	ctx := context.Background()
+	if err := in.Take(ctx, update(1, 7)); err == nil {
+		t.Fatal("a take whose answer was lost reported success")
+	}
+	lossy.lose = false
+	if err := in.Take(ctx, update(1, 7)); err != nil { // Telegram sends it again
+		t.Fatal(err)
+	}
+	if got := rec.waitFor(t, 1); len(got) != 1 || got[0] != 1 {
+		t.Fatalf("handled %v, want [1] once", got)
+	}
+	select {
+	case <-rec.changed:
+		t.Fatalf("handled %v, want [1] once", rec.ids())
+	case <-time.After(200 * time.Millisecond):
+	}
+}
