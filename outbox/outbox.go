@@ -21,6 +21,11 @@
 // one Redis round trip reserves a slot, then the caller sends it at once.
 // Its durability is the update's: the update stays in its inbox until it
 // was handled, so a crash before the send handles it again.
+//
+// What became of a message is recorded by the claim that holds it and by
+// no other, and a record retried while Redis is away (for as long as the
+// message's lease allows) takes effect once: a message is sent again only
+// when a replica dies between Telegram's answer and the record.
 package outbox
 
 import (
