@@ -20,7 +20,8 @@
 // An interactive message takes a fast path when nothing stands in its way:
 // one Redis round trip reserves a slot, then the caller sends it at once.
 // Its durability is the update's: the update stays in its inbox until it
-// was handled, so a crash before the send handles it again.
+// was handled, so a crash before the send handles it again. While Redis
+// is away, replies go at a quarter of the bot-wide rate per replica.
 //
 // What became of a message is recorded by the claim that holds it and by
 // no other, and a record retried while Redis is away (for as long as the
@@ -232,6 +233,7 @@ type Outbox struct {
 	k       keys
 	opt     Options
 	scripts map[string]*redis.Script
+	local   *localPace
 	wake    chan struct{}
 	wg      sync.WaitGroup
 }
@@ -241,7 +243,7 @@ type Outbox struct {
 func New(api *bot.Bot, rdb *redis.Client, opt Options) *Outbox {
 	opt.defaults()
 	o := &Outbox{api: api, rdb: rdb, k: keys{p: opt.Prefix}, opt: opt,
-		scripts: map[string]*redis.Script{}, wake: make(chan struct{}, 1)}
+		scripts: map[string]*redis.Script{}, local: newLocalPace(opt), wake: make(chan struct{}, 1)}
 	// Files named _*.lua are helpers (key names, limiter), prepended to
 	// every script in name order.
 	var helpers strings.Builder
@@ -291,7 +293,9 @@ func (o *Outbox) intervals() (global, paid, chat, group float64) {
 // Send delivers m. An interactive message goes out at once when the
 // limits allow (the Telegram message id is returned); anything else, or an
 // interactive message that must wait, is queued (id 0). It returns
-// ErrBlocked for a chat that blocked the bot, unless m is a Reply.
+// ErrBlocked for a chat that blocked the bot, unless m is a Reply. While
+// Redis is away an interactive message is sent at this replica's own,
+// slower pace (reserveOrFallback), or not at all when ctx ends first.
 func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 	if m.Kind == "" {
 		m.Kind = Text
@@ -300,17 +304,12 @@ func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 		_, err := o.Enqueue(ctx, m)
 		return 0, err
 	}
-	global, _, chat, group := o.intervals()
-	res, err := o.scripts["reserve"].Run(ctx, o.rdb, []string{o.k.tat(), o.k.pause(), o.k.unreachable()},
-		o.k.base(), m.ChatID, global, chat, o.opt.ChatBurst, group, int(o.opt.GroupPerMinute), 1000, flag(m.Reply)).Slice()
+	res, local, err := o.reserveOrFallback(ctx, m)
 	if err != nil {
-		// Redis is away: the limiter and the queue with it. A reply sent
-		// now, unpaced, beats silence; Telegram's 429 still guards the rate.
-		o.opt.Log.Warn("outbox limiter unreachable, replying directly", chatAttr(m.ChatID), errAttr(err))
-		start := time.Now()
-		id, err := o.call(ctx, m)
-		o.count(m.Lane, classify(err, m).result, start)
-		return id, wrap("send", err)
+		return 0, fmt.Errorf("outbox: send to %d: %w", m.ChatID, err)
+	}
+	if local {
+		return o.sendUnqueued(ctx, m)
 	}
 	switch res[0] {
 	case "blocked":
