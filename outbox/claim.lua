@@ -55,7 +55,7 @@ for lane = 0, 2 do
           earliest = math.min(earliest, gw)
           blocked = true
         else
-          take_chat(base, chat, now, tonumber(ARGV[5]), tonumber(ARGV[7]))
+          take_chat(base, chat, now + delay, tonumber(ARGV[5]), tonumber(ARGV[7]))
           redis.call('ZREM', KEYS[1 + lane], id)
           redis.call('ZADD', KEYS[4], now + tonumber(ARGV[2]), id)
           redis.call('HINCRBY', mkey, 'attempts', 1)

@@ -31,9 +31,9 @@ type localPace struct {
 func newLocalPace(opt Options) *localPace {
 	return &localPace{
 		interval:     time.Duration(float64(time.Second) / (opt.RatePerSecond * fallbackShare)),
-		chatInterval: time.Duration(float64(time.Second) / opt.ChatPerSecond),
+		chatInterval: time.Duration(float64(time.Second) / (opt.ChatPerSecond * pacing)),
 		chatBurst:    opt.ChatBurst,
-		groupEach:    time.Duration(float64(time.Minute) / opt.GroupPerMinute),
+		groupEach:    time.Duration(float64(time.Minute) / (opt.GroupPerMinute * pacing)),
 		groupBurst:   int(opt.GroupPerMinute),
 		chats:        map[int64]time.Time{},
 	}

@@ -72,3 +72,45 @@ func TestRepliesWithoutRedisGoAtAQuarterOfTheRate(t *testing.T) {
 		t.Fatalf("%d replies in one second without Redis, want at most %d", most, quarter+1)
 	}
 }
+
+// A chat's own limit counts sends when they go, not when their slots were
+// booked: three replies that wait most of a second for their slots and a
+// fourth that goes at once must not reach the chat within one second.
+func TestAChatsLimitCountsWhenSendsGo(t *testing.T) {
+	const rate = 40
+	tg := emulator.New(emulator.WithLimits(emulator.Limits{
+		PerSecond: rate, PerChatPerSecond: 1, PerChatBurst: 3, GroupPerMinute: 20}))
+	t.Cleanup(tg.Close)
+	_, prefix := redistest.Client(t)
+	o := instance(t, tg, prefix, Options{RatePerSecond: rate})
+	run(t, o)
+	ctx := context.Background()
+	// Others' replies book the bot-wide limiter most of a second ahead.
+	var wg sync.WaitGroup
+	for _, u := range users(tg, 2000, 36) {
+		wg.Add(1)
+		go func() { defer wg.Done(); o.Send(ctx, Message{ChatID: u.ID, Text: "booked", Reply: true}) }()
+	}
+	ok := tg.WaitFor(5*time.Second, func() bool {
+		tat, _ := o.rdb.Get(ctx, o.k.tat()).Float64()
+		return time.Until(time.UnixMilli(int64(tat))) > 600*time.Millisecond
+	})
+	if !ok {
+		t.Fatal("the limiter was never booked ahead")
+	}
+	mom := tg.NewUser(1, "Mom", "en")
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); o.Send(ctx, Message{ChatID: mom.ID, Text: "step", Reply: true}) }()
+		if i == 2 {
+			wg.Wait() // the first three went out, late in the second
+		}
+	}
+	wg.Wait()
+	if !mom.WaitForCount(4, 10*time.Second) {
+		t.Fatalf("mom got %d of 4", len(mom.Messages()))
+	}
+	if n := count429(tg); n != 0 {
+		t.Fatalf("%d × 429", n)
+	}
+}
