@@ -11,10 +11,12 @@ import (
 // reply still beats silence: after trying Redis for fallbackAfter, the
 // fast path sends through a limiter of this replica's own at
 // fallbackShare of the bot-wide rate (so that a few replicas together
-// stay under it), and each chat's own limit.
+// stay under it), and each chat's own limit, booking at most fallbackAhead
+// ahead, first come first served.
 const (
 	fallbackAfter = 500 * time.Millisecond
 	fallbackShare = 0.25
+	fallbackAhead = 2 * time.Second
 )
 
 // localPace is that limiter: GCRA, as _limits.lua, counted in this
@@ -39,8 +41,9 @@ func newLocalPace(opt Options) *localPace {
 	}
 }
 
-// take spends a slot for a send into chat now, if one is free.
-func (p *localPace) take(chat int64, now time.Time) bool {
+// take reserves a slot for a send into chat unless it lies more than
+// ahead from now, and returns the wait until it.
+func (p *localPace) take(chat int64, now time.Time, ahead time.Duration) (time.Duration, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	each, burst := p.chatInterval, p.chatBurst
@@ -48,11 +51,12 @@ func (p *localPace) take(chat int64, now time.Time) bool {
 		each, burst = p.groupEach, p.groupBurst
 	}
 	tat := p.chats[chat]
-	if p.next.After(now) || tat.Add(-time.Duration(burst-1)*each).After(now) {
-		return false
+	slot := later(later(p.next, now), tat.Add(-time.Duration(burst-1)*each))
+	if slot.Sub(now) > ahead {
+		return 0, false
 	}
-	p.next = now.Add(p.interval)
-	p.chats[chat] = later(tat, now).Add(each)
+	p.next = slot.Add(p.interval)
+	p.chats[chat] = later(tat, slot).Add(each)
 	if len(p.chats) > 1000 {
 		for c, t := range p.chats {
 			if t.Before(now) {
@@ -60,7 +64,7 @@ func (p *localPace) take(chat int64, now time.Time) bool {
 			}
 		}
 	}
-	return true
+	return slot.Sub(now), true
 }
 
 func later(a, b time.Time) time.Time {
@@ -71,12 +75,12 @@ func later(a, b time.Time) time.Time {
 }
 
 // reserveOrFallback tries the shared limiter (reserve.lua) until it
-// answers or ctx ends. After fallbackAfter of failures, each failure may
-// take a slot of the local limiter, if one is free at that moment; then
-// it returns local true and the caller sends at once, unqueued. Only a
-// free slot is taken, none booked ahead: when Redis answers again, the
-// shared limiter paces everything at once, and replies still waiting for
-// a local slot would add to it.
+// answers or ctx ends. After fallbackAfter of failures, a failure books a
+// slot of the local limiter instead, if one is free within fallbackAhead,
+// and returns local true once it has come: the caller sends at once,
+// unqueued. If Redis answered anyone on this replica meanwhile, the slot
+// is let go and the shared limiter asked again: once Redis is back it
+// paces everything, and local slots would add to it.
 func (o *Outbox) reserveOrFallback(ctx context.Context, m Message) (res []any, local bool, err error) {
 	first := time.Now()
 	next := recordFirstWait
@@ -85,24 +89,41 @@ func (o *Outbox) reserveOrFallback(ctx context.Context, m Message) (res []any, l
 		if err == nil || ctx.Err() != nil {
 			return res, false, err
 		}
-		d := next/2 + rand.N(next/2+1)
-		if time.Since(first) >= fallbackAfter {
-			if o.local.take(m.ChatID, time.Now()) {
-				o.opt.Log.Warn("outbox limiter unreachable, replying at this replica's own pace",
-					chatAttr(m.ChatID), errAttr(err))
-				return nil, true, nil
+		failed := time.Now()
+		if failed.Sub(first) >= fallbackAfter {
+			if slot, ok := o.local.take(m.ChatID, failed, fallbackAhead); ok {
+				wait(ctx, slot)
+				if ctx.Err() != nil {
+					return nil, false, ctx.Err()
+				}
+				if !o.answeredSince(failed) {
+					o.opt.Log.Warn("outbox limiter unreachable, replying at this replica's own pace",
+						chatAttr(m.ChatID), errAttr(err))
+					return nil, true, nil
+				}
+				continue
 			}
 		}
-		wait(ctx, d)
+		wait(ctx, next/2+rand.N(next/2+1))
 		next = min(2*next, time.Second)
 	}
 }
 
+// answered notes that Redis just answered one of the outbox's scripts.
+func (o *Outbox) answered() { o.lastAnswer.Store(time.Now().UnixNano()) }
+
+// answeredSince reports whether Redis answered since t.
+func (o *Outbox) answeredSince(t time.Time) bool { return o.lastAnswer.Load() > t.UnixNano() }
+
 // reserve runs reserve.lua for m.
 func (o *Outbox) reserve(ctx context.Context, m Message) ([]any, error) {
 	global, _, chat, group := o.intervals()
-	return o.scripts["reserve"].Run(ctx, o.rdb, []string{o.k.tat(), o.k.pause(), o.k.unreachable()},
+	res, err := o.scripts["reserve"].Run(ctx, o.rdb, []string{o.k.tat(), o.k.pause(), o.k.unreachable()},
 		o.k.base(), m.ChatID, global, chat, o.opt.ChatBurst, group, int(o.opt.GroupPerMinute), 1000, flag(m.Reply)).Slice()
+	if err == nil {
+		o.answered()
+	}
+	return res, err
 }
 
 // sendUnqueued sends m at once, with no record in Redis: Redis is away.

@@ -37,6 +37,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-telegram/bot"
@@ -234,8 +235,11 @@ type Outbox struct {
 	opt     Options
 	scripts map[string]*redis.Script
 	local   *localPace
-	wake    chan struct{}
-	wg      sync.WaitGroup
+	// lastAnswer is when Redis last answered a claim or a reservation
+	// (unix ns): while it does, nothing is sent at the local pace.
+	lastAnswer atomic.Int64
+	wake       chan struct{}
+	wg         sync.WaitGroup
 }
 
 // New returns an Outbox sending through api and queueing in rdb. Call Run

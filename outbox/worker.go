@@ -60,6 +60,7 @@ func (o *Outbox) work(ctx context.Context, worker string) {
 			}
 			continue
 		}
+		o.answered()
 		now := time.Now()
 		switch res[0] {
 		case "wait":
