@@ -19,13 +19,16 @@ local function chat_wait(base, chat, now, ci, cburst, gi, gburst)
   return 0
 end
 
--- take_chat spends one of the chat's slots.
-local function take_chat(base, chat, now, ci, gi)
+-- take_chat spends one of the chat's slots for a send at 'at' (ms), when
+-- its bot-wide slot comes: counted when it is sent, not when it was
+-- booked, or sends booked most of a second ahead and one that goes at
+-- once would reach the chat closer together than its limit allows.
+local function take_chat(base, chat, at, ci, gi)
   local interval = ci
   if tonumber(chat) < 0 then interval = gi end
   local key = chattatkey(base, chat)
-  local tat = math.max(tonumber(redis.call('GET', key) or '0'), now) + interval
-  redis.call('SET', key, tat, 'PX', math.ceil(tat - now) + 60000)
+  local tat = math.max(tonumber(redis.call('GET', key) or '0'), at) + interval
+  redis.call('SET', key, tat, 'PX', math.ceil(tat - at) + 60000)
 end
 
 -- take_global reserves the limiter's next slot unless it lies more than

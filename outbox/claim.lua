@@ -9,7 +9,8 @@
 -- ARGV[1] key base, ARGV[2] lease ms, ARGV[3] interval ms (bot-wide),
 -- ARGV[4] paid interval ms (0: bulk shares the bot-wide limit),
 -- ARGV[5] chat interval ms, ARGV[6] chat burst, ARGV[7] group interval ms,
--- ARGV[8] group burst, ARGV[9] candidates looked at per lane, ARGV[10] worker token
+-- ARGV[8] group burst, ARGV[9] candidates looked at per lane, ARGV[10] the claim's
+-- token (new for every claim: only the claim holding a message may record it, finish.lua)
 -- Returns {'go', id, payload, delay ms}, {'drop', id, lane} or {'wait', ms}.
 local base = ARGV[1]
 local now = now_ms()
@@ -42,6 +43,7 @@ for lane = 0, 2 do
     elseif redis.call('SISMEMBER', KEYS[8], chat) == 1 and redis.call('HGET', mkey, 'reply') ~= '1' then
       redis.call('ZREM', KEYS[1 + lane], id)
       redis.call('ZADD', KEYS[4], now + tonumber(ARGV[2]), id)
+      redis.call('HSET', mkey, 'owner', ARGV[10])
       return {'drop', id, tostring(lane)}
     else
       local w = chat_wait(base, chat, now, tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]))
@@ -53,7 +55,7 @@ for lane = 0, 2 do
           earliest = math.min(earliest, gw)
           blocked = true
         else
-          take_chat(base, chat, now, tonumber(ARGV[5]), tonumber(ARGV[7]))
+          take_chat(base, chat, now + delay, tonumber(ARGV[5]), tonumber(ARGV[7]))
           redis.call('ZREM', KEYS[1 + lane], id)
           redis.call('ZADD', KEYS[4], now + tonumber(ARGV[2]), id)
           redis.call('HINCRBY', mkey, 'attempts', 1)

@@ -1,28 +1,46 @@
--- Records what became of a message a worker held.
+-- Records what became of a message a worker held. Only the claim that
+-- holds the message may record it (ARGV[8], its token): a record that
+-- arrives after the lease ran out and another worker claimed the message
+-- changes nothing. Recording the same outcome twice (a retried call whose
+-- first try ran after all) changes nothing more than the first did: a
+-- final outcome is counted once (by the state it moves from), and any
+-- other is recorded only while the message is still held.
 -- KEYS[1] inflight, KEYS[2] message hash, KEYS[3] dead, KEYS[4] unreachable, KEYS[5] pause
--- ARGV[1] key base, ARGV[2] id, ARGV[3] outcome: sent | retry | failed | blocked | paused
+-- ARGV[1] key base, ARGV[2] id, ARGV[3] outcome: sent | retry | failed | blocked | paused | requeue
 -- ARGV[4] Telegram message id (sent) or reason, ARGV[5] ms until due again (retry, paused),
--- ARGV[6] the chat a pause holds, 0 for the whole bot (paused), ARGV[7] done-record TTL s
--- Returns 2 when this made the chat unreachable (it was reachable until now), else 1.
+-- ARGV[6] the chat a pause holds, 0 for the whole bot (paused), ARGV[7] done-record TTL s,
+-- ARGV[8] the claim's token ('' for a message no worker claimed: a dead letter of the fast path)
+-- Returns 0 when nothing was recorded (another claim holds the message, or
+-- its record expired), 2 when this made the chat unreachable (it was
+-- reachable until now), else 1.
 local base, id, outcome = ARGV[1], ARGV[2], ARGV[3]
 local now = now_ms()
-redis.call('ZREM', KEYS[1], id)
 local lane = redis.call('HGET', KEYS[2], 'lane')
-if not lane then return 0 end
+if not lane then
+  redis.call('ZREM', KEYS[1], id)
+  return 0
+end
+if (redis.call('HGET', KEYS[2], 'owner') or '') ~= ARGV[8] then return 0 end
+local final = outcome == 'sent' or outcome == 'failed' or outcome == 'blocked'
+-- Not held: recorded already, or its lease ran out and it waits in its
+-- lane again; either way it will be sent.
+if not final and not redis.call('ZSCORE', KEYS[1], id) then return 1 end
+redis.call('ZREM', KEYS[1], id)
 local batch = redis.call('HGET', KEYS[2], 'batch') or ''
 -- done: the chat has one message fewer waiting, so replies may go direct again
+-- (once: a repeat finds the state moved on, and a sent message's chat gone)
 local function done()
+  if redis.call('HGET', KEYS[2], 'state') ~= 'queued' then return end
   local key = chatqueuedkey(base, redis.call('HGET', KEYS[2], 'chat'))
-  if redis.call('HGET', KEYS[2], 'state') == 'queued' and redis.call('DECR', key) <= 0 then
-    redis.call('DEL', key)
-  end
+  if redis.call('DECR', key) <= 0 then redis.call('DEL', key) end
 end
 local function count(field)
   if batch ~= '' then redis.call('HINCRBY', batchkey(base, batch), field, 1) end
 end
-if outcome == 'sent' or outcome == 'failed' or outcome == 'blocked' then
-  -- Final: it must not wait in a lane (a dead letter recorded on the fast
-  -- path was queued far in the future only to get a record).
+if final then
+  -- It must not wait in a lane (a dead letter recorded on the fast path
+  -- was queued far in the future only to get a record; a send recorded
+  -- after its lease ran out was put back).
   redis.call('ZREM', lanekey(base, lane), id)
 end
 if outcome == 'sent' then
@@ -46,7 +64,8 @@ elseif outcome == 'paused' then
   -- Back in its old place: the pause holds it, and its chat's order stays.
   redis.call('ZADD', lanekey(base, lane), redis.call('HGET', KEYS[2], 'due') or now, id)
 elseif outcome == 'requeue' then
-  -- Claimed but not sent (a pause began meanwhile): as if never taken.
+  -- Claimed but not sent (a pause began, or its slot passed, meanwhile):
+  -- as if never taken.
   redis.call('HINCRBY', KEYS[2], 'attempts', -1)
   redis.call('ZADD', lanekey(base, lane), redis.call('HGET', KEYS[2], 'due') or now, id)
 else -- failed or blocked

@@ -20,7 +20,13 @@
 // An interactive message takes a fast path when nothing stands in its way:
 // one Redis round trip reserves a slot, then the caller sends it at once.
 // Its durability is the update's: the update stays in its inbox until it
-// was handled, so a crash before the send handles it again.
+// was handled, so a crash before the send handles it again. While Redis
+// is away, replies go at a quarter of the bot-wide rate per replica.
+//
+// What became of a message is recorded by the claim that holds it and by
+// no other, and a record retried while Redis is away (for as long as the
+// message's lease allows) takes effect once: a message is sent again only
+// when a replica dies between Telegram's answer and the record.
 package outbox
 
 import (
@@ -31,6 +37,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-telegram/bot"
@@ -227,8 +234,12 @@ type Outbox struct {
 	k       keys
 	opt     Options
 	scripts map[string]*redis.Script
-	wake    chan struct{}
-	wg      sync.WaitGroup
+	local   *localPace
+	// lastAnswer is when Redis last answered a claim or a reservation
+	// (unix ns): while it does, nothing is sent at the local pace.
+	lastAnswer atomic.Int64
+	wake       chan struct{}
+	wg         sync.WaitGroup
 }
 
 // New returns an Outbox sending through api and queueing in rdb. Call Run
@@ -236,7 +247,7 @@ type Outbox struct {
 func New(api *bot.Bot, rdb *redis.Client, opt Options) *Outbox {
 	opt.defaults()
 	o := &Outbox{api: api, rdb: rdb, k: keys{p: opt.Prefix}, opt: opt,
-		scripts: map[string]*redis.Script{}, wake: make(chan struct{}, 1)}
+		scripts: map[string]*redis.Script{}, local: newLocalPace(opt), wake: make(chan struct{}, 1)}
 	// Files named _*.lua are helpers (key names, limiter), prepended to
 	// every script in name order.
 	var helpers strings.Builder
@@ -272,7 +283,10 @@ func (o *Outbox) LoadScripts(ctx context.Context) error {
 // jitter between our slots and Telegram's clock never puts a second over
 // the limit. At 2% a busy 2-core machine now and then saw 301 arrivals in
 // one sliding second at a 300/s limit; at 2.5% the busiest second stays at
-// 297–299 while the achieved rate is 97.3–97.5%.
+// 297–299 while the achieved rate is 97.3–97.5%. A chat's own limit
+// gets the same margin: at its exact rate, a send that arrived a few ms
+// late and the next one on time met Telegram's count of the chat at its
+// last token.
 const pacing = 0.975
 
 func (o *Outbox) intervals() (global, paid, chat, group float64) {
@@ -280,13 +294,15 @@ func (o *Outbox) intervals() (global, paid, chat, group float64) {
 	if o.opt.PaidBroadcast {
 		paid = 1000 / (o.opt.PaidRatePerSecond * pacing)
 	}
-	return global, paid, 1000 / o.opt.ChatPerSecond, 60000 / o.opt.GroupPerMinute
+	return global, paid, 1000 / (o.opt.ChatPerSecond * pacing), 60000 / (o.opt.GroupPerMinute * pacing)
 }
 
 // Send delivers m. An interactive message goes out at once when the
 // limits allow (the Telegram message id is returned); anything else, or an
 // interactive message that must wait, is queued (id 0). It returns
-// ErrBlocked for a chat that blocked the bot, unless m is a Reply.
+// ErrBlocked for a chat that blocked the bot, unless m is a Reply. While
+// Redis is away an interactive message is sent at this replica's own,
+// slower pace (reserveOrFallback), or not at all when ctx ends first.
 func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 	if m.Kind == "" {
 		m.Kind = Text
@@ -295,17 +311,12 @@ func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 		_, err := o.Enqueue(ctx, m)
 		return 0, err
 	}
-	global, _, chat, group := o.intervals()
-	res, err := o.scripts["reserve"].Run(ctx, o.rdb, []string{o.k.tat(), o.k.pause(), o.k.unreachable()},
-		o.k.base(), m.ChatID, global, chat, o.opt.ChatBurst, group, int(o.opt.GroupPerMinute), 1000, flag(m.Reply)).Slice()
+	res, local, err := o.reserveOrFallback(ctx, m)
 	if err != nil {
-		// Redis is away: the limiter and the queue with it. A reply sent
-		// now, unpaced, beats silence; Telegram's 429 still guards the rate.
-		o.opt.Log.Warn("outbox limiter unreachable, replying directly", chatAttr(m.ChatID), errAttr(err))
-		start := time.Now()
-		id, err := o.call(ctx, m)
-		o.count(m.Lane, classify(err, m).result, start)
-		return id, wrap("send", err)
+		return 0, fmt.Errorf("outbox: send to %d: %w", m.ChatID, err)
+	}
+	if local {
+		return o.sendUnqueued(ctx, m)
 	}
 	switch res[0] {
 	case "blocked":

@@ -58,7 +58,7 @@ func (o *Outbox) deadLetter(ctx context.Context, m Message, reason string) (stri
 	if err != nil {
 		return "", err
 	}
-	_, err = o.finish(ctx, id, result{outcome: "failed", reason: reason})
+	_, err = o.finishScript(ctx, id, "", result{outcome: "failed", reason: reason})
 	return id, err
 }
 

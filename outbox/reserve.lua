@@ -24,5 +24,5 @@ if chat_wait(base, chat, now, tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARG
 end
 local delay = take_global(KEYS[1], now, tonumber(ARGV[3]), tonumber(ARGV[8]))
 if not delay then return {'queue', cleared} end
-take_chat(base, chat, now, tonumber(ARGV[4]), tonumber(ARGV[6]))
+take_chat(base, chat, now + delay, tonumber(ARGV[4]), tonumber(ARGV[6]))
 return {'go', delay, cleared}

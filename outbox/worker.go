@@ -24,6 +24,17 @@ func (o *Outbox) Run(ctx context.Context) {
 	o.wg.Wait()
 }
 
+// claimed is a message a worker holds.
+type claimed struct {
+	id, payload string
+	// token is this claim's own: only it may record the message.
+	token string
+	// slot is when the message may go (local time), until when the lease
+	// holds it: another worker may take it after that.
+	slot, until time.Time
+	slept       bool
+}
+
 // claim asks for the next message to send under token: {"go", id,
 // payload, delay ms}, {"drop", id} (its chat became unreachable) or
 // {"wait", ms}.
@@ -35,9 +46,12 @@ func (o *Outbox) claim(ctx context.Context, token string) ([]any, error) {
 		int(o.opt.GroupPerMinute), 20, token).Slice()
 }
 
-// work claims and sends messages until ctx ends.
-func (o *Outbox) work(ctx context.Context, token string) {
-	for ctx.Err() == nil {
+// work claims and sends messages until ctx ends. Each claim has a token
+// of its own (the worker's and a count), so that a late record of an
+// earlier claim can never touch a later one.
+func (o *Outbox) work(ctx context.Context, worker string) {
+	for n := 0; ctx.Err() == nil; n++ {
+		token := worker + "." + strconv.Itoa(n)
 		res, err := o.claim(ctx, token)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -46,21 +60,23 @@ func (o *Outbox) work(ctx context.Context, token string) {
 			}
 			continue
 		}
-		if res[0] == "wait" {
+		o.answered()
+		now := time.Now()
+		switch res[0] {
+		case "wait":
 			o.idle(ctx, min(time.Duration(res[1].(int64))*time.Millisecond, 100*time.Millisecond))
 			continue
-		}
-		if res[0] == "drop" {
-			o.drop(res[1].(string), res[2].(string))
+		case "drop":
+			o.drop(ctx, &claimed{id: res[1].(string), token: token, until: now.Add(o.opt.Lease)}, res[2].(string))
 			continue
 		}
-		id, payload := res[1].(string), res[2].(string)
+		delay := time.Duration(res[3].(int64)) * time.Millisecond
+		c := &claimed{id: res[1].(string), payload: res[2].(string), token: token,
+			slot: now.Add(delay), until: now.Add(o.opt.Lease), slept: delay > 0}
 		// Sleep until the reserved slot even while stopping: the message
 		// is in hand and goes out.
-		if delay := time.Duration(res[3].(int64)) * time.Millisecond; delay > 0 {
-			wait(context.Background(), delay)
-		}
-		o.deliver(id, payload, res[3].(int64) > 0)
+		wait(context.Background(), delay)
+		o.deliver(ctx, c)
 	}
 }
 
@@ -76,20 +92,23 @@ func (o *Outbox) idle(ctx context.Context, d time.Duration) {
 }
 
 // deliver sends one claimed message and records the outcome. After
-// sleeping for its slot it first checks that no pause began meanwhile.
-func (o *Outbox) deliver(id, payload string, slept bool) {
+// sleeping for its slot it first checks that no pause began meanwhile,
+// and that the slot has not passed: a worker that waited on a stalled
+// Redis, or a busy machine, gives the message back rather than send it
+// together with every other late worker.
+func (o *Outbox) deliver(stop context.Context, c *claimed) {
 	ctx, cancel := context.WithTimeout(context.Background(), o.opt.RequestTimeout+5*time.Second)
 	defer cancel()
 	var m Message
-	if err := json.Unmarshal([]byte(payload), &m); err != nil {
-		o.finish(ctx, id, result{outcome: "failed", reason: "unreadable record"})
+	if err := json.Unmarshal([]byte(c.payload), &m); err != nil {
+		o.finish(stop, c, result{outcome: "failed", reason: "unreadable record"})
 		return
 	}
-	if slept && o.paused(ctx, m.ChatID) {
-		if _, err := o.finish(ctx, id, result{outcome: "requeue"}); err != nil {
-			o.opt.Log.Error("could not requeue a message", slog.String("message", id), errAttr(err))
+	if c.slept {
+		if paused, err := o.paused(ctx, m.ChatID); err != nil || paused || time.Since(c.slot) > lateness {
+			o.finish(stop, c, result{outcome: "requeue"})
+			return
 		}
-		return
 	}
 	start := time.UnixMilli(m.Queued)
 	tgID, err := o.call(ctx, m)
@@ -98,7 +117,7 @@ func (o *Outbox) deliver(id, payload string, slept bool) {
 		r.reason = strconv.Itoa(tgID)
 	}
 	if r.outcome == "retry" {
-		if attempts := o.attempts(ctx, id); attempts >= o.opt.MaxAttempts {
+		if attempts := o.attempts(ctx, c.id); attempts >= o.opt.MaxAttempts {
 			r = result{outcome: "failed", result: "dead_letter_retries",
 				reason: "gave up after " + strconv.Itoa(attempts) + " attempts: " + r.reason}
 		} else {
@@ -106,38 +125,38 @@ func (o *Outbox) deliver(id, payload string, slept bool) {
 		}
 	}
 	if r.outcome == "migrate" {
-		o.migrate(ctx, id, m, r)
+		o.migrate(stop, c, m, r)
 		return
 	}
 	o.count(m.Lane, r.result, start)
-	changed, err := o.finish(ctx, id, r)
-	if err != nil {
-		o.opt.Log.Error("could not record a send", slog.String("message", id), errAttr(err))
-	}
-	if changed {
+	if o.finish(stop, c, r) {
 		o.reachability(ctx, m.ChatID, false)
 	}
 }
+
+// lateness is how long after its slot a message that waited for it may
+// still go. Pacing at 97.5% of a limit leaves 2.5% of a second, 25 ms,
+// by which sends may arrive late before a sliding second can hold one
+// more than the limit: a worker's wait may take 10 of it, the network
+// the rest. (A slot take_global hands out up to half an interval in the
+// past goes at once, without waiting, so the two never add up.)
+const lateness = 10 * time.Millisecond
 
 // drop records a claimed message to a chat that became unreachable after
 // it was queued, without sending it. It is recorded as failed, not as
 // blocked: no 403 came, and the chat may have been made reachable again
 // between the claim and now, which marking it would undo.
-func (o *Outbox) drop(id, lane string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
+func (o *Outbox) drop(stop context.Context, c *claimed, lane string) {
 	r := result{outcome: "failed", result: "dead_letter_blocked", reason: "blocked: the chat is unreachable"}
-	if _, err := o.finish(ctx, id, r); err != nil {
-		o.opt.Log.Error("could not record a message to an unreachable chat", slog.String("message", id), errAttr(err))
-	}
+	o.finish(stop, c, r)
 	l, _ := strconv.Atoi(lane)
 	o.metrics().OutboxSends.WithLabelValues(Lane(l).String(), r.result).Inc()
 }
 
 // paused reports whether Telegram asked us to wait, bot-wide or for chat.
-func (o *Outbox) paused(ctx context.Context, chat int64) bool {
+func (o *Outbox) paused(ctx context.Context, chat int64) (bool, error) {
 	n, err := o.rdb.Exists(ctx, o.k.pause(), o.k.chatPause(chat)).Result()
-	return err == nil && n > 0
+	return n > 0, err
 }
 
 func (o *Outbox) attempts(ctx context.Context, id string) int {
@@ -147,26 +166,44 @@ func (o *Outbox) attempts(ctx context.Context, id string) int {
 
 // migrate points a message at the supergroup its group became and sends
 // it again at once, once.
-func (o *Outbox) migrate(ctx context.Context, id string, m Message, r result) {
+func (o *Outbox) migrate(stop context.Context, c *claimed, m Message, r result) {
 	m.ChatID, m.Migrated = r.migrateTo, true
 	payload, _ := json.Marshal(m)
-	pipe := o.rdb.TxPipeline()
-	pipe.HSet(ctx, o.k.msg(id), "chat", m.ChatID, "p", payload)
-	pipe.ZRem(ctx, o.k.inflight(), id)
-	pipe.ZAdd(ctx, o.k.lane(m.Lane), redisZ(float64(time.Now().UnixMilli()), id))
-	if _, err := pipe.Exec(ctx); err != nil {
-		o.opt.Log.Error("could not redirect a message", slog.String("message", id), errAttr(err))
-	}
+	o.record(stop, c, func(ctx context.Context) (int, error) {
+		return o.scripts["migrate"].Run(ctx, o.rdb, []string{o.k.inflight(), o.k.msg(c.id)},
+			o.k.base(), c.id, c.token, m.ChatID, payload, int(o.opt.RecordTTL/time.Second)).Int()
+	})
 }
 
-// finish records the outcome of a message a worker held; unreachable is
-// true when a 403 just made its chat unreachable.
-func (o *Outbox) finish(ctx context.Context, id string, r result) (unreachable bool, err error) {
-	n, err := o.scripts["finish"].Run(ctx, o.rdb,
+// finish records the outcome of a message a worker held, retrying while
+// Redis is away (record); it reports whether a 403 just made the chat
+// unreachable. A final outcome refused because another worker took the
+// message after its lease ran out is a failed record too: that worker
+// sends it again.
+func (o *Outbox) finish(stop context.Context, c *claimed, r result) (unreachable bool) {
+	n, ok := o.record(stop, c, func(ctx context.Context) (int, error) {
+		return o.finishScript(ctx, c.id, c.token, r)
+	})
+	if ok && n == 0 && final(r.outcome) {
+		o.metrics().BookkeepingFailures.WithLabelValues("send_record").Inc()
+		o.opt.Log.Warn("a send was recorded after its lease ran out: it may be sent again", slog.String("message", c.id))
+	}
+	return n == 2
+}
+
+// final reports whether an outcome ends a message's life in the queue.
+func final(outcome string) bool {
+	return outcome == "sent" || outcome == "failed" || outcome == "blocked"
+}
+
+// finishScript runs finish.lua once: 0 nothing recorded (another claim
+// holds the message), 1 recorded, 2 recorded and the chat made
+// unreachable. token is "" for a message no worker claimed.
+func (o *Outbox) finishScript(ctx context.Context, id, token string, r result) (int, error) {
+	return o.scripts["finish"].Run(ctx, o.rdb,
 		[]string{o.k.inflight(), o.k.msg(id), o.k.dead(), o.k.unreachable(), o.k.pause()},
 		o.k.base(), id, r.outcome, r.reason, r.after.Milliseconds(), r.pauseChat,
-		int(o.opt.RecordTTL/time.Second)).Int()
-	return n == 2, err
+		int(o.opt.RecordTTL/time.Second), token).Int()
 }
 
 func (o *Outbox) count(l Lane, res string, start time.Time) {
