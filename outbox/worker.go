@@ -105,7 +105,13 @@ func (o *Outbox) deliver(stop context.Context, c *claimed) {
 		return
 	}
 	if c.slept {
-		if paused, err := o.paused(ctx, m.ChatID); err != nil || paused || time.Since(c.slot) > lateness {
+		// Late from the sleep itself (a busy machine) is measured before
+		// asking Redis; the question's own round trip delays every worker
+		// alike and bunches nothing, unless Redis stalled on it.
+		late := time.Since(c.slot)
+		asked := time.Now()
+		paused, err := o.paused(ctx, m.ChatID)
+		if err != nil || paused || late > lateness || time.Since(asked) > stalled {
 			o.finish(stop, c, result{outcome: "requeue"})
 			return
 		}
@@ -141,6 +147,12 @@ func (o *Outbox) deliver(stop context.Context, c *claimed) {
 // the rest. (A slot take_global hands out up to half an interval in the
 // past goes at once, without waiting, so the two never add up.)
 const lateness = 10 * time.Millisecond
+
+// stalled is how long the pause check may take before the worker takes
+// Redis for stalled and gives the message back: workers that all waited
+// on a stalled Redis would otherwise fire together when it answers. A
+// Redis far away (a round trip of tens of milliseconds) is not stalled.
+const stalled = 250 * time.Millisecond
 
 // drop records a claimed message to a chat that became unreachable after
 // it was queued, without sending it. It is recorded as failed, not as
