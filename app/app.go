@@ -125,7 +125,8 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		AdminIDs: cfg.AdminIDs, InviteTTL: cfg.InviteTTL, Zone: cfg.DefaultTimezone,
 		ButtonKey: buttonKey(cfg.BotToken),
 	})
-	a.Intake = intake.New(a.Store, a.Bot, a.log, a.Metrics, intake.Options{Workers: cfg.Workers, Lease: cfg.InboxLease})
+	a.Intake = intake.New(a.Store, a.Bot, a.log, a.Metrics, intake.Options{Workers: cfg.Workers, Lease: cfg.InboxLease,
+		Replicated: cfg.RedisWaitReplicas > 0})
 	a.Metrics.WatchInboxes(func(ctx context.Context) (int64, time.Duration, error) {
 		return a.Store.PendingInboxes(ctx, cfg.InboxLease)
 	})

@@ -42,7 +42,7 @@ type Queue interface {
 	Claim(ctx context.Context, actor int64, token string, lease time.Duration) (*homelink.InboxItem, error)
 	Ack(ctx context.Context, actor int64, token string, updateID int64, lease time.Duration) (*homelink.InboxItem, error)
 	Release(ctx context.Context, actor int64, token string) error
-	Overdue(ctx context.Context, lease time.Duration, limit int) ([]int64, error)
+	Overdue(ctx context.Context, hide time.Duration, limit int) ([]int64, error)
 }
 
 // Handler handles one update; it must not panic (Intake recovers anyway).
@@ -62,6 +62,11 @@ type Options struct {
 	Lease time.Duration
 	// HandlerTimeout bounds one update's handling (10s); keep it under Lease.
 	HandlerTimeout time.Duration
+	// Replicated is set when a take counts only once Redis replicas have
+	// it (REDIS_WAIT_REPLICAS): an update whose take is in doubt is then
+	// left to Telegram's repeat, as one not confirmed on the replicas is,
+	// since after a failover the repeat is new to the promoted replica.
+	Replicated bool
 }
 
 // Intake takes updates and drains inboxes.
@@ -210,6 +215,7 @@ func (in *Intake) Take(ctx context.Context, raw []byte) error {
 // (winning it if the take landed, or if nobody holds it) and drains it,
 // retrying while the lease lasts. Telegram's repeat of the update is then
 // a duplicate, and the user is answered without waiting out the lease.
+// With Replicated, it hands the inbox back instead, due at once.
 func (in *Intake) takeOver(actor int64, token string, leased time.Time) {
 	in.wg.Add(1)
 	go func() {
@@ -223,6 +229,9 @@ func (in *Intake) takeOver(actor int64, token string, leased time.Time) {
 			switch {
 			case errors.Is(err, homelink.ErrInboxHeld), err == nil && item == nil:
 				return // another worker has it, or there is nothing to do
+			case err == nil && in.opt.Replicated:
+				in.queue.Release(context.Background(), actor, token) // due at once: the repeat, or a sweep
+				return
 			case err == nil:
 				in.kick(actor, item, token, claimed)
 				return
@@ -298,7 +307,14 @@ func (in *Intake) ack(ctx context.Context, actor int64, token string, updateID i
 	deadline := leased.Add(in.opt.Lease - in.opt.Lease/10)
 	for attempt := 0; ; attempt++ {
 		start := time.Now()
-		actx, cancel := context.WithDeadline(ctx, deadline)
+		// The first attempt is always made, even past the deadline: the
+		// script checks the lease, so a late ack lands or says the inbox
+		// moved on. Only the retries are bounded by the lease.
+		until := deadline
+		if attempt == 0 && until.Before(start.Add(in.opt.Lease/6)) {
+			until = start.Add(in.opt.Lease / 6)
+		}
+		actx, cancel := context.WithDeadline(ctx, until)
 		next, err := in.queue.Ack(actx, actor, token, updateID, in.opt.Lease)
 		cancel()
 		if err == nil || errors.Is(err, homelink.ErrInboxHeld) {
@@ -359,7 +375,9 @@ func (in *Intake) Sweep(ctx context.Context) error {
 		}
 	}()
 	for !in.stopping.Load() {
-		overdue, err := in.queue.Overdue(ctx, in.opt.Lease, sweepBatch)
+		// Hidden from other sweeps long enough to claim a batch, no longer:
+		// should this sweep stop early, the rest come back soon.
+		overdue, err := in.queue.Overdue(ctx, in.opt.Lease/6, sweepBatch)
 		if err != nil {
 			return err
 		}

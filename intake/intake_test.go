@@ -466,12 +466,40 @@ func TestATakeWhoseAnswerWasLostDoesNotHoldTheInbox(t *testing.T) {
 	if err := in.Take(ctx, update(1, 7)); err != nil { // Telegram sends it again
 		t.Fatal(err)
 	}
-	if got := rec.waitFor(t, 1); len(got) != 1 || got[0] != 1 {
+	rec.waitFor(t, 1)
+	time.Sleep(200 * time.Millisecond) // a second handling would come now
+	if got := rec.ids(); len(got) != 1 || got[0] != 1 {
 		t.Fatalf("handled %v, want [1] once", got)
+	}
+}
+
+// With replicas required, a take in doubt is handed back instead of
+// handled: Telegram's repeat (or a sweep) handles it once, so a failover
+// that makes the repeat new to the promoted replica cannot answer twice.
+func TestATakeInDoubtIsHandedBackWhenReplicasAreRequired(t *testing.T) {
+	rec := newRecorder()
+	in, st := newIntake(t, rec, homelink.SystemClock{}, Options{Lease: time.Minute, Replicated: true})
+	lossy := &lostReply{Queue: st, lose: true}
+	in.queue = lossy
+	ctx := context.Background()
+	if err := in.Take(ctx, update(1, 7)); err == nil {
+		t.Fatal("a take whose answer was lost reported success")
 	}
 	select {
 	case <-rec.changed:
-		t.Fatalf("handled %v, want [1] once", rec.ids())
-	case <-time.After(200 * time.Millisecond):
+		t.Fatalf("handled %v while the webhook answered 503", rec.ids())
+	case <-time.After(300 * time.Millisecond):
+	}
+	lossy.lose = false
+	if err := in.Take(ctx, update(1, 7)); err != nil { // Telegram sends it again
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); len(rec.ids()) == 0 && time.Now().Before(deadline); {
+		in.Sweep(ctx) // a handed-back inbox is due at once
+		time.Sleep(20 * time.Millisecond) // polling a condition with a deadline
+	}
+	time.Sleep(200 * time.Millisecond) // a second handling would come now
+	if got := rec.ids(); len(got) != 1 || got[0] != 1 {
+		t.Fatalf("handled %v, want [1] once", got)
 	}
 }

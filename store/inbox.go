@@ -102,11 +102,12 @@ func (s *Store) Release(ctx context.Context, actor int64, token string) error {
 
 // Overdue hands out up to limit users whose inbox holds updates and whose
 // lease has run out (its worker died, or no worker was free), most overdue
-// first, and puts each out of other sweeps' sight for lease: replicas
-// sweeping at once get different users. Leases, and so the index, run on
-// Redis's clock (not the app's): the clock every replica shares.
-func (s *Store) Overdue(ctx context.Context, lease time.Duration, limit int) ([]int64, error) {
-	ids, err := s.run(ctx, "inbox_overdue", []string{s.k.pending()}, lease.Milliseconds(), limit).Int64Slice()
+// first, and hides each from other sweeps for hide: replicas sweeping at
+// once get different users, and those a sweeper does not claim in time
+// come back. Leases, and so the index, run on Redis's clock (not the
+// app's): the clock every replica shares.
+func (s *Store) Overdue(ctx context.Context, hide time.Duration, limit int) ([]int64, error) {
+	ids, err := s.run(ctx, "inbox_overdue", []string{s.k.pending()}, hide.Milliseconds(), limit).Int64Slice()
 	if err != nil {
 		return nil, fmt.Errorf("store: overdue inboxes: %w", err)
 	}
