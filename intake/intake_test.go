@@ -495,7 +495,7 @@ func TestATakeInDoubtIsHandedBackWhenReplicasAreRequired(t *testing.T) {
 		t.Fatal(err)
 	}
 	for deadline := time.Now().Add(5 * time.Second); len(rec.ids()) == 0 && time.Now().Before(deadline); {
-		in.Sweep(ctx) // a handed-back inbox is due at once
+		in.Sweep(ctx)                     // a handed-back inbox is due at once
 		time.Sleep(20 * time.Millisecond) // polling a condition with a deadline
 	}
 	time.Sleep(200 * time.Millisecond) // a second handling would come now
