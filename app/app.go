@@ -166,6 +166,7 @@ func (a *App) connectRedis(ctx context.Context) error {
 	}
 	a.rdb = rdb
 	a.Store = store.New(a.rdb, a.cfg.RedisPrefix, a.clock)
+	a.Store.UseAdmins(a.cfg.AdminIDs)
 	if a.cfg.InviteKeyPrevious != nil {
 		a.Store.UseCodeKeys(a.cfg.InviteKey, a.cfg.InviteKeyPrevious)
 	} else {

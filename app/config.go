@@ -317,6 +317,9 @@ func LoadConfig(getenv func(string) string) (Config, []error) {
 	if (len(c.RedisSentinelAddrs) == 0) != (c.RedisSentinelMaster == "") {
 		errs = append(errs, errors.New("REDIS_SENTINEL_ADDRS and REDIS_SENTINEL_MASTER: set both, or neither"))
 	}
+	if len(c.RedisSentinelAddrs) > 0 && isSentinelURL(c.RedisURL) {
+		errs = append(errs, errors.New("REDIS_SENTINEL_ADDRS: REDIS_URL names Sentinels already (master_name); use one or the other"))
+	}
 	if c.WebhookURL != "" && getenv("WEBHOOK_SECRET") == "" {
 		errs = append(errs, errors.New("WEBHOOK_SECRET: required when WEBHOOK_URL is set (1 to 256 characters of A-Z a-z 0-9 _ -)"))
 	}

@@ -60,8 +60,13 @@ func (in *Intake) Webhook(secret string) http.Handler {
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
-		if err != nil {
-			refuse(w, r, http.StatusRequestEntityTooLarge, "too_large", "update too large or unreadable", nil)
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			refuse(w, r, http.StatusRequestEntityTooLarge, "too_large", "update too large", nil)
+			return
+		case err != nil: // the caller hung up mid-body
+			refuse(w, r, http.StatusBadRequest, "unreadable", "update unreadable", err)
 			return
 		}
 		switch err := in.Take(r.Context(), body); {

@@ -10,7 +10,8 @@ import (
 
 // StrangerStore forgets people with no role who fell silent (package store).
 type StrangerStore interface {
-	ForgetStrangers(ctx context.Context, before time.Time, limit int) ([]int64, error)
+	DueStrangers(ctx context.Context, before time.Time, limit int) ([]int64, error)
+	ForgetStrangers(ctx context.Context, before time.Time, people []int64) ([]int64, error)
 }
 
 // ChatForgetter drops what the outbox keeps about a chat (package outbox).
@@ -45,19 +46,22 @@ func (s *Strangers) Run(ctx context.Context) error {
 		}
 	}()
 	for ctx.Err() == nil {
-		gone, err := s.Store.ForgetStrangers(ctx, before, strangersBatch)
-		if err != nil {
+		due, err := s.Store.DueStrangers(ctx, before, strangersBatch)
+		if err != nil || len(due) == 0 {
 			return err
 		}
-		for _, id := range gone {
+		// The outbox lets go of their chats first: should that fail, they
+		// are still known and the next run tries again.
+		for _, id := range due {
 			if err := s.Outbox.Forget(ctx, id); err != nil {
 				return err
 			}
 		}
-		total += len(gone)
-		if len(gone) < strangersBatch {
-			return nil
+		gone, err := s.Store.ForgetStrangers(ctx, before, due)
+		if err != nil {
+			return err
 		}
+		total += len(gone)
 	}
 	return ctx.Err()
 }

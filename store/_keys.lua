@@ -33,6 +33,14 @@ end
 local function coordinates(p, uid, home)
   return redis.call('SISMEMBER', hkey(p, home, 'coordinators'), uid) == 1
 end
+-- holdsrole: whether uid holds any role (coordinator, or a home or child
+-- of their own).
+local function holdsrole(p, uid)
+  for _, f in ipairs(redis.call('HKEYS', ukey(p, uid, 'user'))) do
+    if f == 'coord' or string.match(f, '^[ctg]:') then return true end
+  end
+  return false
+end
 local function iscoordinator(p, uid)
   return redis.call('HEXISTS', ukey(p, uid, 'user'), 'coord') == 1
 end
@@ -63,4 +71,18 @@ local function revokeinvite(p, id)
   if inv[1] then redis.call('ZREM', hkey(p, inv[1], 'invites'), id) end
   if inv[4] then redis.call('ZREM', ukey(p, inv[4], 'made'), id) end
   redis.call('DEL', ikey)
+end
+-- erase deletes what is kept under a person's own tag once their roles
+-- are gone: the invitations they opened (revoked), the records of who
+-- acted that name them, their profile, session, dedupe and lists, and
+-- their place among the known users (KEYS users and lastseen). Not their
+-- wrong-code counter, which runs out on its own.
+local function erase(p, uid, users, lastseen)
+  local made = ukey(p, uid, 'made')
+  for _, id in ipairs(redis.call('ZRANGE', made, 0, -1)) do revokeinvite(p, id) end
+  local acted = ukey(p, uid, 'acted')
+  for _, rec in ipairs(redis.call('SMEMBERS', acted)) do redis.call('DEL', rec) end
+  redis.call('DEL', ukey(p, uid, 'user'), ukey(p, uid, 'session'), ukey(p, uid, 'seen'), made, acted)
+  redis.call('ZREM', users, uid)
+  redis.call('ZREM', lastseen, uid)
 end

@@ -17,7 +17,21 @@ var ErrNoCodeKey = errors.New("store: no key for invitation codes (INVITE_KEY)")
 // keys of a rotation, until their invitations have expired). Call it
 // before first use.
 func (s *Store) UseCodeKeys(current []byte, previous ...[]byte) {
-	s.codeKeys = append([][]byte{current}, previous...)
+	s.codeKeys = nil
+	for _, k := range append([][]byte{current}, previous...) {
+		if len(k) > 0 { // an empty key would sign with nothing
+			s.codeKeys = append(s.codeKeys, k)
+		}
+	}
+}
+
+// UseAdmins names the deployment's admins (ADMIN_IDS): an invitation an
+// admin made is good only while they are one. Call it before first use.
+func (s *Store) UseAdmins(ids []int64) {
+	s.admins = map[int64]bool{}
+	for _, id := range ids {
+		s.admins[id] = true
+	}
 }
 
 // digest is what the store keeps of code under key.

@@ -34,13 +34,31 @@ func (s *Store) Forget(ctx context.Context, user int64) ([]homelink.Departure, e
 	return out, nil
 }
 
-// ForgetStrangers forgets up to limit people who hold no role and have not
-// written since before: their language, name, session and place among the
-// known users. It returns their ids (the outbox forgets their chats). A
-// silent person who holds a role is looked at again after the same time.
-func (s *Store) ForgetStrangers(ctx context.Context, before time.Time, limit int) ([]int64, error) {
-	res, err := s.run(ctx, "strangers_forget", []string{s.k.lastSeen(), s.k.users()},
-		before.Unix(), s.clock.Now().Unix(), limit).StringSlice()
+// DueStrangers lists up to limit people who hold no role and have not
+// written since before: the ones ForgetStrangers may forget, once what the
+// outbox keeps about their chats is gone. A silent person who holds a role
+// is looked at again after the same time.
+func (s *Store) DueStrangers(ctx context.Context, before time.Time, limit int) ([]int64, error) {
+	res, err := s.run(ctx, "strangers_due", []string{s.k.lastSeen()}, before.Unix(), s.clock.Now().Unix(), limit).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("store: strangers due: %w", err)
+	}
+	return ids(res), nil
+}
+
+// ForgetStrangers forgets those of people who still hold no role and have
+// still not written since before: their language, name, session, the
+// records naming them and their place among the known users. It returns
+// whom it forgot.
+func (s *Store) ForgetStrangers(ctx context.Context, before time.Time, people []int64) ([]int64, error) {
+	if len(people) == 0 {
+		return nil, nil
+	}
+	args := []any{before.Unix()}
+	for _, id := range people {
+		args = append(args, id)
+	}
+	res, err := s.run(ctx, "strangers_forget", []string{s.k.lastSeen(), s.k.users()}, args...).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("store: forget strangers: %w", err)
 	}

@@ -24,11 +24,6 @@ for i = 1, #fields, 2 do
   end
 end
 -- Records of who acted that name them (as the one who acted or the one
--- acted on).
-for _, id in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do revokeinvite(p, id) end
-local acted = ukey(p, uid, 'acted')
-for _, rec in ipairs(redis.call('SMEMBERS', acted)) do redis.call('DEL', rec) end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], acted)
-redis.call('ZREM', KEYS[5], uid)
-redis.call('ZREM', KEYS[6], uid)
+-- acted on), the invitations they opened, and their own keys.
+erase(p, uid, KEYS[5], KEYS[6])
 return left

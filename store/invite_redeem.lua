@@ -3,7 +3,8 @@
 -- revoked now). The role it carries is given in the same step, with when
 -- they agreed to it (consent:g:<child>, consent:t:<home>, consent:c).
 -- KEYS[1] invite hash, KEYS[2] the redeemer's user hash
--- ARGV[1] prefix, ARGV[2] invite id, ARGV[3] user id, ARGV[4] now (unix ms), ARGV[5] language
+-- ARGV[1] prefix, ARGV[2] invite id, ARGV[3] user id, ARGV[4] now (unix ms), ARGV[5] language,
+-- ARGV[6] '1' when its maker is an admin now (ADMIN_IDS, or the operator's command line)
 -- Returns {outcome}: 'invalid' (unknown, expired, revoked, or its home or
 -- child is gone), 'used', 'member' (already holds it; the invitation stays
 -- open), or 'ok'.
@@ -12,7 +13,7 @@ local inv = redis.call('HMGET', KEYS[1], 'role', 'home', 'child', 'homes', 'exp'
 local role, home, child, homes, exp, used = inv[1], inv[2], inv[3], inv[4], inv[5], inv[6]
 if not role or tonumber(exp) <= tonumber(ARGV[4]) then return {'invalid'} end
 if used == '1' then return {'used'} end
-if not inv[7] or not may_invite(p, inv[7], inv[8], role, home, homes) then
+if not inv[7] or not may_invite(p, inv[7], ARGV[6], role, home, homes) then
   revokeinvite(p, id)
   return {'invalid'}
 end

@@ -24,6 +24,9 @@ if not may then return -1 end
 revokeinvite(p, ARGV[3])
 -- Who revoked it, with what it was for, so a later tap is checked
 -- against the same rights.
-actedrecord(p, KEYS[3], by, ARGV[5], ARGV[6], {by},
+-- Indexed under both people it names, so either one's /forget deletes it.
+local people = {by}
+if inv[6] and inv[6] ~= '' and inv[6] ~= '0' and inv[6] ~= by then people[2] = inv[6] end
+actedrecord(p, KEYS[3], by, ARGV[5], ARGV[6], people,
   {'role', role, 'home', inv[1] or '0', 'child', inv[4] or '0', 'homes', inv[5] or '', 'made', inv[6] or ''})
 return 1

@@ -100,8 +100,12 @@ func (s *Store) RedeemInvite(ctx context.Context, id, user int64, lang string) (
 	if err != nil {
 		return inv, err
 	}
+	// An admin's invitation is good while they are one: the deployment's
+	// word now, not when it was made (the operator's own, made by user 0
+	// from the command line, is always).
+	adminNow := inv.ByAdmin && (inv.MadeBy == 0 || s.admins[inv.MadeBy])
 	res, err := s.run(ctx, "invite_redeem", []string{s.k.invite(id), s.k.user(user)},
-		id, user, s.clock.Now().UnixMilli(), lang).StringSlice()
+		id, user, s.clock.Now().UnixMilli(), lang, flag(adminNow)).StringSlice()
 	if err != nil {
 		return inv, fmt.Errorf("store: redeem invite %d: %w", id, err)
 	}

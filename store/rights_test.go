@@ -188,3 +188,60 @@ func TestCodesAreKeptUnderAKeyOutsideRedis(t *testing.T) {
 		t.Fatalf("a new code does not open: %+v, %v", inv, err)
 	}
 }
+
+// An admin's invitation is good while they are an admin: dropped from
+// ADMIN_IDS, what they opened no longer opens a door.
+func TestAnAdminsInvitationDiesWithTheirPlaceInAdminIDs(t *testing.T) {
+	s, clock := newStore(t)
+	ctx := context.Background()
+	s.UseAdmins([]int64{500})
+	inv := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleCoordinator, MadeBy: 500, ByAdmin: true})
+	s.UseAdmins(nil) // the operator removed them and restarted
+	if _, err := s.RedeemInvite(ctx, inv.ID, 77, "en"); !errors.Is(err, homelink.ErrInviteInvalid) {
+		t.Fatalf("a former admin's invitation: %v", err)
+	}
+	// The operator's own, from the command line (user 0), stands.
+	cli := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleCoordinator})
+	if _, err := s.RedeemInvite(ctx, cli.ID, 78, "en"); err != nil {
+		t.Fatalf("the operator's invitation: %v", err)
+	}
+}
+
+// The record of who revoked an invitation names its maker too: the
+// maker's /forget deletes it, as the revoker's does.
+func TestARevokeRecordGoesWithItsMaker(t *testing.T) {
+	s, clock := newStore(t)
+	ctx := context.Background()
+	h, _ := homeWithChild(t, s, 1)
+	share := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleCoordinator, Homes: []int64{h.ID}, MadeBy: 1})
+	if _, err := s.RedeemInvite(ctx, newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleCoordinator, Homes: []int64{h.ID}, MadeBy: 1}).ID, 2, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.RevokeInvite(ctx, homelink.By{User: 2}, 0, share.ID); !ok || err != nil {
+		t.Fatalf("a co-coordinator revoking: %v %v", ok, err)
+	}
+	if _, err := s.Forget(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok, _ := s.Revoked(ctx, share.ID); ok {
+		t.Fatal("the revoke record outlived the invitation's maker")
+	}
+}
+
+// An invitation an older release made (no maker, a plain digest) cannot
+// open any more; the upgrade takes it off its home's list of open ones.
+func TestTheUpgradeRevokesInvitationsWithoutAMaker(t *testing.T) {
+	s, clock := newStore(t)
+	ctx := context.Background()
+	h, c := homeWithChild(t, s, 1)
+	old := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleGuardian, HomeID: h.ID, ChildID: c.ID})
+	s.rdb.HDel(ctx, s.k.invite(old.ID), "by", "admin") // as an older release wrote it
+	kept := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleGuardian, HomeID: h.ID, ChildID: c.ID})
+	if err := s.Upgrade(ctx); err != nil {
+		t.Fatal(err)
+	}
+	open, _ := s.OpenInvites(ctx, h.ID, homelink.RoleGuardian, c.ID)
+	if len(open) != 1 || open[0].ID != kept.ID {
+		t.Fatalf("open after the upgrade: %+v, want only %d", open, kept.ID)
+	}
+}

@@ -33,6 +33,8 @@ type Store struct {
 	// codeKeys sign invitation codes: the first signs new ones, any finds
 	// one (UseCodeKeys).
 	codeKeys [][]byte
+	// admins are the deployment's admins (UseAdmins).
+	admins map[int64]bool
 }
 
 // New returns a Store using rdb, with every key under prefix.

@@ -1,22 +1,15 @@
--- Forgets people who hold no role and have not written since a cutoff:
--- their profile (language, name), session and place among the known
--- users. Anyone silent who holds a role is looked at again a period later.
+-- Forgets the given people if they still hold no role and have still not
+-- written since the cutoff (they may have, since strangers_due listed them).
 -- KEYS[1] last-seen zset, KEYS[2] known users zset
--- ARGV[1] prefix, ARGV[2] cutoff (unix s), ARGV[3] now (unix s), ARGV[4] most to look at
+-- ARGV[1] prefix, ARGV[2] cutoff (unix s), ARGV[3..] ids
 -- Returns the ids forgotten.
 local p = ARGV[1]
 local gone = {}
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[4]))) do
-  local role = false
-  for _, f in ipairs(redis.call('HKEYS', ukey(p, id, 'user'))) do
-    if f == 'coord' or string.match(f, '^[ctg]:') then role = true; break end
-  end
-  if role then
-    redis.call('ZADD', KEYS[1], ARGV[3], id)
-  else
-    redis.call('DEL', ukey(p, id, 'user'), ukey(p, id, 'session'), ukey(p, id, 'seen'), ukey(p, id, 'made'))
-    redis.call('ZREM', KEYS[1], id)
-    redis.call('ZREM', KEYS[2], id)
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  local seen = redis.call('ZSCORE', KEYS[1], id)
+  if seen and tonumber(seen) <= tonumber(ARGV[2]) and not holdsrole(p, id) then
+    erase(p, id, KEYS[2], KEYS[1])
     gone[#gone + 1] = id
   end
 end

@@ -37,9 +37,9 @@ func TestSilentStrangersAreForgotten(t *testing.T) {
 	}
 	clock.Advance(31 * 24 * time.Hour)
 	write(51, 4) // 51 writes again
-	gone, err := s.ForgetStrangers(ctx, clock.Now().Add(-30*24*time.Hour), 100)
-	if err != nil || len(gone) != 1 || gone[0] != 50 {
-		t.Fatalf("forgotten %v, %v; want [50]", gone, err)
+	gone := expire(t, s, clock.Now().Add(-30*24*time.Hour))
+	if len(gone) != 1 || gone[0] != 50 {
+		t.Fatalf("forgotten %v; want [50]", gone)
 	}
 	if u, _ := s.User(ctx, 50); u.Language != "" {
 		t.Fatalf("50 is still kept: %+v", u)
@@ -51,8 +51,29 @@ func TestSilentStrangersAreForgotten(t *testing.T) {
 		t.Fatalf("a silent guardian lost their link: %+v", u.Roles)
 	}
 	// The guardian, looked at once, waits another period.
-	if again, _ := s.ForgetStrangers(ctx, clock.Now().Add(-30*24*time.Hour), 100); len(again) != 0 {
+	if again := expire(t, s, clock.Now().Add(-30*24*time.Hour)); len(again) != 0 {
 		t.Fatalf("a second run forgot %v", again)
+	}
+}
+
+// expire runs the stranger expiry for people silent since before, as the
+// scheduler's job does (without an outbox), and returns whom it forgot.
+func expire(t testing.TB, s *Store, before time.Time) []int64 {
+	t.Helper()
+	var all []int64
+	for {
+		due, err := s.DueStrangers(context.Background(), before, 500)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(due) == 0 {
+			return all
+		}
+		gone, err := s.ForgetStrangers(context.Background(), before, due)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, gone...)
 	}
 }
 
@@ -85,15 +106,7 @@ func BenchmarkStrangerBytes(b *testing.B) {
 	}
 	kept, keysKept := stored()
 	clock.Advance(31 * 24 * time.Hour)
-	for {
-		gone, err := s.ForgetStrangers(ctx, clock.Now().Add(-30*24*time.Hour), 500)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(gone) == 0 {
-			break
-		}
-	}
+	expire(b, s, clock.Now().Add(-30*24*time.Hour))
 	after, keysAfter := stored()
 	b.ReportMetric(float64(kept)/people, "bytes/stranger-kept")
 	b.ReportMetric(float64(keysKept)/people, "keys/stranger-kept")
@@ -111,11 +124,41 @@ func TestUpgradeStartsTheStrangerClockForPeopleKnownBefore(t *testing.T) {
 	if err := s.Upgrade(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if gone, _ := s.ForgetStrangers(ctx, clock.Now().Add(-time.Hour), 100); len(gone) != 0 {
+	if gone := expire(t, s, clock.Now().Add(-time.Hour)); len(gone) != 0 {
 		t.Fatalf("forgotten at the upgrade: %v", gone)
 	}
 	clock.Advance(31 * 24 * time.Hour)
-	if gone, _ := s.ForgetStrangers(ctx, clock.Now().Add(-30*24*time.Hour), 100); len(gone) != 1 {
+	if gone := expire(t, s, clock.Now().Add(-30*24*time.Hour)); len(gone) != 1 {
 		t.Fatalf("not forgotten 31 days after the upgrade: %v", gone)
+	}
+}
+
+// A parent unlinked by a teacher holds no role: once silent past the
+// cutoff, they are forgotten with the record of the unlink that names them.
+func TestTheExpiryTakesTheRecordsNamingAStranger(t *testing.T) {
+	s, clock := newStore(t)
+	ctx := context.Background()
+	h, c := homeWithChild(t, s, 1)
+	g := newInvite(t, s, clock, homelink.Invite{Role: homelink.RoleGuardian, HomeID: h.ID, ChildID: c.ID})
+	if _, _, err := s.Take(ctx, 30, 1, []byte("{}"), "t", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RedeemInvite(ctx, g.ID, 30, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.UnlinkGuardian(ctx, h.ID, c.ID, 30, teacherOf(1), 0); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	clock.Advance(31 * 24 * time.Hour)
+	if gone := expire(t, s, clock.Now().Add(-30*24*time.Hour)); len(gone) != 1 || gone[0] != 30 {
+		t.Fatalf("forgotten %v, want [30]", gone)
+	}
+	if _, ok, _ := s.Unlinked(ctx, h.ID, c.ID, 30); ok {
+		t.Fatal("the record of the unlink outlived the stranger")
+	}
+	for _, k := range []string{s.k.user(30), s.k.tagged(30, "acted"), s.k.made(30)} {
+		if n, _ := s.rdb.Exists(ctx, k).Result(); n != 0 {
+			t.Fatalf("%s is left", k)
+		}
 	}
 }

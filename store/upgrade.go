@@ -23,6 +23,9 @@ func (s *Store) Upgrade(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("store: upgrade: last seen: %w", err)
 	}
+	if err := s.run(ctx, "invites_upgrade", []string{s.k.homes(), s.k.upgrades()}).Err(); err != nil {
+		return fmt.Errorf("store: upgrade: invitations without a maker: %w", err)
+	}
 	return nil
 }
 
