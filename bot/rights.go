@@ -236,7 +236,12 @@ func (b *Bot) forgetYes(ctx context.Context, r *request, _ target) error {
 	if err := b.Sender.SetCommands(ctx, r.chatID, "", b.menu(r.lang, homelink.Roles{})); err != nil {
 		b.Log.Warn("could not reset the chat's commands menu", slog.Int64("user", r.user.ID), slog.Any("err", err))
 	}
-	return nil
+	// The confirmation's pacing names the chat: drop it too, unless the
+	// confirmation still waits (its pacing then expires within a minute).
+	if waiting, err := b.Sender.Queued(ctx, r.chatID); err != nil || len(waiting) > 0 {
+		return err
+	}
+	return b.Sender.Forget(ctx, r.chatID)
 }
 
 func (b *Bot) forgetNo(ctx context.Context, r *request, _ target) error {
