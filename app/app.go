@@ -111,6 +111,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		Prefix: cfg.RedisPrefix, RatePerSecond: cfg.RatePerSecond, PaidBroadcast: cfg.PaidBroadcast,
 		PaidRatePerSecond: cfg.PaidRatePerSecond, Workers: cfg.OutboxWorkers, Log: a.log, Metrics: a.Metrics,
 		ChatPerSecond: cfg.ChatPerSecond, ChatBurst: cfg.ChatBurst,
+		PayloadKey: outbox.DeriveKey(cfg.InviteKey), PreviousPayloadKey: outbox.DeriveKey(cfg.InviteKeyPrevious),
 		OnReachability: func(_ context.Context, chat int64, reachable bool) {
 			a.log.Info("chat reachability changed", slog.Int64("chat", chat), slog.Bool("reachable", reachable))
 		},

@@ -95,6 +95,7 @@ type Sender interface {
 	SetCommands(ctx context.Context, chatID int64, lang string, cmds []outbox.Command) error
 	SetReachable(ctx context.Context, chatID int64, reachable bool) error
 	Forget(ctx context.Context, chatID int64) error
+	Queued(ctx context.Context, chatID int64) ([]outbox.Queued, error)
 }
 
 // Config is what a Bot is built from.

@@ -43,9 +43,11 @@ type myDataDoc struct {
 	Flow        *sessionDoc  `json:"conversation_in_progress,omitempty"`
 	// WrongCodes counts invitation codes they typed wrong this hour (the
 	// throttle; /forget keeps it until the hour ends).
-	WrongCodes int      `json:"wrong_invitation_codes_this_hour,omitempty"`
-	Stored     []string `json:"what_else_is_stored"`
-	Note       string   `json:"note"`
+	WrongCodes int `json:"wrong_invitation_codes_this_hour,omitempty"`
+	// Queued lists messages to them that wait to be sent (not their text).
+	Queued []queuedDoc `json:"queued_messages,omitempty"`
+	Stored []string    `json:"what_else_is_stored"`
+	Note   string      `json:"note"`
 }
 
 // consentDoc is when the person agreed to a role: as "guardian" of a child
@@ -55,6 +57,14 @@ type consentDoc struct {
 	Role string `json:"as"`
 	Of   string `json:"of,omitempty"`
 	At   string `json:"agreed_at"`
+}
+
+// queuedDoc is a message waiting to be sent to the person; Since is in
+// the deployment's time zone.
+type queuedDoc struct {
+	Kind  string `json:"kind"`
+	Lane  string `json:"lane"`
+	Since string `json:"queued_at"`
 }
 
 type homeDoc struct {
@@ -134,6 +144,13 @@ func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 		return doc, err
 	}
 	doc.WrongCodes = wrong
+	queued, err := b.Sender.Queued(ctx, r.chatID)
+	if err != nil {
+		return doc, err
+	}
+	for _, q := range queued {
+		doc.Queued = append(doc.Queued, queuedDoc{string(q.Kind), q.Lane.String(), q.Since.In(zone).Format(time.RFC3339)})
+	}
 	doc.Stored = []string{r.text("MyDataStoredUpdates"), r.text("MyDataStoredOutbox")}
 	doc.Note = r.text("MyDataNote")
 	return doc, nil
@@ -198,6 +215,11 @@ func (b *Bot) forgetYes(ctx context.Context, r *request, _ target) error {
 	if _, err := b.Store.Forget(ctx, r.user.ID); err != nil {
 		return err
 	}
+	// Before the confirmation is sent: Forget drops what waits for the
+	// chat, and the confirmation may have to wait.
+	if err := b.Sender.Forget(ctx, r.chatID); err != nil {
+		return err
+	}
 	for _, n := range notices {
 		// Named, so a teacher knows which of a child's parents left.
 		who := guardianRef{r.user.Name, n.rel}
@@ -213,6 +235,11 @@ func (b *Bot) forgetYes(ctx context.Context, r *request, _ target) error {
 	}
 	if err := b.Sender.SetCommands(ctx, r.chatID, "", b.menu(r.lang, homelink.Roles{})); err != nil {
 		b.Log.Warn("could not reset the chat's commands menu", slog.Int64("user", r.user.ID), slog.Any("err", err))
+	}
+	// The confirmation's pacing names the chat: drop it too, unless the
+	// confirmation still waits (its pacing then expires within a minute).
+	if waiting, err := b.Sender.Queued(ctx, r.chatID); err != nil || len(waiting) > 0 {
+		return err
 	}
 	return b.Sender.Forget(ctx, r.chatID)
 }

@@ -31,8 +31,17 @@ local batch = redis.call('HGET', KEYS[2], 'batch') or ''
 -- (once: a repeat finds the state moved on, and a sent message's chat gone)
 local function done()
   if redis.call('HGET', KEYS[2], 'state') ~= 'queued' then return end
-  local key = chatqueuedkey(base, redis.call('HGET', KEYS[2], 'chat'))
+  local chat = redis.call('HGET', KEYS[2], 'chat')
+  local key = chatqueuedkey(base, chat)
   if redis.call('DECR', key) <= 0 then redis.call('DEL', key) end
+  redis.call('SREM', chatmsgskey(base, chat), id)
+end
+-- forget_person: what was said is no longer needed once it is said or
+-- refused, nor which person it went to (a group's id stays: a migrated
+-- group's new id is news).
+local function forget_person()
+  redis.call('HDEL', KEYS[2], 'p')
+  if tonumber(redis.call('HGET', KEYS[2], 'chat') or '0') > 0 then redis.call('HDEL', KEYS[2], 'chat') end
 end
 local function count(field)
   if batch ~= '' then redis.call('HINCRBY', batchkey(base, batch), field, 1) end
@@ -47,10 +56,7 @@ if outcome == 'sent' then
   done()
   if redis.call('HGET', KEYS[2], 'state') ~= 'sent' then count('sent') end
   redis.call('HSET', KEYS[2], 'state', 'sent', 'tgid', ARGV[4], 'done', now)
-  -- What was said is no longer needed once it is said, nor which person
-  -- it went to (a group's id stays: a migrated group's new id is news).
-  redis.call('HDEL', KEYS[2], 'p')
-  if tonumber(redis.call('HGET', KEYS[2], 'chat') or '0') > 0 then redis.call('HDEL', KEYS[2], 'chat') end
+  forget_person()
   redis.call('EXPIRE', KEYS[2], ARGV[7])
 elseif outcome == 'retry' then
   redis.call('HSET', KEYS[2], 'reason', ARGV[4])
@@ -70,12 +76,13 @@ elseif outcome == 'requeue' then
   redis.call('ZADD', lanekey(base, lane), redis.call('HGET', KEYS[2], 'due') or now, id)
 else -- failed or blocked
   local result = 1
-  if outcome == 'blocked' then
-    result = 1 + redis.call('SADD', KEYS[4], redis.call('HGET', KEYS[2], 'chat'))
-  end
+  local chat = redis.call('HGET', KEYS[2], 'chat')
+  -- (A repeat finds no chat: the first record forgot it, and marked it.)
+  if outcome == 'blocked' and chat then result = 1 + redis.call('SADD', KEYS[4], chat) end
   done()
   if redis.call('HGET', KEYS[2], 'state') ~= 'failed' then count('failed') end
   redis.call('HSET', KEYS[2], 'state', 'failed', 'reason', ARGV[4], 'done', now)
+  forget_person() -- a dead letter keeps the reason
   redis.call('ZADD', KEYS[3], now, id)
   redis.call('EXPIRE', KEYS[2], ARGV[7])
   return result

@@ -10,11 +10,15 @@ if redis.call('HGET', KEYS[2], 'owner') ~= ARGV[3] or not redis.call('ZSCORE', K
   return 0
 end
 -- The message now waits for the new chat, not the old one.
-local old = chatqueuedkey(base, redis.call('HGET', KEYS[2], 'chat'))
+local was = redis.call('HGET', KEYS[2], 'chat')
+local old = chatqueuedkey(base, was)
 if redis.call('DECR', old) <= 0 then redis.call('DEL', old) end
+redis.call('SREM', chatmsgskey(base, was), id)
 local new = chatqueuedkey(base, ARGV[4])
 redis.call('INCR', new)
 redis.call('EXPIRE', new, ARGV[6])
+redis.call('SADD', chatmsgskey(base, ARGV[4]), id)
+redis.call('EXPIRE', chatmsgskey(base, ARGV[4]), ARGV[6])
 redis.call('HSET', KEYS[2], 'chat', ARGV[4], 'p', ARGV[5])
 redis.call('ZREM', KEYS[1], id)
 redis.call('ZADD', lanekey(base, redis.call('HGET', KEYS[2], 'lane')), now_ms(), id)

@@ -31,6 +31,7 @@ package outbox
 
 import (
 	"context"
+	crand "crypto/rand"
 	"embed"
 	"errors"
 	"fmt"
@@ -52,6 +53,11 @@ var scriptFS embed.FS
 // ErrBlocked means the user blocked the bot or deleted their account:
 // nothing but replies is sent to them until they write again.
 var ErrBlocked = errors.New("outbox: recipient blocked the bot")
+
+// ErrBacklog means an interactive message was not queued: too many
+// messages wait for its chat already (Options.ChatBacklog), or anything
+// does and the message is Droppable.
+var ErrBacklog = errors.New("outbox: the chat's backlog is full")
 
 // Lane is a message's priority.
 type Lane int
@@ -128,6 +134,11 @@ type Message struct {
 	// a chat marked unreachable clears the mark (in the same script that
 	// reserves or queues it) instead of being refused.
 	Reply bool `json:"r,omitempty"`
+	// Droppable marks an interactive message that may be left unsent
+	// when its chat already has messages waiting: a hint about text the
+	// bot did not expect, whose sender will hear from the bot soon anyway.
+	// It is the first to go when one chat floods the bot.
+	Droppable bool `json:"dr,omitempty"`
 }
 
 // Edit replaces the text and keyboard of a message the bot sent earlier.
@@ -173,6 +184,21 @@ type Options struct {
 	RequestTimeout time.Duration
 	// RecordTTL is how long a message's record is kept (7 days).
 	RecordTTL time.Duration
+	// PayloadKey seals queued messages' payloads in Redis (AES-256-GCM,
+	// PayloadKeySize bytes; DeriveKey makes one from a secret). Every
+	// replica must share it, and Redis must never hold it. Without one,
+	// every Outbox of this process uses a key made up for the process:
+	// enough for tests, but queued messages are then lost with the process
+	// and no other process can send them (New logs a warning).
+	PayloadKey []byte
+	// PreviousPayloadKey opens payloads sealed before a key rotation.
+	PreviousPayloadKey []byte
+	// ChatBacklog caps the messages that may wait for one chat before an
+	// interactive message to it is dropped instead of queued (20): a
+	// person who floods the bot gets no more than that many answers
+	// queued, each paced at the chat's own limit. A Droppable message is
+	// dropped as soon as anything waits for its chat.
+	ChatBacklog int
 	// OnReachability is told whenever a chat's reachability changes: false
 	// when a 403 (or SetReachable) marks it unreachable, true when a reply
 	// (or SetReachable) clears the mark. It is called once per change, on
@@ -192,6 +218,9 @@ func (o *Options) defaults() {
 	def(&o.ChatPerSecond, 1)
 	def(&o.GroupPerMinute, 20)
 	def(&o.PaidRatePerSecond, 1000)
+	if o.ChatBacklog <= 0 {
+		o.ChatBacklog = 20
+	}
 	if o.ChatBurst <= 0 {
 		o.ChatBurst = 3
 	}
@@ -227,6 +256,13 @@ func (o *Options) defaults() {
 	}
 }
 
+// processKey is the payload key of outboxes given none.
+var processKey = sync.OnceValue(func() []byte {
+	key := make([]byte, PayloadKeySize)
+	crand.Read(key)
+	return key
+})
+
 // Outbox sends to Telegram.
 type Outbox struct {
 	api     *bot.Bot
@@ -234,6 +270,7 @@ type Outbox struct {
 	k       keys
 	opt     Options
 	scripts map[string]*redis.Script
+	seal    sealer
 	local   *localPace
 	// lastAnswer is when Redis last answered a claim or a reservation
 	// (unix ns): while it does, nothing is sent at the local pace.
@@ -243,10 +280,18 @@ type Outbox struct {
 }
 
 // New returns an Outbox sending through api and queueing in rdb. Call Run
-// to start its workers.
+// to start its workers. It panics on a payload key of the wrong size.
 func New(api *bot.Bot, rdb *redis.Client, opt Options) *Outbox {
 	opt.defaults()
-	o := &Outbox{api: api, rdb: rdb, k: keys{p: opt.Prefix}, opt: opt,
+	if opt.PayloadKey == nil {
+		opt.PayloadKey = processKey()
+		opt.Log.Warn("outbox: no payload key given; queued messages are lost with this process")
+	}
+	seal, err := newSealer(opt.PayloadKey, opt.PreviousPayloadKey)
+	if err != nil {
+		panic(err)
+	}
+	o := &Outbox{api: api, rdb: rdb, k: keys{p: opt.Prefix}, opt: opt, seal: seal,
 		scripts: map[string]*redis.Script{}, local: newLocalPace(opt), wake: make(chan struct{}, 1)}
 	// Files named _*.lua are helpers (key names, limiter), prepended to
 	// every script in name order.
@@ -325,8 +370,7 @@ func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 		if res[1].(int64) == 1 {
 			o.reachability(ctx, m.ChatID, true)
 		}
-		_, err := o.Enqueue(ctx, m)
-		return 0, err
+		return 0, o.enqueueReply(ctx, m)
 	}
 	if res[2].(int64) == 1 {
 		o.reachability(ctx, m.ChatID, true)
@@ -352,8 +396,18 @@ func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 	if out.outcome == "paused" {
 		o.pause(ctx, out)
 	}
-	_, err = o.Enqueue(ctx, m)
-	return 0, err
+	return 0, o.enqueueReply(ctx, m)
+}
+
+// enqueueReply queues an interactive message that could not go at once.
+// One its chat's backlog left out is not an error to its caller: the
+// person flooded the bot, and will hear from it about what came first.
+func (o *Outbox) enqueueReply(ctx context.Context, m Message) error {
+	_, err := o.Enqueue(ctx, m)
+	if errors.Is(err, ErrBacklog) {
+		return nil
+	}
+	return err
 }
 
 // Edit changes a message the bot sent, as an interactive message.

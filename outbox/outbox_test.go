@@ -220,7 +220,7 @@ func TestRefusedReplyIsADeadLetterOnly(t *testing.T) {
 		t.Fatal("a refused reply reported as sent")
 	}
 	dead, _ := o.DeadLetters(ctx, 10)
-	if len(dead) != 1 || dead[0].State != "failed" || dead[0].ChatID != u.ID {
+	if len(dead) != 1 || dead[0].State != "failed" || dead[0].ChatID != 0 || dead[0].Reason == "" {
 		t.Fatalf("dead letters %+v", dead)
 	}
 	if d, _ := o.Depth(ctx); d != [3]int64{} {

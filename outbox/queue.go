@@ -1,25 +1,35 @@
 package outbox
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Enqueue queues m in its lane and returns its id. Once it returns nil the
 // message will end sent or dead-lettered, whatever happens to this replica.
+// An interactive message its chat's backlog leaves out (Options.ChatBacklog,
+// Message.Droppable) is not queued: ErrBacklog.
 func (o *Outbox) Enqueue(ctx context.Context, m Message) (string, error) {
-	return o.enqueue(ctx, m, time.Time{})
+	return o.enqueue(ctx, m, time.Time{}, true)
 }
 
 // EnqueueAt queues m to be sent at the given time, not before.
 func (o *Outbox) EnqueueAt(ctx context.Context, m Message, at time.Time) (string, error) {
-	return o.enqueue(ctx, m, at)
+	return o.enqueue(ctx, m, at, true)
 }
 
-func (o *Outbox) enqueue(ctx context.Context, m Message, at time.Time) (string, error) {
+// enqueue queues m; capped applies its chat's backlog cap to an
+// interactive message.
+func (o *Outbox) enqueue(ctx context.Context, m Message, at time.Time, capped bool) (string, error) {
 	if m.Kind == "" {
 		m.Kind = Text
 	}
@@ -35,14 +45,23 @@ func (o *Outbox) enqueue(ctx context.Context, m Message, at time.Time) (string, 
 	if !at.IsZero() {
 		due = at.UnixMilli()
 	}
+	backlog, droppable := 0, false
+	if capped && m.Lane == Interactive {
+		backlog, droppable = o.opt.ChatBacklog, m.Droppable
+	}
 	res, err := o.scripts["enqueue"].Run(ctx, o.rdb, []string{o.k.lane(m.Lane), o.k.seq(), o.k.unreachable(), o.k.dead()},
-		o.k.base(), int(m.Lane), m.ChatID, payload, m.Batch, due, int(o.opt.RecordTTL/time.Second), flag(m.Reply)).Slice()
+		o.k.base(), int(m.Lane), m.ChatID, o.seal.seal(payload), m.Batch, due, int(o.opt.RecordTTL/time.Second),
+		flag(m.Reply), backlog, flag(droppable)).Slice()
 	if err != nil {
 		return "", fmt.Errorf("outbox: enqueue to %d: %w", m.ChatID, err)
 	}
 	id, _ := res[0].(string)
 	if res[1].(int64) == 1 {
 		o.reachability(ctx, m.ChatID, true)
+	}
+	if id == "" {
+		o.metrics().OutboxSends.WithLabelValues(m.Lane.String(), "dropped_backlog").Inc()
+		return "", ErrBacklog
 	}
 	o.metrics().OutboxQueued.WithLabelValues(m.Lane.String()).Inc()
 	select {
@@ -54,7 +73,7 @@ func (o *Outbox) enqueue(ctx context.Context, m Message, at time.Time) (string, 
 
 // deadLetter records a message that was refused on the fast path.
 func (o *Outbox) deadLetter(ctx context.Context, m Message, reason string) (string, error) {
-	id, err := o.enqueue(ctx, m, time.Now().Add(o.opt.RecordTTL))
+	id, err := o.enqueue(ctx, m, time.Now().Add(o.opt.RecordTTL), false)
 	if err != nil {
 		return "", err
 	}
@@ -110,18 +129,65 @@ func (o *Outbox) SetReachable(ctx context.Context, chat int64, reachable bool) e
 	return nil
 }
 
-// Forget drops what the outbox keeps about chat: its pacing, pauses and
-// unreachable mark (without telling OnReachability: the person is gone). Messages still waiting for the chat are sent; records
-// of sent messages hold no chat id.
+// Forget drops what the outbox keeps about chat: the messages still
+// waiting for it (a message a worker holds at that moment is still sent,
+// and no record of it kept), its pacing, pauses and unreachable mark
+// (without telling OnReachability: the person is gone). Records of sent
+// messages and dead letters hold no person's chat id.
 func (o *Outbox) Forget(ctx context.Context, chat int64) error {
-	pipe := o.rdb.TxPipeline()
-	pipe.Del(ctx, o.k.chatTat(chat), o.k.chatPause(chat))
-	pipe.SRem(ctx, o.k.unreachable(), chat)
-	if _, err := pipe.Exec(ctx); err != nil {
+	err := o.scripts["forget"].Run(ctx, o.rdb,
+		[]string{o.k.lane(0), o.k.lane(1), o.k.lane(2), o.k.inflight(), o.k.dead(), o.k.unreachable()},
+		o.k.base(), chat).Err()
+	if err != nil {
 		return fmt.Errorf("outbox: forget %d: %w", chat, err)
 	}
 	return nil
 }
+
+// Queued is a message waiting for a chat, as /mydata lists it: what kind,
+// in which lane, since when; not what it says.
+type Queued struct {
+	Kind  Kind
+	Lane  Lane
+	Since time.Time
+}
+
+// Queued lists the messages waiting for chat, in the order they were queued.
+func (o *Outbox) Queued(ctx context.Context, chat int64) ([]Queued, error) {
+	ids, err := o.rdb.SMembers(ctx, o.k.chatMsgs(chat)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("outbox: queued for %d: %w", chat, err)
+	}
+	// Ids count up, so by id is the order they were queued in.
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Compare(len(a), len(b))*2 + strings.Compare(a, b) })
+	pipe := o.rdb.Pipeline()
+	cmds := make([]*redis.SliceCmd, len(ids))
+	for i, id := range ids {
+		cmds[i] = pipe.HMGet(ctx, o.k.msg(id), "state", "lane", "enq", "p")
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("outbox: queued for %d: %w", chat, err)
+	}
+	var out []Queued
+	for _, c := range cmds {
+		f := c.Val()
+		if len(f) < 4 || f[0] != "queued" {
+			continue
+		}
+		var q Queued
+		lane, _ := strconv.Atoi(str(f[1]))
+		enq, _ := strconv.ParseInt(str(f[2]), 10, 64)
+		q.Lane, q.Since = Lane(lane), time.UnixMilli(enq)
+		var m Message
+		if plain, err := o.seal.open(str(f[3])); err == nil && json.Unmarshal(plain, &m) == nil {
+			q.Kind = m.Kind
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+func str(v any) string { s, _ := v.(string); return s }
 
 // Reachable reports whether messages can be sent to chat: false once it
 // answered 403 (the person blocked the bot or deleted their account),

@@ -43,8 +43,18 @@ func (o *Outbox) claim(ctx context.Context, token string) ([]any, error) {
 	return o.scripts["claim"].Run(ctx, o.rdb,
 		[]string{o.k.lane(0), o.k.lane(1), o.k.lane(2), o.k.inflight(), o.k.tat(), o.k.tatPaid(), o.k.pause(), o.k.unreachable()},
 		o.k.base(), o.opt.Lease.Milliseconds(), global, paid, chat, o.opt.ChatBurst, group,
-		int(o.opt.GroupPerMinute), 20, token).Slice()
+		int(o.opt.GroupPerMinute), claimPage, token, claimMost).Slice()
 }
+
+// A claim reads a lane claimPage messages at a time, and looks at no more
+// than claimMost of them: enough to pass over the backlogs of many chats
+// that must wait for their own limit (each at most Options.ChatBacklog
+// interactive messages), few enough that a claim stays well under a
+// millisecond of Redis's time.
+const (
+	claimPage = 20
+	claimMost = 1000
+)
 
 // work claims and sends messages until ctx ends. Each claim has a token
 // of its own (the worker's and a count), so that a late record of an
@@ -100,7 +110,11 @@ func (o *Outbox) deliver(stop context.Context, c *claimed) {
 	ctx, cancel := context.WithTimeout(context.Background(), o.opt.RequestTimeout+5*time.Second)
 	defer cancel()
 	var m Message
-	if err := json.Unmarshal([]byte(c.payload), &m); err != nil {
+	plain, err := o.seal.open(c.payload)
+	if err == nil {
+		err = json.Unmarshal(plain, &m)
+	}
+	if err != nil {
 		o.finish(stop, c, result{outcome: "failed", reason: "unreadable record"})
 		return
 	}
@@ -181,9 +195,10 @@ func (o *Outbox) attempts(ctx context.Context, id string) int {
 func (o *Outbox) migrate(stop context.Context, c *claimed, m Message, r result) {
 	m.ChatID, m.Migrated = r.migrateTo, true
 	payload, _ := json.Marshal(m)
+	sealed := o.seal.seal(payload)
 	o.record(stop, c, func(ctx context.Context) (int, error) {
 		return o.scripts["migrate"].Run(ctx, o.rdb, []string{o.k.inflight(), o.k.msg(c.id)},
-			o.k.base(), c.id, c.token, m.ChatID, payload, int(o.opt.RecordTTL/time.Second)).Int()
+			o.k.base(), c.id, c.token, m.ChatID, sealed, int(o.opt.RecordTTL/time.Second)).Int()
 	})
 }
 
