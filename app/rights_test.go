@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -106,5 +107,37 @@ func TestStrangersAreForgottenAfterThirtyDaysOfSilence(t *testing.T) {
 	}
 	if u, _ := a.Store.User(ctx, f.mom); !u.Roles.GuardianOf(f.child) || u.Name == "" {
 		t.Fatalf("a quiet parent lost what is kept about them: %+v", u)
+	}
+}
+
+// A stranger who sends 45 messages at once hears the welcome a few times,
+// not 45: an answer to what the bot did not ask for is not queued while
+// another waits for the chat. A parent writing meanwhile is answered at
+// once. Telegram's per-chat pace (one a second, three at once) holds.
+func TestAFloodingStrangerHearsTheWelcomeAFewTimes(t *testing.T) {
+	h := startWith(t, webhook, func(c *Config) { c.ChatPerSecond, c.ChatBurst = 1, 3 })
+	f := seed(t, h)
+	stranger, mom := h.person(7401, "S", "en"), h.person(f.mom, "Mom", "zh-Hans")
+	for i := 0; i < 45; i++ {
+		stranger.Types(fmt.Sprintf("hello %d", i))
+	}
+	mom.Types("/help")
+	mom.Sees("/mydata")
+	a := h.reps[0].app
+	if !h.tg.WaitFor(10*time.Second, func() bool {
+		n, _, err := a.Store.PendingInboxes(context.Background(), time.Minute)
+		return h.tg.PendingUpdates() == 0 && err == nil && n == 0
+	}) {
+		t.Fatal("the stranger's messages were not all handled")
+	}
+	// At most one more waits for the stranger's chat (it goes within a
+	// second or so); the rest were never queued.
+	waiting, err := a.Outbox.Queued(context.Background(), stranger.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(stranger.Messages()) + len(waiting); got > 5 {
+		t.Fatalf("the stranger was sent %d welcomes and %d more wait, for 45 messages; want a few",
+			len(stranger.Messages()), len(waiting))
 	}
 }

@@ -292,7 +292,7 @@ func (b *Bot) unexpected(ctx context.Context, r *request) error {
 	case r.user.Roles.IsGuardian() && r.update.Message != nil && !isCommand(r.update.Message):
 		return b.notCarried(ctx, r)
 	}
-	return r.reply(ctx, r.html("UnknownText"), nil)
+	return r.hint(ctx, r.html("UnknownText"))
 }
 
 func isCommand(m *models.Message) bool { return strings.HasPrefix(strings.TrimSpace(m.Text), "/") }

@@ -28,5 +28,5 @@ func (b *Bot) notCarried(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	return r.reply(ctx, text, nil)
+	return r.hint(ctx, text)
 }

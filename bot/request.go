@@ -120,6 +120,15 @@ func (r *request) reply(ctx context.Context, text string, kb [][]outbox.Button) 
 	return r.delivered(ctx, err)
 }
 
+// hint answers something the bot did not ask for (unexpected text, a
+// stranger's message): it is not queued while anything else waits for
+// the chat, so someone who floods the bot hears it once, not forty times,
+// and their backlog stays out of everyone else's way.
+func (r *request) hint(ctx context.Context, text string) error {
+	_, err := r.b.Sender.Send(ctx, outbox.Message{ChatID: r.chatID, Text: text, Reply: true, Droppable: true})
+	return r.delivered(ctx, err)
+}
+
 // replace edits the message whose button was tapped, or sends a new one
 // when Telegram no longer lets us edit it (too old, or deleted by the user).
 func (r *request) replace(ctx context.Context, text string, kb [][]outbox.Button) error {

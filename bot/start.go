@@ -24,7 +24,7 @@ func (b *Bot) welcome(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	return r.reply(ctx, text, nil)
+	return r.hint(ctx, text)
 }
 
 // cancel leaves any flow in progress.
