@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/homelink/homelink"
@@ -171,3 +172,13 @@ func TestThreeInstancesHandleEachOfTwoThousandOnce(t *testing.T) {
 		}
 	}
 }
+
+func agendaWithMetrics(w *world, m *agenda.Metrics) *agenda.Agenda {
+	a := agenda.New(w.rdb, w.clock, m, agenda.Options{Prefix: w.prefix})
+	if err := a.LoadScripts(context.Background()); err != nil {
+		w.t.Fatal(err)
+	}
+	return a
+}
+
+func mDropped(m *agenda.Metrics, kind string) prometheus.Counter { return m.DroppedCounter(kind) }
