@@ -49,6 +49,30 @@ func (a *Agenda) tickBatch(ctx context.Context) (int, error) {
 	}
 	hctx, cancel := context.WithDeadline(ctx, c.leased.Add(a.opt.Lease*8/10))
 	defer cancel()
+	// Outcomes are recorded by one goroutine, as many in one script as
+	// have finished meanwhile: one round trip per item when handlers are
+	// slow, few when they are fast.
+	outcomes := make(chan outcome, len(c.items))
+	settled := make(chan struct{})
+	go func() {
+		defer close(settled)
+		for out := range outcomes {
+			batch := []outcome{out}
+			for more := true; more && len(batch) < a.opt.Batch; {
+				select {
+				case o, ok := <-outcomes:
+					if !ok {
+						more = false
+						break
+					}
+					batch = append(batch, o)
+				default:
+					more = false
+				}
+			}
+			a.settle(ctx, c, batch)
+		}
+	}()
 	sem := make(chan struct{}, a.opt.Concurrency)
 	var wg sync.WaitGroup
 	for _, it := range c.items {
@@ -56,10 +80,12 @@ func (a *Agenda) tickBatch(ctx context.Context) (int, error) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			a.settle(ctx, c, a.handle(hctx, c, it))
+			outcomes <- a.handle(hctx, c, it)
 		}()
 	}
 	wg.Wait()
+	close(outcomes)
+	<-settled
 	return len(c.items), nil
 }
 
@@ -134,11 +160,15 @@ func backoff(base time.Duration, attempt int) time.Duration {
 	return d/2 + mrand.N(d/2+1)
 }
 
-// settle records out, retrying while Redis is away for as long as the
+// settle records outs, retrying while Redis is away for as long as the
 // claim's lease allows: a record landing after it could find the item
 // claimed again. The script checks the claim's token, so a late or
 // repeated record never acts on an item that moved on.
-func (a *Agenda) settle(ctx context.Context, c claim, out outcome) {
+func (a *Agenda) settle(ctx context.Context, c claim, outs []outcome) {
+	args := []any{0, a.opt.KeepFailed}
+	for _, o := range outs {
+		args = append(args, o.op, o.it.Kind, o.it.Key, o.it.token, o.arg)
+	}
 	deadline := c.leased.Add(a.opt.Lease - a.opt.Lease/10)
 	for attempt := 0; ; attempt++ {
 		// The first attempt is made even past the deadline: the script
@@ -148,16 +178,16 @@ func (a *Agenda) settle(ctx context.Context, c claim, out outcome) {
 			until = time.Now().Add(a.opt.Lease / 6)
 		}
 		sctx, cancel := context.WithDeadline(ctx, until)
-		err := a.run(sctx, "settle", a.clock.Now().UnixMilli(), a.opt.KeepFailed,
-			out.op, out.it.Kind, out.it.Key, out.it.token, out.arg).Err()
+		args[0] = a.clock.Now().UnixMilli()
+		err := a.run(sctx, "settle", args...).Err()
 		cancel()
 		if err == nil || errors.Is(err, redis.Nil) {
 			return
 		}
 		pause := retryPause(attempt)
 		if ctx.Err() != nil || time.Now().Add(pause).After(deadline) {
-			slog.Error("agenda: record lost", slog.String("kind", out.it.Kind), slog.String("op", out.op), slog.Any("err", err))
-			a.metrics.bookkeeping.WithLabelValues("failed").Inc()
+			slog.Error("agenda: record lost", slog.Int("items", len(outs)), slog.Any("err", err))
+			a.metrics.bookkeeping.WithLabelValues("failed").Add(float64(len(outs)))
 			return
 		}
 		a.metrics.bookkeeping.WithLabelValues("retried").Inc()
