@@ -16,16 +16,22 @@
 -- Layout (prefix p; ids are kind .. "\31" .. key):
 --   p{agenda}:due        zset  id -> due ms (app clock); waiting items
 --   p{agenda}:inflight   zset  id -> lease end ms (Redis TIME); claimed items
---   p{agenda}:i:<kind>   hash  key -> "attempts|token|due|payload", kept only
+--   p{agenda}:i:<kind>:<b> hash key -> "attempts|token|due|payload", kept only
 --                              when it says more than "0|||" (a payload, a
 --                              retry or a claim), so an item with no payload
---                              costs one zset entry
+--                              costs one zset entry; <b> is the first four
+--                              hex digits of SHA-1(key)
 --   p{agenda}:n          hash  kind -> items stored (waiting or claimed)
 --   p{agenda}:failed     zset  id -> failed at ms (app clock)
 --   p{agenda}:f          hash  id -> "attempts|reason|payload"
 --   p{agenda}:fn         hash  kind -> items failed, ever
 local function agenda_key(p, name) return p .. '{agenda}:' .. name end
-local function agenda_itemskey(p, kind) return p .. '{agenda}:i:' .. kind end
+-- Records are spread over 65,536 small hashes per kind, by the first four
+-- hex digits of the key's SHA-1, so each stays in Redis's compact listpack
+-- encoding (a million records: about 15 a hash).
+local function agenda_itemskey(p, kind, key)
+  return p .. '{agenda}:i:' .. kind .. ':' .. string.sub(redis.sha1hex(key), 1, 4)
+end
 local function agenda_id(kind, key) return kind .. '\31' .. key end
 
 local function agenda_split(id)
@@ -35,7 +41,7 @@ end
 
 -- agenda_read returns an item's record: attempts, token, claimed due, payload.
 local function agenda_read(p, kind, key)
-  local v = redis.call('HGET', agenda_itemskey(p, kind), key)
+  local v = redis.call('HGET', agenda_itemskey(p, kind, key), key)
   if not v then return 0, '', '', '' end
   local a = string.find(v, '|', 1, true)
   local b = string.find(v, '|', a + 1, true)
@@ -45,7 +51,7 @@ local function agenda_read(p, kind, key)
 end
 
 local function agenda_write(p, kind, key, attempts, token, due, payload)
-  local h = agenda_itemskey(p, kind)
+  local h = agenda_itemskey(p, kind, key)
   if attempts == 0 and token == '' and payload == '' then
     redis.call('HDEL', h, key)
   else
@@ -57,7 +63,7 @@ end
 local function agenda_forget(p, kind, key)
   local id = agenda_id(kind, key)
   local n = redis.call('ZREM', agenda_key(p, 'due'), id) + redis.call('ZREM', agenda_key(p, 'inflight'), id)
-  redis.call('HDEL', agenda_itemskey(p, kind), key)
+  redis.call('HDEL', agenda_itemskey(p, kind, key), key)
   if n > 0 then redis.call('HINCRBY', agenda_key(p, 'n'), kind, -1) end
   return n
 end

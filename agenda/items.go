@@ -2,6 +2,8 @@ package agenda
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -52,7 +54,7 @@ func (a *Agenda) Withdraw(ctx context.Context, kind, key string) (bool, error) {
 // not withdrawn, replaced, moved, or claimed by another replica after the
 // lease. A handler that sends calls it just before sending.
 func (a *Agenda) Current(ctx context.Context, it Item) (bool, error) {
-	v, err := a.rdb.HGet(ctx, a.itemsKey(it.Kind), it.Key).Result()
+	v, err := a.rdb.HGet(ctx, a.itemsKey(it.Kind, it.Key), it.Key).Result()
 	if isNil(err) {
 		return false, nil
 	}
@@ -97,7 +99,12 @@ func (a *Agenda) Failed(ctx context.Context, limit int) ([]FailedItem, error) {
 // idSep joins kind and key in an item's id (keys.go's layout).
 const idSep = "\x1f"
 
-func (a *Agenda) itemsKey(kind string) string { return a.opt.Prefix + "{agenda}:i:" + kind }
+// itemsKey is the hash holding the record of kind/key (_agenda.lua's
+// agenda_itemskey).
+func (a *Agenda) itemsKey(kind, key string) string {
+	sum := sha1.Sum([]byte(key))
+	return a.opt.Prefix + "{agenda}:i:" + kind + ":" + hex.EncodeToString(sum[:2])
+}
 
 func (a *Agenda) key(name string) string { return a.opt.Prefix + "{agenda}:" + name }
 
