@@ -17,6 +17,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -82,6 +83,9 @@ type Options struct {
 	MaxPerTick int
 	// KeepFailed is how many failed items are kept (10,000).
 	KeepFailed int
+	// Log is where handler failures and lost records are told (discarded
+	// when nil).
+	Log *slog.Logger
 }
 
 func (o Options) withDefaults() Options {
@@ -99,6 +103,9 @@ func (o Options) withDefaults() Options {
 	def(&o.KeepFailed, 10000)
 	if o.Lease <= 0 {
 		o.Lease = 30 * time.Second
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
 	}
 	return o
 }

@@ -128,12 +128,12 @@ func (a *Agenda) handle(ctx context.Context, c claim, it Item) (out outcome) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			slog.Error("agenda: handler panicked", slog.String("kind", it.Kind), slog.Any("panic", r))
+			a.opt.Log.Error("agenda: handler panicked", slog.String("kind", it.Kind), slog.Any("panic", r))
 			out = a.failure(c, h, it, "panic")
 		}
 	}()
 	if err := h.Handle(ctx, it); err != nil {
-		slog.Warn("agenda: handler failed", slog.String("kind", it.Kind), slog.Any("err", err))
+		a.opt.Log.Warn("agenda: handler failed", slog.String("kind", it.Kind), slog.Any("err", err))
 		return a.failure(c, h, it, "error: "+err.Error())
 	}
 	return outcome{it: it, op: "done"}
@@ -177,7 +177,9 @@ func (a *Agenda) settle(ctx context.Context, c claim, outs []outcome) {
 		if attempt == 0 && until.Before(time.Now().Add(a.opt.Lease/6)) {
 			until = time.Now().Add(a.opt.Lease / 6)
 		}
-		sctx, cancel := context.WithDeadline(ctx, until)
+		// Not ctx: a stopping replica still records what it finished, or
+		// the items would be done again after the lease.
+		sctx, cancel := context.WithDeadline(context.Background(), until)
 		args[0] = a.clock.Now().UnixMilli()
 		err := a.run(sctx, "settle", args...).Err()
 		cancel()
@@ -185,8 +187,8 @@ func (a *Agenda) settle(ctx context.Context, c claim, outs []outcome) {
 			return
 		}
 		pause := retryPause(attempt)
-		if ctx.Err() != nil || time.Now().Add(pause).After(deadline) {
-			slog.Error("agenda: record lost", slog.Int("items", len(outs)), slog.Any("err", err))
+		if time.Now().Add(pause).After(deadline) {
+			a.opt.Log.Error("agenda: record lost", slog.Int("items", len(outs)), slog.Any("err", err))
 			a.metrics.bookkeeping.WithLabelValues("failed").Add(float64(len(outs)))
 			return
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/agenda"
 	"github.com/homelink/homelink/bot"
 	"github.com/homelink/homelink/intake"
 	"github.com/homelink/homelink/locales"
@@ -66,6 +67,7 @@ type App struct {
 	Bot      *bot.Bot
 	Intake   *intake.Intake
 	Outbox   *outbox.Outbox
+	Agenda   *agenda.Agenda
 	Metrics  *metrics.Metrics
 	sched    *scheduler.Scheduler
 	username string
@@ -131,7 +133,20 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	a.Metrics.WatchInboxes(func(ctx context.Context) (int64, time.Duration, error) {
 		return a.Store.PendingInboxes(ctx, cfg.InboxLease)
 	})
+	agendaMetrics := agenda.NewMetrics()
+	a.Agenda = agenda.New(a.rdb, a.clock, agendaMetrics, agenda.Options{Prefix: cfg.RedisPrefix, Log: a.log})
+	if err := a.Agenda.LoadScripts(ctx); err != nil {
+		return nil, err
+	}
+	if err := agendaMetrics.Register(a.Metrics.Registry, a.Agenda); err != nil {
+		return nil, err
+	}
 	a.sched = scheduler.New(a.log)
+	// Work due at a time, on the app's clock: claimed with a lease, once
+	// across replicas (package agenda).
+	if err := a.sched.Add("agenda", "@every 1s", a.Agenda.Tick); err != nil {
+		return nil, err
+	}
 	// A stranded inbox is rescued within its lease and a third of one.
 	if err := a.sched.Add("inbox-sweep", "@every "+(cfg.InboxLease/3).String(), a.Intake.Sweep); err != nil {
 		return nil, err

@@ -79,7 +79,7 @@ func TestNoInvitationCodeInRedisWhileQueued(t *testing.T) {
 	if _, err := o.Send(ctx, card); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.EnqueueAt(ctx, Message{Lane: Reminder, ChatID: mom.ID, Text: "Your code " + typed + " expires tomorrow"},
+	if _, err := o.enqueueAt(ctx, Message{Lane: Reminder, ChatID: mom.ID, Text: "Your code " + typed + " expires tomorrow"},
 		time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestForgetLeavesNothingNamingThePerson(t *testing.T) {
 	}
 	o.rdb.Set(ctx, o.k.pause(), "1", time.Minute)
 	o.Send(ctx, Message{ChatID: mom.ID, Kind: Document, FileName: "my-data.json", FileData: []byte("{}"), Reply: true})
-	o.EnqueueAt(ctx, Message{Lane: Reminder, ChatID: mom.ID, Text: "call at 5"}, time.Now().Add(time.Hour))
+	o.enqueueAt(ctx, Message{Lane: Reminder, ChatID: mom.ID, Text: "call at 5"}, time.Now().Add(time.Hour))
 	o.Enqueue(ctx, Message{Lane: Bulk, ChatID: mom.ID, Text: "Friday news", Batch: "news"})
 
 	queued, err := o.Queued(ctx, mom.ID)

@@ -22,8 +22,11 @@ func (o *Outbox) Enqueue(ctx context.Context, m Message) (string, error) {
 	return o.enqueue(ctx, m, time.Time{}, true)
 }
 
-// EnqueueAt queues m to be sent at the given time, not before.
-func (o *Outbox) EnqueueAt(ctx context.Context, m Message, at time.Time) (string, error) {
+// enqueueAt queues m to be sent at the given time, not before. It is not
+// the way to do work later (that is the agenda, package agenda, on the
+// app's clock): the outbox uses it for records, and its tests to hold a
+// message in the queue.
+func (o *Outbox) enqueueAt(ctx context.Context, m Message, at time.Time) (string, error) {
 	return o.enqueue(ctx, m, at, true)
 }
 
