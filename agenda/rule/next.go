@@ -1,6 +1,9 @@
 package rule
 
-import "time"
+import (
+	"math/bits"
+	"time"
+)
 
 // searchDays bounds Next's look-ahead: nine years covers the longest wait
 // a satisfiable spec can have (29 February across 2100, which is no leap year).
@@ -33,10 +36,7 @@ func (r Rule) Next(after time.Time) time.Time {
 // after. Resolved times rise with the wall clock, so an hour whose last
 // minute resolves to after or earlier is skipped whole.
 func (r Rule) firstOn(date time.Time, after time.Time) (time.Time, bool) {
-	last := 59
-	for r.f.minute&(1<<uint(last)) == 0 {
-		last--
-	}
+	last := bits.Len64(r.f.minute&all(0, 59)) - 1
 	for h := 0; h < 24; h++ {
 		if r.f.hour&(1<<uint(h)) == 0 || !r.resolve(date, h, last).After(after) {
 			continue

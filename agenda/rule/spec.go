@@ -29,13 +29,16 @@ func parseSpec(text string, words []string, loc *time.Location) (Rule, error) {
 	if len(words) > 0 && strings.HasSuffix(words[0], "=Local") {
 		return Rule{}, fmt.Errorf("rule: parse %q: %w: %s names the server's zone; leave it out to use the home's", text, ErrSpec, words[0])
 	}
-	sched, err := parser.Parse(text)
+	sched, err := parseCron(text)
 	if err != nil {
 		return Rule{}, fmt.Errorf("rule: parse %q: %w: %w", text, ErrSpec, err)
 	}
 	spec, ok := sched.(*cron.SpecSchedule)
 	if !ok {
 		return Rule{}, fmt.Errorf("rule: parse %q: %w: @every is an interval, not a local time", text, ErrSpec)
+	}
+	if spec.Minute == 0 || spec.Hour == 0 || spec.Dom == 0 || spec.Month == 0 || spec.Dow == 0 {
+		return Rule{}, fmt.Errorf("rule: parse %q: %w: a field lists no values", text, ErrSpec)
 	}
 	if spec.Second != 1 {
 		return Rule{}, fmt.Errorf("rule: parse %q: %w: seconds are not supported", text, ErrSpec)
@@ -50,6 +53,17 @@ func parseSpec(text string, words []string, loc *time.Location) (Rule, error) {
 		return Rule{}, fmt.Errorf("rule: parse %q: %w", text, ErrNever)
 	}
 	return r, nil
+}
+
+// parseCron calls robfig/cron's parser, which panics on a zone prefix with
+// nothing after it ("TZ=", "CRON_TZ=Europe/Berlin"); users type these.
+func parseCron(text string) (sched cron.Schedule, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			sched, err = nil, fmt.Errorf("a zone needs five fields after it (robfig/cron: %v)", p)
+		}
+	}()
+	return parser.Parse(text)
 }
 
 // neverProbe is where Parse looks for a first firing; any rule that can
