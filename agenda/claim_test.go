@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/homelink/homelink/agenda"
+	"github.com/homelink/homelink/agenda/rule"
 	"github.com/homelink/homelink/internal/redistest"
 )
 
@@ -246,5 +247,72 @@ homelink_agenda_items{kind="reminder",state="stored"} 2
 `
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "homelink_agenda_items"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// "Every Monday at 08:00" in Shanghai, through Recurring: after three
+// weeks it ran three times, each at 08:00 Shanghai time, and waits for the
+// fourth Monday.
+func TestARecurringRuleRunsAtEachLocalTime(t *testing.T) {
+	w := newWorld(t)
+	a := w.instance(agenda.Options{})
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	monday, err := rule.Parse("every Monday at 08:00", shanghai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ran []time.Time
+	a.Register("report", a.Recurring(agenda.Handler{Handle: func(_ context.Context, it agenda.Item) error {
+		if string(it.Payload) != "home-42" {
+			return fmt.Errorf("payload %q", it.Payload)
+		}
+		ran = append(ran, it.Due)
+		return nil
+	}}))
+	if err := a.PutRecurring(context.Background(), "report", "home-42", monday, w.clock.Now(), []byte("home-42")); err != nil {
+		t.Fatal(err)
+	}
+	for range 21 {
+		w.clock.Advance(24 * time.Hour)
+		w.tick(a)
+		w.tick(a)
+	}
+	if len(ran) != 3 {
+		t.Fatalf("ran %d times in three weeks: %v", len(ran), ran)
+	}
+	for i, due := range ran {
+		local := due.In(shanghai)
+		if local.Weekday() != time.Monday || local.Hour() != 8 || local.Minute() != 0 {
+			t.Fatalf("run %d due %v, want a Monday at 08:00 in Shanghai", i, local)
+		}
+		if i > 0 && due.Sub(ran[i-1]) != 7*24*time.Hour {
+			t.Fatalf("runs %v apart", due.Sub(ran[i-1]))
+		}
+	}
+}
+
+// A recurring run too late to be useful is skipped, and the series goes on.
+func TestALateRecurringRunIsSkippedAndTheSeriesGoesOn(t *testing.T) {
+	w := newWorld(t)
+	a := w.instance(agenda.Options{})
+	daily, _ := rule.Parse("every day at 08:00", time.UTC)
+	var ran []time.Time
+	a.Register("digest", a.Recurring(agenda.Handler{UsefulFor: time.Hour, Handle: func(_ context.Context, it agenda.Item) error {
+		ran = append(ran, it.Due)
+		return nil
+	}}))
+	start := time.Date(2026, 12, 1, 7, 0, 0, 0, time.UTC)
+	w.clock.Set(start)
+	if err := a.PutRecurring(context.Background(), "digest", "home-1", daily, start, nil); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Set(start.Add(5 * time.Hour)) // down over 08:00: noon is too late
+	w.tick(a)
+	w.tick(a)
+	w.clock.Set(time.Date(2026, 12, 2, 8, 0, 30, 0, time.UTC))
+	w.tick(a)
+	w.tick(a)
+	if len(ran) != 1 || !ran[0].Equal(time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)) {
+		t.Fatalf("ran %v, want only the 2 December digest", ran)
 	}
 }

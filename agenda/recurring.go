@@ -1,0 +1,63 @@
+package agenda
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/homelink/homelink/agenda/rule"
+)
+
+// recurring is the payload of a recurring item: its rule (canonical text,
+// see rule.Rule.String), the zone it is read in, and the handler's own data.
+type recurring struct {
+	Rule string `json:"r"`
+	Zone string `json:"z"`
+	Data []byte `json:"d,omitempty"`
+}
+
+// PutRecurring schedules kind/key at r's first time after after, carrying
+// data; handled through Recurring, it is put again at each next time.
+func (a *Agenda) PutRecurring(ctx context.Context, kind, key string, r rule.Rule, after time.Time, data []byte) error {
+	payload, err := json.Marshal(recurring{Rule: r.String(), Zone: r.Location().String(), Data: data})
+	if err != nil {
+		return fmt.Errorf("agenda: put %s %s: %w", kind, key, err)
+	}
+	return a.Put(ctx, kind, key, r.Next(after), payload)
+}
+
+// Recurring makes a handler of a recurring kind: handle gets the item with
+// its own data as Payload; when it succeeds, or the run is skipped as too
+// late (h.UsefulFor past its time), the item is put again at its rule's
+// next time after the time it was due, not after now, so a late run skips
+// no period and a skipped one does not end the series. The re-put
+// replaces the item in one step, and the run's acknowledgement leaves the
+// new one alone.
+func (a *Agenda) Recurring(h Handler) Handler {
+	inner, useful := h.Handle, h.UsefulFor
+	h.UsefulFor = 0 // judged here, so a late run still puts the next one
+	h.Handle = func(ctx context.Context, it Item) error {
+		var p recurring
+		if err := json.Unmarshal(it.Payload, &p); err != nil {
+			return fmt.Errorf("agenda: recurring %s %s: %w", it.Kind, it.Key, err)
+		}
+		loc, err := time.LoadLocation(p.Zone)
+		if err != nil {
+			return fmt.Errorf("agenda: recurring %s %s: zone: %w", it.Kind, it.Key, err)
+		}
+		r, err := rule.Parse(p.Rule, loc)
+		if err != nil {
+			return fmt.Errorf("agenda: recurring %s %s: %w", it.Kind, it.Key, err)
+		}
+		if useful <= 0 || a.clock.Now().Sub(it.Due) <= useful {
+			own := it
+			own.Payload = p.Data
+			if err := inner(ctx, own); err != nil {
+				return err
+			}
+		}
+		return a.Put(ctx, it.Kind, it.Key, r.Next(it.Due), it.Payload)
+	}
+	return h
+}
