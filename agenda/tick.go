@@ -7,12 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	mrand "math/rand/v2"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/homelink/homelink/internal/backoff"
 )
 
 // Tick claims the items due now, a batch at a time, hands each to its
@@ -149,15 +150,14 @@ func (a *Agenda) failure(c claim, h Handler, it Item, reason string) outcome {
 	if h.Backoff <= 0 {
 		h.Backoff = 10 * time.Second
 	}
-	next := c.now.Add(backoff(h.Backoff, it.Attempts))
+	next := c.now.Add(retryWait(h.Backoff, it.Attempts))
 	return outcome{it: it, op: "retry", arg: strconv.FormatInt(next.UnixMilli(), 10)}
 }
 
-// backoff is the wait before retry attempt+1: base doubling up to 64×,
-// with jitter so replicas do not retry in step.
-func backoff(base time.Duration, attempt int) time.Duration {
-	d := base << min(attempt, 6)
-	return d/2 + mrand.N(d/2+1)
+// retryWait is the wait before retry attempt+1 of a failed item: base
+// doubling up to 64×, with jitter so replicas do not retry in step.
+func retryWait(base time.Duration, attempt int) time.Duration {
+	return backoff.Wait(base, base<<6, attempt)
 }
 
 // settle records outs, retrying while Redis is away for as long as the
@@ -200,8 +200,7 @@ func (a *Agenda) settle(ctx context.Context, c claim, outs []outcome) {
 // retryPause is the wait before retry attempt+1 of a record: 50 ms
 // doubling to 2 s, with jitter.
 func retryPause(attempt int) time.Duration {
-	d := min(50*time.Millisecond<<min(attempt, 6), 2*time.Second)
-	return d/2 + mrand.N(d/2+1)
+	return backoff.Wait(50*time.Millisecond, 2*time.Second, attempt)
 }
 
 func newToken() string {

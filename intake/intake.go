@@ -24,7 +24,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	mrand "math/rand/v2"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -33,6 +32,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/internal/backoff"
 	"github.com/homelink/homelink/metrics"
 )
 
@@ -332,8 +332,7 @@ func (in *Intake) ack(ctx context.Context, actor int64, token string, updateID i
 // retryPause is the wait before retry attempt+1 of a record: 50 ms
 // doubling to 2 s, with jitter so replicas do not retry in step.
 func retryPause(attempt int) time.Duration {
-	d := min(50*time.Millisecond<<min(attempt, 6), 2*time.Second)
-	return d/2 + mrand.N(d/2+1)
+	return backoff.Wait(50*time.Millisecond, 2*time.Second, attempt)
 }
 
 // handle runs the handler on one update, recovering a panic, and counts

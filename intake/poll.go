@@ -7,10 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/homelink/homelink/internal/backoff"
 )
 
 // Poller reads updates with getUpdates. Run it on one replica only:
@@ -45,7 +46,7 @@ func (in *Intake) Poll(ctx context.Context, p Poller) error {
 			}
 			failures++
 			in.log.Warn("polling for updates failed", slog.Int("failures", failures), slog.Any("err", err))
-			if !sleep(ctx, backoff(failures)) {
+			if !sleep(ctx, pollWait(failures)) {
 				break
 			}
 			continue
@@ -110,11 +111,10 @@ func redact(err error) error {
 	return err
 }
 
-// backoff is 1s doubling to 30s, with jitter.
-func backoff(failures int) time.Duration {
-	d := time.Second << min(failures-1, 5)
-	d = min(d, 30*time.Second)
-	return d/2 + rand.N(d/2+1)
+// pollWait is the wait after failures failed polls in a row: 1s doubling
+// to 30s, with jitter.
+func pollWait(failures int) time.Duration {
+	return backoff.Wait(time.Second, 30*time.Second, failures-1)
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {

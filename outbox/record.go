@@ -3,8 +3,9 @@ package outbox
 import (
 	"context"
 	"log/slog"
-	"math/rand/v2"
 	"time"
+
+	"github.com/homelink/homelink/internal/backoff"
 )
 
 // The waits between tries of a record: from recordFirstWait, doubling up
@@ -28,9 +29,8 @@ const (
 // what write returned, or 0 and false when it gave up.
 func (o *Outbox) record(stop context.Context, c *claimed, write func(context.Context) (int, error)) (int, bool) {
 	m := o.metrics()
-	next := recordFirstWait
 	var stopBy time.Time
-	for {
+	for attempt := 0; ; attempt++ {
 		deadline := earliest(c.until, stopBy)
 		// One try even when the lease is over: the record is refused if
 		// another worker took the message meanwhile.
@@ -43,7 +43,7 @@ func (o *Outbox) record(stop context.Context, c *claimed, write func(context.Con
 		if stop.Err() != nil && stopBy.IsZero() {
 			stopBy = time.Now().Add(recordWhileStopping)
 		}
-		d := next/2 + rand.N(next/2+1)
+		d := backoff.Wait(recordFirstWait, recordMostWait, attempt)
 		if time.Now().Add(d).After(earliest(c.until, stopBy)) {
 			m.BookkeepingFailures.WithLabelValues("send_record").Inc()
 			o.opt.Log.Error("could not record a send: it may be sent again", slog.String("message", c.id), errAttr(err))
@@ -52,7 +52,6 @@ func (o *Outbox) record(stop context.Context, c *claimed, write func(context.Con
 		m.BookkeepingRetries.WithLabelValues("send_record").Inc()
 		wait(context.Background(), d)
 		o.extend(c)
-		next = min(2*next, recordMostWait)
 	}
 }
 

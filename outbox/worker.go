@@ -6,9 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"log/slog"
-	"math/rand/v2"
 	"strconv"
 	"time"
+
+	"github.com/homelink/homelink/internal/backoff"
 )
 
 // Run starts the workers and returns once ctx ends and each worker has
@@ -141,7 +142,7 @@ func (o *Outbox) deliver(stop context.Context, c *claimed) {
 			r = result{outcome: "failed", result: "dead_letter_retries",
 				reason: "gave up after " + strconv.Itoa(attempts) + " attempts: " + r.reason}
 		} else {
-			r.after = backoff(o.opt.Backoff, o.opt.MaxBackoff, attempts)
+			r.after = retryWait(o.opt.Backoff, o.opt.MaxBackoff, attempts)
 		}
 	}
 	if r.outcome == "migrate" {
@@ -244,11 +245,10 @@ func (o *Outbox) count(l Lane, res string, start time.Time) {
 	}
 }
 
-// backoff is base·2^(attempt-1), capped, with full jitter on its upper half.
-func backoff(base, most time.Duration, attempt int) time.Duration {
-	d := base << min(max(attempt-1, 0), 20)
-	d = min(d, most)
-	return d/2 + rand.N(d/2+1)
+// retryWait is the wait before a message's next attempt (attempt counts
+// from 1): base·2^(attempt-1), capped at most, with jitter.
+func retryWait(base, most time.Duration, attempt int) time.Duration {
+	return backoff.Wait(base, most, attempt-1)
 }
 
 func newToken() string {

@@ -39,6 +39,17 @@ type Server struct {
 // redis-server is not on PATH.
 func NewServer(t testing.TB, args ...string) *Server {
 	t.Helper()
+	bin, port := binaryAndPort(t)
+	s := &Server{t: t, bin: bin, Port: port, Dir: t.TempDir(), args: args}
+	s.Start()
+	t.Cleanup(s.Kill)
+	return s
+}
+
+// binaryAndPort finds redis-server and a free port for a process of the
+// test's own, failing the test when redis-server is not on PATH.
+func binaryAndPort(t testing.TB) (string, int) {
+	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		t.Fatalf("redistest: redis-server not found on PATH. %s", InstallHint)
@@ -47,10 +58,7 @@ func NewServer(t testing.TB, args ...string) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{t: t, bin: bin, Port: port, Dir: t.TempDir(), args: args}
-	s.Start()
-	t.Cleanup(s.Kill)
-	return s
+	return bin, port
 }
 
 // Addr is host:port.
@@ -157,14 +165,7 @@ type Sentinel struct {
 // and a down-after of downAfter.
 func NewSentinel(t testing.TB, master string, primary *Server, quorum int, downAfter time.Duration) *Sentinel {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Fatalf("redistest: redis-server not found on PATH. %s", InstallHint)
-	}
-	port, err := freePort()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin, port := binaryAndPort(t)
 	dir := t.TempDir()
 	conf := strings.Join([]string{
 		"port " + strconv.Itoa(port),
