@@ -16,6 +16,12 @@ type User struct {
 	// Language is the language the user chose with /language; empty until
 	// they choose one.
 	Language string
+	// TimeZone is the IANA zone the person chose in /settings; empty
+	// means their home's (see Zone), else the deployment's default.
+	TimeZone string
+	// Shifts are a guardian's work shifts, when they set them: /book
+	// offers only slots outside them.
+	Shifts Shifts
 	// Consents are when they agreed to each role they hold.
 	Consents []Consent
 	// Roles is what the account may do. Admin is not stored: it comes from

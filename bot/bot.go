@@ -33,6 +33,81 @@ type Store interface {
 	HomeStore
 	ChildStore
 	InviteStore
+	SettingsStore
+	HoursStore
+	BookingStore
+}
+
+// SettingsStore keeps a person's own settings.
+type SettingsStore interface {
+	// SetTimeZone sets the person's zone; "" returns to the default.
+	SetTimeZone(ctx context.Context, user int64, zone string) error
+	// SetShifts sets a guardian's work shifts; the zero Shifts clears them.
+	SetShifts(ctx context.Context, user int64, s homelink.Shifts) error
+}
+
+// HoursStore keeps each home's call hours.
+type HoursStore interface {
+	// Hours are the home's hours, DefaultHours when none were set.
+	Hours(ctx context.Context, h int64) (homelink.Hours, error)
+	// SetHours replaces the home's hours, for a teacher or coordinator of
+	// it (ErrNotAllowed otherwise); hours that fail Validate are refused.
+	SetHours(ctx context.Context, by homelink.By, h int64, hrs homelink.Hours) error
+}
+
+// BookingStore keeps calls. Every change is one atomic step that also
+// puts, moves or withdraws the call's agenda items and counts it in the
+// home's week; a change someone else made first is ErrStateChanged, with
+// the call as it now is.
+type BookingStore interface {
+	// Availability reads, in one round trip, what listing the free slots
+	// of home h for child in [from, to) needs.
+	Availability(ctx context.Context, h, child int64, from, to time.Time) (homelink.Availability, error)
+	// Book requests a call for by.User, a guardian of the child (checked
+	// as it writes). It is Confirmed at once when the home auto-confirms.
+	// ErrSlotTaken, ErrChildBusy, ErrTooManyUpcoming, ErrSlotPast,
+	// ErrClosed or ErrNotAllowed refuse it and change nothing.
+	Book(ctx context.Context, by homelink.By, req homelink.BookingRequest) (homelink.Booking, error)
+	// BookSeries makes a standing weekly call and books its occurrences
+	// SeriesWeeks ahead; occurrences that cannot be booked (closed, taken)
+	// are skipped and returned. The first occurrence must be bookable.
+	BookSeries(ctx context.Context, by homelink.By, req homelink.BookingRequest) (homelink.Series, []homelink.Booking, []time.Time, error)
+	Booking(ctx context.Context, h, id int64) (homelink.Booking, error)
+	Series(ctx context.Context, h, id int64) (homelink.Series, error)
+	// Decide confirms or declines a requested call (a teacher of the
+	// home); confirming the first occurrence of a series confirms it.
+	Decide(ctx context.Context, by homelink.By, h, id int64, to homelink.BookingState) (homelink.Booking, error)
+	// Propose keeps other times a teacher offers for a requested call.
+	Propose(ctx context.Context, by homelink.By, h, id int64, times []time.Time) (homelink.Booking, error)
+	// Reschedule moves an active call to start: the old slot is freed
+	// only when the new one is taken. to is the state after the move
+	// (Requested when a guardian moves it and the home does not
+	// auto-confirm; Confirmed when they chose a teacher's proposal).
+	Reschedule(ctx context.Context, by homelink.By, h, id int64, start time.Time, to homelink.BookingState) (homelink.Booking, error)
+	// Cancel cancels an active call, by the guardian who booked it or the
+	// home's staff.
+	Cancel(ctx context.Context, by homelink.By, h, id int64, reason string) (homelink.Booking, error)
+	// CancelSeries ends a standing call and cancels its upcoming
+	// occurrences, returned.
+	CancelSeries(ctx context.Context, by homelink.By, h, id int64, reason string) (homelink.Series, []homelink.Booking, error)
+	// Mark records a confirmed call held or missed (a teacher, after its
+	// start).
+	Mark(ctx context.Context, by homelink.By, h, id int64, to homelink.BookingState) (homelink.Booking, error)
+	// Expire expires a request still unanswered (the agenda's item).
+	Expire(ctx context.Context, h, id int64) (homelink.Booking, bool, error)
+	// RenewSeries books the occurrence SeriesWeeks ahead (the agenda's
+	// weekly item): the booked one, or the skipped time.
+	RenewSeries(ctx context.Context, h, id int64) ([]homelink.Booking, []time.Time, error)
+	// GuardianCalls are the upcoming calls a guardian booked.
+	GuardianCalls(ctx context.Context, user int64) ([]homelink.Booking, error)
+	// HomeCalls are the home's calls starting in [from, to).
+	HomeCalls(ctx context.Context, h int64, from, to time.Time) ([]homelink.Booking, error)
+	// NoteRequestMessages keeps which outbox message told each teacher of
+	// a request, so the others' copies can be edited when one decides.
+	NoteRequestMessages(ctx context.Context, h, id int64, msgs map[int64]string) error
+	RequestMessages(ctx context.Context, h, id int64) (map[int64]string, error)
+	// WeekCounts are the home's counts of one week (WeekOf), by state.
+	WeekCounts(ctx context.Context, h int64, week string) (map[homelink.BookingState]int, error)
 }
 
 // People are accounts and their conversations.
