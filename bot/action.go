@@ -59,12 +59,21 @@ const (
 	// argChoice is an index among offered choices (a time zone, a
 	// relationship, a language).
 	argChoice arg = 'n'
+	// argBooking is a call, argSeries a standing weekly call.
+	argBooking arg = 'b'
+	argSeries  arg = 's'
+	// argTime is a moment (a slot's start, a day's midnight), in unix
+	// seconds.
+	argTime arg = 't'
 )
 
 // target is what an action acts on, read from the button's data or the
 // flow's answers so far.
 type target struct {
 	home, child, user, invite int64
+	// booking and series are a call and a standing weekly call; at is a
+	// moment in unix seconds.
+	booking, series, at int64
 	// n is a choice among buttons (a time zone, a relationship).
 	n int
 }
@@ -79,6 +88,12 @@ func (t target) get(a arg) int64 {
 		return t.user
 	case argInvite:
 		return t.invite
+	case argBooking:
+		return t.booking
+	case argSeries:
+		return t.series
+	case argTime:
+		return t.at
 	}
 	return int64(t.n)
 }
@@ -93,6 +108,12 @@ func (t *target) set(a arg, v int64) {
 		t.user = v
 	case argInvite:
 		t.invite = v
+	case argBooking:
+		t.booking = v
+	case argSeries:
+		t.series = v
+	case argTime:
+		t.at = v
 	case argChoice:
 		t.n = int(v)
 	}

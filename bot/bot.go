@@ -165,6 +165,11 @@ type InviteStore interface {
 // Sender is how the bot talks back.
 type Sender interface {
 	Send(ctx context.Context, m outbox.Message) (int, error)
+	// Enqueue queues a message and returns its outbox id; Status reads
+	// what became of it (Telegram's message id once sent), so a notice
+	// sent to several people can be edited later.
+	Enqueue(ctx context.Context, m outbox.Message) (string, error)
+	Status(ctx context.Context, id string) (outbox.Status, error)
 	Edit(ctx context.Context, e outbox.Edit) error
 	AnswerCallback(ctx context.Context, queryID, text string) error
 	SetCommands(ctx context.Context, chatID int64, lang string, cmds []outbox.Command) error
@@ -193,6 +198,9 @@ type Config struct {
 	// ButtonKey signs standing buttons, so their data cannot be altered.
 	// Every replica must share it; app derives it from the bot token.
 	ButtonKey []byte
+	// MaxUpcoming is how many upcoming calls a guardian may hold per
+	// child (MAX_UPCOMING_PER_CHILD; homelink.DefaultMaxUpcoming when 0).
+	MaxUpcoming int
 }
 
 // Bot handles updates.
@@ -210,6 +218,7 @@ type Bot struct {
 	rights     rightsActs
 	joined     joinedActs
 	settings   settingsActs
+	calls      callParts
 	language   *action
 	back       *action
 	cancelFlow *action
@@ -238,6 +247,9 @@ func New(cfg Config) *Bot {
 	if cfg.InviteTTL <= 0 {
 		cfg.InviteTTL = homelink.DefaultInviteTTL
 	}
+	if cfg.MaxUpcoming <= 0 {
+		cfg.MaxUpcoming = homelink.DefaultMaxUpcoming
+	}
 	b := &Bot{Config: cfg, acts: actions{}, flows: flows{}}
 	b.commands = map[string]slashCommand{
 		"start":    {anyone, b.start},
@@ -250,6 +262,8 @@ func New(cfg Config) *Bot {
 		"invite":   {coordinatorOrAdmin, b.inviteCommand},
 		"children": {teacherOrGuardian, b.childrenCommand},
 		"settings": {anyone, b.settingsCommand},
+		"book":     {guardian, b.bookCommand},
+		"calls":    {callsReader, b.callsCommand},
 	}
 	b.back = b.acts.add(&action{name: "flow.back", code: "bk", need: anyone, run: b.goBack})
 	b.cancelFlow = b.acts.add(&action{name: "flow.cancel", code: "fc", need: anyone, run: b.cancelTapped})
@@ -261,6 +275,7 @@ func New(cfg Config) *Bot {
 	b.rightsActions()
 	b.joinedActions()
 	b.settingsActions()
+	b.callActions()
 	return b
 }
 

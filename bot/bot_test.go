@@ -85,6 +85,11 @@ func sampleViews() map[string][]any {
 		"forget":     {map[string]any{"Guardian": true, "Staff": true}, map[string]any{"Guardian": false, "Staff": false}},
 		"settings": {map[string]any{"Notice": template.HTML("<b>ok</b>"), "Member": true, "Name": "Li<i>", "Language": "English"},
 			map[string]any{"Notice": template.HTML(""), "Member": false, "Name": "", "Language": "简体中文"}},
+		"call": {map[string]any{"Title": template.HTML("<b>New</b>"), "Footer": template.HTML("<i>done</i>"), "Child": "Li<i>",
+			"When": "Sat 5 Dec 08:00 (home time 15:00)", "Kind": "Video <call>", "Note": "a & b <c>", "Guardian": "Mei (Mother)", "Weekly": "every <Sat>"},
+			map[string]any{"Title": template.HTML("x"), "Footer": template.HTML(""), "Child": "Mei", "When": "w", "Kind": "k", "Note": "", "Guardian": "", "Weekly": ""}},
+		"calls": {map[string]any{"Mine": true, "Home": "", "Lines": []template.HTML{"• <b>x</b>"}},
+			map[string]any{"Mine": false, "Home": "Q&A <home>", "Lines": []template.HTML(nil)}},
 		"notcarried": {map[string]any{"Homes": []struct{ Name, Instructions string }{{"Q&A <home>", "Call <0851>"}, {"Mei", ""}}},
 			map[string]any{"Homes": []struct{ Name, Instructions string }(nil)}},
 	}

@@ -90,9 +90,13 @@ type about struct {
 	Home   int64 `json:"h,omitempty"`
 	Child  int64 `json:"c,omitempty"`
 	Invite int64 `json:"i,omitempty"`
+	// Booking is the call a flow changes (cancelling, moving it).
+	Booking int64 `json:"b,omitempty"`
 }
 
-func (a about) target() target { return target{home: a.Home, child: a.Child, invite: a.Invite} }
+func (a about) target() target {
+	return target{home: a.Home, child: a.Child, invite: a.Invite, booking: a.Booking}
+}
 
 // sessionTarget is what the flow's answers so far name.
 func sessionTarget(s homelink.Session) target {

@@ -41,11 +41,30 @@ func childrenHelp(r homelink.Roles) string {
 	return "Help_children_guardian"
 }
 
+// callsHelp speaks to a parent, to the home's staff, or to someone who is
+// both.
+func callsHelp(r homelink.Roles) string {
+	switch staff := r.IsTeacher() || len(r.Coordinates) > 0; {
+	case staff && r.IsGuardian():
+		return "Help_calls_both"
+	case staff:
+		return "Help_calls_staff"
+	}
+	return "Help_calls_guardian"
+}
+
+// seesCalls: whoever /calls has something for.
+func seesCalls(r homelink.Roles) bool {
+	return r.IsGuardian() || r.IsTeacher() || len(r.Coordinates) > 0
+}
+
 func everyone(homelink.Roles) bool { return true }
 
 // menuEntries is the commands menu in order. Who sees an entry matches who
 // may use the command (bot.go).
 var menuEntries = []menuEntry{
+	{"book", homelink.Roles.IsGuardian, nil},
+	{"calls", seesCalls, callsHelp},
 	{"children", func(r homelink.Roles) bool { return r.IsTeacher() || r.IsGuardian() }, childrenHelp},
 	{"homes", homelink.Roles.IsCoordinator, nil},
 	{"invite", func(r homelink.Roles) bool { return r.IsCoordinator() || r.Admin }, nil},

@@ -37,22 +37,33 @@ var sampleValues = map[string]any{
 	"Command":      "/children",
 	"Count":        3,
 	"Date":         "2026-03-08 15:04",
+	"Dates":        "12月26日 周六 15:00、1月2日 周六 15:00",
+	"Day":          "12月5日 周六",
+	"Did":          "确认了这次通话",
 	"Guardians":    3,
 	"Home":         "青溪村儿童之家",
 	"Homes":        "青溪村儿童之家、山口儿童之家",
 	"How":          "电话 0851-1234567（周六 9–12 点）",
+	"Kind":         "视频通话",
 	"Kinds":        "文字或语音",
 	"Label":        "妈妈",
 	"Language":     "简体中文",
 	"Link":         "tg://user?id=42",
 	"Max":          64,
 	"Min":          2008,
+	"Month":        12,
+	"MonthName":    "12月",
 	"N":            3,
 	"Name":         "小明",
+	"Own":          "12月5日 周六 08:00",
 	"Relationship": "妈妈",
+	"State":        "已确认",
 	"Teachers":     1,
 	"Text":         "查看这份说明",
+	"Time":         "15:00",
 	"Until":        "2026-03-08 15:04",
+	"Weekday":      "周六",
+	"Weekly":       "每周六 15:00",
 	"When":         "2026-03-08 15:04",
 	"Who":          "小明的家长",
 	"Year":         2016,
@@ -261,7 +272,16 @@ func templateSamples(r *Renderer, lang string) map[string][]any {
 		"Children": 2, "Guardians": 3, "Teachers": []int64{11, 12}}
 	bare := map[string]any{"Name": "山口儿童之家", "TimeZone": "Asia/Urumqi", "Instructions": "", "Children": 0, "Guardians": 0, "Teachers": []int64{}}
 	notice := template.HTML(r.HTML(lang, "Unlinked"))
+	call := func(guardian, weekly, note string, footer template.HTML) map[string]any {
+		return map[string]any{"Title": template.HTML(r.HTML(lang, "NewRequestTitle")), "Footer": footer, "Child": "小明",
+			"When": "12月5日 周六 08:00（儿童之家时间 15:00）", "Kind": "视频通话", "Note": note, "Guardian": guardian, "Weekly": weekly}
+	}
 	return map[string][]any{
+		"call": {call("李秀兰（妈妈）", "每周六 15:00", "小明最近感冒了，麻烦老师提醒。", template.HTML(r.HTML(lang, "ReasonLine", "Text", "临时加班"))),
+			call("", "", "", "")},
+		"calls": {map[string]any{"Mine": true, "Home": "",
+			"Lines": []template.HTML{template.HTML(r.HTML(lang, "MyCallLine", "When", "12月5日 周六 15:00", "Child", "小明", "Kind", "视频通话", "State", "已确认"))}},
+			map[string]any{"Mine": false, "Home": "青溪村儿童之家", "Lines": []template.HTML(nil)}},
 		"child": {
 			map[string]any{"Notice": notice, "Child": map[string]any{"Name": "小明", "BirthYear": 2016, "Guardians": []any{g(1, "妈妈"), g(2, "爸爸")}}},
 			map[string]any{"Notice": template.HTML(""), "Child": map[string]any{"Name": "丽丽", "BirthYear": 0, "Guardians": []any{}}},

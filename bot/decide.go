@@ -1,0 +1,211 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/outbox"
+)
+
+// Teachers decide from a standing button. Every teacher of the home gets
+// a request with [Confirm] [Decline] [Another time]; the first to act
+// decides, their own message says so in place, and the other teachers'
+// copies are edited to say who did what. A later tap is told who acted
+// first. The guardian hears every decision in their language.
+
+func (b *Bot) decideActions() {
+	c := &b.calls
+	pick := &step{name: "pick", need: teachesCall}
+	c.propose = b.flows.add(&flow{name: "call.propose", steps: []*step{pick}})
+	add, hb := b.acts.add, []arg{argHome, argBooking}
+	standing := func(name, code string, need need, run func(context.Context, *request, target) error) *action {
+		return add(&action{name: name, code: code, args: hb, need: need, run: run, standing: true, exists: b.callThere})
+	}
+	c.confirm = standing("call.confirm", "Dc", teachesCall, b.confirmTapped)
+	c.decline = standing("call.decline", "Dd", teachesCall, b.declineTapped)
+	c.proposeStart = standing("call.propose", "Dp", teachesCall, b.proposeTapped)
+	c.held = standing("call.held", "Dh", teachesCall, b.heldTapped)
+	c.missed = standing("call.missed", "Dm", teachesCall, b.missedTapped)
+	c.choose = add(&action{name: "call.choose", code: "Dk", args: []arg{argHome, argBooking, argTime}, need: ownsCall,
+		run: b.proposalChosen, standing: true, exists: b.callThere})
+	c.proposeToggle = add(&action{name: "call.propose.toggle", code: "Dt", args: []arg{argTime}, need: teachesCall,
+		run: b.proposeToggled, at: pick})
+	c.proposeSend = add(&action{name: "call.propose.send", code: "Ds", need: teachesCall, run: b.proposeSent, at: pick})
+	c.proposeBack = add(&action{name: "call.propose.back", code: "Db", need: teachesCall, run: b.proposeBack, at: pick})
+}
+
+// decisionButtons are a request's standing buttons.
+func (b *Bot) decisionButtons(r *request, c homelink.Booking) [][]outbox.Button {
+	t := target{home: c.HomeID, booking: c.ID}
+	return [][]outbox.Button{
+		{b.calls.confirm.button(r, r.text("ConfirmCallButton"), t), b.calls.decline.button(r, r.text("DeclineCallButton"), t)},
+		{b.calls.proposeStart.button(r, r.text("ProposeButton"), t)}}
+}
+
+// markButtons ask a teacher whether a call took place.
+func (b *Bot) markButtons(c homelink.Booking) func(*request) [][]outbox.Button {
+	t := target{home: c.HomeID, booking: c.ID}
+	return func(r *request) [][]outbox.Button {
+		return [][]outbox.Button{{b.calls.held.button(r, r.text("HeldButton"), t), b.calls.missed.button(r, r.text("MissedButton"), t)}}
+	}
+}
+
+// requestTitle is the title of the teachers' copies of a request.
+func requestTitle(c homelink.Booking) string {
+	if c.Series != 0 {
+		return "NewWeeklyRequestTitle"
+	}
+	return "NewRequestTitle"
+}
+
+// tellTeachersNew tells every teacher of the home about a new call under
+// title, footer below: a request comes with its standing buttons, and
+// which message went to whom is kept so the copies can be edited later.
+func (b *Bot) tellTeachersNew(ctx context.Context, ci callInfo, title string, footer func(*request) string) {
+	msgs := map[int64]string{}
+	for _, teacher := range ci.home.Teachers {
+		rd, err := b.readerOf(ctx, teacher)
+		if err != nil {
+			b.Log.Warn("could not read a teacher to tell", slog.Int64("user", teacher), slog.Any("err", err))
+			continue
+		}
+		text, err := b.card(ctx, rd, ci, rd.html(title, "Child", ci.childName(rd)), footerOf(rd, footer))
+		if err != nil {
+			b.Log.Warn("could not render a request", slog.Int64("call", ci.call.ID), slog.Any("err", err))
+			continue
+		}
+		m := outbox.Message{ChatID: teacher, Text: text}
+		if ci.call.State == homelink.Requested {
+			m.Keyboard = b.decisionButtons(rd, ci.call)
+		}
+		id, err := b.Sender.Enqueue(ctx, m)
+		if err != nil {
+			b.Log.Warn("could not queue a request to a teacher", slog.Int64("user", teacher), slog.Any("err", err))
+			continue
+		}
+		if m.Keyboard != nil {
+			msgs[teacher] = id
+		}
+	}
+	if len(msgs) == 0 {
+		return
+	}
+	if err := b.Store.NoteRequestMessages(ctx, ci.call.HomeID, ci.call.ID, msgs); err != nil {
+		b.Log.Warn("could not keep a request's messages", slog.Int64("call", ci.call.ID), slog.Any("err", err))
+	}
+}
+
+// editRequestCopies edits the teachers' copies of a request that were
+// sent, but the one actor tapped (nil: none), to say what became of it,
+// without buttons.
+func (b *Bot) editRequestCopies(ctx context.Context, actor *request, ci callInfo) {
+	msgs, err := b.Store.RequestMessages(ctx, ci.call.HomeID, ci.call.ID)
+	if err != nil {
+		b.Log.Warn("could not read a request's messages", slog.Int64("call", ci.call.ID), slog.Any("err", err))
+		return
+	}
+	for teacher, id := range msgs {
+		st, err := b.Sender.Status(ctx, id)
+		if err != nil || st.State != "sent" || st.MessageID == 0 || actor != nil && actor.tapped(teacher, st.MessageID) {
+			continue
+		}
+		rd, err := b.readerOf(ctx, teacher)
+		if err != nil {
+			continue
+		}
+		text, err := b.card(ctx, rd, ci, rd.html(requestTitle(ci.call), "Child", ci.childName(rd)), b.actedLine(ctx, rd, ci.call))
+		if err != nil {
+			continue
+		}
+		err = b.Sender.Edit(ctx, outbox.Edit{ChatID: teacher, MessageID: st.MessageID, Text: text})
+		if err != nil && !errors.Is(err, outbox.ErrBlocked) {
+			b.Log.Info("could not edit a request's copy", slog.Int64("user", teacher), slog.Any("err", err))
+		}
+	}
+}
+
+// tapped reports whether r is user's tap on their message id.
+func (r *request) tapped(user int64, id int) bool {
+	cq := r.update.CallbackQuery
+	return r.user.ID == user && cq != nil && cq.Message.Message != nil && cq.Message.Message.ID == id
+}
+
+func (b *Bot) confirmTapped(ctx context.Context, r *request, t target) error {
+	return b.decide(ctx, r, t, homelink.Confirmed)
+}
+
+func (b *Bot) declineTapped(ctx context.Context, r *request, t target) error {
+	return b.decide(ctx, r, t, homelink.Declined)
+}
+
+// decide confirms or declines a request, once, whoever taps first.
+func (b *Bot) decide(ctx context.Context, r *request, t target, to homelink.BookingState) error {
+	call, err := b.Store.Decide(ctx, r.by(), t.home, t.booking, to)
+	if errors.Is(err, homelink.ErrStateChanged) {
+		return b.callSettled(ctx, r, call)
+	}
+	if err != nil {
+		return err
+	}
+	ci, err := b.infoOf(ctx, call)
+	if err != nil {
+		return err
+	}
+	if err := b.showActed(ctx, r, ci, requestTitle(call)); err != nil {
+		return err
+	}
+	b.editRequestCopies(ctx, r, ci)
+	if to == homelink.Confirmed {
+		b.tell(ctx, call.Guardian, ci, "CallConfirmedTitle", nil, func(rd *request) [][]outbox.Button {
+			return rows(b.callCancelButton(rd, call))
+		})
+		return nil
+	}
+	b.tell(ctx, call.Guardian, ci, "CallDeclinedTitle", nil, b.bookAgainButton(ci))
+	return nil
+}
+
+// showActed puts the call, with who did what, in place of the tapped
+// message, without buttons.
+func (b *Bot) showActed(ctx context.Context, r *request, ci callInfo, title string) error {
+	text, err := b.card(ctx, r, ci, r.html(title, "Child", ci.childName(r)), b.actedLine(ctx, r, ci.call))
+	if err != nil {
+		return err
+	}
+	return r.show(ctx, text, nil)
+}
+
+func (b *Bot) heldTapped(ctx context.Context, r *request, t target) error {
+	return b.mark(ctx, r, t, homelink.Held)
+}
+
+func (b *Bot) missedTapped(ctx context.Context, r *request, t target) error {
+	return b.mark(ctx, r, t, homelink.Missed)
+}
+
+// mark records a call held or missed; a missed call offers the guardian
+// a new time, warmly.
+func (b *Bot) mark(ctx context.Context, r *request, t target, to homelink.BookingState) error {
+	call, err := b.Store.Mark(ctx, r.by(), t.home, t.booking, to)
+	if errors.Is(err, homelink.ErrStateChanged) {
+		return b.callSettled(ctx, r, call)
+	}
+	if err != nil {
+		return err
+	}
+	ci, err := b.infoOf(ctx, call)
+	if err != nil {
+		return err
+	}
+	if err := b.showActed(ctx, r, ci, "MarkedTitle"); err != nil {
+		return err
+	}
+	if to == homelink.Missed {
+		b.tell(ctx, call.Guardian, ci, "CallMissedTitle", nil, b.bookAgainButton(ci))
+		return nil
+	}
+	b.tell(ctx, call.Guardian, ci, "CallHeldTitle", nil, nil)
+	return nil
+}
