@@ -155,6 +155,9 @@ var matrix = []matrixCase{
 	{kind: "typed", name: "settings.name/name", text: "Mei", allow: all},
 }
 
+// matrix gets the rows of calls, from booking_authz_test.go.
+func init() { matrix = append(matrix, callMatrix...) }
+
 // Every command, button and typed answer × every persona: allowed or
 // denied as the table says. A denied one answers "not available to you"
 // and changes nothing in Redis.
@@ -271,7 +274,9 @@ func (h *harness) reset(t *testing.T) fixture {
 			t.Fatal(err)
 		}
 	}
-	return seed(t, h)
+	f := seed(t, h)
+	seedCall(t, h, &f)
+	return f
 }
 
 // snapshot is the bot's state in Redis (not the outbox's, inboxes or

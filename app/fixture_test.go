@@ -20,6 +20,7 @@ type fixture struct {
 	teacherInvite                    int64 // an open teacher invitation for home
 	momLink                          int64 // the (used) invitation that linked mom to child
 	revokedInvite                    int64 // a guardian invitation for child the teacher revoked
+	momCall                          int64 // a call mom asked for (seedCall), 0 until then
 }
 
 // seed fills the harness's Redis: 青溪村儿童之家 (coordinator, teacher,

@@ -137,19 +137,30 @@ func (b *Bot) cancelCall(ctx context.Context, r *request, t target, reason strin
 		return err
 	}
 	b.editRequestCopies(ctx, r, ci)
-	b.tellCancelled(ctx, r, ci, reason, "CancelledByParentTitle", "CancelledByHomeTitle")
+	b.tellCancelled(ctx, r, ci, reason, false)
 	return nil
 }
 
-// tellCancelled tells the other side: the teachers when the guardian
+// tellCancelled tells the other side that the call (or its standing
+// weekly call, series) was cancelled: the teachers when the guardian
 // cancelled, else the guardian (with [Book another time]) and the other
 // teachers.
-func (b *Bot) tellCancelled(ctx context.Context, r *request, ci callInfo, reason, toStaff, toGuardian string) {
+func (b *Bot) tellCancelled(ctx context.Context, r *request, ci callInfo, reason string, series bool) {
 	footer := func(rd *request) string { return joinLines(b.actedLine(ctx, rd, ci.call), reasonLine(rd, reason)) }
-	if r.user.ID != ci.call.Guardian {
-		b.tell(ctx, ci.call.Guardian, ci, toGuardian, footer, b.bookAgainButton(ci))
+	if r.user.ID == ci.call.Guardian {
+		b.tellTeachers(ctx, ci, 0, pick(series, "SeriesCancelledByParentTitle", "CancelledByParentTitle"), footer)
+		return
 	}
-	b.tellTeachers(ctx, ci, r.user.ID, toStaff, footer)
+	b.tell(ctx, ci.call.Guardian, ci, pick(series, "SeriesCancelledByHomeTitle", "CancelledByHomeTitle"), footer, b.bookAgainButton(ci))
+	b.tellTeachers(ctx, ci, r.user.ID, pick(series, "SeriesCancelledByStaffTitle", "CancelledByStaffTitle"), footer)
+}
+
+// pick is a when cond holds, else b.
+func pick(cond bool, a, b string) string {
+	if cond {
+		return a
+	}
+	return b
 }
 
 // reasonLine shows a cancellation's reason, if one was given.
@@ -190,7 +201,7 @@ func (b *Bot) cancelSeries(ctx context.Context, r *request, t target, reason str
 	if err := r.show(ctx, text, nil); err != nil {
 		return err
 	}
-	b.tellCancelled(ctx, r, ci, reason, "SeriesCancelledByParentTitle", "SeriesCancelledByHomeTitle")
+	b.tellCancelled(ctx, r, ci, reason, true)
 	return nil
 }
 

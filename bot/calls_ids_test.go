@@ -19,7 +19,7 @@ func TestCallMessageIDsExist(t *testing.T) {
 		"MovedNoticeTitle", "MovedRequestTitle", "MovedSentTitle", "NewCallConfirmedTitle", "NewRequestTitle",
 		"NewWeeklyRequestTitle", "NoFreeOutsideShifts", "NoFreeSlots", "NoHoursYet", "ProposalChosenTitle", "ProposedTitle",
 		"SeriesCancelledByHomeTitle", "SeriesCancelledByParentTitle", "SeriesCancelledTitle", "SeriesSkippedStaffTitle",
-		"SeriesSkippedTitle", "SlotJustTaken", "SlotPast", "Did_moved", "Did_proposed", "ShiftsHidden", "Help_calls_both"}
+		"SeriesSkippedTitle", "SlotJustTaken", "SlotPast", "Did_moved", "Did_proposed", "Did_requested", "ShiftsHidden", "Help_calls_both", "CancelledByStaffTitle", "SeriesCancelledByStaffTitle"}
 	for _, k := range homelink.CallKinds {
 		ids = append(ids, "Kind_"+string(k))
 	}

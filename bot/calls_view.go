@@ -195,8 +195,11 @@ func (b *Bot) actedLine(ctx context.Context, r *request, c homelink.Booking) str
 // didID names what was last done to c: Did_confirmed, Did_proposed…
 func didID(c homelink.Booking) string {
 	if c.State == homelink.Requested {
-		if len(c.Proposals) > 0 {
+		switch {
+		case len(c.Proposals) > 0:
 			return "Did_proposed"
+		case c.At.Equal(c.CreatedAt):
+			return "Did_requested"
 		}
 		return "Did_moved"
 	}

@@ -1,0 +1,163 @@
+package app
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/homelink/homelink"
+)
+
+// Changing a call: either side cancels with a reason, the parent moves
+// it, a standing weekly call skips a closed week; /calls shows each side
+// what it can do.
+
+// confirmedSunday has dad book Sunday 14:00 and the first teacher confirm.
+func (w *bookingWorld) confirmedSunday() homelink.Booking {
+	w.t.Helper()
+	w.dadBooksSunday()
+	w.teacher.Tap("Confirm")
+	w.dad.Sees("Confirmed:")
+	return w.wantState(w.only().ID, homelink.Confirmed)
+}
+
+func TestParentCancelsWithAReason(t *testing.T) {
+	w := newBookingWorld(t, weekendHours(2))
+	c := w.confirmedSunday()
+	w.dad.Types("/calls")
+	w.dad.Sees("Your upcoming calls")
+	w.dad.Sees("Sun 29 Nov 14:00: 小明, Video call, confirmed")
+	w.dad.Tap("Sun 29 Nov 14:00 小明")
+	w.dad.Sees("Call with 小明 (confirmed)")
+	w.dad.Tap("Cancel call")
+	w.dad.Sees("Cancel this call with 小明?")
+	w.dad.Types("I have to work late")
+	w.dad.Sees("The call with 小明 is cancelled.")
+	w.wantState(c.ID, homelink.Cancelled)
+	w.teacher.Sees("A parent cancelled a call")
+	for _, want := range []string{"Reason: I have to work late", "Jian cancelled this call on", "Time: Sun 29 Nov 14:00"} {
+		w.teacher.Sees(want)
+	}
+	w.teacher2.Sees("家长取消了一次通话")
+	w.teacher2.Sees("原因：I have to work late")
+	w.dad.Types("/calls")
+	w.dad.Sees("You have no calls booked.")
+}
+
+func TestTeacherCancelsWithAReason(t *testing.T) {
+	w := newBookingWorld(t, weekendHours(2))
+	c := w.confirmedSunday()
+	w.teacher.Types("/calls")
+	w.teacher.Sees("Calls at 青溪村儿童之家, today and tomorrow")
+	w.teacher.Sees("Sun 29 Nov 14:00 小明 with Jian (Father): Video call, confirmed")
+	w.teacher.Tap("Sun 29 Nov 14:00 小明")
+	w.teacher.Sees("Call with 小明 (confirmed)")
+	if hasButton(w.teacher, "Yes, it took place") {
+		t.Fatal("Held is offered before the call's start")
+	}
+	w.teacher.Tap("Cancel call")
+	w.teacher.Types("The power is out")
+	w.teacher.Sees("The call with 小明 is cancelled.")
+	w.wantState(c.ID, homelink.Cancelled)
+	w.dad.Sees("Sorry, the Children's Home had to cancel your call with 小明.")
+	w.dad.Sees("Reason: The power is out")
+	w.teacher2.Sees("一次通话已取消")
+	w.teacher2.Sees("王老师已在")
+	if !hasButton(w.dad, "Book another time") {
+		t.Fatal("the parent is not offered another time")
+	}
+}
+
+// Keep, and cancelling without a reason.
+func TestCancelKeepAndNoReason(t *testing.T) {
+	w := newBookingWorld(t, weekendHours(2))
+	w.dadBooksSunday()
+	id := w.only().ID
+	w.dad.Tap("Cancel call")
+	w.dad.Tap("No, keep the call")
+	w.dad.Sees("Okay, the call stays as it is.")
+	w.wantState(id, homelink.Requested)
+	w.dad.Tap("Cancel call")
+	w.dad.Tap("Cancel without a reason")
+	w.dad.Sees("The call with 小明 is cancelled.")
+	w.wantState(id, homelink.Cancelled)
+	seesEdited(t, w.h, w.teacher, "New call request", "Jian cancelled this call on")
+	// The request's Confirm, tapped after: told who cancelled.
+	w.teacher2.TapsData(0, w.h.reps[0].app.Bot.ButtonData("call.confirm", "", w.f.home, id))
+	w.teacher2.SeesAlert("Jian 已在")
+}
+
+func TestParentReschedules(t *testing.T) {
+	w := newBookingWorld(t, weekendHours(2))
+	c := w.confirmedSunday()
+	w.dad.Types("/calls")
+	w.dad.Tap("Sun 29 Nov 14:00 小明")
+	w.dad.Tap("Reschedule")
+	w.dad.Tap("Sun 29 Nov (12)")
+	w.dad.Tap("16:00")
+	w.dad.Sees("New time sent.")
+	moved := w.wantState(c.ID, homelink.Requested)
+	if !moved.Start.Equal(at(2026, 11, 29, 16, 0)) {
+		t.Fatalf("moved to %v", moved.Start)
+	}
+	w.teacher.Sees("A parent asks to move a call")
+	w.teacher.Sees("Was: Sun 29 Nov 14:00")
+	w.teacher2.Sees("家长申请改约通话")
+	w.teacher2.Tap("确认通话")
+	w.dad.Sees("Confirmed:")
+	w.wantState(c.ID, homelink.Confirmed)
+}
+
+// A standing weekly call across a closed week: the week is skipped, and
+// both sides are told.
+func TestWeeklyCallAcrossAClosedWeek(t *testing.T) {
+	hrs := weekendHours(2)
+	hrs.Closed = []homelink.DateRange{{From: homelink.Date{Year: 2026, Month: 12, Day: 6}, To: homelink.Date{Year: 2026, Month: 12, Day: 6}}}
+	w := newBookingWorld(t, hrs)
+	w.dad.Types("/book")
+	w.dad.Tap("Sun 29 Nov (12)")
+	w.dad.Tap("14:00")
+	w.dad.Tap("Voice call")
+	w.dad.Tap("Skip")
+	w.dad.Tap("Make it weekly: every Sunday at 14:00")
+	w.dad.Sees("Request sent.")
+	w.dad.Sees("No call on Sun 6 Dec 14:00: the home is closed or full then.")
+	w.teacher.Sees("New request for a weekly call")
+	w.teacher.Sees("Repeats: every Sunday at 14:00")
+	w.teacher.Sees("No call on Sun 6 Dec 14:00")
+	w.teacher2.Sees("12月6日 周日 14:00 儿童之家不开放或已约满")
+	w.teacher.Tap("Confirm")
+	w.dad.Sees("Confirmed:")
+	calls, err := w.h.store().HomeCalls(context.Background(), w.f.home, at(2026, 11, 1, 0, 0), at(2027, 2, 1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var starts []time.Time
+	for _, c := range calls {
+		if c.State != homelink.Confirmed || c.Series == 0 {
+			t.Errorf("occurrence %+v", c)
+		}
+		starts = append(starts, c.Start)
+	}
+	want := []time.Time{sunday1400, at(2026, 12, 13, 14, 0), at(2026, 12, 20, 14, 0)}
+	if len(starts) != len(want) {
+		t.Fatalf("occurrences %v, want %v", starts, want)
+	}
+	for i := range want {
+		if !starts[i].Equal(want[i]) {
+			t.Fatalf("occurrences %v, want %v", starts, want)
+		}
+	}
+	// The parent ends it from /calls.
+	w.dad.Types("/calls")
+	w.dad.Tap("Sun 29 Nov 14:00 小明")
+	w.dad.Tap("Cancel the weekly call")
+	w.dad.Sees("End the weekly call with 小明?")
+	w.dad.Tap("Cancel without a reason")
+	w.dad.Sees("The weekly call with 小明 has ended.")
+	w.teacher.Sees("A parent ended a weekly call")
+	up, _ := w.h.store().GuardianCalls(context.Background(), w.f.dad)
+	if len(up) != 0 {
+		t.Fatalf("calls left after ending the weekly call: %+v", up)
+	}
+}
