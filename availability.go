@@ -1,6 +1,7 @@
 package homelink
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -22,9 +23,7 @@ func (a Availability) Free(from, to time.Time, shifts Shifts, personal *time.Loc
 	busy := newSweep(a.ChildBusy)
 	var work sweep
 	if !shifts.IsZero() {
-		if personal == nil {
-			personal = a.Zone
-		}
+		personal = cmp.Or(personal, a.Zone, time.UTC)
 		work = newSweep(shifts.intervals(personal, slots[0], slots[len(slots)-1].Add(time.Duration(dur))))
 	}
 	free = slots[:0]

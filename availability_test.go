@@ -83,6 +83,14 @@ func TestFree(t *testing.T) {
 			}
 		})
 	}
+	t.Run("no zones", func(t *testing.T) {
+		a := Availability{Hours: hours}
+		day := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+		free, hidden := a.Free(day, day.AddDate(0, 0, 1), Shifts{Weekly: []ShiftWindow{{time.Saturday, 540, 600}}}, nil)
+		if len(free) != 4 || hidden != 4 || free[0].Hour() != 10 {
+			t.Fatalf("Free in UTC = %v, hidden %d", free, hidden)
+		}
+	})
 	t.Run("FreeAt refuses what is not a slot", func(t *testing.T) {
 		a := Availability{Hours: hours, Zone: shanghai}
 		if a.FreeAt(at("09:05")) || a.FreeAt(at("11:00")) || a.FreeAt(at("09:00").AddDate(0, 0, 1)) {

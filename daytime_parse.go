@@ -33,12 +33,7 @@ func dayRange(a, b time.Weekday) uint8 {
 // whether an end may come before its start is the caller's rule.
 func parseDayTimes(rs []rune) ([]dayTime, error) {
 	toks := lexLine(rs)
-	lastTime := -1
-	for i, t := range toks {
-		if t.kind == tokTime {
-			lastTime = i
-		}
-	}
+	lastTime := lastOf(toks, tokTime)
 	var out []dayTime
 	var days uint8
 	afterTime := false
@@ -66,11 +61,7 @@ func parseDayTimes(rs []rune) ([]dayTime, error) {
 			if days == 0 {
 				return nil, ErrUnknownDay
 			}
-			for _, d := range dayOrder() {
-				if days&(1<<d) != 0 {
-					out = append(out, dayTime{d, start, end})
-				}
-			}
+			out = appendDays(out, days, start, end)
 			i += 2
 			afterTime = true
 		case tokBadDay:
@@ -88,4 +79,24 @@ func parseDayTimes(rs []rune) ([]dayTime, error) {
 		return nil, ErrBadLine
 	}
 	return out, nil
+}
+
+// appendDays appends start to end on each of days, Monday first.
+func appendDays(out []dayTime, days uint8, start, end int) []dayTime {
+	for _, d := range dayOrder() {
+		if days&(1<<d) != 0 {
+			out = append(out, dayTime{d, start, end})
+		}
+	}
+	return out
+}
+
+// lastOf is the index of the last token of kind k, or -1.
+func lastOf(toks []token, k tokKind) int {
+	for i := len(toks) - 1; i >= 0; i-- {
+		if toks[i].kind == k {
+			return i
+		}
+	}
+	return -1
 }

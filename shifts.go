@@ -1,6 +1,7 @@
 package homelink
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -75,6 +76,7 @@ func (s Shifts) Overlaps(i Interval, loc *time.Location) bool {
 
 // intervals lists the shifts that may meet [from, to), read in loc.
 func (s Shifts) intervals(loc *time.Location, from, to time.Time) []Interval {
+	loc = cmp.Or(loc, time.UTC)
 	first := dayNumber(DateOf(from.In(loc))) - 1
 	last := dayNumber(DateOf(to.In(loc)))
 	var out []Interval
