@@ -112,7 +112,10 @@ func TestParentReschedules(t *testing.T) {
 // both sides are told.
 func TestWeeklyCallAcrossAClosedWeek(t *testing.T) {
 	hrs := weekendHours(2)
-	hrs.Closed = []homelink.DateRange{{From: homelink.Date{Year: 2026, Month: 12, Day: 6}, To: homelink.Date{Year: 2026, Month: 12, Day: 6}}}
+	day := func(m time.Month, d int) homelink.DateRange {
+		return homelink.DateRange{From: homelink.Date{Year: 2026, Month: m, Day: d}, To: homelink.Date{Year: 2026, Month: m, Day: d}}
+	}
+	hrs.Closed = []homelink.DateRange{day(12, 6), day(12, 27)}
 	w := newBookingWorld(t, hrs)
 	w.dad.Types("/book")
 	w.dad.Tap("Sun 29 Nov (12)")
@@ -148,6 +151,12 @@ func TestWeeklyCallAcrossAClosedWeek(t *testing.T) {
 			t.Fatalf("occurrences %v, want %v", starts, want)
 		}
 	}
+	// The renewal at the first call's start books four weeks ahead: 27 Dec
+	// is closed too, and both sides are told.
+	w.h.clock.Set(sunday1400.Add(time.Minute))
+	w.dad.Sees("There is no weekly call with 小明 this time")
+	w.teacher.Sees("A weekly call is skipped this time")
+	w.teacher2.Sees("这一次的每周通话跳过了")
 	// The parent ends it from /calls.
 	w.dad.Types("/calls")
 	w.dad.Tap("Sun 29 Nov 14:00 小明")

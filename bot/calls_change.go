@@ -119,8 +119,8 @@ func (b *Bot) cancelCall(ctx context.Context, r *request, t target, reason strin
 		return b.cancelSeries(ctx, r, t, reason)
 	}
 	call, err := b.Store.Cancel(ctx, r.by(), t.home, t.booking, reason)
-	if errors.Is(err, homelink.ErrStateChanged) {
-		return r.show(ctx, b.actedLine(ctx, r, call), nil)
+	if lost, err := b.changeLost(ctx, r, call, err); lost {
+		return err
 	}
 	if err != nil {
 		return err
@@ -231,8 +231,8 @@ func (b *Bot) moveTimeChosen(ctx context.Context, r *request, t target) error {
 		to = homelink.Confirmed
 	}
 	call, err := b.Store.Reschedule(ctx, r.by(), t.home, t.booking, moment(t.at), to)
-	if errors.Is(err, homelink.ErrStateChanged) {
-		return errors.Join(r.endFlow(ctx), b.callSettled(ctx, r, call))
+	if lost, err := b.changeLost(ctx, r, call, err); lost {
+		return errors.Join(err, r.endFlow(ctx))
 	}
 	if err != nil {
 		return b.bookRefused(ctx, r, b.calls.movePick, t, err)

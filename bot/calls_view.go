@@ -223,3 +223,15 @@ func (b *Bot) callSettled(ctx context.Context, r *request, c homelink.Booking) e
 	}
 	return nil
 }
+
+// changeLost answers a change the store refused because the call changed
+// or went meanwhile; lost is false for any other outcome.
+func (b *Bot) changeLost(ctx context.Context, r *request, c homelink.Booking, err error) (lost bool, _ error) {
+	switch {
+	case errors.Is(err, homelink.ErrStateChanged):
+		return true, b.callSettled(ctx, r, c)
+	case errors.Is(err, homelink.ErrNotFound):
+		return true, r.settled(ctx, r.text("Gone"), r.html("Gone"))
+	}
+	return false, nil
+}

@@ -143,8 +143,8 @@ func (b *Bot) declineTapped(ctx context.Context, r *request, t target) error {
 // decide confirms or declines a request, once, whoever taps first.
 func (b *Bot) decide(ctx context.Context, r *request, t target, to homelink.BookingState) error {
 	call, err := b.Store.Decide(ctx, r.by(), t.home, t.booking, to)
-	if errors.Is(err, homelink.ErrStateChanged) {
-		return b.callSettled(ctx, r, call)
+	if lost, err := b.changeLost(ctx, r, call, err); lost {
+		return err
 	}
 	if err != nil {
 		return err
@@ -189,8 +189,8 @@ func (b *Bot) missedTapped(ctx context.Context, r *request, t target) error {
 // a new time, warmly.
 func (b *Bot) mark(ctx context.Context, r *request, t target, to homelink.BookingState) error {
 	call, err := b.Store.Mark(ctx, r.by(), t.home, t.booking, to)
-	if errors.Is(err, homelink.ErrStateChanged) {
-		return b.callSettled(ctx, r, call)
+	if lost, err := b.changeLost(ctx, r, call, err); lost {
+		return err
 	}
 	if err != nil {
 		return err

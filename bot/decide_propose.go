@@ -163,8 +163,8 @@ func (b *Bot) proposeSent(ctx context.Context, r *request, t target) error {
 	if err := r.leaveFlow(ctx); err != nil {
 		return err
 	}
-	if errors.Is(err, homelink.ErrStateChanged) {
-		return b.callSettled(ctx, r, call)
+	if lost, err := b.changeLost(ctx, r, call, err); lost {
+		return err
 	}
 	if err != nil {
 		return err
