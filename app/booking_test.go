@@ -80,7 +80,7 @@ func TestAnotherTimeWithThreeProposals(t *testing.T) {
 	w.teacher.Sees("Choose up to 3 other times")
 	for _, slot := range []string{"Sun 29 Nov 14:15", "Sun 29 Nov 15:00", "Sun 29 Nov 16:45"} {
 		w.teacher.Tap(slot)
-		w.teacher.Sees("✓ ")
+		seesButton(t, w.h, w.teacher, "✓ "+slot)
 	}
 	w.teacher.Tap("Sun 29 Nov 16:30") // a fourth is refused
 	w.teacher.SeesAlert("You can offer at most 3 times.")
@@ -113,7 +113,7 @@ func TestUnansweredRequestExpires(t *testing.T) {
 	seesEdited(t, w.h, w.teacher2, "新的通话预约", "没有及时得到答复")
 	w.wantState(id, homelink.Expired)
 	w.dad.Tap("Book another time")
-	w.dad.Sees("Sun 29 Nov (12)") // 14:00 is free again
+	seesButton(t, w.h, w.dad, "Sun 29 Nov (12)") // 14:00 is free again
 }
 
 // After the slot each teacher is asked Held or Missed; unmarked two hours

@@ -160,3 +160,11 @@ func seesEdited(t *testing.T, h *harness, p *person, first, then string) emulato
 func count(p *person, text string) int {
 	return strings.Count(transcript(p.Messages()), text)
 }
+
+// seesButton waits until p is shown a button labelled label.
+func seesButton(t *testing.T, h *harness, p *person, label string) {
+	t.Helper()
+	if !h.tg.WaitFor(5*time.Second, func() bool { return hasButton(p, label) }) {
+		t.Fatalf("user %d never saw a button %q; they see:\n%s", p.ID, label, transcript(p.Messages()))
+	}
+}

@@ -67,7 +67,7 @@ func TestShiftsHideSlots(t *testing.T) {
 	}
 	// Dad has no shifts: he sees them all.
 	w.dad.Types("/book")
-	w.dad.Sees("Sun 29 Nov (12)")
+	seesButton(t, w.h, w.dad, "Sun 29 Nov (12)")
 }
 
 // A home with no hours says so; a full home says so.

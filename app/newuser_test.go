@@ -52,7 +52,7 @@ func TestParentsMessageIsSaidNotCarried(t *testing.T) {
 	if !strings.Contains(got.Text, "青溪村儿童之家: 0851-1234") {
 		t.Errorf("no way to reach the home:\n%s", got.Text)
 	}
-	dad.Types("/book") // a command is not a message to the child
+	dad.Types("/photos") // a command is not a message to the child
 	dad.Sees("Sorry, I didn't understand that")
 }
 

@@ -208,8 +208,8 @@ func TestPairingFromAdminToParents(t *testing.T) {
 	}
 	ok := h.tg.WaitFor(5*time.Second, func() bool {
 		return menu(9002) == "homes invite start help settings language mydata forget cancel" &&
-			menu(9003) == "children start help settings language mydata forget cancel" &&
-			menu(9004) == "children start help settings language mydata forget cancel" &&
+			menu(9003) == "calls children start help settings language mydata forget cancel" &&
+			menu(9004) == "book calls children start help settings language mydata forget cancel" &&
 			menu(9005) == "start help settings language mydata forget cancel"
 	})
 	if !ok {
