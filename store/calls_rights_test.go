@@ -53,7 +53,7 @@ func TestForgetCancelsAndDeletesAGuardiansCalls(t *testing.T) {
 	if _, err := w.s.Series(ctx, w.home.ID, series.ID); !errors.Is(err, homelink.ErrNotFound) {
 		t.Fatalf("standing call kept: %v", err)
 	}
-	if len(w.agendaOf(t, itoa(w.home.ID)+"."+itoa(series.ID))) != 0 {
+	if _, ok := w.agendaOf(t, itoa(w.home.ID)+"."+itoa(series.ID))[KindSeriesRenew]; ok {
 		t.Fatal("renewal kept")
 	}
 	for _, key := range []string{w.s.k.userCalls(mom), w.s.k.userSeries(mom)} {

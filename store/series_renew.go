@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,6 +17,17 @@ import (
 // not due (one run twice books once); a standing call whose guardian is
 // no longer one of the child ends.
 func (s *Store) RenewSeries(ctx context.Context, h, id int64) ([]homelink.Booking, []time.Time, error) {
+	booked, skipped, err := s.renewSeriesOnce(ctx, h, id)
+	if errors.Is(err, errHoursChanged) {
+		booked, skipped, err = s.renewSeriesOnce(ctx, h, id)
+	}
+	if errors.Is(err, errHoursChanged) {
+		return nil, nil, fmt.Errorf("store: renew series %d: %w", id, err) // the agenda retries
+	}
+	return booked, skipped, err
+}
+
+func (s *Store) renewSeriesOnce(ctx context.Context, h, id int64) ([]homelink.Booking, []time.Time, error) {
 	r, callID, err := s.bookRules(ctx, h, "call", 1)
 	if err != nil {
 		return nil, nil, err
@@ -51,9 +63,9 @@ func (s *Store) RenewSeries(ctx context.Context, h, id int64) ([]homelink.Bookin
 	}
 	if status := res[0].(string); status != "ok" {
 		if status == "hours" {
-			return s.RenewSeries(ctx, h, id)
+			return nil, nil, errHoursChanged
 		}
-		return nil, nil, nil
+		return nil, nil, nil // changed meanwhile, or ended
 	}
 	var booked []homelink.Booking
 	if flat, _ := res[1].([]any); len(flat) > 0 {
