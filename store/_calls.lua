@@ -13,8 +13,6 @@ local MAXSLOT_MS = 3600000 -- homelink.MaxSlotMinutes in ms: no call is longer
 local WEEK_TTL = 34560000  -- seconds a week's counts are kept: 400 days
 
 local function ms(n) return string.format('%.0f', n) end
-local function callkey(p, home, id) return hkey(p, home, 'call:' .. id) end
-local function serieskey(p, home, id) return hkey(p, home, 'series:' .. id) end
 
 -- call_clock reads the clock block of ARGV that starts at i: now, week,
 -- keep, again.

@@ -25,7 +25,7 @@ type callWorld struct {
 
 const mom = 501
 
-func newCallWorld(t *testing.T, lines int) *callWorld {
+func newCallWorld(t testing.TB, lines int) *callWorld {
 	t.Helper()
 	s, clock := newStore(t)
 	h, c := homeWithChild(t, s, 1)
@@ -45,7 +45,7 @@ func allWeek(lines int) homelink.Hours {
 	return hrs
 }
 
-func (w *callWorld) setHours(t *testing.T, hrs homelink.Hours) {
+func (w *callWorld) setHours(t testing.TB, hrs homelink.Hours) {
 	t.Helper()
 	if err := w.s.SetHours(context.Background(), homelink.By{User: w.teacher}, w.home.ID, hrs); err != nil {
 		t.Fatal(err)
@@ -53,7 +53,7 @@ func (w *callWorld) setHours(t *testing.T, hrs homelink.Hours) {
 }
 
 // link makes user a guardian of child (an invitation of the home's teacher).
-func (w *callWorld) link(t *testing.T, child, user int64) {
+func (w *callWorld) link(t testing.TB, child, user int64) {
 	t.Helper()
 	inv := newInvite(t, w.s, w.clock, homelink.Invite{Role: homelink.RoleGuardian, HomeID: w.home.ID, ChildID: child})
 	if _, err := w.s.RedeemInvite(context.Background(), inv.ID, user, ""); err != nil {
@@ -61,7 +61,7 @@ func (w *callWorld) link(t *testing.T, child, user int64) {
 	}
 }
 
-func (w *callWorld) addChild(t *testing.T, name string) homelink.Child {
+func (w *callWorld) addChild(t testing.TB, name string) homelink.Child {
 	t.Helper()
 	c, err := w.s.AddChild(context.Background(), homelink.By{User: w.teacher}, homelink.Child{HomeID: w.home.ID, Name: name})
 	if err != nil {
@@ -81,7 +81,7 @@ func (w *callWorld) book(who, child int64, start time.Time) (homelink.Booking, e
 		HomeID: w.home.ID, ChildID: child, Start: start, Kind: homelink.VideoCall})
 }
 
-func (w *callWorld) mustBook(t *testing.T, who, child int64, start time.Time) homelink.Booking {
+func (w *callWorld) mustBook(t testing.TB, who, child int64, start time.Time) homelink.Booking {
 	t.Helper()
 	b, err := w.book(who, child, start)
 	if err != nil {
@@ -92,7 +92,7 @@ func (w *callWorld) mustBook(t *testing.T, who, child int64, start time.Time) ho
 
 // agendaOf reads the agenda's waiting items of call (or series) key,
 // kind → due.
-func (w *callWorld) agendaOf(t *testing.T, key string) map[string]time.Time {
+func (w *callWorld) agendaOf(t testing.TB, key string) map[string]time.Time {
 	t.Helper()
 	zs, err := w.s.rdb.ZRangeWithScores(context.Background(), w.s.k.prefix+"{agenda}:due", 0, -1).Result()
 	if err != nil {
@@ -113,7 +113,7 @@ func callKeyOf(b homelink.Booking) string {
 }
 
 // wantAgenda checks that call b has exactly the items want, due then.
-func (w *callWorld) wantAgenda(t *testing.T, b homelink.Booking, want map[string]time.Time) {
+func (w *callWorld) wantAgenda(t testing.TB, b homelink.Booking, want map[string]time.Time) {
 	t.Helper()
 	got := w.agendaOf(t, callKeyOf(b))
 	if len(got) != len(want) {
@@ -128,7 +128,7 @@ func (w *callWorld) wantAgenda(t *testing.T, b homelink.Booking, want map[string
 
 // indexes reads the call's places: in the home's calls, lines, the
 // child's calls and the guardian's calls.
-func (w *callWorld) indexes(t *testing.T, b homelink.Booking) (calls, lines, child, guardian bool) {
+func (w *callWorld) indexes(t testing.TB, b homelink.Booking) (calls, lines, child, guardian bool) {
 	t.Helper()
 	ctx := context.Background()
 	k := w.s.k
@@ -138,7 +138,7 @@ func (w *callWorld) indexes(t *testing.T, b homelink.Booking) (calls, lines, chi
 		in(k.childCalls(b.HomeID, b.ChildID), member), in(k.userCalls(b.Guardian), callKeyOf(b))
 }
 
-func (w *callWorld) wantHolding(t *testing.T, b homelink.Booking, holding bool) {
+func (w *callWorld) wantHolding(t testing.TB, b homelink.Booking, holding bool) {
 	t.Helper()
 	calls, lines, child, guardian := w.indexes(t, b)
 	if !calls || !guardian || lines != holding || child != holding {
@@ -147,7 +147,7 @@ func (w *callWorld) wantHolding(t *testing.T, b homelink.Booking, holding bool) 
 	}
 }
 
-func (w *callWorld) counts(t *testing.T) map[homelink.BookingState]int {
+func (w *callWorld) counts(t testing.TB) map[homelink.BookingState]int {
 	t.Helper()
 	m, err := w.s.WeekCounts(context.Background(), w.home.ID, homelink.WeekOf(w.clock.Now(), w.zone))
 	if err != nil {

@@ -407,3 +407,18 @@ func TestCallKeyReadsWhatTheScriptsWrite(t *testing.T) {
 		}
 	}
 }
+
+// The call helpers' constants are the domain's.
+func TestTheCallScriptsKnowTheDomainsLimits(t *testing.T) {
+	src, err := scriptFS.ReadFile("_calls.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "local MAXSLOT_MS = " + itoa(int64(homelink.MaxSlotMinutes*time.Minute/time.Millisecond)) + " "
+	if !strings.Contains(string(src), want) {
+		t.Fatalf("_calls.lua does not say %q", want)
+	}
+	if !strings.Contains(string(src), "local WEEK_TTL = "+itoa(int64(weekTTL/time.Second))+" ") {
+		t.Fatal("_calls.lua's WEEK_TTL is not weekTTL")
+	}
+}

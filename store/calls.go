@@ -50,6 +50,10 @@ func CallKey(key string) (home, id int64, ok bool) {
 	return home, id, true
 }
 
+// weekTTL is how long a home's week counts are kept (WEEK_TTL in
+// _calls.lua): long enough for a year's reports.
+const weekTTL = 400 * 24 * time.Hour
+
 // errHoursChanged: the hours changed between reading them and writing;
 // the booking is tried once more with the new ones.
 var errHoursChanged = errors.New("store: the hours changed meanwhile")
