@@ -126,7 +126,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		Username: a.username, Store: a.Store, Sender: a.Outbox, Catalog: catalog,
 		Renderer: renderer, Clock: a.clock, Log: a.log, Metrics: a.Metrics,
 		AdminIDs: cfg.AdminIDs, InviteTTL: cfg.InviteTTL, Zone: cfg.DefaultTimezone,
-		ButtonKey: buttonKey(cfg.BotToken),
+		ButtonKey: buttonKey(cfg.BotToken), MaxUpcoming: cfg.MaxUpcomingPerChild,
 	})
 	a.Intake = intake.New(a.Store, a.Bot, a.log, a.Metrics, intake.Options{Workers: cfg.Workers, Lease: cfg.InboxLease,
 		Replicated: cfg.RedisWaitReplicas > 0})
@@ -141,6 +141,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	if err := agendaMetrics.Register(a.Metrics.Registry, a.Agenda); err != nil {
 		return nil, err
 	}
+	a.registerCallWork()
 	a.sched = scheduler.New(a.log)
 	// Work due at a time, on the app's clock: claimed with a lease, once
 	// across replicas (package agenda).

@@ -1,0 +1,41 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/homelink/homelink/agenda"
+	"github.com/homelink/homelink/store"
+)
+
+// callWorkRetries is how often a call's due work is tried again after a
+// failure (Redis away, the outbox full) before it is kept as failed.
+const callWorkRetries = 5
+
+// registerCallWork hands the agenda's call items to the bot: a request
+// expiring unanswered, a call's end (asking the teachers whether it took
+// place, and again when still unmarked), a standing call's weekly renewal,
+// and forgetting a call once its history is kept long enough. The store
+// puts each in the same step as the change that causes it; each handler
+// rereads the call, so one that changed meanwhile does nothing wrong.
+func (a *App) registerCallWork() {
+	call := func(run func(ctx context.Context, h, id int64) error) agenda.Handler {
+		return agenda.Handler{Retries: callWorkRetries, Handle: func(ctx context.Context, it agenda.Item) error {
+			h, id, ok := store.CallKey(it.Key)
+			if !ok {
+				a.log.Warn("agenda item with an unreadable call key", slog.String("kind", it.Kind))
+				return nil
+			}
+			return run(ctx, h, id)
+		}}
+	}
+	a.Agenda.Register(store.KindCallExpire, call(a.Bot.CallExpired))
+	a.Agenda.Register(store.KindCallEnded, call(func(ctx context.Context, h, id int64) error {
+		return a.Bot.CallEnded(ctx, h, id, false)
+	}))
+	a.Agenda.Register(store.KindCallUnmarked, call(func(ctx context.Context, h, id int64) error {
+		return a.Bot.CallEnded(ctx, h, id, true)
+	}))
+	a.Agenda.Register(store.KindSeriesRenew, call(a.Bot.RenewSeries))
+	a.Agenda.Register(store.KindCallForget, call(a.Store.ForgetCall))
+}
