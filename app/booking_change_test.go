@@ -131,26 +131,7 @@ func TestWeeklyCallAcrossAClosedWeek(t *testing.T) {
 	w.teacher2.Sees("12月6日 周日 14:00 儿童之家不开放或已约满")
 	w.teacher.Tap("Confirm")
 	w.dad.Sees("Confirmed:")
-	calls, err := w.h.store().HomeCalls(context.Background(), w.f.home, at(2026, 11, 1, 0, 0), at(2027, 2, 1, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var starts []time.Time
-	for _, c := range calls {
-		if c.State != homelink.Confirmed || c.Series == 0 {
-			t.Errorf("occurrence %+v", c)
-		}
-		starts = append(starts, c.Start)
-	}
-	want := []time.Time{sunday1400, at(2026, 12, 13, 14, 0), at(2026, 12, 20, 14, 0)}
-	if len(starts) != len(want) {
-		t.Fatalf("occurrences %v, want %v", starts, want)
-	}
-	for i := range want {
-		if !starts[i].Equal(want[i]) {
-			t.Fatalf("occurrences %v, want %v", starts, want)
-		}
-	}
+	w.wantWeekly(sunday1400, at(2026, 12, 13, 14, 0), at(2026, 12, 20, 14, 0))
 	// The renewal at the first call's start books four weeks ahead: 27 Dec
 	// is closed too, and both sides are told.
 	w.h.clock.Set(sunday1400.Add(time.Minute))
@@ -168,5 +149,31 @@ func TestWeeklyCallAcrossAClosedWeek(t *testing.T) {
 	up, _ := w.h.store().GuardianCalls(context.Background(), w.f.dad)
 	if len(up) != 0 {
 		t.Fatalf("calls left after ending the weekly call: %+v", up)
+	}
+}
+
+// wantWeekly checks that the home's calls are the confirmed occurrences
+// of a standing call at want.
+func (w *bookingWorld) wantWeekly(want ...time.Time) {
+	w.t.Helper()
+	t := w.t
+	calls, err := w.h.store().HomeCalls(context.Background(), w.f.home, at(2026, 11, 1, 0, 0), at(2027, 2, 1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var starts []time.Time
+	for _, c := range calls {
+		if c.State != homelink.Confirmed || c.Series == 0 {
+			t.Errorf("occurrence %+v", c)
+		}
+		starts = append(starts, c.Start)
+	}
+	if len(starts) != len(want) {
+		t.Fatalf("occurrences %v, want %v", starts, want)
+	}
+	for i := range want {
+		if !starts[i].Equal(want[i]) {
+			t.Fatalf("occurrences %v, want %v", starts, want)
+		}
 	}
 }

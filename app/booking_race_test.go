@@ -18,21 +18,10 @@ func TestFiftyParentsTapTheLastLine(t *testing.T) {
 	hrs := homelink.Hours{Windows: []homelink.Window{{Day: time.Sunday, Start: 14 * 60, End: 14*60 + 30}},
 		SlotMinutes: 15, Lines: 1, Set: true}
 	w := newBookingWorld(t, hrs)
-	ctx := context.Background()
-	st := w.h.store()
 	const n = 50
 	parents := make([]*person, n)
 	for i := range parents {
-		c, err := st.AddChild(ctx, homelink.By{User: w.f.teacher}, homelink.Child{HomeID: w.f.home, Name: fmt.Sprintf("Kid%d", i)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, inv := inviteFor(t, w.h, homelink.Invite{Role: homelink.RoleGuardian, HomeID: w.f.home, ChildID: c.ID})
-		id := int64(8000 + i)
-		if _, err := st.RedeemInvite(ctx, inv, id, "en"); err != nil {
-			t.Fatal(err)
-		}
-		p := w.h.person(id, fmt.Sprintf("Parent%d", i), "en")
+		p := w.newParent(int64(8000+i), fmt.Sprintf("Kid%d", i))
 		p.Types("/book")
 		p.Tap("Sun 29 Nov (2)")
 		p.Tap("14:00")
@@ -64,8 +53,24 @@ func TestFiftyParentsTapTheLastLine(t *testing.T) {
 	if !ok || sent != 1 || taken != n-1 {
 		t.Fatalf("%d requests sent, %d told it was taken (want 1 and %d)", sent, taken, n-1)
 	}
-	calls, err := st.HomeCalls(ctx, w.f.home, sunday1400, sunday1400.Add(time.Hour))
+	calls, err := w.h.store().HomeCalls(context.Background(), w.f.home, sunday1400, sunday1400.Add(time.Hour))
 	if err != nil || len(calls) != 1 || !calls[0].Start.Equal(sunday1400) || calls[0].State != homelink.Requested {
 		t.Fatalf("calls: %+v %v", calls, err)
 	}
+}
+
+// newParent registers a child at the home and links user id to it as
+// its guardian, in English.
+func (w *bookingWorld) newParent(id int64, child string) *person {
+	w.t.Helper()
+	ctx, st := context.Background(), w.h.store()
+	c, err := st.AddChild(ctx, homelink.By{User: w.f.teacher}, homelink.Child{HomeID: w.f.home, Name: child})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	_, inv := inviteFor(w.t, w.h, homelink.Invite{Role: homelink.RoleGuardian, HomeID: w.f.home, ChildID: c.ID})
+	if _, err := st.RedeemInvite(ctx, inv, id, "en"); err != nil {
+		w.t.Fatal(err)
+	}
+	return w.h.person(id, "Parent "+child, "en")
 }
