@@ -210,6 +210,7 @@ type Bot struct {
 	rights     rightsActs
 	joined     joinedActs
 	settings   settingsActs
+	hours      hoursActs
 	language   *action
 	back       *action
 	cancelFlow *action
@@ -217,6 +218,7 @@ type Bot struct {
 	// The flows of each feature.
 	homeFlows  homeFlows
 	childFlows childFlows
+	hoursFlows hoursFlows
 	shareFlow  *flow
 	consent    *flow
 }
@@ -250,6 +252,7 @@ func New(cfg Config) *Bot {
 		"invite":   {coordinatorOrAdmin, b.inviteCommand},
 		"children": {teacherOrGuardian, b.childrenCommand},
 		"settings": {anyone, b.settingsCommand},
+		"hours":    {staff, b.hoursCommand},
 	}
 	b.back = b.acts.add(&action{name: "flow.back", code: "bk", need: anyone, run: b.goBack})
 	b.cancelFlow = b.acts.add(&action{name: "flow.cancel", code: "fc", need: anyone, run: b.cancelTapped})
