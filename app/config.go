@@ -39,6 +39,11 @@ type Config struct {
 	// ForgetStrangersAfter is how long someone with no role is kept after
 	// they last wrote.
 	ForgetStrangersAfter time.Duration
+	// MaxUpcomingPerChild is how many upcoming calls a guardian may hold
+	// for one child.
+	MaxUpcomingPerChild int
+	// BookingHistoryRetention is how long a call is kept after its time.
+	BookingHistoryRetention time.Duration
 	// InviteKey signs invitation codes (Redis keeps only HMACs);
 	// InviteKeyPrevious finds codes signed before a rotation.
 	InviteKey, InviteKeyPrevious []byte
@@ -243,6 +248,24 @@ var Settings = []Setting{
 				return errors.New("expected a duration from 24h to 8760h such as 720h")
 			}
 			c.ForgetStrangersAfter = d
+			return nil
+		}},
+	{Name: "MAX_UPCOMING_PER_CHILD", Default: "2", Help: "How many upcoming calls one guardian may hold for one child at a time (1 to 10); a standing weekly call counts once.",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 10 {
+				return errors.New("expected a whole number from 1 to 10 such as 2")
+			}
+			c.MaxUpcomingPerChild = n
+			return nil
+		}},
+	{Name: "BOOKING_HISTORY_RETENTION", Default: "8760h", Help: "How long a call (its time, state, kind and note) is kept after its time, for the home's figures and the guardian's /mydata; then it is deleted (Go duration, 720h to 17520h).",
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 30*24*time.Hour || d > 2*365*24*time.Hour {
+				return errors.New("expected a duration from 720h to 17520h such as 8760h")
+			}
+			c.BookingHistoryRetention = d
 			return nil
 		}},
 	{Name: "LOG_LEVEL", Default: "info", Help: "debug, info, warn or error.",
