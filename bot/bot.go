@@ -264,6 +264,7 @@ func New(cfg Config) *Bot {
 	b.rightsActions()
 	b.joinedActions()
 	b.settingsActions()
+	b.hoursActions()
 	return b
 }
 
