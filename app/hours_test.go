@@ -98,14 +98,27 @@ func TestHoursSetWithButtonsAndTyped(t *testing.T) {
 	coord.SeesLast("已删除：周一 18:00–19:00。")
 	coord.Tap("关闭自动确认")
 	coord.SeesLast("自动确认：关")
+	coord.Tap("设置通话时长")
+	coord.SeesLast("每次通话多长时间？现在是 20 分钟。")
+	coord.Tap("30 分钟")
+	coord.SeesLast("好的，每次通话现在是 30 分钟。")
+	coord.Tap("设置同时通话数")
+	coord.SeesLast("孩子们能用几部手机或平板，就选几路。现在是 2 路。")
+	coord.Tap("3")
+	coord.SeesLast("好的，现在同时最多 3 路通话。")
 	coord.Tap("设置休息日")
 	coord.Tap("恢复开放 2027年2月10日至2027年2月17日")
 	coord.SeesLast("没有休息日。")
+	coord.Tap("+ 添加休息日")
+	coord.SeesLast("例如：")
+	coord.Types("2月10日-2月17日 春节")
+	coord.SeesLast("• 2027年2月10日至2027年2月17日（春节）")
 
 	got := h.hoursOf(f.home)
 	wantWindows := []homelink.Window{{Day: time.Wednesday, Start: 18 * 60, End: 19 * 60},
 		{Day: time.Saturday, Start: 9 * 60, End: 11*60 + 30}, {Day: time.Sunday, Start: 14 * 60, End: 17 * 60}}
-	if !sameWindows(got.Windows, wantWindows) || got.AutoConfirm || len(got.Closed) != 0 {
+	if !sameWindows(got.Windows, wantWindows) || got.AutoConfirm || got.SlotMinutes != 30 || got.Lines != 3 ||
+		len(got.Closed) != 1 || got.Closed[0].Note != "春节" {
 		t.Fatalf("hours %+v", got)
 	}
 }
