@@ -91,10 +91,15 @@ func (r Roles) Any() bool { return r.Admin || r.IsStaff() || r.IsGuardian() }
 func (r Roles) IsStaff() bool { return r.IsCoordinator() || r.IsTeacher() }
 
 // Departure is a guardian's link that forgetting them removed, so the
-// home's teachers can be told.
+// home's teachers can be told, with the calls still ahead that it
+// cancelled.
 type Departure struct {
 	HomeID, ChildID int64
 	Relationship    Relationship
+	// Cancelled are the guardian's active calls with the child that had
+	// not ended, cancelled by forgetting them (their record is deleted:
+	// these copies are all that is left).
+	Cancelled []Booking
 }
 
 // JoinNotice is the notice to a home's teachers that a guardian joined:

@@ -183,6 +183,8 @@ func (a *App) connectRedis(ctx context.Context) error {
 	a.rdb = rdb
 	a.Store = store.New(a.rdb, a.cfg.RedisPrefix, a.clock)
 	a.Store.UseAdmins(a.cfg.AdminIDs)
+	a.Store.UseHistoryRetention(a.cfg.BookingHistoryRetention)
+	a.Store.UseDefaultZone(a.cfg.DefaultTimezone)
 	if a.cfg.InviteKeyPrevious != nil {
 		a.Store.UseCodeKeys(a.cfg.InviteKey, a.cfg.InviteKeyPrevious)
 	} else {

@@ -34,6 +34,9 @@ type myDataDoc struct {
 		TelegramID int64  `json:"telegram_id"`
 		Name       string `json:"name,omitempty"`
 		Language   string `json:"language,omitempty"`
+		TimeZone   string `json:"time_zone,omitempty"`
+		// Shifts are the work shifts they set, as stored.
+		Shifts *homelink.Shifts `json:"work_shifts,omitempty"`
 	} `json:"account"`
 	Consents    []consentDoc `json:"consents,omitempty"`
 	Coordinator bool         `json:"coordinator,omitempty"`
@@ -106,6 +109,10 @@ func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 	var doc myDataDoc
 	u := r.user
 	doc.Account.TelegramID, doc.Account.Name, doc.Account.Language = u.ID, u.Name, u.Language
+	doc.Account.TimeZone = u.TimeZone
+	if !u.Shifts.IsZero() {
+		doc.Account.Shifts = &u.Shifts
+	}
 	zone := b.Zone
 	if zone == nil {
 		zone = time.UTC

@@ -5,6 +5,11 @@ local function ukey(p, id, name) return p .. '{u' .. id .. '}:' .. name end
 local function hkey(p, id, name) return p .. '{h' .. id .. '}:' .. name end
 local function invitekey(p, id) return p .. 'invite:' .. id end
 local function codekey(p, digest) return p .. 'code:' .. digest end
+-- A call's and a standing call's hash; the other call keys are hkey(p,
+-- home, 'lines' | 'calls' | 'childcalls:<c>' | 'seriescalls:<s>' |
+-- 'week:<week>') and ukey(p, user, 'calls' | 'series'), as keys.go lists.
+local function callkey(p, home, id) return hkey(p, home, 'call:' .. id) end
+local function serieskey(p, home, id) return hkey(p, home, 'series:' .. id) end
 -- Records who acted on a thing (a standing button's first tap): a hash at
 -- rec with by, at and the extra field/value pairs, remembered for ttl
 -- seconds and indexed under each person it names, so forgetting one of

@@ -92,11 +92,16 @@ func (s *Store) readChildren(ctx context.Context, h int64, cids []int64) ([]home
 }
 
 // RemoveChild removes child c of home h and everything stored about it,
-// and returns the guardians who were linked; homelink.ErrNotFound when the
+// cancels its active calls and ends its standing calls, and returns the
+// guardians who were linked; homelink.ErrNotFound when the
 // child is not at that home, homelink.ErrNotAllowed unless by teaches there.
 func (s *Store) RemoveChild(ctx context.Context, by homelink.By, h, c int64) ([]int64, error) {
-	res, err := s.run(ctx, "child_remove",
-		[]string{s.k.children(h), s.k.child(h, c), s.k.guardians(h, c), s.k.homeInvites(h)}, h, c, by.User).Result()
+	zone, err := s.homeZone(ctx, h)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.run(ctx, "child_remove", []string{s.k.children(h), s.k.child(h, c), s.k.guardians(h, c), s.k.homeInvites(h)},
+		append([]any{h, c, by.User}, s.clockArgs(s.clock.Now(), zone)...)...).Result()
 	if isNil(err) {
 		return nil, homelink.ErrNotFound
 	}
@@ -115,11 +120,17 @@ func (s *Store) RemoveChild(ctx context.Context, by homelink.By, h, c int64) ([]
 
 // UnlinkGuardian removes user's link to child c of home h, recording that
 // by did it; false when there was no link (someone else was first). A link
-// other than 0 unlinks only the link that invitation made.
+// other than 0 unlinks only the link that invitation made. The active
+// calls user booked for the child are cancelled (by by).
 // homelink.ErrNotAllowed unless by teaches at the home.
 func (s *Store) UnlinkGuardian(ctx context.Context, h, c, user, by, link int64) (bool, error) {
+	zone, err := s.homeZone(ctx, h)
+	if err != nil {
+		return false, err
+	}
+	args := append(append(append([]any{c, user}, s.actedArgs(by)...), link, h), s.clockArgs(s.clock.Now(), zone)...)
 	n, err := s.run(ctx, "guardian_unlink", []string{s.k.guardians(h, c), s.k.user(user), s.k.acted(h, unlinkThing(c, user)), s.k.links(h, c)},
-		append(append([]any{c, user}, s.actedArgs(by)...), link, h)...).Int()
+		args...).Int()
 	if err != nil {
 		return false, fmt.Errorf("store: unlink guardian of %d: %w", c, err)
 	}

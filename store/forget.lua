@@ -2,11 +2,28 @@
 -- every key of theirs but the wrong-code counter, which runs out on its
 -- own (forgetting must not reset a throttle).
 -- KEYS[1] user hash, KEYS[2] session, KEYS[3] seen, KEYS[4] made zset, KEYS[5] known users zset,
--- KEYS[6] last-seen zset
--- ARGV[1] prefix, ARGV[2] user id
--- Returns the children they were a guardian of, as "<home>:<child>:<relationship>".
+-- KEYS[6] last-seen zset, KEYS[7] their calls zset
+-- ARGV[1] prefix, ARGV[2] user id, ARGV[3..6] clock (see _calls.lua),
+-- ARGV[7] the week of each home of their calls ("<home>=<week>,…")
+-- Their active calls are cancelled and every call and standing call they
+-- booked is deleted (their booking history).
+-- Returns {the children they were a guardian of, as
+-- "<home>:<child>:<relationship>"; the cancelled calls still ahead, as
+-- field lists}.
 local p, uid = ARGV[1], ARGV[2]
 local left = {}
+local x = call_clock(3)
+call_weeks(x, ARGV[7])
+local cancelled = {}
+for _, m in ipairs(redis.call('ZRANGE', KEYS[7], 0, -1)) do
+  local home, id = string.match(m, '^(%d+)%.(%d+)$')
+  local c = home and call_get(p, home, id)
+  if c and call_active(c) then
+    call_to(x, c, 'cancelled', uid, '')
+    if call_end(c) > x.now then cancelled[#cancelled + 1] = flat_of(c) end
+  end
+end
+calls_erase(p, uid)
 local fields = redis.call('HGETALL', KEYS[1])
 for i = 1, #fields, 2 do
   local f, v = fields[i], fields[i + 1]
@@ -26,4 +43,4 @@ end
 -- Records of who acted that name them (as the one who acted or the one
 -- acted on), the invitations they opened, and their own keys.
 erase(p, uid, KEYS[5], KEYS[6])
-return left
+return {left, cancelled}

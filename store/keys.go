@@ -51,7 +51,30 @@ import "strconv"
 //	<p>code:<digest>         string  invitation id of a code (HMAC-SHA-256 hex under INVITE_KEY, which Redis never holds); TTL until it expires
 //	<p>joins:pending         zset    "<home>.<child>.<user>.<invite>": join notices waiting, scored by when due (unix ms)
 //	<p>joins:inflight        zset    the same, claimed by a replica, scored by when its lease ends (unix ms)
-//	<p>seq:home, seq:child, seq:invite  string  id counters
+//	<p>{u<id>}:user (more)   hash    tz (IANA zone chosen in /settings; absent: the home's), shifts (JSON of homelink.Shifts)
+//	<p>{h<id>}:hours         hash    json (homelink.Hours, Set true), v (version, bumped by every SetHours: Book
+//	                                 refuses to write against hours it did not check)
+//	<p>{h<id>}:call:<call>   hash    id, home, child, g (the guardian who booked it), start (unix ms), min (minutes),
+//	                                 kind, note, state, series ("0": none), created, by, at (unix ms), reason,
+//	                                 props (comma list of proposed starts, unix ms), exp (a request's expiry, unix ms),
+//	                                 tmsgs (JSON: teacher id → outbox id of the request shown to them)
+//	<p>{h<id>}:calls         zset    every call id of the home, scored by start (unix ms): HomeCalls, history
+//	<p>{h<id>}:lines         zset    "<call>:<minutes>" of the home's active calls, scored by start: each holds a line,
+//	                                 read as intervals without the hashes (Availability, the capacity check)
+//	<p>{h<id>}:childcalls:<c> zset   "<call>:<minutes>" of child c's active calls, scored by start
+//	<p>{h<id>}:week:<week>   hash    state → calls that reached it in that ISO week (homelink.WeekOf, the home's zone);
+//	                                 TTL weekTTL
+//	<p>{h<id>}:series:<s>    hash    id, home, child, g, day (weekday), minute (local start), min, kind, note, state,
+//	                                 created, by, at, reason, last (local date of the last occurrence tried);
+//	                                 TTL the history retention once cancelled
+//	<p>{h<id>}:seriescalls:<s> zset  call ids of the series's occurrences, scored by start
+//	<p>{u<id>}:calls         zset    "<home>.<call>" of every call the guardian booked, scored by start: /calls,
+//	                                 /mydata, /forget
+//	<p>{u<id>}:series        zset    "<home>.<series>" of the guardian's standing calls, scored by creation (unix ms)
+//	<p>{agenda}:…            (package agenda) call.expire, call.ended, call.unmarked, call.forget keyed
+//	                                 "<home>.<call>", series.renew keyed "<home>.<series>": put, moved and withdrawn
+//	                                 by the scripts that change the call
+//	<p>seq:home, seq:child, seq:invite, seq:call, seq:series  string  id counters
 //
 // <id> is the Telegram user id, or the chat id for updates without a user.
 //
@@ -95,6 +118,21 @@ func (k keys) inviteRevoked(id int64) string {
 func (k keys) invite(id int64) string    { return k.prefix + "invite:" + strconv.FormatInt(id, 10) }
 func (k keys) code(digest string) string { return k.prefix + "code:" + digest }
 func (k keys) seq(name string) string    { return k.prefix + "seq:" + name }
+
+func (k keys) hours(h int64) string          { return k.homeTagged(h, "hours") }
+func (k keys) call(h, id int64) string       { return k.homeTagged(h, "call:"+strconv.FormatInt(id, 10)) }
+func (k keys) homeCalls(h int64) string      { return k.homeTagged(h, "calls") }
+func (k keys) lines(h int64) string          { return k.homeTagged(h, "lines") }
+func (k keys) week(h int64, w string) string { return k.homeTagged(h, "week:"+w) }
+func (k keys) childCalls(h, c int64) string {
+	return k.homeTagged(h, "childcalls:"+strconv.FormatInt(c, 10))
+}
+func (k keys) series(h, id int64) string { return k.homeTagged(h, "series:"+strconv.FormatInt(id, 10)) }
+func (k keys) seriesCalls(h, id int64) string {
+	return k.homeTagged(h, "seriescalls:"+strconv.FormatInt(id, 10))
+}
+func (k keys) userCalls(id int64) string  { return k.tagged(id, "calls") }
+func (k keys) userSeries(id int64) string { return k.tagged(id, "series") }
 
 func (k keys) tagged(id int64, name string) string {
 	return k.prefix + "{u" + strconv.FormatInt(id, 10) + "}:" + name

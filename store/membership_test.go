@@ -13,7 +13,7 @@ import (
 // newInvite makes an invitation as whoever may make it: an admin's for a
 // coordinator (unless MadeBy says otherwise), the home's first coordinator
 // for a teacher, its first teacher for a guardian.
-func newInvite(t *testing.T, s *Store, clock *homelink.FakeClock, inv homelink.Invite) homelink.Invite {
+func newInvite(t testing.TB, s *Store, clock *homelink.FakeClock, inv homelink.Invite) homelink.Invite {
 	t.Helper()
 	if inv.MadeBy == 0 && !inv.ByAdmin {
 		switch inv.Role {
@@ -45,7 +45,7 @@ func teacherOf(coord int64) int64 { return coord + 1000 }
 
 // homeWithChild makes coord a coordinator (an admin's invitation), their
 // home, its teacher (teacherOf(coord)) and a child the teacher registers.
-func homeWithChild(t *testing.T, s *Store, coord int64) (homelink.Home, homelink.Child) {
+func homeWithChild(t testing.TB, s *Store, coord int64) (homelink.Home, homelink.Child) {
 	t.Helper()
 	ctx := context.Background()
 	clock := s.clock.(*homelink.FakeClock)

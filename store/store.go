@@ -1,7 +1,11 @@
 // Package store is the Redis implementation of everything homelink keeps:
-// users and their roles, homes, children and their guardians, invitations,
-// conversation sessions and the inbox of updates waiting to be handled. It owns every key (keys.go) and every Lua script (*.lua, embedded).
-// No other package speaks to Redis except outbox, which owns its queues.
+// users and their roles and settings, homes, children and their
+// guardians, invitations, call hours, calls and standing calls,
+// conversation sessions and the inbox of updates waiting to be handled.
+// It owns every key (keys.go) and every Lua script (*.lua, embedded). No
+// other package speaks to Redis except outbox, which owns its queues, and
+// agenda, whose Lua library the scripts that change a call include so the
+// call's due work changes in the same step.
 package store
 
 import (
@@ -16,6 +20,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/agenda"
 )
 
 //go:embed *.lua
@@ -35,21 +40,48 @@ type Store struct {
 	codeKeys [][]byte
 	// admins are the deployment's admins (UseAdmins).
 	admins map[int64]bool
+	// retention is how long a call is kept after its end
+	// (UseHistoryRetention).
+	retention time.Duration
+	// zone is the deployment's default zone, for a home without one
+	// (UseDefaultZone).
+	zone *time.Location
 }
 
 // New returns a Store using rdb, with every key under prefix.
 func New(rdb *redis.Client, prefix string, clock homelink.Clock) *Store {
-	s := &Store{rdb: rdb, k: keys{prefix: prefix}, clock: clock, scripts: map[string]*redis.Script{}}
-	helpers, _ := scriptFS.ReadFile("_keys.lua")
+	s := &Store{rdb: rdb, k: keys{prefix: prefix}, clock: clock, scripts: map[string]*redis.Script{},
+		retention: homelink.DefaultHistoryRetention, zone: time.UTC}
+	keyHelpers, _ := scriptFS.ReadFile("_keys.lua")
+	callHelpers, _ := scriptFS.ReadFile("_calls.lua")
+	// Every script may change a call (forgetting a person cancels theirs),
+	// so every one starts with the agenda's library and the call helpers.
+	helpers := agenda.Lua + string(keyHelpers) + string(callHelpers)
 	entries, _ := scriptFS.ReadDir(".")
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), "_") {
 			continue
 		}
 		src, _ := scriptFS.ReadFile(e.Name())
-		s.scripts[strings.TrimSuffix(e.Name(), ".lua")] = redis.NewScript(string(helpers) + string(src))
+		s.scripts[strings.TrimSuffix(e.Name(), ".lua")] = redis.NewScript(helpers + string(src))
 	}
 	return s
+}
+
+// UseHistoryRetention sets how long a call is kept after its end
+// (BOOKING_HISTORY_RETENTION; homelink.DefaultHistoryRetention until set).
+func (s *Store) UseHistoryRetention(d time.Duration) {
+	if d > 0 {
+		s.retention = d
+	}
+}
+
+// UseDefaultZone sets the zone of a home that has none (DEFAULT_TIMEZONE;
+// UTC until set).
+func (s *Store) UseDefaultZone(loc *time.Location) {
+	if loc != nil {
+		s.zone = loc
+	}
 }
 
 // Ping checks that Redis answers.

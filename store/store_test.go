@@ -15,7 +15,7 @@ func TestMain(m *testing.M) { os.Exit(redistest.Run(m)) }
 
 var t0 = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
 
-func newStore(t *testing.T) (*Store, *homelink.FakeClock) {
+func newStore(t testing.TB) (*Store, *homelink.FakeClock) {
 	t.Helper()
 	rdb, prefix := redistest.Client(t)
 	clock := homelink.NewFakeClock(t0)

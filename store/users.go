@@ -46,11 +46,13 @@ func (s *Store) SetLanguage(ctx context.Context, id int64, lang string) error {
 	return nil
 }
 
-// userFromHash reads a user hash: lang, coord, and one field per role
-// held: c:<home>, t:<home>, g:<child> = "<home>:<relationship>". Fields it
-// does not know (an older release's "blocked") are ignored.
+// userFromHash reads a user hash: lang, coord, the settings (tz, shifts)
+// and one field per role held: c:<home>, t:<home>, g:<child> =
+// "<home>:<relationship>". Fields it does not know (an older release's
+// "blocked") are ignored.
 func userFromHash(id int64, m map[string]string) homelink.User {
 	u := homelink.User{ID: id, Name: m["name"], Language: m["lang"]}
+	readSettings(&u, m)
 	u.Roles.Coordinator = m["coord"] == "1"
 	for f, v := range m {
 		if what, ok := strings.CutPrefix(f, "consent:"); ok {
