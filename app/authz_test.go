@@ -31,6 +31,12 @@ var (
 	teacherOnly = []string{"teacher"}
 	parentOnly  = []string{"parent"}
 	nobody      = []string{}
+	// staffHere teach at or manage the fixture's home; staffThere the
+	// other home.
+	staffHere  = []string{"teacher", "coordinator"}
+	staffThere = []string{"teacher of another home", "coordinator of other homes"}
+	members    = []string{"parent", "parent of another child", "teacher", "teacher of another home", "coordinator", "coordinator of other homes"}
+	parents    = []string{"parent", "parent of another child"}
 )
 
 // matrixCase is one command, button or typed answer and who may use it.
@@ -64,6 +70,17 @@ func atHome(f fixture) string {
 func atOtherHome(f fixture) string {
 	return `{"h":` + strconv.FormatInt(f.otherHome, 10) + `,"name":"Mei"}`
 }
+func otherHome(f fixture) []int64 { return []int64{f.otherHome} }
+func homeAnd(n int64) func(fixture) []int64 {
+	return func(f fixture) []int64 { return []int64{f.home, n} }
+}
+func otherHomeAnd(n int64) func(fixture) []int64 {
+	return func(f fixture) []int64 { return []int64{f.otherHome, n} }
+}
+func choice(n int64) func(fixture) []int64 { return func(fixture) []int64 { return []int64{n} } }
+func startingAt9(f fixture) string {
+	return `{"h":` + strconv.FormatInt(f.home, 10) + `,"d":6,"s":540}`
+}
 func holding(f fixture) string { return `{"i":` + strconv.FormatInt(f.momInvite, 10) + `}` }
 
 var matrix = []matrixCase{
@@ -76,6 +93,7 @@ var matrix = []matrixCase{
 	{kind: "command", name: "homes", allow: coords},
 	{kind: "command", name: "invite", allow: coords},
 	{kind: "command", name: "settings", allow: all},
+	{kind: "command", name: "hours", allow: []string{"teacher", "teacher of another home", "coordinator", "coordinator of other homes"}},
 	{kind: "command", name: "children", allow: []string{"parent", "parent of another child", "teacher", "teacher of another home"}},
 
 	{kind: "button", name: "homes.list", args: none, allow: coords},
@@ -135,6 +153,36 @@ var matrix = []matrixCase{
 	{kind: "button", name: "settings.view", args: none, allow: all},
 	{kind: "button", name: "settings.name", args: none, allow: all},
 	{kind: "button", name: "settings.language", args: none, allow: all},
+	{kind: "button", name: "settings.zone", args: none, allow: members},
+	{kind: "button", name: "settings.zone.set", args: choice(7), allow: members},
+	{kind: "button", name: "settings.zone.clear", args: none, allow: members},
+	{kind: "button", name: "settings.shifts", args: none, allow: parents},
+	{kind: "button", name: "settings.shifts.preset", args: first, allow: parents},
+	{kind: "button", name: "settings.shifts.type", args: none, allow: parents},
+	{kind: "button", name: "settings.shifts.clear", args: none, allow: parents},
+
+	// A home's call hours: its teachers and coordinators only; a button
+	// naming another home works only for that home's staff.
+	{kind: "button", name: "hours.view", args: home, allow: staffHere},
+	{kind: "button", name: "hours.view", args: otherHome, allow: staffThere},
+	{kind: "button", name: "hours.add", args: home, allow: staffHere},
+	{kind: "button", name: "hours.add.day", args: choice(6), answers: atHome, allow: staffHere},
+	{kind: "button", name: "hours.add.day", args: choice(6), answers: atOtherHome, allow: staffThere},
+	{kind: "button", name: "hours.add.start", args: choice(540), answers: atHome, allow: staffHere},
+	{kind: "button", name: "hours.add.end", args: choice(600), answers: startingAt9, allow: staffHere},
+	{kind: "button", name: "flow.back", args: none, answers: startingAt9, step: "hours.add/end", allow: staffHere},
+	{kind: "button", name: "hours.removeList", args: home, allow: staffHere},
+	{kind: "button", name: "hours.remove", args: homeAnd(0), allow: staffHere},
+	{kind: "button", name: "hours.remove", args: otherHomeAnd(0), allow: staffThere},
+	{kind: "button", name: "hours.slot", args: home, allow: staffHere},
+	{kind: "button", name: "hours.slot.set", args: homeAnd(20), allow: staffHere},
+	{kind: "button", name: "hours.slot.set", args: otherHomeAnd(20), allow: staffThere},
+	{kind: "button", name: "hours.lines", args: home, allow: staffHere},
+	{kind: "button", name: "hours.lines.set", args: homeAnd(2), allow: staffHere},
+	{kind: "button", name: "hours.auto", args: homeAnd(1), allow: staffHere},
+	{kind: "button", name: "hours.closed", args: home, allow: staffHere},
+	{kind: "button", name: "hours.closed.add", args: home, allow: staffHere},
+	{kind: "button", name: "hours.closed.remove", args: homeAnd(0), allow: staffHere},
 
 	// Standing buttons: Revoke on an invitation card, and the notice
 	// teachers get when a guardian joins.
@@ -153,6 +201,11 @@ var matrix = []matrixCase{
 	{kind: "typed", name: "child.add/name", text: "Mei", answers: atHome, allow: teacherOnly},
 	{kind: "typed", name: "child.add/year", text: "2016", answers: atHome, allow: teacherOnly},
 	{kind: "typed", name: "settings.name/name", text: "Mei", allow: all},
+	{kind: "typed", name: "settings.zone/zone", text: "Europe/Madrid", allow: members},
+	{kind: "typed", name: "settings.shifts/shifts", text: "Mon-Sat 07:00-19:00", allow: parents},
+	{kind: "typed", name: "hours.add/day", text: "Sat 09:00-11:30", answers: atHome, allow: staffHere},
+	{kind: "typed", name: "hours.add/day", text: "Sat 09:00-11:30", answers: atOtherHome, allow: staffThere},
+	{kind: "typed", name: "hours.closed/dates", text: "2027-02-10 - 2027-02-17 春节", answers: atHome, allow: staffHere},
 }
 
 // matrix gets the rows of calls, from booking_authz_test.go.

@@ -49,6 +49,9 @@ func joinAsGuardian(t *testing.T, h *harness, f fixture, p *person) {
 	p.Tap("Yes, I'm a parent – I agree")
 	p.Sees("How are you related")
 	p.Tap("Other guardian") // the teachers hear once they said who they are
+	// The teachers are told before the parent's flow ends: wait for its
+	// end, so a test's snapshot of Redis does not race it.
+	p.SeesLast("You are linked to")
 }
 
 // secondTeacher adds another teacher to the fixture's home.

@@ -32,6 +32,26 @@ func teacherOrGuardian(_ context.Context, r *request, _ target) (bool, error) {
 	return r.user.Roles.IsTeacher() || r.user.Roles.IsGuardian(), nil
 }
 
+// member: anyone who holds a role (a parent, a teacher, a coordinator).
+func member(_ context.Context, r *request, _ target) (bool, error) {
+	return r.user.Roles.Any(), nil
+}
+
+// guardian: a parent or guardian of any child.
+func guardian(_ context.Context, r *request, _ target) (bool, error) {
+	return r.user.Roles.IsGuardian(), nil
+}
+
+// staff: a teacher or a coordinator, of any home.
+func staff(_ context.Context, r *request, _ target) (bool, error) {
+	return r.user.Roles.IsStaff(), nil
+}
+
+// staffOfHome: a teacher or a coordinator of the target home.
+func staffOfHome(_ context.Context, r *request, t target) (bool, error) {
+	return t.home != 0 && (r.user.Roles.TeachesAt(t.home) || r.user.Roles.ManagesHome(t.home)), nil
+}
+
 // managesHome: a coordinator of the target home.
 func managesHome(_ context.Context, r *request, t target) (bool, error) {
 	return r.user.Roles.ManagesHome(t.home), nil

@@ -67,6 +67,10 @@ func bookingSpan(now time.Time, loc *time.Location) (time.Time, time.Time) {
 	return now, time.Date(d.Year(), d.Month(), d.Day()+homelink.BookingDays, 0, 0, 0, 0, loc)
 }
 
+// maxSlotButtons bounds a day's time buttons, leaving room for the row
+// under them.
+const maxSlotButtons = 90
+
 // dayCount is a day (its midnight) and how many slots it has free.
 type dayCount struct {
 	start time.Time
@@ -109,7 +113,7 @@ func (b *Bot) showDays(ctx context.Context, r *request, p slotPicker, t target, 
 		return err
 	}
 	text := joinLines(notice, r.html("BookDayAsk", "Child", name), b.zoneLines(r, fv))
-	return r.present(ctx, text, append(grid(bs, 2), b.bookBack(r, b.firstAsked(r, p.day))))
+	return r.present(ctx, text, append(grid(2, bs), b.bookBack(r, b.firstAsked(r, p.day))))
 }
 
 // showTimes asks for the time: the chosen day's free slots. A day that
@@ -134,7 +138,8 @@ func (b *Bot) showTimes(ctx context.Context, r *request, p slotPicker, t target,
 		return b.showDays(ctx, r, p, t, joinLines(notice, r.html("DayFull")))
 	}
 	var bs []outbox.Button
-	for _, s := range fv.free {
+	// Telegram takes 100 buttons a keyboard; a day has fewer slots.
+	for _, s := range fv.free[:min(len(fv.free), maxSlotButtons)] {
 		bs = append(bs, p.timeAct.button(r, r.clock(s, personal, fv.home), target{at: s.Unix()}))
 	}
 	name, err := b.childNameOf(ctx, r, t)
@@ -142,7 +147,7 @@ func (b *Bot) showTimes(ctx context.Context, r *request, p slotPicker, t target,
 		return err
 	}
 	text := joinLines(notice, r.html("BookTimeAsk", "Child", name, "Day", r.day(start, personal)), b.zoneLines(r, fv))
-	return r.present(ctx, text, append(grid(bs, 4), b.bookBack(r, b.firstAsked(r, p.time))))
+	return r.present(ctx, text, append(grid(4, bs), b.bookBack(r, b.firstAsked(r, p.time))))
 }
 
 // nothingFree ends the flow: the home has no hours yet, or every slot
@@ -192,15 +197,4 @@ func joinLines(parts ...string) string {
 		}
 	}
 	return strings.Join(out, "\n\n")
-}
-
-// grid lays buttons out n to a row, at most 90 of them (Telegram takes
-// 100 per keyboard, and the row under them needs room).
-func grid(bs []outbox.Button, n int) [][]outbox.Button {
-	bs = bs[:min(len(bs), 90)]
-	var out [][]outbox.Button
-	for i := 0; i < len(bs); i += n {
-		out = append(out, bs[i:min(i+n, len(bs))])
-	}
-	return out
 }

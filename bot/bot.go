@@ -219,6 +219,7 @@ type Bot struct {
 	joined     joinedActs
 	settings   settingsActs
 	calls      callParts
+	hours      hoursActs
 	language   *action
 	back       *action
 	cancelFlow *action
@@ -226,6 +227,7 @@ type Bot struct {
 	// The flows of each feature.
 	homeFlows  homeFlows
 	childFlows childFlows
+	hoursFlows hoursFlows
 	shareFlow  *flow
 	consent    *flow
 }
@@ -264,6 +266,7 @@ func New(cfg Config) *Bot {
 		"settings": {anyone, b.settingsCommand},
 		"book":     {guardian, b.bookCommand},
 		"calls":    {callsReader, b.callsCommand},
+		"hours":    {staff, b.hoursCommand},
 	}
 	b.back = b.acts.add(&action{name: "flow.back", code: "bk", need: anyone, run: b.goBack})
 	b.cancelFlow = b.acts.add(&action{name: "flow.cancel", code: "fc", need: anyone, run: b.cancelTapped})
@@ -276,6 +279,7 @@ func New(cfg Config) *Bot {
 	b.joinedActions()
 	b.settingsActions()
 	b.callActions()
+	b.hoursActions()
 	return b
 }
 

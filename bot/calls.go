@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"html/template"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/homelink/homelink"
@@ -38,18 +36,6 @@ func staffOfCall(ctx context.Context, r *request, t target) (bool, error) {
 		return false, nil
 	}
 	return callAt(ctx, r.b, t)
-}
-
-// staffHomes are the homes whose calls a person sees as staff.
-func staffHomes(ro homelink.Roles) []int64 {
-	set := maps.Clone(ro.Teaches)
-	if set == nil {
-		set = map[int64]bool{}
-	}
-	for h := range ro.Coordinates {
-		set[h] = true
-	}
-	return slices.Sorted(maps.Keys(set))
 }
 
 // callsCommand shows a guardian's calls, and a staff member's home's.

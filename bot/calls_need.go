@@ -11,21 +11,11 @@ import (
 // the door against what the button or flow names; the store checks the
 // same again as it writes.
 
-// guardian: someone who guards a child.
-func guardian(_ context.Context, r *request, _ target) (bool, error) {
-	return r.user.Roles.IsGuardian(), nil
-}
-
 // callsReader: a guardian, a teacher or a coordinator of a home, who
 // each have calls to see.
 func callsReader(_ context.Context, r *request, _ target) (bool, error) {
 	ro := r.user.Roles
 	return ro.IsGuardian() || ro.IsTeacher() || len(ro.Coordinates) > 0, nil
-}
-
-// staffOfHome: a teacher or coordinator of the target home.
-func staffOfHome(_ context.Context, r *request, t target) (bool, error) {
-	return r.user.Roles.TeachesAt(t.home) || r.user.Roles.ManagesHome(t.home), nil
 }
 
 // ownsCall: the guardian who booked the target call, still a guardian of

@@ -70,7 +70,7 @@ func (b *Bot) showProposals(ctx context.Context, r *request, call homelink.Booki
 	if len(a.Picked) > 0 {
 		last = append(last, b.calls.proposeSend.button(r, r.text("ProposeSendButton", "N", len(a.Picked)), target{}))
 	}
-	return r.show(ctx, text, append(grid(bs, 2), last))
+	return r.show(ctx, text, append(grid(2, bs), last))
 }
 
 // proposalCandidates are the free slots nearest the call's time, outside

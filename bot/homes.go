@@ -119,37 +119,6 @@ func (b *Bot) askHomeNewZone(ctx context.Context, r *request, _ target) error {
 	return r.show(ctx, r.html("HomeZoneAsk"), append(b.zoneButtons(r, b.home.createZone, target{}), r.backButton()))
 }
 
-// zoneButtons offers the common time zones, each choice acting on t.
-func (b *Bot) zoneButtons(r *request, a *action, t target) [][]outbox.Button {
-	var bs []outbox.Button
-	for i, z := range homelink.TimeZoneChoices {
-		t.n = i
-		bs = append(bs, a.button(r, r.text("Zone_"+zoneID(z)), t))
-	}
-	return rows(bs...)
-}
-
-// zoneLabel is how a time zone is shown: the picker's label for the zones
-// it offers ("中国（北京时间）"), else its IANA name.
-func zoneLabel(r *request, z string) string {
-	if slices.Contains(homelink.TimeZoneChoices, z) {
-		return r.text("Zone_" + zoneID(z))
-	}
-	return z
-}
-
-func zoneID(z string) string {
-	switch z {
-	case "Asia/Shanghai":
-		return "Shanghai"
-	case "Asia/Urumqi":
-		return "Urumqi"
-	case "Asia/Hong_Kong":
-		return "HongKong"
-	}
-	return "Taipei"
-}
-
 func (b *Bot) homeNewZone(ctx context.Context, r *request, t target) error {
 	if t.n >= len(homelink.TimeZoneChoices) {
 		return r.expired(ctx)

@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -81,8 +82,18 @@ func TestEveryMessageIDBuiltAtRunTimeExists(t *testing.T) {
 	for _, r := range homelink.Relationships {
 		ids = append(ids, "Rel_"+string(r))
 	}
-	for _, z := range homelink.TimeZoneChoices {
+	for _, z := range append(slices.Clone(homelink.TimeZoneChoices), personalZones...) {
+		if zoneID(z) == "" {
+			t.Errorf("offered zone %s has no label", z)
+		}
 		ids = append(ids, "Zone_"+zoneID(z))
+	}
+	for _, w := range whyIDs {
+		ids = append(ids, w.id)
+	}
+	ids = append(ids, "Why_line")
+	for _, p := range shiftPresets {
+		ids = append(ids, p.label)
 	}
 	for _, e := range menuEntries {
 		ids = append(ids, "Command_"+e.name)
@@ -92,11 +103,12 @@ func TestEveryMessageIDBuiltAtRunTimeExists(t *testing.T) {
 	}
 	ids = append(ids, "Help_children_both")
 	seenZones := map[string]bool{}
-	for _, z := range homelink.TimeZoneChoices {
-		if seenZones[zoneID(z)] {
-			t.Errorf("two time zones share the label id %s", zoneID(z))
+	for _, id := range zoneIDs {
+		if seenZones[id] {
+			t.Errorf("two time zones share the label id %s", id)
 		}
-		seenZones[zoneID(z)] = true
+		seenZones[id] = true
+		ids = append(ids, "Zone_"+id)
 	}
 	for _, id := range ids {
 		for _, lang := range cat.Languages() {

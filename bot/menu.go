@@ -68,6 +68,7 @@ var menuEntries = []menuEntry{
 	{"children", func(r homelink.Roles) bool { return r.IsTeacher() || r.IsGuardian() }, childrenHelp},
 	{"homes", homelink.Roles.IsCoordinator, nil},
 	{"invite", func(r homelink.Roles) bool { return r.IsCoordinator() || r.Admin }, nil},
+	{"hours", homelink.Roles.IsStaff, nil},
 	{"start", everyone, nil},
 	{"help", everyone, nil},
 	{"settings", everyone, nil},

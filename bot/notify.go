@@ -40,6 +40,18 @@ func (r *request) resolve(kv []any) []any {
 // standing buttons kb builds for them (nil for none). A notice that cannot
 // be sent is logged and does not undo what the user did.
 func (b *Bot) notify(ctx context.Context, user int64, id string, kb func(*request) [][]outbox.Button, kv ...any) {
+	b.notifyWith(ctx, user, func(_ context.Context, reader *request) string {
+		return reader.html(id, reader.resolve(kv)...)
+	}, kb)
+}
+
+// notifyEach is notify with text built for its reader: what depends on
+// more than their language (a time in their own zone).
+func (b *Bot) notifyEach(ctx context.Context, user int64, text func(ctx context.Context, reader *request) string) {
+	b.notifyWith(ctx, user, text, nil)
+}
+
+func (b *Bot) notifyWith(ctx context.Context, user int64, text func(context.Context, *request) string, kb func(*request) [][]outbox.Button) {
 	u, err := b.Store.User(ctx, user)
 	if err != nil {
 		b.Log.Warn("could not read a user to notify", slog.Int64("user", user), slog.Any("err", err))
@@ -47,7 +59,7 @@ func (b *Bot) notify(ctx context.Context, user int64, id string, kb func(*reques
 	}
 	lang := homelink.PreferredLanguage(u.Language, "", b.Catalog.Fallback(), b.Catalog.Supported)
 	reader := &request{b: b, user: u, lang: lang, chatID: user}
-	m := outbox.Message{ChatID: user, Text: reader.html(id, reader.resolve(kv)...)}
+	m := outbox.Message{ChatID: user, Text: text(ctx, reader)}
 	if kb != nil {
 		m.Keyboard = kb(reader)
 	}

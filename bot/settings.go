@@ -8,12 +8,15 @@ import (
 	"github.com/homelink/homelink/outbox"
 )
 
-// /settings: the name others see, and the language. Later features add
-// their own settings here (quiet hours, reminders).
+// /settings: the name others see, the language, the time zone, and a
+// parent's work shifts. Later features add their own settings here (quiet
+// hours, reminders).
 
 // settingsActs are the buttons of /settings.
 type settingsActs struct {
-	view, name, language *action
+	view, name, language                          *action
+	zone, zoneSet, zoneClear                      *action
+	shifts, shiftsPreset, shiftsType, shiftsClear *action
 }
 
 // nameAnswers are the answers of the flow changing one's name.
@@ -36,6 +39,8 @@ func (b *Bot) settingsActions() {
 				return b.showLanguages(ctx, r, rows(b.settings.view.button(r, r.text("BackButton"), target{}))...)
 			}}),
 	}
+	b.zoneActions()
+	b.shiftsActions()
 }
 
 // settingsCommand opens the settings.
@@ -51,11 +56,18 @@ func (b *Bot) settingsView(ctx context.Context, r *request, _ target) error {
 }
 
 func (b *Bot) showSettings(ctx context.Context, r *request, notice string) error {
-	member := r.user.Roles.Any()
-	text, err := r.render("settings", map[string]any{
+	member, guardian := r.user.Roles.Any(), r.user.Roles.IsGuardian()
+	data := map[string]any{
 		"Notice": template.HTML(notice), "Member": member, "Name": r.user.Name,
-		"Language": b.Renderer.Text(r.lang, "LanguageName"),
-	})
+		"Language": b.Renderer.Text(r.lang, "LanguageName"), "Guardian": guardian,
+	}
+	if member {
+		data["Zone"], data["OwnZone"] = zoneLabel(r, b.zoneOf(ctx, r.user).String()), r.user.TimeZone != ""
+	}
+	if guardian {
+		data["Shifts"] = r.shiftsText(r.user.Shifts)
+	}
+	text, err := r.render("settings", data)
 	if err != nil {
 		return err
 	}
@@ -64,6 +76,12 @@ func (b *Bot) showSettings(ctx context.Context, r *request, notice string) error
 		kb = append(kb, []outbox.Button{b.settings.name.button(r, r.text("SettingsNameButton"), target{})})
 	}
 	kb = append(kb, []outbox.Button{b.settings.language.button(r, r.text("SettingsLanguageButton"), target{})})
+	if member {
+		kb = append(kb, []outbox.Button{b.settings.zone.button(r, r.text("SettingsZoneButton"), target{})})
+	}
+	if guardian {
+		kb = append(kb, []outbox.Button{b.settings.shifts.button(r, r.text("SettingsShiftsButton"), target{})})
+	}
 	return r.show(ctx, text, kb)
 }
 

@@ -1,0 +1,163 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/outbox"
+)
+
+// Adding call hours: day → start → end with buttons, or, at the day, one
+// or several lines typed ("Sat 09:00-11:30", "周六 9:00-11:30"). Removing
+// them: one button per window.
+
+// The start buttons run every half hour from firstStart to lastStart.
+const (
+	halfHour   = 30
+	firstStart = 7 * 60
+	lastStart  = 21*60 + 30
+	dayEnd     = 24 * 60
+)
+
+// weekOrder is the week as the day buttons show it, Monday first.
+var weekOrder = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday,
+	time.Friday, time.Saturday, time.Sunday}
+
+func (b *Bot) hoursAdd(ctx context.Context, r *request, t target) error {
+	return r.moveTo(ctx, b.hoursFlows.add.steps[0], hoursAnswers{about: about{Home: t.home}}, t)
+}
+
+func (b *Bot) askHoursDay(ctx context.Context, r *request, t target) error {
+	return r.show(ctx, r.html("HoursDayAsk"), b.dayKeyboard(r, t.home))
+}
+
+// dayKeyboard is a button per weekday, then the way back to the hours.
+func (b *Bot) dayKeyboard(r *request, h int64) [][]outbox.Button {
+	var bs []outbox.Button
+	for _, d := range weekOrder {
+		bs = append(bs, b.hours.addDay.button(r, r.text("WeekdayShort_"+strconv.Itoa(int(d))), target{n: int(d)}))
+	}
+	return append(grid(4, bs), []outbox.Button{b.hours.view.button(r, r.text("BackButton"), target{home: h}), r.cancelButton()})
+}
+
+func (b *Bot) hoursDayChosen(ctx context.Context, r *request, t target) error {
+	if t.n < 0 || t.n > 6 {
+		return r.expired(ctx)
+	}
+	a := answersOf[hoursAnswers](r)
+	a.Day = t.n
+	return r.moveTo(ctx, b.hoursFlows.add.steps[1], a, t)
+}
+
+func (b *Bot) askHoursStart(ctx context.Context, r *request, _ target) error {
+	a := answersOf[hoursAnswers](r)
+	var bs []outbox.Button
+	for m := firstStart; m <= lastStart; m += halfHour {
+		bs = append(bs, b.hours.addStart.button(r, clockText(m), target{n: m}))
+	}
+	return r.show(ctx, r.html("HoursStartAsk", "Day", r.weekday(time.Weekday(a.Day))), append(grid(4, bs), r.backButton()))
+}
+
+func (b *Bot) hoursStartChosen(ctx context.Context, r *request, t target) error {
+	if t.n < firstStart || t.n > lastStart || t.n%halfHour != 0 {
+		return r.expired(ctx)
+	}
+	a := answersOf[hoursAnswers](r)
+	a.Start = t.n
+	return r.moveTo(ctx, b.hoursFlows.add.steps[2], a, t)
+}
+
+func (b *Bot) askHoursEnd(ctx context.Context, r *request, _ target) error {
+	a := answersOf[hoursAnswers](r)
+	return r.show(ctx, r.html("HoursEndAsk", "Day", r.weekday(time.Weekday(a.Day)), "Start", clockText(a.Start)), b.endKeyboard(r, a.Start))
+}
+
+// endKeyboard offers every half hour after start, up to midnight.
+func (b *Bot) endKeyboard(r *request, start int) [][]outbox.Button {
+	var bs []outbox.Button
+	for m := start + halfHour; m <= dayEnd; m += halfHour {
+		bs = append(bs, b.hours.addEnd.button(r, clockText(m), target{n: m}))
+	}
+	return append(grid(4, bs), r.backButton())
+}
+
+func (b *Bot) hoursEndChosen(ctx context.Context, r *request, t target) error {
+	a := answersOf[hoursAnswers](r)
+	if a.Start < firstStart || t.n <= a.Start || t.n > dayEnd || t.n%halfHour != 0 {
+		return r.expired(ctx)
+	}
+	w := homelink.Window{Day: time.Weekday(a.Day), Start: a.Start, End: t.n}
+	return b.addWindows(ctx, r, t.home, []homelink.Window{w}, func(err error) error {
+		return r.show(ctx, r.typedError(err, "HoursExample"), b.endKeyboard(r, a.Start))
+	})
+}
+
+// hoursTyped takes windows typed at the day question.
+func (b *Bot) hoursTyped(ctx context.Context, r *request, t target, in input) error {
+	ws, err := homelink.ParseWindows(in.text)
+	if err == nil && len(ws) == 0 {
+		err = homelink.ErrBadLine
+	}
+	refuse := func(err error) error {
+		return r.reply(ctx, r.typedError(err, "HoursExample"), b.dayKeyboard(r, t.home))
+	}
+	if err != nil {
+		return refuse(err)
+	}
+	return b.addWindows(ctx, r, t.home, ws, refuse)
+}
+
+// addWindows merges ws into home h's hours and saves them; refuse answers
+// windows that do not fit, and nothing changes.
+func (b *Bot) addWindows(ctx context.Context, r *request, h int64, ws []homelink.Window, refuse func(error) error) error {
+	hrs, err := b.Store.Hours(ctx, h)
+	if err != nil {
+		return err
+	}
+	merged, err := homelink.AddWindows(hrs.Windows, ws)
+	if err != nil {
+		return refuse(err)
+	}
+	hrs.Windows = merged
+	return b.saveHours(ctx, r, h, hrs, r.html("HoursAdded", "Hours", strings.Join(r.windowLines(ws), r.text("ListSeparator"))))
+}
+
+// hoursRemoveList offers one button per window.
+func (b *Bot) hoursRemoveList(ctx context.Context, r *request, t target) error {
+	hrs, err := b.Store.Hours(ctx, t.home)
+	if err != nil {
+		return err
+	}
+	var kb [][]outbox.Button
+	for _, w := range hrs.Windows {
+		label := r.text("HoursRemoveOne", "Hours", r.weekday(w.Day)+" "+span(w.Start, w.End))
+		kb = append(kb, []outbox.Button{b.hours.remove.button(r, label, target{home: t.home, n: windowCode(w)})})
+	}
+	return r.show(ctx, r.html("HoursRemoveAsk"), append(kb, b.backToHours(r, t.home)))
+}
+
+// hoursRemove removes the window the button names, if it is still there.
+func (b *Bot) hoursRemove(ctx context.Context, r *request, t target) error {
+	hrs, err := b.Store.Hours(ctx, t.home)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(hrs.Windows, func(w homelink.Window) bool { return windowCode(w) == t.n })
+	if i < 0 {
+		return b.showHours(ctx, r, t.home, "")
+	}
+	w := hrs.Windows[i]
+	hrs.Windows = slices.Delete(slices.Clone(hrs.Windows), i, i+1)
+	return b.saveHours(ctx, r, t.home, hrs, r.html("HoursRemoved", "Hours", r.weekday(w.Day)+" "+span(w.Start, w.End)))
+}
+
+// windowCode names a window on a button, so a tap removes that window
+// even when another teacher changed the list meanwhile.
+func windowCode(w homelink.Window) int {
+	const m = dayEnd + 1
+	return (int(w.Day)*m+w.Start)*m + w.End
+}

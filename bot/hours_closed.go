@@ -1,0 +1,169 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/outbox"
+)
+
+// Closed dates: days a home hosts no calls (Spring Festival, holidays).
+// Closing a day cancels the calls already booked on it, and each parent
+// is told, warmly, in their language and zone.
+
+// closedView lists a home's closed dates.
+func (b *Bot) closedView(ctx context.Context, r *request, t target) error {
+	return b.showClosed(ctx, r, t.home, "")
+}
+
+func (b *Bot) showClosed(ctx context.Context, r *request, h int64, notice string) error {
+	home, hrs, err := b.homeHours(ctx, h)
+	if errors.Is(err, homelink.ErrNotFound) {
+		return r.show(ctx, r.html("Gone"), nil)
+	}
+	if err != nil {
+		return err
+	}
+	text, err := r.render("closed", map[string]any{"Notice": template.HTML(notice), "Home": home.Name,
+		"Closed": r.closedLines(hrs.Closed)})
+	if err != nil {
+		return err
+	}
+	t := target{home: h}
+	kb := [][]outbox.Button{{b.hours.closedAdd.button(r, r.text("ClosedAddButton"), t)}}
+	for _, c := range hrs.Closed {
+		kb = append(kb, []outbox.Button{b.hours.closedRemove.button(r, r.text("ClosedRemoveOne", "Dates", r.dateRange(c)),
+			target{home: h, n: rangeCode(c)})})
+	}
+	return r.show(ctx, text, append(kb, b.backToHours(r, h)))
+}
+
+func (b *Bot) closedAdd(ctx context.Context, r *request, t target) error {
+	return r.moveTo(ctx, b.hoursFlows.closed.steps[0], hoursAnswers{about: about{Home: t.home}}, t)
+}
+
+func (b *Bot) askClosed(ctx context.Context, r *request, t target) error {
+	return r.show(ctx, r.html("ClosedAsk")+"\n"+r.html("ClosedExample"), b.closedAskKeyboard(r, t.home))
+}
+
+func (b *Bot) closedAskKeyboard(r *request, h int64) [][]outbox.Button {
+	return [][]outbox.Button{{b.hours.closed.button(r, r.text("BackButton"), target{home: h}), r.cancelButton()}}
+}
+
+// closedTyped takes closed dates typed one per line, closes them and
+// cancels the calls booked on them.
+func (b *Bot) closedTyped(ctx context.Context, r *request, t target, in input) error {
+	home, hrs, err := b.homeHours(ctx, t.home)
+	if err != nil {
+		return err
+	}
+	loc := b.homeZone(home)
+	added, err := homelink.ParseClosed(in.text, homelink.DateOf(b.Clock.Now().In(loc)))
+	if err == nil && len(added) == 0 {
+		err = homelink.ErrBadLine
+	}
+	if err == nil && len(hrs.Closed)+len(added) > homelink.MaxClosed {
+		err = homelink.ErrTooMany
+	}
+	if err == nil {
+		next := hrs
+		next.Closed = append(slices.Clone(hrs.Closed), added...)
+		err = next.Validate()
+		hrs = next
+	}
+	if err != nil {
+		return r.reply(ctx, r.typedError(err, "ClosedExample"), b.closedAskKeyboard(r, t.home))
+	}
+	hrs.Set = true
+	if err := b.Store.SetHours(ctx, r.by(), t.home, hrs); err != nil {
+		return err
+	}
+	cancelled, err := b.cancelClosed(ctx, r, home, added)
+	if err != nil {
+		return err
+	}
+	if err := r.leaveFlow(ctx); err != nil {
+		return err
+	}
+	notice := r.html("ClosedAdded")
+	if cancelled > 0 {
+		notice += "\n" + r.html("ClosedCallsCancelled", "Count", cancelled)
+	}
+	return b.showClosed(ctx, r, t.home, notice)
+}
+
+// cancelClosed cancels the active calls still ahead on the dates closed
+// and tells each parent; it returns how many it cancelled. The dates are
+// closed first, so no call can be booked on them meanwhile.
+func (b *Bot) cancelClosed(ctx context.Context, r *request, home homelink.Home, closed []homelink.DateRange) (int, error) {
+	loc, now := b.homeZone(home), b.Clock.Now()
+	n := 0
+	for _, c := range closed {
+		calls, err := b.Store.HomeCalls(ctx, home.ID, c.From.In(loc), c.To.In(loc).AddDate(0, 0, 1))
+		if err != nil {
+			return n, err
+		}
+		for _, bk := range calls {
+			if !bk.State.Active() || !bk.Start.After(now) {
+				continue
+			}
+			reason := c.Note
+			if reason == "" {
+				reason = r.text("ClosedReason")
+			}
+			done, err := b.Store.Cancel(ctx, r.by(), home.ID, bk.ID, reason)
+			if errors.Is(err, homelink.ErrStateChanged) || errors.Is(err, homelink.ErrNotFound) {
+				continue // someone else changed it first
+			}
+			if err != nil {
+				return n, err
+			}
+			n++
+			b.tellClosed(ctx, done, home, c.Note)
+		}
+	}
+	return n, nil
+}
+
+// tellClosed tells the parent who booked bk that it was cancelled because
+// the home is closed that day, with the time in their own zone.
+func (b *Bot) tellClosed(ctx context.Context, bk homelink.Booking, home homelink.Home, note string) {
+	c, err := b.Store.Child(ctx, home.ID, bk.ChildID)
+	if err != nil {
+		b.Log.Warn("could not read the child of a cancelled call", slog.Int64("call", bk.ID), slog.Any("err", err))
+		return
+	}
+	b.notifyEach(ctx, bk.Guardian, func(ctx context.Context, reader *request) string {
+		when := reader.callTime(bk.Start, b.zoneOf(ctx, reader.user), b.homeZone(home))
+		return reader.html("CallCancelledClosed", "Child", c.Name, "When", when, "Home", home.Name, "Note", note)
+	})
+}
+
+func (b *Bot) closedRemove(ctx context.Context, r *request, t target) error {
+	hrs, err := b.Store.Hours(ctx, t.home)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(hrs.Closed, func(c homelink.DateRange) bool { return rangeCode(c) == t.n })
+	if i < 0 {
+		return b.showClosed(ctx, r, t.home, "")
+	}
+	c := hrs.Closed[i]
+	hrs.Closed = slices.Delete(slices.Clone(hrs.Closed), i, i+1)
+	hrs.Set = true
+	if err := b.Store.SetHours(ctx, r.by(), t.home, hrs); err != nil {
+		return err
+	}
+	return b.showClosed(ctx, r, t.home, r.html("ClosedRemoved", "Dates", r.dateRange(c)))
+}
+
+// rangeCode names closed dates on a button: both days, counted from 1970.
+func rangeCode(c homelink.DateRange) int {
+	days := func(d homelink.Date) int { return int(d.In(time.UTC).Unix() / 86400) }
+	return days(c.From)*100000 + days(c.To)
+}
