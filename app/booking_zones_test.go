@@ -20,7 +20,7 @@ func TestParentInMadridAcrossDaylightSaving(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.dad.Types("/book")
-	w.dad.Sees("Times are in your time zone (Europe/Madrid); the home's time (China (Beijing time)) is in brackets.")
+	w.dad.Sees("Times are in your time zone (Spain (Madrid)); the home's time (China (Beijing time)) is in brackets.")
 	w.dad.Tap("Sat 27 Mar (10)") // before the change: UTC+1, seven hours behind
 	w.dad.Sees("Choose a time on Sat 27 Mar")
 	if !hasButton(w.dad, "02:00 (09:00)") || !hasButton(w.dad, "04:15 (11:15)") {
