@@ -158,9 +158,7 @@ func (b *Bot) decide(ctx context.Context, r *request, t target, to homelink.Book
 	}
 	b.editRequestCopies(ctx, r, ci)
 	if to == homelink.Confirmed {
-		b.tell(ctx, call.Guardian, ci, "CallConfirmedTitle", nil, func(rd *request) [][]outbox.Button {
-			return rows(b.callCancelButton(rd, call))
-		})
+		b.tellConfirmed(ctx, ci)
 		return nil
 	}
 	b.tell(ctx, call.Guardian, ci, "CallDeclinedTitle", nil, b.bookAgainButton(ci))

@@ -115,11 +115,12 @@ func Start(ctx context.Context, opt Options) (_ *Sandbox, err error) {
 	if err := s.startApp(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.seedOnce(ctx); err != nil {
-		return nil, err
-	}
+	// The phones exist before the seed, which tells people of its calls.
 	for _, p := range demoPeople {
 		s.people = append(s.people, &person{user: s.tg.NewUser(p.ID, p.Name, p.Lang), name: p.Name})
+	}
+	if err := s.seedOnce(ctx); err != nil {
+		return nil, err
 	}
 	page := guard(newHostPolicy(opt.Addr, opt.AllowedHosts), s.handler())
 	s.web = &http.Server{Handler: page, ReadHeaderTimeout: 10 * time.Second}
@@ -184,7 +185,7 @@ func (s *Sandbox) seedOnce(ctx context.Context) error {
 	if err != nil || has {
 		return err
 	}
-	return seed(ctx, s.app.Store, s.Clock)
+	return seed(ctx, s.app.Store, s.app.Bot, s.Clock)
 }
 
 // URL is the web page's address.

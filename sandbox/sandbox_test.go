@@ -446,3 +446,36 @@ func TestSandboxWithoutTheSeedLabelsNoRoles(t *testing.T) {
 		}
 	}
 }
+
+// The demonstration's calls: the teacher's phone shows Zhang Jian's
+// request with its buttons, and confirming it tells him in English; 小明's
+// mother sees her confirmed Saturday call.
+func TestSandboxDemonstrationHasCalls(t *testing.T) {
+	sb, c, stop := start(t, Options{Seed: true})
+	defer stop()
+	teacher, mom, dad := demoPeople[1].ID, demoPeople[2].ID, demoPeople[3].ID
+	say := func(lang, id string) string { return sb.app.Bot.Renderer.Text(lang, id, "Child", "丽丽") }
+	c.sees(mom, "小明")
+	if got := c.sees(mom, "10:00"); !strings.Contains(got.HTML, say("zh-Hans", "WeekdayShort_6")) {
+		t.Fatalf("the mother's confirmed call is not on a Saturday at 10:00: %q", got.HTML)
+	}
+	req := c.sees(teacher, "Zhang Jian")
+	if !strings.Contains(req.HTML, "15:00") || len(req.Keyboard) == 0 {
+		t.Fatalf("the teacher's request card: %+v", req)
+	}
+	c.taps(teacher, say("zh-Hans", "ConfirmCallButton"))
+	c.sees(dad, "birthday")
+	c.waitFor(func() bool {
+		for _, m := range c.phone(dad).Messages {
+			if m.FromBot && strings.Contains(m.HTML, "丽丽") && strings.Contains(m.HTML, "15:00") &&
+				strings.Contains(m.HTML, strings.SplitN(say("en", "CallConfirmedTitle"), ":", 2)[0]) {
+				return true
+			}
+		}
+		return false
+	})
+	hrs, err := sb.app.Store.Hours(context.Background(), 1)
+	if err != nil || hrs.Lines != 2 || hrs.SlotMinutes != 15 || len(hrs.Windows) != 2 {
+		t.Fatalf("the home's hours: %+v, %v", hrs, err)
+	}
+}

@@ -3,8 +3,10 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/bot"
 	"github.com/homelink/homelink/store"
 )
 
@@ -30,7 +32,10 @@ const DemoHome = "Qingxi Village Children's Home"
 // and creates the home; a teacher redeems a teacher invitation; two
 // children are registered; their parents redeem guardian invitations and
 // say how they are related. The English-speaking father joins in English.
-func seed(ctx context.Context, st *store.Store, clock homelink.Clock) error {
+// Then the home gets its call hours, 小明's mother a confirmed call on the
+// coming Saturday and Zhang Jian a request the teacher has yet to answer
+// (calls.go).
+func seed(ctx context.Context, st *store.Store, b *bot.Bot, clock homelink.Clock) error {
 	coord, teacher, mom, dad := demoPeople[0], demoPeople[1], demoPeople[2], demoPeople[3]
 	join := func(by homelink.By, inv homelink.Invite, user int64, lang string) error {
 		inv.MadeBy, inv.ByAdmin = by.User, by.Admin
@@ -40,8 +45,16 @@ func seed(ctx context.Context, st *store.Store, clock homelink.Clock) error {
 		if err != nil {
 			return err
 		}
-		_, err = st.RedeemInvite(ctx, inv.ID, user, lang)
-		return err
+		if _, err = st.RedeemInvite(ctx, inv.ID, user, lang); err != nil {
+			return err
+		}
+		// Their Telegram first name, as the bot keeps it when they write.
+		for _, p := range demoPeople {
+			if p.ID == user {
+				return st.NameIfNone(ctx, user, p.Name)
+			}
+		}
+		return nil
 	}
 	byCoord, byTeacher := homelink.By{User: coord.ID}, homelink.By{User: teacher.ID}
 	if err := join(homelink.By{Admin: true}, homelink.Invite{Role: homelink.RoleCoordinator}, coord.ID, "zh-Hans"); err != nil {
@@ -55,6 +68,7 @@ func seed(ctx context.Context, st *store.Store, clock homelink.Clock) error {
 	if err := join(byCoord, homelink.Invite{Role: homelink.RoleTeacher, HomeID: home.ID}, teacher.ID, "zh-Hans"); err != nil {
 		return fmt.Errorf("sandbox: seed: %w", err)
 	}
+	var kids []int64
 	for _, c := range []struct {
 		name     string
 		year     int
@@ -75,6 +89,65 @@ func seed(ctx context.Context, st *store.Store, clock homelink.Clock) error {
 		if err := st.SetRelationship(ctx, home.ID, child.ID, c.guardian, c.rel); err != nil {
 			return fmt.Errorf("sandbox: seed: %w", err)
 		}
+		kids = append(kids, child.ID)
+	}
+	if err := seedCalls(ctx, st, b, clock, home, kids); err != nil {
+		return fmt.Errorf("sandbox: seed: %w", err)
 	}
 	return nil
+}
+
+// DemoHours are the demonstration home's call hours: Saturday 09:00–11:30
+// and Sunday 14:00–17:00, 15-minute slots, two lines.
+var DemoHours = homelink.Hours{
+	Windows: []homelink.Window{
+		{Day: time.Saturday, Start: 9 * 60, End: 11*60 + 30},
+		{Day: time.Sunday, Start: 14 * 60, End: 17 * 60},
+	},
+	SlotMinutes: 15, Lines: 2,
+}
+
+// seedCalls sets the home's hours as its teacher would, books 小明's
+// mother a call at 10:00 on the coming Saturday that the teacher confirms,
+// and has Zhang Jian ask for 15:00 on the Sunday after it: each through
+// the store's operations, the people told as their taps would tell them.
+func seedCalls(ctx context.Context, st *store.Store, b *bot.Bot, clock homelink.Clock, home homelink.Home, kids []int64) error {
+	teacher, mom, dad := demoPeople[1].ID, demoPeople[2].ID, demoPeople[3].ID
+	if err := st.SetHours(ctx, homelink.By{User: teacher}, home.ID, DemoHours); err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(home.TimeZone)
+	if err != nil {
+		return err
+	}
+	saturday := comingSaturday(clock.Now().In(loc))
+	call, err := st.Book(ctx, homelink.By{User: mom}, homelink.BookingRequest{HomeID: home.ID, ChildID: kids[0],
+		Start: saturday.Add(10 * time.Hour), Kind: homelink.VideoCall, MaxUpcoming: homelink.DefaultMaxUpcoming})
+	if err != nil {
+		return err
+	}
+	if call, err = st.Decide(ctx, homelink.By{User: teacher}, home.ID, call.ID, homelink.Confirmed); err != nil {
+		return err
+	}
+	if err := b.Confirmed(ctx, call); err != nil {
+		return err
+	}
+	request, err := st.Book(ctx, homelink.By{User: dad}, homelink.BookingRequest{HomeID: home.ID, ChildID: kids[1],
+		Start: saturday.AddDate(0, 0, 1).Add(15 * time.Hour), Kind: homelink.VoiceCall,
+		Note: "Lili's birthday is on Monday", MaxUpcoming: homelink.DefaultMaxUpcoming})
+	if err != nil {
+		return err
+	}
+	return b.Requested(ctx, request)
+}
+
+// comingSaturday is local midnight of the next Saturday whose calls still
+// lie more than a day ahead of now, so the demonstration's request is not
+// about to expire.
+func comingSaturday(now time.Time) time.Time {
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	for day.Weekday() != time.Saturday || day.Add(10*time.Hour).Sub(now) < 26*time.Hour {
+		day = day.AddDate(0, 0, 1)
+	}
+	return day
 }
