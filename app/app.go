@@ -126,7 +126,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		Username: a.username, Store: a.Store, Sender: a.Outbox, Catalog: catalog,
 		Renderer: renderer, Clock: a.clock, Log: a.log, Metrics: a.Metrics,
 		AdminIDs: cfg.AdminIDs, InviteTTL: cfg.InviteTTL, Zone: cfg.DefaultTimezone,
-		ButtonKey: buttonKey(cfg.BotToken), MaxUpcoming: cfg.MaxUpcomingPerChild,
+		ButtonKey: buttonKey(cfg.BotToken), MaxUpcoming: cfg.MaxUpcomingPerChild, HistoryRetention: cfg.BookingHistoryRetention,
 	})
 	a.Intake = intake.New(a.Store, a.Bot, a.log, a.Metrics, intake.Options{Workers: cfg.Workers, Lease: cfg.InboxLease,
 		Replicated: cfg.RedisWaitReplicas > 0})

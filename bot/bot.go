@@ -98,6 +98,8 @@ type BookingStore interface {
 	// RenewSeries books the occurrence SeriesWeeks ahead (the agenda's
 	// weekly item): the booked one, or the skipped time.
 	RenewSeries(ctx context.Context, h, id int64) ([]homelink.Booking, []time.Time, error)
+	// GuardianHistory is every call a guardian booked that is still kept.
+	GuardianHistory(ctx context.Context, user int64) ([]homelink.Booking, error)
 	// GuardianCalls are the upcoming calls a guardian booked.
 	GuardianCalls(ctx context.Context, user int64) ([]homelink.Booking, error)
 	// HomeCalls are the home's calls starting in [from, to).
@@ -201,6 +203,9 @@ type Config struct {
 	// MaxUpcoming is how many upcoming calls a guardian may hold per
 	// child (MAX_UPCOMING_PER_CHILD; homelink.DefaultMaxUpcoming when 0).
 	MaxUpcoming int
+	// HistoryRetention is how long a call is kept after its time
+	// (BOOKING_HISTORY_RETENTION), as the consent text says.
+	HistoryRetention time.Duration
 }
 
 // Bot handles updates.
@@ -248,6 +253,9 @@ func New(cfg Config) *Bot {
 	}
 	if cfg.InviteTTL <= 0 {
 		cfg.InviteTTL = homelink.DefaultInviteTTL
+	}
+	if cfg.HistoryRetention <= 0 {
+		cfg.HistoryRetention = homelink.DefaultHistoryRetention
 	}
 	if cfg.MaxUpcoming <= 0 {
 		cfg.MaxUpcoming = homelink.DefaultMaxUpcoming

@@ -344,6 +344,7 @@ func (b *Bot) consentText(ctx context.Context, r *request, inv homelink.Invite) 
 			return "", false, nil
 		}
 		view["Child"], view["Home"] = c.Name, h.Name
+		view["KeepDays"] = int(b.HistoryRetention / (24 * time.Hour))
 	case homelink.RoleTeacher:
 		h, err := b.Store.Home(ctx, inv.HomeID)
 		if err != nil {

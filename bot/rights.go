@@ -43,7 +43,9 @@ type myDataDoc struct {
 	Manages     []homeDoc    `json:"manages_homes,omitempty"`
 	TeachesAt   []homeDoc    `json:"teaches_at,omitempty"`
 	Children    []childDoc   `json:"guardian_of,omitempty"`
-	Flow        *sessionDoc  `json:"conversation_in_progress,omitempty"`
+	// Calls are the calls they booked that are still kept, in any state.
+	Calls []callDoc   `json:"calls_you_booked,omitempty"`
+	Flow  *sessionDoc `json:"conversation_in_progress,omitempty"`
 	// WrongCodes counts invitation codes they typed wrong this hour (the
 	// throttle; /forget keeps it until the hour ends).
 	WrongCodes int `json:"wrong_invitation_codes_this_hour,omitempty"`
@@ -81,6 +83,20 @@ type childDoc struct {
 	Home         homeDoc `json:"home"`
 	Relationship string  `json:"your_relationship,omitempty"`
 	Guardians    int     `json:"linked_guardians"`
+}
+
+// callDoc is one call a guardian booked; times are in their zone.
+type callDoc struct {
+	Child   string `json:"child"`
+	Home    string `json:"home"`
+	Start   string `json:"starts_at"`
+	Minutes int    `json:"minutes"`
+	Kind    string `json:"kind"`
+	State   string `json:"state"`
+	Note    string `json:"your_note,omitempty"`
+	Weekly  bool   `json:"weekly,omitempty"`
+	Booked  string `json:"booked_at"`
+	Reason  string `json:"cancellation_reason,omitempty"`
 }
 
 type sessionDoc struct {
@@ -143,6 +159,11 @@ func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 		doc.Children = append(doc.Children, childDoc{Name: c.Name, BirthYear: c.BirthYear,
 			Home: homeDoc{h.ID, h.Name}, Relationship: relationshipName(r, g.Relationship), Guardians: len(c.Guardians)})
 	}
+	calls, err := b.callDocs(ctx, r)
+	if err != nil {
+		return doc, err
+	}
+	doc.Calls = calls
 	if s := r.session; s.Active() {
 		doc.Flow = &sessionDoc{Flow: s.Flow, Step: s.Step, Answers: s.Answers}
 	}
@@ -210,28 +231,46 @@ func (b *Bot) forgetYes(ctx context.Context, r *request, _ target) error {
 		teachers []int64
 		child    string
 		rel      homelink.Relationship
+		home     homelink.Home
 	}
 	// Read what the notices need before it is gone.
-	var notices []notice
+	notices := map[int64]*notice{}
 	for cid, g := range r.user.Roles.Guards {
 		c, h, err := b.childAndHome(ctx, target{home: g.HomeID, child: cid})
 		if err == nil {
-			notices = append(notices, notice{h.Teachers, c.Name, g.Relationship})
+			notices[cid] = &notice{h.Teachers, c.Name, g.Relationship, h}
 		}
 	}
-	if _, err := b.Store.Forget(ctx, r.user.ID); err != nil {
+	departed, err := b.Store.Forget(ctx, r.user.ID)
+	if err != nil {
 		return err
+	}
+	cancelled := map[int64][]homelink.Booking{}
+	for _, d := range departed {
+		cancelled[d.ChildID] = append(cancelled[d.ChildID], d.Cancelled...)
 	}
 	// Before the confirmation is sent: Forget drops what waits for the
 	// chat, and the confirmation may have to wait.
 	if err := b.Sender.Forget(ctx, r.chatID); err != nil {
 		return err
 	}
-	for _, n := range notices {
-		// Named, so a teacher knows which of a child's parents left.
-		who := guardianRef{r.user.Name, n.rel}
+	for cid, n := range notices {
+		// Named, so a teacher knows which of a child's parents left, and
+		// which of their calls no longer happen.
+		who, calls, zone := guardianRef{r.user.Name, n.rel}, cancelled[cid], b.homeZone(n.home)
 		for _, t := range n.teachers {
-			b.notify(ctx, t, "GuardianLeftNotice", nil, "Child", n.child, "Relationship", who)
+			b.notifyEach(ctx, t, func(ctx context.Context, rd *request) string {
+				text := rd.html("GuardianLeftNotice", rd.resolve([]any{"Child", n.child, "Relationship", who})...)
+				if len(calls) == 0 {
+					return text
+				}
+				var times []string
+				for _, c := range calls {
+					times = append(times, rd.callTime(c.Start, b.zoneOf(ctx, rd.user), zone))
+				}
+				return text + "\n" + rd.html("GuardianLeftCallsCancelled", "Count", len(calls),
+					"Times", strings.Join(times, rd.text("ListSeparator")))
+			})
 		}
 	}
 	if err := r.answer(ctx, ""); err != nil {
@@ -268,4 +307,24 @@ func (b *Bot) closeMenu(ctx context.Context, r *request, _ target) error {
 		return err
 	}
 	return nil
+}
+
+// callDocs are the calls the user booked, for /mydata.
+func (b *Bot) callDocs(ctx context.Context, r *request) ([]callDoc, error) {
+	calls, err := b.Store.GuardianHistory(ctx, r.user.ID)
+	if err != nil {
+		return nil, err
+	}
+	zone := b.zoneOf(ctx, r.user)
+	var out []callDoc
+	for _, c := range calls {
+		d := callDoc{Start: c.Start.In(zone).Format(time.RFC3339), Minutes: c.Minutes, Kind: string(c.Kind),
+			State: string(c.State), Note: c.Note, Weekly: c.Series != 0,
+			Booked: c.CreatedAt.In(zone).Format(time.RFC3339), Reason: c.Reason}
+		if child, h, err := b.childAndHome(ctx, target{home: c.HomeID, child: c.ChildID}); err == nil {
+			d.Child, d.Home = child.Name, h.Name
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }
