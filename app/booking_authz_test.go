@@ -80,6 +80,9 @@ var callMatrix = []matrixCase{
 	{kind: "button", name: "call.cancel.keep", args: none, answers: onCall, allow: callCancel},
 	{kind: "button", name: "call.move.day", args: sunday1500, answers: onCall, allow: parentOnly},
 	{kind: "button", name: "call.move.time", args: sunday1500, answers: onCall, allow: parentOnly},
+	{kind: "button", name: "series.move", args: momCall, allow: parentOnly},
+	{kind: "button", name: "series.move.day", args: sunday1500, answers: onCall, allow: parentOnly},
+	{kind: "button", name: "series.move.time", args: sunday1500, answers: onCall, allow: parentOnly},
 
 	{kind: "button", name: "call.confirm", args: momCall, allow: teacherOnly},
 	{kind: "button", name: "call.decline", args: momCall, allow: teacherOnly},

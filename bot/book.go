@@ -21,11 +21,12 @@ import (
 // callParts are the actions and flows of calls: /book, the call's own
 // buttons, the teachers' decisions and /calls.
 type callParts struct {
-	book, move, cancelFlow, propose *flow
-	bookPick, movePick              slotPicker
+	book, move, moveSeries, cancelFlow, propose *flow
+	bookPick, movePick, seriesPick              slotPicker
 
 	bookChild, bookKind, bookSkipNote, bookSend, bookWeekly, bookAgain *action
 	cancel, cancelSkip, cancelKeep, cancelSeries, moveStart            *action
+	moveSeriesStart                                                    *action
 	confirm, decline, proposeStart, proposeToggle, proposeSend         *action
 	proposeBack, choose, held, missed                                  *action
 	mine, view, homeList, homeView, staffView                          *action

@@ -40,6 +40,7 @@ func (b *Bot) callChangeActions() {
 		standing: true, exists: b.callThere})
 	c.cancelSeries = add(&action{name: "call.cancelSeries", code: "CS", args: hb, need: ownsCall, run: b.cancelSeriesTapped})
 	c.moveStart = add(&action{name: "call.move", code: "Cm", args: hb, need: ownsCall, run: b.moveTapped})
+	b.seriesMoveActions()
 	c.cancelSkip = add(&action{name: "call.cancel.noReason", code: "Cn", need: mayCancelCall, run: b.cancelNoReason, at: reason})
 	c.cancelKeep = add(&action{name: "call.cancel.keep", code: "Ck", need: mayCancelCall, run: b.cancelKept, at: reason})
 }
@@ -280,7 +281,8 @@ func (b *Bot) callButtons(r *request, c homelink.Booking) [][]outbox.Button {
 	t := target{home: c.HomeID, booking: c.ID}
 	kb := [][]outbox.Button{{b.callCancelButton(r, c), b.calls.moveStart.button(r, r.text("MoveCallButton"), t)}}
 	if c.Series != 0 {
-		kb = append(kb, []outbox.Button{b.calls.cancelSeries.button(r, r.text("CancelSeriesButton"), t)})
+		kb = append(kb, []outbox.Button{b.calls.moveSeriesStart.button(r, r.text("MoveSeriesButton"), t),
+			b.calls.cancelSeries.button(r, r.text("CancelSeriesButton"), t)})
 	}
 	return kb
 }
