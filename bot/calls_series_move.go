@@ -26,7 +26,9 @@ func (b *Bot) seriesMoveActions() {
 	add, at := b.acts.add, []arg{argTime}
 	c.seriesPick = slotPicker{day: day, time: tm,
 		dayAct: add(&action{name: "series.move.day", code: "CMd", args: at, need: ownsCall, at: day,
-			run: func(ctx context.Context, r *request, t target) error { return b.dayChosen(ctx, r, b.calls.seriesPick, t) }}),
+			run: func(ctx context.Context, r *request, t target) error {
+				return b.dayChosen(ctx, r, b.calls.seriesPick, t)
+			}}),
 		timeAct: add(&action{name: "series.move.time", code: "CMt", args: at, need: ownsCall, run: b.seriesTimeChosen, at: tm})}
 	c.moveSeriesStart = add(&action{name: "series.move", code: "CM", args: []arg{argHome, argBooking}, need: ownsCall,
 		run: b.moveSeriesTapped})
