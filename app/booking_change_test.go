@@ -128,7 +128,7 @@ func TestWeeklyCallAcrossAClosedWeek(t *testing.T) {
 	w.teacher.Sees("New request for a weekly call")
 	w.teacher.Sees("Repeats: every Sunday at 14:00")
 	w.teacher.Sees("No call on Sun 6 Dec 14:00")
-	w.teacher2.Sees("12月6日 周日 14:00 儿童之家不开放或已约满")
+	w.teacher2.Sees("儿童之家休息或已约满，以下时间没有通话：12月6日 周日 14:00")
 	w.teacher.Tap("Confirm")
 	w.dad.Sees("Confirmed:")
 	w.wantWeekly(sunday1400, at(2026, 12, 13, 14, 0), at(2026, 12, 20, 14, 0))
