@@ -62,7 +62,7 @@ func TestTeacherCancelsWithAReason(t *testing.T) {
 	w.dad.Sees("Sorry, the Children's Home had to cancel your call with 小明.")
 	w.dad.Sees("Reason: The power is out")
 	w.teacher2.Sees("一次通话已取消")
-	w.teacher2.Sees("王老师已在")
+	w.teacher2.Sees("王老师在 ")
 	if !hasButton(w.dad, "Book another time") {
 		t.Fatal("the parent is not offered another time")
 	}
@@ -84,7 +84,7 @@ func TestCancelKeepAndNoReason(t *testing.T) {
 	seesEdited(t, w.h, w.teacher, "New call request", "Jian cancelled this call on")
 	// The request's Confirm, tapped after: told who cancelled.
 	w.teacher2.TapsData(0, w.h.reps[0].app.Bot.ButtonData("call.confirm", "", w.f.home, id))
-	w.teacher2.SeesAlert("Jian 已在")
+	w.teacher2.SeesAlert("Jian 在 ")
 }
 
 func TestParentReschedules(t *testing.T) {
