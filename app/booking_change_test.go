@@ -61,7 +61,7 @@ func TestTeacherCancelsWithAReason(t *testing.T) {
 	w.wantState(c.ID, homelink.Cancelled)
 	w.dad.Sees("Sorry, the Children's Home had to cancel your call with 小明.")
 	w.dad.Sees("Reason: The power is out")
-	w.teacher2.Sees("一次通话已取消")
+	w.teacher2.Sees("有一次通话取消了")
 	w.teacher2.Sees("王老师在 ")
 	if !hasButton(w.dad, "Book another time") {
 		t.Fatal("the parent is not offered another time")
@@ -102,7 +102,7 @@ func TestParentReschedules(t *testing.T) {
 	}
 	w.teacher.Sees("A parent asks to move a call")
 	w.teacher.Sees("Was: Sun 29 Nov 14:00")
-	w.teacher2.Sees("家长申请改约通话")
+	w.teacher2.Sees("家长想改一次通话的时间")
 	w.teacher2.Tap("确认通话")
 	w.dad.Sees("Confirmed:")
 	w.wantState(c.ID, homelink.Confirmed)
@@ -137,7 +137,7 @@ func TestWeeklyCallAcrossAClosedWeek(t *testing.T) {
 	w.h.clock.Set(sunday1400.Add(time.Minute))
 	w.dad.Sees("There is no weekly call with 小明 this time")
 	w.teacher.Sees("A weekly call is skipped this time")
-	w.teacher2.Sees("这一次的每周通话跳过了")
+	w.teacher2.Sees("每周固定通话这一次暂停")
 	// The parent ends it from /calls.
 	w.dad.Types("/calls")
 	w.dad.Tap("Sun 29 Nov 14:00 小明")
