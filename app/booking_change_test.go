@@ -61,8 +61,8 @@ func TestTeacherCancelsWithAReason(t *testing.T) {
 	w.wantState(c.ID, homelink.Cancelled)
 	w.dad.Sees("Sorry, the Children's Home had to cancel your call with 小明.")
 	w.dad.Sees("Reason: The power is out")
-	w.teacher2.Sees("一次通话已取消")
-	w.teacher2.Sees("王老师已在")
+	w.teacher2.Sees("有一次通话取消了")
+	w.teacher2.Sees("王老师在 ")
 	if !hasButton(w.dad, "Book another time") {
 		t.Fatal("the parent is not offered another time")
 	}
@@ -84,7 +84,7 @@ func TestCancelKeepAndNoReason(t *testing.T) {
 	seesEdited(t, w.h, w.teacher, "New call request", "Jian cancelled this call on")
 	// The request's Confirm, tapped after: told who cancelled.
 	w.teacher2.TapsData(0, w.h.reps[0].app.Bot.ButtonData("call.confirm", "", w.f.home, id))
-	w.teacher2.SeesAlert("Jian 已在")
+	w.teacher2.SeesAlert("Jian 在 ")
 }
 
 func TestParentReschedules(t *testing.T) {
@@ -102,7 +102,7 @@ func TestParentReschedules(t *testing.T) {
 	}
 	w.teacher.Sees("A parent asks to move a call")
 	w.teacher.Sees("Was: Sun 29 Nov 14:00")
-	w.teacher2.Sees("家长申请改约通话")
+	w.teacher2.Sees("家长想改一次通话的时间")
 	w.teacher2.Tap("确认通话")
 	w.dad.Sees("Confirmed:")
 	w.wantState(c.ID, homelink.Confirmed)
@@ -128,7 +128,7 @@ func TestWeeklyCallAcrossAClosedWeek(t *testing.T) {
 	w.teacher.Sees("New request for a weekly call")
 	w.teacher.Sees("Repeats: every Sunday at 14:00")
 	w.teacher.Sees("No call on Sun 6 Dec 14:00")
-	w.teacher2.Sees("12月6日 周日 14:00 儿童之家不开放或已约满")
+	w.teacher2.Sees("儿童之家休息或已约满，以下时间没有通话：12月6日 周日 14:00")
 	w.teacher.Tap("Confirm")
 	w.dad.Sees("Confirmed:")
 	w.wantWeekly(sunday1400, at(2026, 12, 13, 14, 0), at(2026, 12, 20, 14, 0))
@@ -137,7 +137,7 @@ func TestWeeklyCallAcrossAClosedWeek(t *testing.T) {
 	w.h.clock.Set(sunday1400.Add(time.Minute))
 	w.dad.Sees("There is no weekly call with 小明 this time")
 	w.teacher.Sees("A weekly call is skipped this time")
-	w.teacher2.Sees("这一次的每周通话跳过了")
+	w.teacher2.Sees("每周固定通话这一次暂停")
 	// The parent ends it from /calls.
 	w.dad.Types("/calls")
 	w.dad.Tap("Sun 29 Nov 14:00 小明")

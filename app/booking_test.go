@@ -37,14 +37,14 @@ func TestBookOneCallByButtonsAndATeacherConfirms(t *testing.T) {
 	}
 	w.teacher.Tap("Confirm")
 	seesEdited(t, w.h, w.teacher, "New call request", "You confirmed this call on")
-	seesEdited(t, w.h, w.teacher2, "新的通话预约", "王老师已在")
+	seesEdited(t, w.h, w.teacher2, "新的通话预约", "王老师在 ")
 	w.teacher2.Sees("确认了这次通话")
 	w.dad.Sees("Confirmed:")
 	w.wantState(call.ID, homelink.Confirmed)
 
 	// The second teacher's old button, tapped anyway: told who acted.
 	w.teacher2.TapsData(0, w.h.reps[0].app.Bot.ButtonData("call.decline", "", w.f.home, call.ID))
-	w.teacher2.SeesAlert("王老师已在")
+	w.teacher2.SeesAlert("王老师在 ")
 	w.wantState(call.ID, homelink.Confirmed)
 }
 
@@ -53,12 +53,12 @@ func TestBookInChineseAndTheTeacherDeclines(t *testing.T) {
 	w.mom.Types("/book")
 	w.mom.Sees("您想哪天和小明通话？")
 	w.mom.Tap("11月29日 周日（12）")
-	w.mom.Sees("请选择11月29日 周日和小明通话的时间。")
+	w.mom.Sees("11月29日 周日几点和小明通话？请选一个时间。")
 	w.mom.Tap("15:30")
 	w.mom.Tap("语音通话")
 	w.mom.Sees("有什么想告诉老师的吗？")
 	w.mom.Tap("跳过")
-	w.mom.Sees("请确认通话信息")
+	w.mom.Sees("请核对通话信息")
 	w.mom.Tap("发送预约")
 	w.mom.Sees("预约已发送。")
 	w.teacher.Sees("Parent: 李秀兰 (Mother)")
@@ -86,7 +86,7 @@ func TestAnotherTimeWithThreeProposals(t *testing.T) {
 	w.teacher.SeesAlert("You can offer at most 3 times.")
 	w.teacher.Tap("Send to the parent (3)")
 	seesEdited(t, w.h, w.teacher, "New call request", "You offered other times on")
-	seesEdited(t, w.h, w.teacher2, "新的通话预约", "王老师已在")
+	seesEdited(t, w.h, w.teacher2, "新的通话预约", "王老师在 ")
 	w.dad.Sees("these times are free")
 	w.dad.Tap("Sun 29 Nov 15:00")
 	w.dad.Sees("Confirmed:")
@@ -110,7 +110,7 @@ func TestUnansweredRequestExpires(t *testing.T) {
 	w.h.clock.Advance(2*time.Hour + time.Minute)
 	w.dad.Sees("could not answer your request for a call with 小明 in time")
 	seesEdited(t, w.h, w.teacher, "New call request", "Nobody answered this request in time")
-	seesEdited(t, w.h, w.teacher2, "新的通话预约", "没有及时得到答复")
+	seesEdited(t, w.h, w.teacher2, "新的通话预约", "没有人及时答复")
 	w.wantState(id, homelink.Expired)
 	w.dad.Tap("Book another time")
 	seesButton(t, w.h, w.dad, "Sun 29 Nov (12)") // 14:00 is free again
@@ -130,7 +130,7 @@ func TestHeldOrMissedAfterTheSlot(t *testing.T) {
 	w.h.clock.Advance(homelink.MarkAgainAfter)
 	w.teacher.Sees("Still to record:")
 	w.teacher2.Sees("还没有记录：")
-	w.teacher2.Tap("记录没有进行")
+	w.teacher2.Tap("没能进行")
 	w.wantState(id, homelink.Missed)
 	w.dad.Sees("could not take place this time")
 	if !hasButton(w.dad, "Book another time") {
@@ -172,11 +172,11 @@ func TestTwoTeachersDecideAtOnce(t *testing.T) {
 		c, _ = w.h.store().Booking(context.Background(), w.f.home, w.only().ID)
 		if c.State == homelink.Confirmed {
 			_, a := message(w.teacher, "You confirmed this call")
-			_, b := message(w.teacher2, "王老师已在")
+			_, b := message(w.teacher2, "王老师在 ")
 			return a && b
 		}
 		if c.State == homelink.Declined {
-			_, a := message(w.teacher2, "您已在")
+			_, a := message(w.teacher2, "您在 ")
 			_, b := message(w.teacher, "李老师 declined this call")
 			return a && b
 		}

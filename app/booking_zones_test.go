@@ -59,9 +59,9 @@ func TestShiftsHideSlots(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.mom.Types("/book")
-	w.mom.Sees("有 8 个时间和您的上班时间冲突，已为您略去。") // two Sundays ahead, four slots each
+	w.mom.Sees("您上班期间的 8 个空闲时间没有列出。") // two Sundays ahead, four slots each
 	w.mom.Tap("11月29日 周日（8）")
-	w.mom.Sees("有 4 个时间和您的上班时间冲突")
+	w.mom.Sees("您上班期间的 4 个空闲时间")
 	if hasButton(w.mom, "14:45") || !hasButton(w.mom, "15:00") {
 		t.Fatalf("the wrong slots are hidden:\n%s", transcript(w.mom.Messages()))
 	}
