@@ -90,9 +90,9 @@ var callMatrix = []matrixCase{
 	{kind: "button", name: "call.held", args: momCall, allow: teacherOnly},
 	{kind: "button", name: "call.missed", args: momCall, allow: teacherOnly},
 	{kind: "button", name: "call.choose", args: func(f fixture) []int64 { return []int64{f.home, f.momCall, sunday1500(f)[0]} }, allow: parentOnly},
-	{kind: "button", name: "call.propose.toggle", args: sunday1500, answers: onCall, allow: teacherOnly},
-	{kind: "button", name: "call.propose.send", args: none, answers: onCall, allow: teacherOnly},
-	{kind: "button", name: "call.propose.back", args: none, answers: onCall, allow: teacherOnly},
+	{kind: "button", name: "call.propose.toggle", args: func(f fixture) []int64 { return []int64{f.home, f.momCall, sunday1500(f)[0], 0} }, allow: teacherOnly},
+	{kind: "button", name: "call.propose.send", args: momCall, allow: teacherOnly},
+	{kind: "button", name: "call.propose.back", args: momCall, allow: teacherOnly},
 
 	{kind: "button", name: "calls.mine", args: none, allow: guardians},
 	{kind: "button", name: "calls.view", args: momCall, allow: parentOnly},

@@ -21,7 +21,7 @@ import (
 // callParts are the actions and flows of calls: /book, the call's own
 // buttons, the teachers' decisions and /calls.
 type callParts struct {
-	book, move, moveSeries, cancelFlow, propose *flow
+	book, move, moveSeries, cancelFlow *flow
 	bookPick, movePick, seriesPick              slotPicker
 
 	bookChild, bookKind, bookSkipNote, bookSend, bookWeekly, bookAgain *action

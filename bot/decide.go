@@ -17,8 +17,6 @@ import (
 
 func (b *Bot) decideActions() {
 	c := &b.calls
-	pick := &step{name: "pick", need: teachesCall}
-	c.propose = b.flows.add(&flow{name: "call.propose", steps: []*step{pick}})
 	add, hb := b.acts.add, []arg{argHome, argBooking}
 	standing := func(name, code string, need need, run func(context.Context, *request, target) error) *action {
 		return add(&action{name: name, code: code, args: hb, need: need, run: run, standing: true, exists: b.callThere})
@@ -30,10 +28,13 @@ func (b *Bot) decideActions() {
 	c.missed = standing("call.missed", "Dm", teachesCall, b.missedTapped)
 	c.choose = add(&action{name: "call.choose", code: "Dk", args: []arg{argHome, argBooking, argTime}, need: ownsCall,
 		run: b.proposalChosen, standing: true, exists: b.callThere})
-	c.proposeToggle = add(&action{name: "call.propose.toggle", code: "Dt", args: []arg{argTime}, need: teachesCall,
-		run: b.proposeToggled, at: pick})
-	c.proposeSend = add(&action{name: "call.propose.send", code: "Ds", need: teachesCall, run: b.proposeSent, at: pick})
-	c.proposeBack = add(&action{name: "call.propose.back", code: "Db", need: teachesCall, run: b.proposeBack, at: pick})
+	// The picker keeps its picks on its own buttons, not in the
+	// teacher's session: each request's picker works on its own message,
+	// whatever else the teacher opens meanwhile.
+	c.proposeToggle = add(&action{name: "call.propose.toggle", code: "Dt", args: []arg{argHome, argBooking, argTime, argChoice},
+		need: teachesCall, run: b.proposeToggled, standing: true, exists: b.callThere})
+	c.proposeSend = standing("call.propose.send", "Ds", teachesCall, b.proposeSent)
+	c.proposeBack = standing("call.propose.back", "Db", teachesCall, b.proposeBack)
 }
 
 // decisionButtons are a request's standing buttons.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/homelink/homelink"
@@ -14,12 +15,6 @@ import (
 // ones nearest the time asked for, outside the guardian's shifts) and
 // sends them; the guardian gets them as standing buttons, and choosing
 // one moves the call there, confirmed. The teachers are told.
-
-// proposeAnswers are the teacher's picks so far.
-type proposeAnswers struct {
-	about
-	Picked []int64 `json:"p,omitempty"`
-}
 
 // proposalChoices is how many free slots the teacher chooses among.
 const proposalChoices = 12
@@ -32,15 +27,13 @@ func (b *Bot) proposeTapped(ctx context.Context, r *request, t target) error {
 	if call.State != homelink.Requested {
 		return b.callSettled(ctx, r, call)
 	}
-	a := proposeAnswers{about: about{Home: t.home, Booking: t.booking}}
-	if err := r.at(ctx, b.calls.propose.steps[0], a); err != nil {
-		return err
-	}
-	return b.showProposals(ctx, r, call, a)
+	return b.showProposals(ctx, r, call, nil)
 }
 
 // showProposals shows the request with the free slots to toggle.
-func (b *Bot) showProposals(ctx context.Context, r *request, call homelink.Booking, a proposeAnswers) error {
+// The picks so far are marked on the toggles themselves (their choice
+// argument is 1), so the picker needs no session.
+func (b *Bot) showProposals(ctx context.Context, r *request, call homelink.Booking, picked []int64) error {
 	ci, err := b.infoOf(ctx, call)
 	if err != nil {
 		return err
@@ -53,10 +46,11 @@ func (b *Bot) showProposals(ctx context.Context, r *request, call homelink.Booki
 	var bs []outbox.Button
 	for _, s := range slots {
 		label := r.day(s, tz) + " " + s.In(tz).Format("15:04")
-		if slices.Contains(a.Picked, s.Unix()) {
-			label = r.text("Picked", "Label", label)
+		t := target{home: call.HomeID, booking: call.ID, at: s.Unix()}
+		if slices.Contains(picked, s.Unix()) {
+			label, t.n = r.text("Picked", "Label", label), 1
 		}
-		bs = append(bs, b.calls.proposeToggle.button(r, label, target{at: s.Unix()}))
+		bs = append(bs, b.calls.proposeToggle.button(r, label, t))
 	}
 	ask := r.html("ProposeAsk", "Max", homelink.MaxProposals)
 	if len(slots) == 0 {
@@ -66,9 +60,10 @@ func (b *Bot) showProposals(ctx context.Context, r *request, call homelink.Booki
 	if err != nil {
 		return err
 	}
-	last := []outbox.Button{b.calls.proposeBack.button(r, r.text("BackButton"), target{})}
-	if len(a.Picked) > 0 {
-		last = append(last, b.calls.proposeSend.button(r, r.text("ProposeSendButton", "N", len(a.Picked)), target{}))
+	hb := target{home: call.HomeID, booking: call.ID}
+	last := []outbox.Button{b.calls.proposeBack.button(r, r.text("BackButton"), hb)}
+	if len(picked) > 0 {
+		last = append(last, b.calls.proposeSend.button(r, r.text("ProposeSendButton", "N", len(picked)), hb))
 	}
 	return r.show(ctx, text, append(grid(2, bs), last))
 }
@@ -107,34 +102,55 @@ func distance(x, y time.Time) int64 {
 	return int64(d / time.Minute)
 }
 
+// pickedOn reads the picks marked on the tapped message's toggles for
+// t's call; each button's MAC is checked, so none can be forged.
+func (b *Bot) pickedOn(r *request, t target) []int64 {
+	cq := r.update.CallbackQuery
+	if cq == nil || cq.Message.Message == nil || cq.Message.Message.ReplyMarkup == nil {
+		return nil
+	}
+	var picked []int64
+	for _, row := range cq.Message.Message.ReplyMarkup.InlineKeyboard {
+		for _, btn := range row {
+			data, ok := strings.CutPrefix(btn.CallbackData, "s:")
+			if !ok {
+				continue
+			}
+			payload, ok := b.verify(data)
+			if !ok {
+				continue
+			}
+			a, bt, ok := b.acts.decode(payload)
+			if ok && a == b.calls.proposeToggle && bt.home == t.home && bt.booking == t.booking && bt.n == 1 {
+				picked = append(picked, bt.at)
+			}
+		}
+	}
+	return picked
+}
+
 func (b *Bot) proposeToggled(ctx context.Context, r *request, t target) error {
-	a := answersOf[proposeAnswers](r)
-	switch i := slices.Index(a.Picked, t.at); {
+	picked := b.pickedOn(r, t)
+	switch i := slices.Index(picked, t.at); {
 	case i >= 0:
-		a.Picked = slices.Delete(a.Picked, i, i+1)
-	case len(a.Picked) >= homelink.MaxProposals:
+		picked = slices.Delete(picked, i, i+1)
+	case len(picked) >= homelink.MaxProposals:
 		return r.answer(ctx, r.text("ProposeAtMost", "Max", homelink.MaxProposals))
 	default:
-		a.Picked = append(a.Picked, t.at)
-	}
-	if err := r.at(ctx, b.calls.propose.steps[0], a); err != nil {
-		return err
+		picked = append(picked, t.at)
 	}
 	call, err := b.Store.Booking(ctx, t.home, t.booking)
 	if err != nil {
 		return err
 	}
 	if call.State != homelink.Requested {
-		return errors.Join(r.leaveFlow(ctx), b.callSettled(ctx, r, call))
+		return b.callSettled(ctx, r, call)
 	}
-	return b.showProposals(ctx, r, call, a)
+	return b.showProposals(ctx, r, call, picked)
 }
 
 // proposeBack puts the request back as it was.
 func (b *Bot) proposeBack(ctx context.Context, r *request, t target) error {
-	if err := r.leaveFlow(ctx); err != nil {
-		return err
-	}
 	ci, err := b.loadCall(ctx, t.home, t.booking)
 	if err != nil {
 		return err
@@ -151,18 +167,15 @@ func (b *Bot) proposeBack(ctx context.Context, r *request, t target) error {
 
 // proposeSent offers the picked times to the guardian.
 func (b *Bot) proposeSent(ctx context.Context, r *request, t target) error {
-	a := answersOf[proposeAnswers](r)
-	if len(a.Picked) == 0 {
+	picked := b.pickedOn(r, t)
+	if len(picked) == 0 {
 		return r.answer(ctx, r.text("ProposePickOne"))
 	}
-	times := make([]time.Time, 0, len(a.Picked))
-	for _, p := range slices.Sorted(slices.Values(a.Picked)) {
+	times := make([]time.Time, 0, len(picked))
+	for _, p := range slices.Sorted(slices.Values(picked)) {
 		times = append(times, moment(p))
 	}
 	call, err := b.Store.Propose(ctx, r.by(), t.home, t.booking, times)
-	if err := r.leaveFlow(ctx); err != nil {
-		return err
-	}
 	if lost, err := b.changeLost(ctx, r, call, err); lost {
 		return err
 	}

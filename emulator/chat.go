@@ -45,6 +45,9 @@ func (m Message) HasButton(label string) bool {
 	return ok
 }
 
+// Button finds the message's button labelled label.
+func (m Message) Button(label string) (Button, bool) { return m.button(label) }
+
 func (m Message) button(label string) (Button, bool) {
 	for _, row := range m.Keyboard {
 		for _, b := range row {
