@@ -22,7 +22,7 @@ import (
 // buttons, the teachers' decisions and /calls.
 type callParts struct {
 	book, move, moveSeries, cancelFlow *flow
-	bookPick, movePick, seriesPick              slotPicker
+	bookPick, movePick, seriesPick     slotPicker
 
 	bookChild, bookKind, bookSkipNote, bookSend, bookWeekly, bookAgain *action
 	cancel, cancelSkip, cancelKeep, cancelSeries, moveStart            *action
