@@ -38,6 +38,11 @@ func TestParentInMadridAcrossDaylightSaving(t *testing.T) {
 	w.dad.Tap("Video call")
 	w.dad.Tap("Skip")
 	w.dad.Sees("Time: Sat 3 Apr 03:00 (home time 09:00)")
+	// A weekly call keeps the home's hour, which is Madrid's 02:00 or
+	// 03:00 by the season: its rhythm is said in the home's time.
+	if !hasButton(w.dad, "Make it weekly: every Saturday at 09:00 home time") {
+		t.Fatalf("the weekly offer is not in the home's time:\n%s", transcript(w.dad.Messages()))
+	}
 	w.dad.Tap("Send request")
 	w.dad.Sees("Request sent.")
 	w.teacher.Sees("Time: Sat 3 Apr 09:00")

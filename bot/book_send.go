@@ -71,7 +71,7 @@ func (b *Bot) askBookSummary(ctx context.Context, r *request, t target) error {
 	if err != nil {
 		return err
 	}
-	weekly := r.text("BookWeeklyButton", "Weekly", r.weekly(ci.call.Start, b.zoneOf(ctx, r.user)))
+	weekly := r.text("BookWeeklyButton", "Weekly", r.weekly(ci.call.Start, b.zoneOf(ctx, r.user), b.homeZone(ci.home)))
 	return r.present(ctx, text, [][]outbox.Button{
 		{b.calls.bookSend.button(r, r.text("BookSendButton"), target{})},
 		{b.calls.bookWeekly.button(r, weekly, target{})}, r.backButton()})

@@ -92,7 +92,7 @@ func (b *Bot) seriesMoved(ctx context.Context, r *request, before, first homelin
 		return err
 	}
 	was := func(rd *request) string {
-		line := rd.html("SeriesMovedFromLine", "Weekly", rd.weekly(before.Start, b.zoneOf(ctx, rd.user)))
+		line := rd.html("SeriesMovedFromLine", "Weekly", rd.weekly(before.Start, b.zoneOf(ctx, rd.user), b.homeZone(ci.home)))
 		if s := b.skippedLine(ctx, rd, skipped); s != "" {
 			line += "\n" + s
 		}

@@ -72,16 +72,23 @@ func (b *Bot) card(ctx context.Context, r *request, ci callInfo, title, footer s
 		data["Guardian"] = guardianLabel(r, ci.guardian.name, ci.guardian.rel)
 	}
 	if c.Series != 0 {
-		data["Weekly"] = r.weekly(c.Start, personal)
+		data["Weekly"] = r.weekly(c.Start, personal, b.homeZone(ci.home))
 	}
 	return r.render("call", data)
 }
 
 // weekly is a standing call's rhythm as r reads it: "every Saturday at
-// 15:00", in zone loc.
-func (r *request) weekly(start time.Time, loc *time.Location) string {
-	t := start.In(loc)
-	return r.text("WeeklyLine", "Day", r.weekday(t.Weekday()), "Time", t.Format("15:04"))
+// 15:00". A standing call keeps the home's local time, so a reader in
+// another zone reads the rhythm in the home's time ("every Saturday at
+// 15:00 home time"): their own hour for it moves when either zone changes
+// its clocks.
+func (r *request) weekly(start time.Time, personal, home *time.Location) string {
+	if sameOffset(start, personal, home) {
+		t := start.In(personal)
+		return r.text("WeeklyLine", "Day", r.weekday(t.Weekday()), "Time", t.Format("15:04"))
+	}
+	t := start.In(home)
+	return r.text("WeeklyLineHome", "Day", r.weekday(t.Weekday()), "Time", t.Format("15:04"))
 }
 
 // clock is a slot's start as r reads it in loc ("15:00"), with the home's
