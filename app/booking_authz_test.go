@@ -81,6 +81,9 @@ var callMatrix = []matrixCase{
 	{kind: "button", name: "call.move.day", args: sunday1500, answers: onCall, allow: parentOnly},
 	{kind: "button", name: "call.move.time", args: sunday1500, answers: onCall, allow: parentOnly},
 	{kind: "button", name: "series.move", args: momCall, allow: parentOnly},
+	{kind: "button", name: "call.staffMove", args: momCall, allow: staffHere},
+	{kind: "button", name: "call.staffMove.day", args: sunday1500, answers: onCall, allow: staffHere},
+	{kind: "button", name: "call.staffMove.time", args: sunday1500, answers: onCall, allow: staffHere},
 	{kind: "button", name: "series.move.day", args: sunday1500, answers: onCall, allow: parentOnly},
 	{kind: "button", name: "series.move.time", args: sunday1500, answers: onCall, allow: parentOnly},
 

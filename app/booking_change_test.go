@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -175,5 +176,46 @@ func (w *bookingWorld) wantWeekly(want ...time.Time) {
 		if !starts[i].Equal(want[i]) {
 			t.Fatalf("occurrences %v, want %v", starts, want)
 		}
+	}
+}
+
+// A teacher moves a confirmed call to a time that suits the parent: it
+// stays confirmed, the old slot is free in the same step, and the parent
+// (with buttons to move or cancel it) and the other teacher are told.
+func TestTeacherMovesAConfirmedCall(t *testing.T) {
+	w := newBookingWorld(t, weekendHours(1))
+	c := w.confirmedSunday()
+	// The parent works Sundays until 15:00: those times are not offered.
+	shifts := homelink.Shifts{Weekly: []homelink.ShiftWindow{{Day: time.Sunday, Start: 7 * 60, End: 15 * 60}}}
+	if err := w.h.store().SetShifts(context.Background(), w.f.dad, shifts); err != nil {
+		t.Fatal(err)
+	}
+	w.teacher.Types("/calls")
+	w.teacher.Tap("Sun 29 Nov 14:00 小明")
+	w.teacher.Tap("Move to another time")
+	w.teacher.Sees("Move 小明's call to which day?")
+	w.teacher.Tap("Sun 29 Nov (8)")
+	if hasButton(w.teacher, "14:30") {
+		t.Fatalf("a time within the parent's shift is offered:\n%s", transcript(w.teacher.Messages()))
+	}
+	w.teacher.Tap("15:30")
+	w.teacher.Sees("Call moved.")
+	moved := w.dad.Sees("The home moved your call with 小明.")
+	for _, want := range []string{"Time: Sun 29 Nov 15:30", "Was: Sun 29 Nov 14:00"} {
+		if !strings.Contains(moved.Text, want) {
+			t.Fatalf("the parent's notice lacks %q:\n%s", want, moved.Text)
+		}
+	}
+	if !hasButton(w.dad, "Cancel call") {
+		t.Fatalf("the parent cannot cancel the moved call:\n%s", transcript(w.dad.Messages()))
+	}
+	w.teacher2.Sees("一次通话改了时间")
+	got := w.wantState(c.ID, homelink.Confirmed)
+	if !got.Start.Equal(at(2026, 11, 29, 15, 30)) {
+		t.Fatalf("moved to %v", got.Start)
+	}
+	av, err := w.h.store().Availability(context.Background(), w.f.home, w.f.child, at(2026, 11, 29, 0, 0), at(2026, 11, 30, 0, 0))
+	if err != nil || len(av.Taken) != 1 || !av.Taken[0].Start.Equal(at(2026, 11, 29, 15, 30)) {
+		t.Fatalf("lines after the move: %+v, %v", av.Taken, err)
 	}
 }

@@ -21,12 +21,12 @@ import (
 // callParts are the actions and flows of calls: /book, the call's own
 // buttons, the teachers' decisions and /calls.
 type callParts struct {
-	book, move, moveSeries, cancelFlow *flow
-	bookPick, movePick, seriesPick     slotPicker
+	book, move, moveSeries, staffMove, cancelFlow *flow
+	bookPick, movePick, seriesPick, staffPick     slotPicker
 
 	bookChild, bookKind, bookSkipNote, bookSend, bookWeekly, bookAgain *action
 	cancel, cancelSkip, cancelKeep, cancelSeries, moveStart            *action
-	moveSeriesStart                                                    *action
+	moveSeriesStart, staffMoveStart                                    *action
 	confirm, decline, proposeStart, proposeToggle, proposeSend         *action
 	proposeBack, choose, held, missed                                  *action
 	mine, view, homeList, homeView, staffView                          *action
@@ -48,6 +48,9 @@ type bookAnswers struct {
 type slotPicker struct {
 	day, time       *step
 	dayAct, timeAct *action
+	// dayAsk and timeAsk are the questions' message ids (the guardian's
+	// by default: "When would you like to call?").
+	dayAsk, timeAsk string
 }
 
 // callActions declares every button and flow of calls.

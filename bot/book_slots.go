@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -24,13 +25,15 @@ type freeView struct {
 }
 
 // freeSlots lists the slots of t's home free for t's child in [from, to)
-// outside r's shifts, read in personal. When t names a call being moved,
-// its own slot counts as free.
+// outside the guardian's shifts, read in personal. When t names a call
+// being moved, its own slot counts as free, and the shifts are those of
+// the guardian who booked it (staff moving it see what suits the parent).
 func (b *Bot) freeSlots(ctx context.Context, r *request, t target, personal *time.Location, from, to time.Time) (freeView, error) {
 	av, err := b.Store.Availability(ctx, t.home, t.child, from, to)
 	if err != nil {
 		return freeView{}, err
 	}
+	shifts := r.user.Shifts
 	if t.booking != 0 {
 		c, err := b.Store.Booking(ctx, t.home, t.booking)
 		if err != nil {
@@ -38,12 +41,19 @@ func (b *Bot) freeSlots(ctx context.Context, r *request, t target, personal *tim
 		}
 		av.Taken = without(av.Taken, c.Interval())
 		av.ChildBusy = without(av.ChildBusy, c.Interval())
+		if c.Guardian != r.user.ID {
+			g, err := b.Store.User(ctx, c.Guardian)
+			if err != nil {
+				return freeView{}, err
+			}
+			shifts = g.Shifts
+		}
 	}
 	fv := freeView{personal: personal, home: av.Zone, open: len(av.Hours.Windows) > 0}
 	if fv.home == nil {
 		fv.home = b.defaultZone()
 	}
-	fv.free, fv.hidden = av.Free(from, to, r.user.Shifts, personal)
+	fv.free, fv.hidden = av.Free(from, to, shifts, personal)
 	return fv, nil
 }
 
@@ -112,7 +122,7 @@ func (b *Bot) showDays(ctx context.Context, r *request, p slotPicker, t target, 
 	if err != nil {
 		return err
 	}
-	text := joinLines(notice, r.html("BookDayAsk", "Child", name), b.zoneLines(r, fv))
+	text := joinLines(notice, r.html(cmp.Or(p.dayAsk, "BookDayAsk"), "Child", name), b.zoneLines(r, fv))
 	return r.present(ctx, text, append(grid(2, bs), b.bookBack(r, b.firstAsked(r, p.day))))
 }
 
@@ -146,7 +156,7 @@ func (b *Bot) showTimes(ctx context.Context, r *request, p slotPicker, t target,
 	if err != nil {
 		return err
 	}
-	text := joinLines(notice, r.html("BookTimeAsk", "Child", name, "Day", r.day(start, personal)), b.zoneLines(r, fv))
+	text := joinLines(notice, r.html(cmp.Or(p.timeAsk, "BookTimeAsk"), "Child", name, "Day", r.day(start, personal)), b.zoneLines(r, fv))
 	return r.present(ctx, text, append(grid(4, bs), b.bookBack(r, b.firstAsked(r, p.time))))
 }
 

@@ -194,7 +194,11 @@ func (b *Bot) staffCallView(ctx context.Context, r *request, t target) error {
 	case c.State == homelink.Confirmed && !c.Start.After(now) && teaches:
 		kb = b.markButtons(c)(r)
 	}
-	if c.Upcoming(now) && c.Start.After(now) {
+	switch {
+	case c.State == homelink.Confirmed && c.Start.After(now):
+		kb = append(kb, []outbox.Button{b.callCancelButton(r, c),
+			b.calls.staffMoveStart.button(r, r.text("MoveCallStaffButton"), target{home: c.HomeID, booking: c.ID})})
+	case c.Upcoming(now) && c.Start.After(now):
 		kb = append(kb, []outbox.Button{b.callCancelButton(r, c)})
 	}
 	kb = append(kb, []outbox.Button{b.calls.homeView.button(r, r.text("BackButton"), target{home: t.home})})

@@ -41,6 +41,7 @@ func (b *Bot) callChangeActions() {
 	c.cancelSeries = add(&action{name: "call.cancelSeries", code: "CS", args: hb, need: ownsCall, run: b.cancelSeriesTapped})
 	c.moveStart = add(&action{name: "call.move", code: "Cm", args: hb, need: ownsCall, run: b.moveTapped})
 	b.seriesMoveActions()
+	b.staffMoveActions()
 	c.cancelSkip = add(&action{name: "call.cancel.noReason", code: "Cn", need: mayCancelCall, run: b.cancelNoReason, at: reason})
 	c.cancelKeep = add(&action{name: "call.cancel.keep", code: "Ck", need: mayCancelCall, run: b.cancelKept, at: reason})
 }
