@@ -48,10 +48,13 @@ type SettingsStore interface {
 
 // HoursStore keeps each home's call hours.
 type HoursStore interface {
-	// Hours are the home's hours, DefaultHours when none were set.
+	// Hours are the home's hours, DefaultHours when none were set, with
+	// their Version.
 	Hours(ctx context.Context, h int64) (homelink.Hours, error)
 	// SetHours replaces the home's hours, for a teacher or coordinator of
 	// it (ErrNotAllowed otherwise); hours that fail Validate are refused.
+	// Hours whose Version (non-zero) is no longer the stored one are
+	// refused with ErrStateChanged: someone saved them meanwhile.
 	SetHours(ctx context.Context, by homelink.By, h int64, hrs homelink.Hours) error
 }
 

@@ -56,4 +56,3 @@ func TestHoursChangedMeanwhileAreNotOverwritten(t *testing.T) {
 		t.Fatalf("stored json %s", raw)
 	}
 }
-
