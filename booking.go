@@ -141,7 +141,9 @@ type Series struct {
 	Kind    CallKind
 	Note    string
 	// State is Requested until a teacher confirms it (or the home
-	// auto-confirms), Confirmed after, Cancelled once ended.
+	// auto-confirms), Confirmed after; once ended, Cancelled, or Declined
+	// or Expired when its request was declined or expired (which takes
+	// its other requested occurrences with it). Active while it lives.
 	State BookingState
 }
 

@@ -226,7 +226,8 @@ func (s *Store) NoteRequestMessages(ctx context.Context, h, id int64, msgs map[i
 	if err != nil {
 		return fmt.Errorf("store: note request messages of %d: %w", id, err)
 	}
-	if err := s.run(ctx, "call_note", []string{s.k.call(h, id)}, b).Err(); err != nil {
+	args := append([]any{b}, s.clockArgs(s.clock.Now(), s.zone)...)
+	if err := s.run(ctx, "call_note", []string{s.k.call(h, id)}, args...).Err(); err != nil {
 		return fmt.Errorf("store: note request messages of %d: %w", id, err)
 	}
 	return nil
