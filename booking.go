@@ -102,17 +102,19 @@ func (b Booking) Interval() Interval { return Interval{b.Start, b.End()} }
 func (b Booking) Upcoming(now time.Time) bool { return b.State.Active() && b.End().After(now) }
 
 // RequestExpiry is when a request made at created for a call at start
-// expires unanswered: 24 hours before the call; a request made less than
-// 24 hours ahead, 2 hours after it was made or at the call's start,
-// whichever comes first.
+// expires unanswered: 24 hours before the call, but never sooner than 2
+// hours after it was made (the teachers always get that long to answer)
+// nor later than the call's start. That is
+// max(start-24h, min(created+2h, start)).
 func RequestExpiry(created, start time.Time) time.Time {
-	if at := start.Add(-24 * time.Hour); !created.After(at) {
+	answer := created.Add(2 * time.Hour)
+	if start.Before(answer) {
+		answer = start
+	}
+	if at := start.Add(-24 * time.Hour); at.After(answer) {
 		return at
 	}
-	if at := created.Add(2 * time.Hour); at.Before(start) {
-		return at
-	}
-	return start
+	return answer
 }
 
 // BookingRequest is what a guardian asks for: a call of Minutes at Start
@@ -139,7 +141,9 @@ type Series struct {
 	Kind    CallKind
 	Note    string
 	// State is Requested until a teacher confirms it (or the home
-	// auto-confirms), Confirmed after, Cancelled once ended.
+	// auto-confirms), Confirmed after; once ended, Cancelled, or Declined
+	// or Expired when its request was declined or expired (which takes
+	// its other requested occurrences with it). Active while it lives.
 	State BookingState
 }
 

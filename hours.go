@@ -87,6 +87,10 @@ type Hours struct {
 	AutoConfirm bool
 	// Set is false for a home that never set its hours.
 	Set bool
+	// Version is the stored hours' version, as read (never stored in the
+	// JSON): a change is refused with ErrStateChanged when the hours
+	// changed since; 0 writes without that check.
+	Version int64 `json:"-"`
 }
 
 // DefaultHours are a home's hours before anyone set them: no windows.

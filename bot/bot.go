@@ -48,10 +48,13 @@ type SettingsStore interface {
 
 // HoursStore keeps each home's call hours.
 type HoursStore interface {
-	// Hours are the home's hours, DefaultHours when none were set.
+	// Hours are the home's hours, DefaultHours when none were set, with
+	// their Version.
 	Hours(ctx context.Context, h int64) (homelink.Hours, error)
 	// SetHours replaces the home's hours, for a teacher or coordinator of
 	// it (ErrNotAllowed otherwise); hours that fail Validate are refused.
+	// Hours whose Version (non-zero) is no longer the stored one are
+	// refused with ErrStateChanged: someone saved them meanwhile.
 	SetHours(ctx context.Context, by homelink.By, h int64, hrs homelink.Hours) error
 }
 
@@ -90,6 +93,14 @@ type BookingStore interface {
 	// CancelSeries ends a standing call and cancels its upcoming
 	// occurrences, returned.
 	CancelSeries(ctx context.Context, by homelink.By, h, id int64, reason string) (homelink.Series, []homelink.Booking, error)
+	// MoveSeries moves a standing call to start's weekday and time, for
+	// the guardian who booked it (ErrNotAllowed otherwise), in one step:
+	// a new one is booked there (refused as BookSeries refuses, the old
+	// one's occurrences not counting against it) and only then is the old
+	// one ended and its upcoming occurrences cancelled. It returns the new
+	// one, its booked occurrences and the skipped times; ErrStateChanged
+	// when the old one had ended.
+	MoveSeries(ctx context.Context, by homelink.By, h, series int64, start time.Time) (homelink.Series, []homelink.Booking, []time.Time, error)
 	// Mark records a confirmed call held or missed (a teacher, after its
 	// start).
 	Mark(ctx context.Context, by homelink.By, h, id int64, to homelink.BookingState) (homelink.Booking, error)

@@ -9,9 +9,10 @@ import (
 )
 
 // Moving a whole standing weekly call: the guardian picks a new day and
-// time as for one call; a new weekly call is booked there first, and only
-// once it holds its first slot is the old one ended, so the child is
-// never left without their weekly call. The teachers get the new one to
+// time as for one call; in one step (MoveSeries) a new weekly call is
+// booked there first, and only once it holds its first slot is the old
+// one ended, so the child is never left without their weekly call and
+// the old slots are free at once. The teachers get the new one to
 // confirm (unless the home confirms by itself), with the old time beside.
 
 func (b *Bot) seriesMoveActions() {
@@ -47,8 +48,8 @@ func (b *Bot) moveSeriesTapped(ctx context.Context, r *request, t target) error 
 	return r.moveTo(ctx, b.calls.seriesPick.day, bookAnswers{about: about{Home: t.home, Child: call.ChildID, Booking: t.booking}}, t)
 }
 
-// seriesTimeChosen books the weekly call at its new time, then ends the
-// old one.
+// seriesTimeChosen moves the weekly call to its new time: one step books
+// it there and only then ends the old one.
 func (b *Bot) seriesTimeChosen(ctx context.Context, r *request, t target) error {
 	before, err := b.Store.Booking(ctx, t.home, t.booking)
 	if err != nil {
@@ -61,22 +62,18 @@ func (b *Bot) seriesTimeChosen(ctx context.Context, r *request, t target) error 
 	if err != nil {
 		return err
 	}
-	if old.State == homelink.Cancelled {
+	if !old.State.Active() {
 		return errors.Join(r.endFlow(ctx), b.callSettled(ctx, r, before))
 	}
-	// The old weekly call still counts until it ends: one more is allowed
-	// for the moment both exist.
-	req := homelink.BookingRequest{HomeID: t.home, ChildID: old.ChildID, Start: moment(t.at), Kind: old.Kind,
-		Note: old.Note, Weekly: true, MaxUpcoming: b.MaxUpcoming + 1}
-	_, calls, skipped, err := b.Store.BookSeries(ctx, r.by(), req)
+	_, calls, skipped, err := b.Store.MoveSeries(ctx, r.by(), t.home, old.ID, moment(t.at))
+	if errors.Is(err, homelink.ErrStateChanged) {
+		return errors.Join(r.endFlow(ctx), b.callSettled(ctx, r, before))
+	}
 	if err == nil && len(calls) == 0 {
 		err = homelink.ErrSlotTaken
 	}
 	if err != nil {
 		return b.bookRefused(ctx, r, b.calls.seriesPick, t, err)
-	}
-	if _, _, err := b.Store.CancelSeries(ctx, r.by(), t.home, old.ID, ""); err != nil && !errors.Is(err, homelink.ErrStateChanged) {
-		return err
 	}
 	if err := r.endFlow(ctx); err != nil {
 		return err

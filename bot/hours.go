@@ -155,27 +155,6 @@ func (b *Bot) homeHours(ctx context.Context, h int64) (homelink.Home, homelink.H
 	return home, hrs, err
 }
 
-// saveHours writes a home's changed hours and shows them with notice. Hours
-// the domain refuses (changed meanwhile by someone else into something
-// that no longer fits) are explained, and nothing is written.
-func (b *Bot) saveHours(ctx context.Context, r *request, h int64, hrs homelink.Hours, notice string) error {
-	if err := hrs.Validate(); err != nil {
-		return r.show(ctx, r.typedError(err, ""), [][]outbox.Button{b.backToHours(r, h)})
-	}
-	hrs.Set = true
-	err := b.Store.SetHours(ctx, r.by(), h, hrs)
-	if errors.Is(err, homelink.ErrNotFound) {
-		return r.show(ctx, r.html("Gone"), nil)
-	}
-	if err != nil {
-		return err
-	}
-	if err := r.leaveFlow(ctx); err != nil {
-		return err
-	}
-	return b.showHours(ctx, r, h, notice)
-}
-
 // backToHours is the button back to a home's hours.
 func (b *Bot) backToHours(r *request, h int64) []outbox.Button {
 	return []outbox.Button{b.hours.view.button(r, r.text("BackButton"), target{home: h})}

@@ -114,16 +114,13 @@ func (b *Bot) hoursTyped(ctx context.Context, r *request, t target, in input) er
 // addWindows merges ws into home h's hours and saves them; refuse answers
 // windows that do not fit, and nothing changes.
 func (b *Bot) addWindows(ctx context.Context, r *request, h int64, ws []homelink.Window, refuse func(error) error) error {
-	hrs, err := b.Store.Hours(ctx, h)
-	if err != nil {
+	return b.saveHours(ctx, r, h, func(hrs *homelink.Hours) error {
+		merged, err := homelink.AddWindows(hrs.Windows, ws)
+		hrs.Windows = merged
 		return err
-	}
-	merged, err := homelink.AddWindows(hrs.Windows, ws)
-	if err != nil {
-		return refuse(err)
-	}
-	hrs.Windows = merged
-	return b.saveHours(ctx, r, h, hrs, r.html("HoursAdded", "Hours", strings.Join(r.windowLines(ws), r.text("ListSeparator"))))
+	}, refuse, func() string {
+		return r.html("HoursAdded", "Hours", strings.Join(r.windowLines(ws), r.text("ListSeparator")))
+	})
 }
 
 // hoursRemoveList offers one button per window.
@@ -142,17 +139,16 @@ func (b *Bot) hoursRemoveList(ctx context.Context, r *request, t target) error {
 
 // hoursRemove removes the window the button names, if it is still there.
 func (b *Bot) hoursRemove(ctx context.Context, r *request, t target) error {
-	hrs, err := b.Store.Hours(ctx, t.home)
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(hrs.Windows, func(w homelink.Window) bool { return windowCode(w) == t.n })
-	if i < 0 {
-		return b.showHours(ctx, r, t.home, "")
-	}
-	w := hrs.Windows[i]
-	hrs.Windows = slices.Delete(slices.Clone(hrs.Windows), i, i+1)
-	return b.saveHours(ctx, r, t.home, hrs, r.html("HoursRemoved", "Hours", r.weekday(w.Day)+" "+span(w.Start, w.End)))
+	var w homelink.Window
+	return b.saveHours(ctx, r, t.home, func(hrs *homelink.Hours) error {
+		i := slices.IndexFunc(hrs.Windows, func(w homelink.Window) bool { return windowCode(w) == t.n })
+		if i < 0 {
+			return errNothingToChange
+		}
+		w = hrs.Windows[i]
+		hrs.Windows = slices.Delete(slices.Clone(hrs.Windows), i, i+1)
+		return nil
+	}, nil, func() string { return r.html("HoursRemoved", "Hours", r.weekday(w.Day)+" "+span(w.Start, w.End)) })
 }
 
 // windowCode names a window on a button, so a tap removes that window

@@ -58,29 +58,31 @@ func (b *Bot) closedAskKeyboard(r *request, h int64) [][]outbox.Button {
 // closedTyped takes closed dates typed one per line, closes them and
 // cancels the calls booked on them.
 func (b *Bot) closedTyped(ctx context.Context, r *request, t target, in input) error {
-	home, hrs, err := b.homeHours(ctx, t.home)
+	home, err := b.Store.Home(ctx, t.home)
 	if err != nil {
 		return err
 	}
-	loc := b.homeZone(home)
-	added, err := homelink.ParseClosed(in.text, homelink.DateOf(b.Clock.Now().In(loc)))
+	added, err := homelink.ParseClosed(in.text, homelink.DateOf(b.Clock.Now().In(b.homeZone(home))))
 	if err == nil && len(added) == 0 {
 		err = homelink.ErrBadLine
 	}
-	if err == nil && len(hrs.Closed)+len(added) > homelink.MaxClosed {
-		err = homelink.ErrTooMany
-	}
-	if err == nil {
-		next := hrs
-		next.Closed = append(slices.Clone(hrs.Closed), added...)
-		err = next.Validate()
-		hrs = next
-	}
-	if err != nil {
+	refuse := func(err error) error {
 		return r.reply(ctx, r.typedError(err, "ClosedExample"), b.closedAskKeyboard(r, t.home))
 	}
-	hrs.Set = true
-	if err := b.Store.SetHours(ctx, r.by(), t.home, hrs); err != nil {
+	if err != nil {
+		return refuse(err)
+	}
+	_, err = b.changeHours(ctx, r, t.home, func(hrs *homelink.Hours) error {
+		if len(hrs.Closed)+len(added) > homelink.MaxClosed {
+			return homelink.ErrTooMany
+		}
+		hrs.Closed = append(slices.Clone(hrs.Closed), added...)
+		return nil
+	})
+	if refused := (hoursRefused{}); errors.As(err, &refused) {
+		return refuse(refused.err)
+	}
+	if err != nil {
 		return err
 	}
 	cancelled, err := b.cancelClosed(ctx, r, home, added)
@@ -145,18 +147,20 @@ func (b *Bot) tellClosed(ctx context.Context, bk homelink.Booking, home homelink
 }
 
 func (b *Bot) closedRemove(ctx context.Context, r *request, t target) error {
-	hrs, err := b.Store.Hours(ctx, t.home)
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(hrs.Closed, func(c homelink.DateRange) bool { return rangeCode(c) == t.n })
-	if i < 0 {
+	var c homelink.DateRange
+	_, err := b.changeHours(ctx, r, t.home, func(hrs *homelink.Hours) error {
+		i := slices.IndexFunc(hrs.Closed, func(c homelink.DateRange) bool { return rangeCode(c) == t.n })
+		if i < 0 {
+			return errNothingToChange
+		}
+		c = hrs.Closed[i]
+		hrs.Closed = slices.Delete(slices.Clone(hrs.Closed), i, i+1)
+		return nil
+	})
+	if errors.Is(err, errNothingToChange) {
 		return b.showClosed(ctx, r, t.home, "")
 	}
-	c := hrs.Closed[i]
-	hrs.Closed = slices.Delete(slices.Clone(hrs.Closed), i, i+1)
-	hrs.Set = true
-	if err := b.Store.SetHours(ctx, r.by(), t.home, hrs); err != nil {
+	if err != nil {
 		return err
 	}
 	return b.showClosed(ctx, r, t.home, r.html("ClosedRemoved", "Dates", r.dateRange(c)))

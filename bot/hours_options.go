@@ -31,12 +31,10 @@ func (b *Bot) hoursSlotSet(ctx context.Context, r *request, t target) error {
 	if !slices.Contains(slotChoices, t.n) {
 		return r.expired(ctx)
 	}
-	hrs, err := b.Store.Hours(ctx, t.home)
-	if err != nil {
-		return err
-	}
-	hrs.SlotMinutes = t.n
-	return b.saveHours(ctx, r, t.home, hrs, r.html("HoursSlotSet", "Minutes", t.n))
+	return b.saveHours(ctx, r, t.home, func(hrs *homelink.Hours) error {
+		hrs.SlotMinutes = t.n
+		return nil
+	}, nil, func() string { return r.html("HoursSlotSet", "Minutes", t.n) })
 }
 
 func (b *Bot) hoursLines(ctx context.Context, r *request, t target) error {
@@ -55,12 +53,10 @@ func (b *Bot) hoursLinesSet(ctx context.Context, r *request, t target) error {
 	if t.n < homelink.MinLines || t.n > homelink.MaxLines {
 		return r.expired(ctx)
 	}
-	hrs, err := b.Store.Hours(ctx, t.home)
-	if err != nil {
-		return err
-	}
-	hrs.Lines = t.n
-	return b.saveHours(ctx, r, t.home, hrs, r.html("HoursLinesSet", "Count", t.n))
+	return b.saveHours(ctx, r, t.home, func(hrs *homelink.Hours) error {
+		hrs.Lines = t.n
+		return nil
+	}, nil, func() string { return r.html("HoursLinesSet", "Count", t.n) })
 }
 
 // hoursAuto turns auto-confirm on (n 1) or off (n 0): the button carries
@@ -69,14 +65,12 @@ func (b *Bot) hoursAuto(ctx context.Context, r *request, t target) error {
 	if t.n > 1 {
 		return r.expired(ctx)
 	}
-	hrs, err := b.Store.Hours(ctx, t.home)
-	if err != nil {
-		return err
-	}
-	hrs.AutoConfirm = t.n == 1
 	notice := "HoursAutoOff"
-	if hrs.AutoConfirm {
+	if t.n == 1 {
 		notice = "HoursAutoOn"
 	}
-	return b.saveHours(ctx, r, t.home, hrs, r.html(notice))
+	return b.saveHours(ctx, r, t.home, func(hrs *homelink.Hours) error {
+		hrs.AutoConfirm = t.n == 1
+		return nil
+	}, nil, func() string { return r.html(notice) })
 }

@@ -65,15 +65,22 @@ local function call_active(c) return c.state == 'requested' or c.state == 'confi
 -- The key of a call's agenda items, and of a standing call's renewal.
 local function agendakey(home, id) return home .. '.' .. id end
 
+-- excepted: whether call id is left out of a check; except is one call
+-- id, or a set of them (id → true).
+local function excepted(except, id)
+  if type(except) == 'table' then return except[id] == true end
+  return id == except
+end
+
 -- overlapping counts the intervals in index idx ("<call>:<minutes>"
--- scored by start) that share a moment with [s, e), leaving out call
--- except.
+-- scored by start) that share a moment with [s, e), leaving out the calls
+-- except names.
 local function overlapping(idx, s, e, except)
   local n = 0
   local found = redis.call('ZRANGEBYSCORE', idx, '(' .. ms(s - MAXSLOT_MS), '(' .. ms(e), 'WITHSCORES')
   for i = 1, #found, 2 do
     local id, min = string.match(found[i], '^(%d+):(%d+)$')
-    if id and id ~= except and tonumber(found[i + 1]) + tonumber(min) * 60000 > s then n = n + 1 end
+    if id and not excepted(except, id) and tonumber(found[i + 1]) + tonumber(min) * 60000 > s then n = n + 1 end
   end
   return n
 end
@@ -88,8 +95,9 @@ end
 local function is_staff(p, uid, home) return teaches(p, uid, home) or coordinates(p, uid, home) end
 
 -- upcoming counts the commitments uid holds ahead for child at home: each
--- one-off call, and each standing call once whatever its occurrences.
-local function upcoming(x, home, child, uid)
+-- one-off call, and each standing call once whatever its occurrences;
+-- standing call skip (one being moved), when given, is left out.
+local function upcoming(x, home, child, uid, skip)
   local n, series = 0, {}
   local idx = hkey(x.p, home, 'childcalls:' .. child)
   local found = redis.call('ZRANGEBYSCORE', idx, '(' .. ms(x.now - MAXSLOT_MS), '+inf', 'WITHSCORES')
@@ -97,7 +105,7 @@ local function upcoming(x, home, child, uid)
     local id, min = string.match(found[i], '^(%d+):(%d+)$')
     if id and tonumber(found[i + 1]) + tonumber(min) * 60000 > x.now then
       local f = redis.call('HMGET', callkey(x.p, home, id), 'g', 'series')
-      if f[1] == uid then
+      if f[1] == uid and not (skip and f[2] == skip) then
         if f[2] and f[2] ~= '0' then
           if not series[f[2]] then n = n + 1 end
           series[f[2]] = true
@@ -113,12 +121,14 @@ end
 -- call_refusal says why call c cannot hold its slot: 'taken' (every line
 -- is held then), 'busy' (the child has another call then) or, when max
 -- is above 0, 'toomany' (its guardian holds max commitments for the
--- child); nil when it can. Call except (one being moved) is left out.
-local function call_refusal(x, c, lines, max, except)
+-- child); nil when it can. The calls except names (see excepted: one
+-- being moved, or the occurrences of a standing call being moved) and
+-- the standing call skip are left out.
+local function call_refusal(x, c, lines, max, except, skip)
   local s, e = tonumber(c.start), call_end(c)
   if overlapping(hkey(x.p, c.home, 'lines'), s, e, except) >= lines then return 'taken' end
   if overlapping(hkey(x.p, c.home, 'childcalls:' .. c.child), s, e, except) > 0 then return 'busy' end
-  if max > 0 and upcoming(x, c.home, c.child, c.g) >= max then return 'toomany' end
+  if max > 0 and upcoming(x, c.home, c.child, c.g, skip) >= max then return 'toomany' end
   return nil
 end
 
@@ -163,32 +173,84 @@ local function call_plan(x, c)
   agenda_put(p, 'call.forget', key, ms(e + x.keep))
 end
 
--- call_count counts a call of home reaching state in the week of x.
+-- call_count counts a call of home reaching state in the week of x. The
+-- rule (keys.go, WeekCounts): a request is counted requested once when it
+-- is made, and confirmed, declined or expired once when it is decided (a
+-- standing call is one request: its occurrences, its renewals, a move
+-- add none); held, missed and cancelled are counted per call that would
+-- have been held (cancelled only before its end).
 local function call_count(x, home, state)
   local k = hkey(x.p, home, 'week:' .. ((x.weeks and x.weeks[home]) or x.week))
   redis.call('HINCRBY', k, state, 1)
   redis.call('EXPIRE', k, WEEK_TTL)
 end
 
+-- count_confirmed counts c's confirmation the first time c, or its
+-- standing call, is confirmed: cf ('1') on the call and on the standing
+-- call marks it done, so a call moved and confirmed again, and the
+-- other occurrences of a standing call, add none. (A standing call
+-- confirmed before cf existed counts as done.)
+local function count_confirmed(x, c)
+  if c.cf == '1' then return end
+  c.cf = '1'
+  redis.call('HSET', callkey(x.p, c.home, c.id), 'cf', '1')
+  if c.series and c.series ~= '0' then
+    local sk = serieskey(x.p, c.home, c.series)
+    local f = redis.call('HMGET', sk, 'cf', 'state')
+    if f[1] == '1' or f[2] == 'confirmed' then return end
+    redis.call('HSET', sk, 'cf', '1')
+  end
+  call_count(x, c.home, 'confirmed')
+end
+
+-- touched indexes a call or standing call (member "<home>.<call>" or
+-- "<home>.s<series>") under staff member by, who is now named in it, so
+-- forgetting them blanks their id there (unname in _keys.lua); due
+-- (unix ms, or '+inf' while a standing call lives) is when the record
+-- goes, and the index sheds members past it as it grows.
+local function touched(x, by, member, due)
+  if not by or by == '' or by == '0' then return end
+  local idx = ukey(x.p, by, 'touched')
+  redis.call('ZREMRANGEBYSCORE', idx, '-inf', '(' .. ms(x.now))
+  redis.call('ZADD', idx, due, member)
+end
+
+-- call_touched indexes call c under by unless by is its own guardian
+-- (whose calls go with them).
+local function call_touched(x, c, by)
+  if by ~= c.g then touched(x, by, agendakey(c.home, c.id), ms(call_end(c) + x.keep)) end
+end
+
 -- call_create writes new call c (every field a string), its indexes,
--- agenda items and counts.
+-- agenda items and counts: requested for a one-off call (a standing
+-- call's request is counted once, by series_create), confirmed when it
+-- is born confirmed and neither it nor its standing call was counted.
 local function call_create(x, c)
   call_save(x.p, c)
   call_index(x.p, c)
   call_hold(x.p, c)
   call_plan(x, c)
-  call_count(x, c.home, 'requested')
-  if c.state == 'confirmed' then call_count(x, c.home, 'confirmed') end
+  if c.series == '0' then call_count(x, c.home, 'requested') end
+  if c.state == 'confirmed' then count_confirmed(x, c) end
 end
 
 -- call_to moves c to state, by who, with reason; an active call leaving
--- the active states frees its line.
-local function call_to(x, c, state, by, reason)
+-- the active states frees its line. It is counted (see call_count)
+-- unless quiet: the other occurrences a standing call's decision takes
+-- with it, or the occurrences a move replaces.
+local function call_to(x, c, state, by, reason, quiet)
   if state ~= 'confirmed' then call_release(x.p, c) end
   c.state, c.by, c.at, c.reason, c.props = state, by, ms(x.now), reason or '', ''
   redis.call('HSET', callkey(x.p, c.home, c.id), 'state', state, 'by', by, 'at', c.at, 'reason', c.reason, 'props', '')
+  call_touched(x, c, by)
   call_plan(x, c)
-  call_count(x, c.home, state)
+  if state == 'confirmed' then
+    count_confirmed(x, c)
+  elseif quiet then
+    return
+  elseif state ~= 'cancelled' or call_end(c) > x.now then
+    call_count(x, c.home, state)
+  end
 end
 
 -- call_delete removes call c and every trace of it: hash, indexes,
@@ -205,12 +267,15 @@ local function call_delete(p, c)
   redis.call('DEL', callkey(p, c.home, c.id))
 end
 
+local function series_live(state) return state == 'requested' or state == 'confirmed' end
+
 -- series_confirm confirms a requested standing call and its requested
 -- occurrences ahead, by who.
 local function series_confirm(x, home, sid, by)
   local sk = serieskey(x.p, home, sid)
   if redis.call('HGET', sk, 'state') ~= 'requested' then return end
   redis.call('HSET', sk, 'state', 'confirmed', 'by', by, 'at', ms(x.now))
+  touched(x, by, home .. '.s' .. sid, '+inf')
   local idx = hkey(x.p, home, 'seriescalls:' .. sid)
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', idx, '(' .. ms(x.now), '+inf')) do
     local o = call_get(x.p, home, id)
@@ -218,17 +283,73 @@ local function series_confirm(x, home, sid, by)
   end
 end
 
--- series_end ends a live standing call by who: no more renewals, and its
--- record runs out after the history retention. False when it had ended.
-local function series_end(x, home, sid, by, reason)
+-- series_close ends standing call sid in state (cancelled, declined or
+-- expired) by who: no more renewals, and its record runs out after the
+-- history retention.
+local function series_close(x, home, sid, state, by, reason)
   local sk = serieskey(x.p, home, sid)
-  local state = redis.call('HGET', sk, 'state')
-  if not state or state == 'cancelled' then return false end
-  redis.call('HSET', sk, 'state', 'cancelled', 'by', by, 'at', ms(x.now), 'reason', reason or '')
+  redis.call('HSET', sk, 'state', state, 'by', by, 'at', ms(x.now), 'reason', reason or '')
   redis.call('PEXPIRE', sk, ms(x.keep))
   redis.call('PEXPIRE', hkey(x.p, home, 'seriescalls:' .. sid), ms(x.keep))
   agenda_withdraw(x.p, 'series.renew', agendakey(home, sid))
+  if by ~= redis.call('HGET', sk, 'g') then touched(x, by, home .. '.s' .. sid, ms(x.now + x.keep)) end
+end
+
+-- series_end ends a live standing call by who (cancelled). False when it
+-- had ended.
+local function series_end(x, home, sid, by, reason)
+  if not series_live(redis.call('HGET', serieskey(x.p, home, sid), 'state')) then return false end
+  series_close(x, home, sid, 'cancelled', by, reason)
   return true
+end
+
+-- series_fail ends a standing call still requested whose request was
+-- declined or expired (state), by who, with its other requested
+-- occurrences (quietly: the request was counted once). Nothing for one
+-- that was confirmed: an occurrence moved and declined is its own.
+local function series_fail(x, home, sid, state, by)
+  if redis.call('HGET', serieskey(x.p, home, sid), 'state') ~= 'requested' then return end
+  series_close(x, home, sid, state, by, '')
+  for _, id in ipairs(redis.call('ZRANGE', hkey(x.p, home, 'seriescalls:' .. sid), 0, -1)) do
+    local o = call_get(x.p, home, id)
+    if o and o.state == 'requested' then call_to(x, o, state, by, '', true) end
+  end
+end
+
+-- series_create makes standing call s (its hash's fields, as strings)
+-- and books its occurrences occ ({id, start, expiry} each, the first
+-- first). The first must be bookable: its refusal is returned and nothing
+-- written; a later one that is not is skipped. max limits the guardian's
+-- commitments (checked for the first); except and skip are left out of
+-- the checks (call_refusal). Its request is counted unless moved (it
+-- replaces one that was), its confirmation (born confirmed) unless s.cf
+-- says it was. Returns nil, the booked calls' fields, the skipped starts.
+local function series_create(x, s, occ, lines, max, except, skip, moved)
+  local function occurrence(o)
+    return {id = o[1], home = s.home, child = s.child, g = s.g, start = o[2], min = s.min, kind = s.kind,
+      note = s.note, state = s.state, exp = o[3], series = s.id, created = s.created, by = s.g,
+      at = s.created, reason = '', props = ''}
+  end
+  local why = call_refusal(x, occurrence(occ[1]), lines, max, except, skip)
+  if why then return why end
+  if not moved then call_count(x, s.home, 'requested') end
+  if s.state == 'confirmed' and s.cf ~= '1' then
+    call_count(x, s.home, 'confirmed')
+    s.cf = '1'
+  end
+  redis.call('HSET', serieskey(x.p, s.home, s.id), unpack(flat_of(s)))
+  redis.call('ZADD', ukey(x.p, s.g, 'series'), s.created, agendakey(s.home, s.id))
+  local booked, skipped = {}, {}
+  for i, o in ipairs(occ) do
+    local c = occurrence(o)
+    if i > 1 and call_refusal(x, c, lines, 0, except, skip) then
+      skipped[#skipped + 1] = c.start
+    else
+      call_create(x, c)
+      booked[#booked + 1] = flat_of(c)
+    end
+  end
+  return nil, booked, skipped
 end
 
 -- calls_cancel cancels the active calls of home among ids that want(c)

@@ -77,12 +77,40 @@ local function revokeinvite(p, id)
   if inv[4] then redis.call('ZREM', ukey(p, inv[4], 'made'), id) end
   redis.call('DEL', ikey)
 end
+-- unname blanks staff member uid where the calls and standing calls of
+-- their touched index name them: by (who made the last change) becomes ''
+-- and their entry leaves tmsgs (the request shown to each teacher).
+-- Records gone meanwhile are left alone.
+local function unname(p, uid)
+  local idx = ukey(p, uid, 'touched')
+  for _, m in ipairs(redis.call('ZRANGE', idx, 0, -1)) do
+    local home, s, id = string.match(m, '^(%d+)%.(s?)(%d+)$')
+    if home then
+      local k = hkey(p, home, 'call:' .. id)
+      if s == 's' then k = hkey(p, home, 'series:' .. id) end
+      local f = redis.call('HMGET', k, 'by', 'tmsgs')
+      if f[1] == uid then redis.call('HSET', k, 'by', '') end
+      if f[2] then
+        local ok, msgs = pcall(cjson.decode, f[2])
+        if ok and type(msgs) == 'table' and msgs[uid] ~= nil then
+          msgs[uid] = nil
+          local out = '{}'
+          if next(msgs) ~= nil then out = cjson.encode(msgs) end
+          redis.call('HSET', k, 'tmsgs', out)
+        end
+      end
+    end
+  end
+  redis.call('DEL', idx)
+end
 -- erase deletes what is kept under a person's own tag once their roles
 -- are gone: the invitations they opened (revoked), the records of who
--- acted that name them, their profile, session, dedupe and lists, and
--- their place among the known users (KEYS users and lastseen). Not their
--- wrong-code counter, which runs out on its own.
+-- acted that name them, their id in the calls they changed as staff
+-- (unname), their profile, session, dedupe and lists, and their place
+-- among the known users (KEYS users and lastseen). Not their wrong-code
+-- counter, which runs out on its own.
 local function erase(p, uid, users, lastseen)
+  unname(p, uid)
   local made = ukey(p, uid, 'made')
   for _, id in ipairs(redis.call('ZRANGE', made, 0, -1)) do revokeinvite(p, id) end
   local acted = ukey(p, uid, 'acted')

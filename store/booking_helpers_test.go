@@ -155,3 +155,20 @@ func (w *callWorld) counts(t testing.TB) map[homelink.BookingState]int {
 	}
 	return m
 }
+
+// totals sums the home's week counts over the weeks from the clock's
+// start to ten weeks on.
+func (w *callWorld) totals(t testing.TB) map[homelink.BookingState]int {
+	t.Helper()
+	out := map[homelink.BookingState]int{}
+	for i := range 10 {
+		m, err := w.s.WeekCounts(context.Background(), w.home.ID, homelink.WeekOf(t0.AddDate(0, 0, 7*i), w.zone))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for st, n := range m {
+			out[st] += n
+		}
+	}
+	return out
+}

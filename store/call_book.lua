@@ -18,7 +18,7 @@ local c = {id = ARGV[6], home = ARGV[7], child = ARGV[8], g = ARGV[9], start = A
   series = '0', created = ms(x.now), by = ARGV[9], at = ms(x.now), reason = '', props = ''}
 if not is_guardian(x.p, c.g, c.home, c.child) then return {'notallowed'} end
 if (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[16] then return {'hours'} end
-local why = call_refusal(x, c, tonumber(ARGV[17]), tonumber(ARGV[18]), '')
+local why = call_refusal(x, c, tonumber(ARGV[17]), tonumber(ARGV[18]), '', nil)
 if why then return {why} end
 call_create(x, c)
 return call_reply('ok', c)

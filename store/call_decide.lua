@@ -1,6 +1,8 @@
--- A teacher confirms or declines a request; confirming an occurrence of a
+-- A teacher confirms or declines a request. Confirming an occurrence of a
 -- requested standing call confirms the standing call and its other
--- requested occurrences.
+-- requested occurrences; declining one declines the standing call: it
+-- ends (no more renewals) and its other requested occurrences are
+-- declined with it, their lines freed. (Series reads what became of it.)
 -- KEYS[1] the call's hash
 -- ARGV[1] prefix, ARGV[2..5] clock, ARGV[6] home, ARGV[7] call id,
 -- ARGV[8] who decides, ARGV[9] confirmed or declined
@@ -18,5 +20,6 @@ if ARGV[9] == 'confirmed' then
   if c.series ~= '0' then series_confirm(x, c.home, c.series, by) end
 else
   call_to(x, c, 'declined', by, '')
+  if c.series ~= '0' then series_fail(x, c.home, c.series, 'declined', by) end
 end
 return call_reply('ok', c)

@@ -12,4 +12,5 @@ if not teaches(x.p, by, c.home) then return {'notallowed'} end
 if c.state ~= 'requested' then return call_reply('changed', c) end
 c.props, c.by, c.at = ARGV[9], by, ms(x.now)
 redis.call('HSET', KEYS[1], 'props', c.props, 'by', by, 'at', c.at)
+call_touched(x, c, by)
 return call_reply('ok', c)

@@ -1,7 +1,7 @@
 -- Moves an active call to another slot, for the guardian who booked it or
 -- the home's staff: the old slot is freed only when the new one is taken,
 -- and a refusal changes nothing. Indexes, agenda items and proposals
--- follow.
+-- follow; the week counts no new request (see call_count).
 -- KEYS[1] the home's hours hash
 -- ARGV[1] prefix, ARGV[2..5] clock, ARGV[6] home, ARGV[7] call id,
 -- ARGV[8] who moves it, ARGV[9] new start (unix ms), ARGV[10] minutes,
@@ -26,14 +26,15 @@ if to == 'confirmed' and not staff and ARGV[15] ~= '1' then
 end
 if (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[13] then return {'hours'} end
 local moved = {id = c.id, home = c.home, child = c.child, g = c.g, start = start, min = ARGV[10]}
-local why = call_refusal(x, moved, tonumber(ARGV[14]), 0, c.id)
+local why = call_refusal(x, moved, tonumber(ARGV[14]), 0, c.id, nil)
 if why then return call_reply(why, c) end
 call_release(x.p, c)
-local was = c.state
 c.start, c.min, c.state, c.exp, c.props, c.by, c.at = start, ARGV[10], to, ARGV[12], '', by, ms(x.now)
 call_save(x.p, c)
 call_index(x.p, c)
 call_hold(x.p, c)
+call_touched(x, c, by)
 call_plan(x, c)
-if to ~= was then call_count(x, c.home, to) end
+-- A move adds no request; a confirmation counts only the call's first.
+if to == 'confirmed' then count_confirmed(x, c) end
 return call_reply('ok', c)

@@ -226,7 +226,8 @@ func (s *Store) NoteRequestMessages(ctx context.Context, h, id int64, msgs map[i
 	if err != nil {
 		return fmt.Errorf("store: note request messages of %d: %w", id, err)
 	}
-	if err := s.run(ctx, "call_note", []string{s.k.call(h, id)}, b).Err(); err != nil {
+	args := append([]any{b}, s.clockArgs(s.clock.Now(), s.zone)...)
+	if err := s.run(ctx, "call_note", []string{s.k.call(h, id)}, args...).Err(); err != nil {
 		return fmt.Errorf("store: note request messages of %d: %w", id, err)
 	}
 	return nil
@@ -248,8 +249,16 @@ func (s *Store) RequestMessages(ctx context.Context, h, id int64) (map[int64]str
 	return out, nil
 }
 
-// WeekCounts are home h's counts of week (homelink.WeekOf), by state;
-// states nothing reached are left out.
+// WeekCounts are home h's counts of week (homelink.WeekOf in the home's
+// zone), by state; states nothing reached are left out. Each change is
+// counted in the week it happens, by one rule: requested, confirmed,
+// declined and expired count requests once each (a standing call is one
+// request: its renewals and occurrences, a reschedule or a move add no
+// request, and a call or standing call is counted confirmed only the
+// first time); held, missed and cancelled count calls that would have
+// been held, per occurrence (cancelled only when cancelled before its
+// end; the occurrences a move replaces are not cancelled in the counts).
+// keys.go spells the rule out.
 func (s *Store) WeekCounts(ctx context.Context, h int64, week string) (map[homelink.BookingState]int, error) {
 	m, err := s.rdb.HGetAll(ctx, s.k.week(h, week)).Result()
 	if err != nil {

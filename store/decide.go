@@ -32,7 +32,10 @@ func (s *Store) change(ctx context.Context, op, name string, h, id int64, args .
 // home (homelink.ErrNotAllowed otherwise). A call no longer requested is
 // homelink.ErrStateChanged, returned as it is (By and At say who acted).
 // Confirming an occurrence of a requested standing call confirms the
-// standing call and its other requested occurrences ahead.
+// standing call and its other requested occurrences ahead; declining one
+// declines the standing call: it ends (State Declined, no more renewals)
+// and its other requested occurrences are declined with it, their lines
+// freed (Series and Booking read them).
 func (s *Store) Decide(ctx context.Context, by homelink.By, h, id int64, to homelink.BookingState) (homelink.Booking, error) {
 	if to != homelink.Confirmed && to != homelink.Declined {
 		return homelink.Booking{}, fmt.Errorf("store: decide %d to %q: %w", id, to, homelink.ErrStateChanged)
@@ -80,7 +83,9 @@ func (s *Store) Mark(ctx context.Context, by homelink.By, h, id int64, to homeli
 
 // Expire expires request id of home h if it is still unanswered at its
 // expiry (the agenda's call.expire), freeing its line; false when it was
-// decided, moved, cancelled or is gone.
+// decided, moved, cancelled or is gone. An occurrence of a standing call
+// still requested takes it along: the standing call ends (State Expired)
+// and its other requested occurrences expire too.
 func (s *Store) Expire(ctx context.Context, h, id int64) (homelink.Booking, bool, error) {
 	b, err := s.change(ctx, "expire", "call_expire", h, id)
 	switch {

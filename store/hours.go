@@ -17,33 +17,46 @@ import (
 // hands the version to its script, which refuses to write if the hours
 // changed in between.
 
-// Hours are home h's call hours; homelink.DefaultHours when none were set.
+// Hours are home h's call hours, with their Version; homelink.DefaultHours
+// (Version 0) when none were set.
 func (s *Store) Hours(ctx context.Context, h int64) (homelink.Hours, error) {
-	raw, err := s.rdb.HGet(ctx, s.k.hours(h), "json").Result()
-	if err != nil && !isNil(err) {
+	vals, err := s.rdb.HMGet(ctx, s.k.hours(h), "json", "v").Result()
+	if err != nil {
 		return homelink.Hours{}, fmt.Errorf("store: hours of %d: %w", h, err)
 	}
-	return hoursFrom(raw), nil
+	raw, _ := vals[0].(string)
+	v, _ := vals[1].(string)
+	hrs := hoursFrom(raw)
+	hrs.Version, _ = strconv.ParseInt(v, 10, 64)
+	return hrs, nil
 }
 
 // SetHours replaces home h's hours, for its teachers and coordinators
 // (checked as it writes: homelink.ErrNotAllowed otherwise;
 // homelink.ErrNotFound when the home is gone). Hours that fail Validate
-// are refused with its error and change nothing.
+// are refused with its error and change nothing. hrs.Version is the
+// version the change was made against (Hours fills it): when the stored
+// hours have another one, someone changed them meanwhile and the change
+// is refused with homelink.ErrStateChanged, nothing written; Version 0
+// writes without that check.
 func (s *Store) SetHours(ctx context.Context, by homelink.By, h int64, hrs homelink.Hours) error {
 	if err := hrs.Validate(); err != nil {
 		return err
 	}
-	hrs.Set = true
+	version := hrs.Version
+	hrs.Set, hrs.Version = true, 0
 	b, err := json.Marshal(hrs)
 	if err != nil {
 		return fmt.Errorf("store: set hours of %d: %w", h, err)
 	}
-	v, err := s.run(ctx, "hours_set", []string{s.k.hours(h), s.k.home(h)}, h, by.User, b).Int()
+	v, err := s.run(ctx, "hours_set", []string{s.k.hours(h), s.k.home(h)}, h, by.User, b, version).Int()
 	if err != nil {
 		return fmt.Errorf("store: set hours of %d: %w", h, err)
 	}
-	if v <= 0 {
+	switch {
+	case v == -2:
+		return fmt.Errorf("store: set hours of %d: %w", h, homelink.ErrStateChanged)
+	case v <= 0:
 		return written(v)
 	}
 	return nil

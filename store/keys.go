@@ -57,20 +57,39 @@ import "strconv"
 //	<p>{h<id>}:call:<call>   hash    id, home, child, g (the guardian who booked it), start (unix ms), min (minutes),
 //	                                 kind, note, state, series ("0": none), created, by, at (unix ms), reason,
 //	                                 props (comma list of proposed starts, unix ms), exp (a request's expiry, unix ms),
-//	                                 tmsgs (JSON: teacher id → outbox id of the request shown to them)
+//	                                 tmsgs (JSON: teacher id → outbox id of the request shown to them),
+//	                                 cf ("1" once its confirmation was counted, or its standing call's)
 //	<p>{h<id>}:calls         zset    every call id of the home, scored by start (unix ms): HomeCalls, history
 //	<p>{h<id>}:lines         zset    "<call>:<minutes>" of the home's active calls, scored by start: each holds a line,
 //	                                 read as intervals without the hashes (Availability, the capacity check)
 //	<p>{h<id>}:childcalls:<c> zset   "<call>:<minutes>" of child c's active calls, scored by start
-//	<p>{h<id>}:week:<week>   hash    state → calls that reached it in that ISO week (homelink.WeekOf, the home's zone);
-//	                                 TTL weekTTL
+//	<p>{h<id>}:week:<week>   hash    state → calls that reached it in that ISO week (homelink.WeekOf, the home's zone)
+//	                                 of the change; TTL weekTTL. The rule: requested, confirmed, declined and expired
+//	                                 count requests, once each: requested when a call or a standing call is asked for
+//	                                 (a standing call is ONE request; its renewals, a reschedule and a move of a
+//	                                 standing call add none), confirmed the first time a call or standing call is
+//	                                 confirmed (cf; confirmed again after a move: none), declined or expired once
+//	                                 per request (the other occurrences a standing call's decline or expiry takes
+//	                                 along: none). held, missed and cancelled count calls that would have been held:
+//	                                 held and missed per occurrence, cancelled per call cancelled before its end
+//	                                 (one that ended unmarked and is then removed by /forget or with its child: none;
+//	                                 the occurrences a move replaces: none)
 //	<p>{h<id>}:series:<s>    hash    id, home, child, g, day (weekday), minute (local start), min, kind, note, state,
-//	                                 created, by, at, reason, last (local date of the last occurrence tried);
-//	                                 TTL the history retention once cancelled
+//	                                 created, by, at, reason, last (local date of the last occurrence tried),
+//	                                 cf ("1" once its confirmation was counted); state requested or confirmed
+//	                                 while it lives, then cancelled, declined or expired; TTL the history
+//	                                 retention once ended
 //	<p>{h<id>}:seriescalls:<s> zset  call ids of the series's occurrences, scored by start
 //	<p>{u<id>}:calls         zset    "<home>.<call>" of every call the guardian booked, scored by start: /calls,
 //	                                 /mydata, /forget
 //	<p>{u<id>}:series        zset    "<home>.<series>" of the guardian's standing calls, scored by creation (unix ms)
+//	<p>{u<id>}:touched       zset    "<home>.<call>" and "<home>.s<series>" whose by or tmsgs name this staff member
+//	                                 (written whenever one who is not the call's guardian changes a call or standing
+//	                                 call, and by NoteRequestMessages for each teacher shown a request), scored by when
+//	                                 the record goes (a call's end + the history retention; +inf while a standing call
+//	                                 lives); members past their score are dropped as it is written. Forgetting the
+//	                                 person (forget, strangers_forget) blanks by and drops their tmsgs entry there,
+//	                                 then deletes it
 //	<p>{agenda}:…            (package agenda) call.expire, call.ended, call.unmarked, call.forget keyed
 //	                                 "<home>.<call>", series.renew keyed "<home>.<series>": put, moved and withdrawn
 //	                                 by the scripts that change the call
@@ -133,6 +152,7 @@ func (k keys) seriesCalls(h, id int64) string {
 }
 func (k keys) userCalls(id int64) string  { return k.tagged(id, "calls") }
 func (k keys) userSeries(id int64) string { return k.tagged(id, "series") }
+func (k keys) touched(id int64) string    { return k.tagged(id, "touched") }
 
 func (k keys) tagged(id int64, name string) string {
 	return k.prefix + "{u" + strconv.FormatInt(id, 10) + "}:" + name

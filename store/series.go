@@ -66,11 +66,6 @@ func (s *Store) BookSeries(ctx context.Context, by homelink.By, req homelink.Boo
 	if err := checkRequest(req); err != nil {
 		return homelink.Series{}, nil, nil, err
 	}
-	type made struct {
-		series  homelink.Series
-		booked  []homelink.Booking
-		skipped []time.Time
-	}
 	m, err := retryOnHours(func() (made, error) {
 		series, booked, skipped, err := s.bookSeriesOnce(ctx, by, req)
 		return made{series, booked, skipped}, err

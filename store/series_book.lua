@@ -2,7 +2,8 @@
 -- be bookable, with the same checks and refusals as call_book; a later one
 -- without a free line, or when the child has another call, is skipped.
 -- The guardian's limit counts the standing call once, as one commitment:
--- its own occurrences are not held against it.
+-- its own occurrences are not held against it. The week counts one
+-- request (and one confirmation when it is born confirmed).
 -- KEYS[1] the home's hours hash
 -- ARGV[1] prefix, ARGV[2..5] clock, ARGV[6] series id, ARGV[7] home,
 -- ARGV[8] child, ARGV[9] guardian, ARGV[10] weekday (0 Sunday),
@@ -15,28 +16,15 @@
 -- Returns {status} (as call_book) or {'ok', {the booked calls' fields…},
 -- {the skipped starts…}}.
 local x = call_clock(2)
-local sid, home, child, g, state = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[15]
-if not is_guardian(x.p, g, home, child) then return {'notallowed'} end
+local sid, home, g = ARGV[6], ARGV[7], ARGV[9]
+if not is_guardian(x.p, g, home, ARGV[8]) then return {'notallowed'} end
 if (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[16] then return {'hours'} end
-local booked, skipped = {}, {}
-for i = 21, #ARGV, 3 do
-  local c = {id = ARGV[i], home = home, child = child, g = g, start = ARGV[i + 1], min = ARGV[12],
-    kind = ARGV[13], note = ARGV[14], state = state, exp = ARGV[i + 2], series = sid,
-    created = ms(x.now), by = g, at = ms(x.now), reason = '', props = ''}
-  local max = 0
-  if i == 21 then max = tonumber(ARGV[18]) end
-  local why = call_refusal(x, c, tonumber(ARGV[17]), max, '')
-  if why and i == 21 then return {why} end
-  if why then
-    skipped[#skipped + 1] = c.start
-  else
-    call_create(x, c)
-    booked[#booked + 1] = flat_of(c)
-  end
-end
-redis.call('HSET', serieskey(x.p, home, sid), 'id', sid, 'home', home, 'child', child, 'g', g,
-  'day', ARGV[10], 'minute', ARGV[11], 'min', ARGV[12], 'kind', ARGV[13], 'note', ARGV[14],
-  'state', state, 'created', ms(x.now), 'by', g, 'at', ms(x.now), 'reason', '', 'last', ARGV[19])
-redis.call('ZADD', ukey(x.p, g, 'series'), ms(x.now), agendakey(home, sid))
+local s = {id = sid, home = home, child = ARGV[8], g = g, day = ARGV[10], minute = ARGV[11], min = ARGV[12],
+  kind = ARGV[13], note = ARGV[14], state = ARGV[15], created = ms(x.now), by = g, at = ms(x.now),
+  reason = '', last = ARGV[19]}
+local occ = {}
+for i = 21, #ARGV, 3 do occ[#occ + 1] = {ARGV[i], ARGV[i + 1], ARGV[i + 2]} end
+local why, booked, skipped = series_create(x, s, occ, tonumber(ARGV[17]), tonumber(ARGV[18]), '', nil, false)
+if why then return {why} end
 agenda_put(x.p, 'series.renew', agendakey(home, sid), ARGV[20])
 return {'ok', booked, skipped}

@@ -36,7 +36,7 @@ func (s *Store) renewSeriesOnce(ctx context.Context, h, id int64) ([]homelink.Bo
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: renew series %d: %w", id, err)
 	}
-	if m["state"] == "" || m["state"] == string(homelink.Cancelled) {
+	if !homelink.BookingState(m["state"]).Active() { // gone, or ended (cancelled, declined, expired)
 		return nil, nil, nil
 	}
 	last, err := time.Parse(time.DateOnly, m["last"])
