@@ -30,7 +30,7 @@ func (b *Bot) CallExpired(ctx context.Context, h, id int64) error {
 		return fmt.Errorf("bot: expired call %d: %w", id, err)
 	}
 	b.editRequestCopies(ctx, nil, ci)
-	b.tell(ctx, call.Guardian, ci, "CallExpiredTitle", nil, b.bookAgainButton(ci))
+	b.tell(ctx, call.Guardian, ci, "CallExpiredTitle", seriesEndedLine(call), b.bookAgainButton(ci))
 	return nil
 }
 
@@ -108,4 +108,14 @@ func (b *Bot) tellSkipped(ctx context.Context, s homelink.Series, at time.Time) 
 	b.tell(ctx, s.Guardian, ci, "SeriesSkippedTitle", nil, b.bookAgainButton(ci))
 	b.tellTeachers(ctx, ci, 0, "SeriesSkippedStaffTitle", nil)
 	return nil
+}
+
+// seriesEndedLine says, under a declined or lapsed request that began a
+// standing weekly call, that the weekly call ended with it (the store
+// declines or expires its other weeks in the same step); nil otherwise.
+func seriesEndedLine(c homelink.Booking) func(*request) string {
+	if c.Series == 0 {
+		return nil
+	}
+	return func(r *request) string { return r.html("SeriesEndedLine") }
 }

@@ -162,7 +162,7 @@ func (b *Bot) decide(ctx context.Context, r *request, t target, to homelink.Book
 		b.tellConfirmed(ctx, ci)
 		return nil
 	}
-	b.tell(ctx, call.Guardian, ci, "CallDeclinedTitle", nil, b.bookAgainButton(ci))
+	b.tell(ctx, call.Guardian, ci, "CallDeclinedTitle", seriesEndedLine(call), b.bookAgainButton(ci))
 	return nil
 }
 
