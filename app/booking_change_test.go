@@ -88,13 +88,41 @@ func TestCancelKeepAndNoReason(t *testing.T) {
 	w.teacher2.SeesAlert("Jian 在 ")
 }
 
+// A parent moves a confirmed call: it stays confirmed at its new time
+// (a decline of a new request would have left them with no call), the
+// old slot is free, and the teachers are told. Its own time is not
+// offered as a new one.
 func TestParentReschedules(t *testing.T) {
 	w := newBookingWorld(t, weekendHours(2))
 	c := w.confirmedSunday()
 	w.dad.Types("/calls")
 	w.dad.Tap("Sun 29 Nov 14:00 小明")
 	w.dad.Tap("Reschedule")
-	w.dad.Tap("Sun 29 Nov (12)")
+	w.dad.Tap("Sun 29 Nov (11)")
+	if hasButton(w.dad, "14:00") {
+		t.Fatalf("the call's own time is offered as a new one:\n%s", transcript(w.dad.Messages()))
+	}
+	w.dad.Tap("16:00")
+	w.dad.Sees("Rescheduled.")
+	moved := w.wantState(c.ID, homelink.Confirmed)
+	if !moved.Start.Equal(at(2026, 11, 29, 16, 0)) {
+		t.Fatalf("moved to %v", moved.Start)
+	}
+	w.teacher.Sees("A parent moved a call")
+	w.teacher.Sees("Was: Sun 29 Nov 14:00")
+	w.teacher2.Sees("原定时间：11月29日 周日 14:00")
+}
+
+// A request the parent moves is still a request, for the teachers to
+// decide at its new time.
+func TestParentMovesARequest(t *testing.T) {
+	w := newBookingWorld(t, weekendHours(2))
+	w.dadBooksSunday()
+	c := w.only()
+	w.dad.Types("/calls")
+	w.dad.Tap("Sun 29 Nov 14:00 小明")
+	w.dad.Tap("Reschedule")
+	w.dad.Tap("Sun 29 Nov (11)")
 	w.dad.Tap("16:00")
 	w.dad.Sees("New time sent.")
 	moved := w.wantState(c.ID, homelink.Requested)
@@ -102,7 +130,6 @@ func TestParentReschedules(t *testing.T) {
 		t.Fatalf("moved to %v", moved.Start)
 	}
 	w.teacher.Sees("A parent asks to move a call")
-	w.teacher.Sees("Was: Sun 29 Nov 14:00")
 	w.teacher2.Sees("家长想改一次通话的时间")
 	w.teacher2.Tap("确认通话")
 	w.dad.Sees("Confirmed:")

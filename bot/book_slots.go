@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,7 +34,7 @@ func (b *Bot) freeSlots(ctx context.Context, r *request, t target, personal *tim
 	if err != nil {
 		return freeView{}, err
 	}
-	shifts := r.user.Shifts
+	shifts, own := r.user.Shifts, (*time.Time)(nil)
 	if t.booking != 0 {
 		c, err := b.Store.Booking(ctx, t.home, t.booking)
 		if err != nil {
@@ -41,6 +42,7 @@ func (b *Bot) freeSlots(ctx context.Context, r *request, t target, personal *tim
 		}
 		av.Taken = without(av.Taken, c.Interval())
 		av.ChildBusy = without(av.ChildBusy, c.Interval())
+		own = &c.Start
 		if c.Guardian != r.user.ID {
 			g, err := b.Store.User(ctx, c.Guardian)
 			if err != nil {
@@ -54,6 +56,9 @@ func (b *Bot) freeSlots(ctx context.Context, r *request, t target, personal *tim
 		fv.home = b.defaultZone()
 	}
 	fv.free, fv.hidden = av.Free(from, to, shifts, personal)
+	if own != nil { // a call is not moved to where it is
+		fv.free = slices.DeleteFunc(fv.free, func(s time.Time) bool { return s.Equal(*own) })
+	}
 	return fv, nil
 }
 

@@ -83,9 +83,10 @@ type BookingStore interface {
 	// Propose keeps other times a teacher offers for a requested call.
 	Propose(ctx context.Context, by homelink.By, h, id int64, times []time.Time) (homelink.Booking, error)
 	// Reschedule moves an active call to start: the old slot is freed
-	// only when the new one is taken. to is the state after the move
-	// (Requested when a guardian moves it and the home does not
-	// auto-confirm; Confirmed when they chose a teacher's proposal).
+	// only when the new one is taken. to is the state after the move:
+	// Requested when a guardian moves a request in a home that does not
+	// auto-confirm; Confirmed when the call was confirmed already, when
+	// they chose a teacher's proposal, or when staff move it.
 	Reschedule(ctx context.Context, by homelink.By, h, id int64, start time.Time, to homelink.BookingState) (homelink.Booking, error)
 	// Cancel cancels an active call, by the guardian who booked it or the
 	// home's staff.

@@ -228,8 +228,11 @@ func (b *Bot) moveTimeChosen(ctx context.Context, r *request, t target) error {
 	if err != nil {
 		return err
 	}
+	// A confirmed call stays confirmed where it moves: the home agreed to
+	// the call, the new slot is free, and the teachers are told. Were it
+	// a new request, a decline would leave the family with no call at all.
 	to := homelink.Requested
-	if hrs.AutoConfirm {
+	if hrs.AutoConfirm || before.State == homelink.Confirmed {
 		to = homelink.Confirmed
 	}
 	call, err := b.Store.Reschedule(ctx, r.by(), t.home, t.booking, moment(t.at), to)

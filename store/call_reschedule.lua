@@ -8,8 +8,10 @@
 -- ARGV[11] state after (requested or confirmed), ARGV[12] the request's
 -- expiry (unix ms), ARGV[13] hours version checked, ARGV[14] lines,
 -- ARGV[15] '1' when the home auto-confirms
--- A guardian may move a call straight to confirmed only onto a time a
--- teacher proposed (or in a home that auto-confirms).
+-- A guardian may move a call straight to confirmed only when it was
+-- confirmed already (the home agreed to the call; the new slot is free
+-- and the teachers are told), onto a time a teacher proposed, or in a
+-- home that auto-confirms.
 -- Returns {status, the call's fields…} with status ok, changed (not
 -- active), taken or busy; or {'notfound'}, {'notallowed'}, {'hours'}.
 local x = call_clock(2)
@@ -19,7 +21,7 @@ if not c then return {'notfound'} end
 local staff = is_staff(x.p, by, c.home)
 if not staff and not (c.g == by and is_guardian(x.p, by, c.home, c.child)) then return {'notallowed'} end
 if not call_active(c) then return call_reply('changed', c) end
-if to == 'confirmed' and not staff and ARGV[15] ~= '1' then
+if to == 'confirmed' and not staff and ARGV[15] ~= '1' and c.state ~= 'confirmed' then
   local proposed = false
   for t in string.gmatch(c.props or '', '%d+') do proposed = proposed or t == start end
   if not proposed then return {'notallowed'} end
