@@ -157,6 +157,9 @@ func TestWeeklyCallAcrossAClosedWeek(t *testing.T) {
 	w.teacher.Sees("Repeats: every Sunday at 14:00")
 	w.teacher.Sees("No call on Sun 6 Dec 14:00")
 	w.teacher2.Sees("儿童之家休息或已约满，以下时间没有通话：12月6日 周日 14:00")
+	if hasButton(w.teacher, "Offer another time") {
+		t.Fatal("a weekly request offers another time for one of its weeks")
+	}
 	w.teacher.Tap("Confirm")
 	w.dad.Sees("Confirmed:")
 	w.wantWeekly(sunday1400, at(2026, 12, 13, 14, 0), at(2026, 12, 20, 14, 0))

@@ -37,12 +37,17 @@ func (b *Bot) decideActions() {
 	c.proposeBack = standing("call.propose.back", "Db", teachesCall, b.proposeBack)
 }
 
-// decisionButtons are a request's standing buttons.
+// decisionButtons are a request's standing buttons. A standing weekly
+// call is confirmed or declined whole: another time for one of its weeks
+// would leave the others where they were.
 func (b *Bot) decisionButtons(r *request, c homelink.Booking) [][]outbox.Button {
 	t := target{home: c.HomeID, booking: c.ID}
-	return [][]outbox.Button{
-		{b.calls.confirm.button(r, r.text("ConfirmCallButton"), t), b.calls.decline.button(r, r.text("DeclineCallButton"), t)},
-		{b.calls.proposeStart.button(r, r.text("ProposeButton"), t)}}
+	kb := [][]outbox.Button{
+		{b.calls.confirm.button(r, r.text("ConfirmCallButton"), t), b.calls.decline.button(r, r.text("DeclineCallButton"), t)}}
+	if c.Series != 0 {
+		return kb
+	}
+	return append(kb, []outbox.Button{b.calls.proposeStart.button(r, r.text("ProposeButton"), t)})
 }
 
 // markButtons ask a teacher whether a call took place.

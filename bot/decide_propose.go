@@ -27,6 +27,9 @@ func (b *Bot) proposeTapped(ctx context.Context, r *request, t target) error {
 	if call.State != homelink.Requested {
 		return b.callSettled(ctx, r, call)
 	}
+	if call.Series != 0 {
+		return r.answer(ctx, r.text("ProposeNotWeekly"))
+	}
 	return b.showProposals(ctx, r, call, nil)
 }
 
