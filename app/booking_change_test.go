@@ -249,3 +249,18 @@ func TestTeacherMovesAConfirmedCall(t *testing.T) {
 		t.Fatalf("lines after the move: %+v, %v", av.Taken, err)
 	}
 }
+
+// Staff see, beyond today's and tomorrow's calls, the requests further
+// ahead that still wait for an answer, and can open them.
+func TestStaffSeeLaterRequests(t *testing.T) {
+	w := newBookingWorld(t, weekendHours(2))
+	w.books(w.dad, "Sat 5 Dec (10)", "09:00", "Video call", "")
+	w.dad.Sees("Request sent.")
+	w.coord.Types("/calls")
+	w.coord.Sees("Later, waiting for an answer:")
+	w.coord.Sees("Sat 5 Dec 09:00 小明 with Jian (Father): Video call, waiting for the teacher")
+	w.teacher.Types("/calls")
+	w.teacher.Tap("Sat 5 Dec 09:00 小明")
+	w.teacher.Tap("Confirm")
+	w.dad.Sees("Confirmed:")
+}

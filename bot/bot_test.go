@@ -91,7 +91,7 @@ func sampleViews() map[string][]any {
 			"When": "Sat 5 Dec 08:00 (home time 15:00)", "Kind": "Video <call>", "Note": "a & b <c>", "Guardian": "Mei (Mother)", "Weekly": "every <Sat>"},
 			map[string]any{"Title": template.HTML("x"), "Footer": template.HTML(""), "Child": "Mei", "When": "w", "Kind": "k", "Note": "", "Guardian": "", "Weekly": ""}},
 		"calls": {map[string]any{"Mine": true, "Home": "", "Lines": []template.HTML{"• <b>x</b>"}},
-			map[string]any{"Mine": false, "Home": "Q&A <home>", "Lines": []template.HTML(nil)}},
+			map[string]any{"Mine": false, "Home": "Q&A <home>", "Lines": []template.HTML(nil), "Pending": []template.HTML{"• <i>y</i>"}}},
 		"hours": {map[string]any{"Notice": template.HTML("<b>Added</b>"), "Home": "Q&A <home>", "Days": []string{"Sat <09:00>"},
 			"Slot": 15, "Lines": 2, "Closed": []string{"10 Feb (<b>)"}, "Auto": true, "Zone": "China <Beijing>"},
 			map[string]any{"Notice": template.HTML(""), "Home": "x", "Days": []string(nil), "Slot": 10, "Lines": 1, "Closed": []string(nil), "Auto": false, "Zone": "UTC"}},

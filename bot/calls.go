@@ -133,7 +133,8 @@ func (b *Bot) homeCallsTapped(ctx context.Context, r *request, t target) error {
 	return b.showHomeCalls(ctx, r, t.home)
 }
 
-// showHomeCalls lists the home's calls of today and tomorrow, in its zone.
+// showHomeCalls lists the home's calls of today and tomorrow, in its zone,
+// and the requests further ahead still waiting for an answer.
 func (b *Bot) showHomeCalls(ctx context.Context, r *request, h int64) error {
 	home, err := b.Store.Home(ctx, h)
 	if errors.Is(err, homelink.ErrNotFound) {
@@ -145,26 +146,35 @@ func (b *Bot) showHomeCalls(ctx context.Context, r *request, h int64) error {
 	loc := b.homeZone(home)
 	now := b.Clock.Now().In(loc)
 	from := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	calls, err := b.Store.HomeCalls(ctx, h, from, time.Date(now.Year(), now.Month(), now.Day()+2, 0, 0, 0, 0, loc))
+	later := time.Date(now.Year(), now.Month(), now.Day()+2, 0, 0, 0, 0, loc)
+	calls, err := b.Store.HomeCalls(ctx, h, from, later.AddDate(0, 0, homelink.BookingDays))
 	if err != nil {
 		return err
 	}
-	var lines []template.HTML
+	var lines, pending []template.HTML
 	var bs []outbox.Button
 	for _, c := range calls {
+		if !c.Start.Before(later) && c.State != homelink.Requested {
+			continue
+		}
 		ci, err := b.infoOf(ctx, c)
 		if err != nil {
 			return err
 		}
 		when := r.day(c.Start, loc) + " " + c.Start.In(loc).Format("15:04")
-		lines = append(lines, template.HTML(r.html("HomeCallLine", "When", when, "Child", ci.childName(r),
+		line := template.HTML(r.html("HomeCallLine", "When", when, "Child", ci.childName(r),
 			"Name", guardianLabel(r, ci.guardian.name, ci.guardian.rel), "Kind", r.text("Kind_"+string(c.Kind)),
-			"State", r.text("State_"+string(c.State)))))
+			"State", r.text("State_"+string(c.State))))
+		if c.Start.Before(later) {
+			lines = append(lines, line)
+		} else {
+			pending = append(pending, line)
+		}
 		if c.State.Active() {
 			bs = append(bs, b.calls.staffView.button(r, r.text("CallButton", "When", when, "Child", ci.childName(r)), target{home: h, booking: c.ID}))
 		}
 	}
-	text, err := r.render("calls", map[string]any{"Mine": false, "Home": home.Name, "Lines": lines})
+	text, err := r.render("calls", map[string]any{"Mine": false, "Home": home.Name, "Lines": lines, "Pending": pending})
 	if err != nil {
 		return err
 	}
