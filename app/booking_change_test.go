@@ -264,3 +264,14 @@ func TestStaffSeeLaterRequests(t *testing.T) {
 	w.teacher.Tap("Confirm")
 	w.dad.Sees("Confirmed:")
 }
+
+// Cancel, tapped once the call's time has come, says so (not who
+// confirmed it), and changes nothing.
+func TestCancelAfterTheCallsTime(t *testing.T) {
+	w := newBookingWorld(t, weekendHours(2))
+	c := w.confirmedSunday()
+	w.h.clock.Set(sunday1400.Add(5 * time.Minute))
+	w.dad.Tap("Cancel call")
+	w.dad.SeesAlert("This call's time has come")
+	w.wantState(c.ID, homelink.Confirmed)
+}

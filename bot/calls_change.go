@@ -46,14 +46,14 @@ func (b *Bot) callChangeActions() {
 	c.cancelKeep = add(&action{name: "call.cancel.keep", code: "Ck", need: mayCancelCall, run: b.cancelKept, at: reason})
 }
 
-// activeCall reads t's call; ok is false when it no longer lies ahead,
-// and the tapper was told what became of it.
+// activeCall reads t's call; ok is false when it no longer lies ahead
+// (changed meanwhile, or its time has come), and the tapper was told.
 func (b *Bot) activeCall(ctx context.Context, r *request, t target) (homelink.Booking, bool, error) {
 	call, err := b.Store.Booking(ctx, t.home, t.booking)
 	if err != nil {
 		return call, false, err
 	}
-	if !call.Upcoming(b.Clock.Now()) {
+	if !call.State.Active() || !call.Start.After(b.Clock.Now()) {
 		return call, false, b.callSettled(ctx, r, call)
 	}
 	return call, true, nil

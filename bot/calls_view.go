@@ -218,6 +218,10 @@ func didID(c homelink.Booking) string {
 // its buttons.
 func (b *Bot) callSettled(ctx context.Context, r *request, c homelink.Booking) error {
 	notice, line := b.acted(ctx, r, c)
+	if c.State.Active() && !c.Start.After(b.Clock.Now()) {
+		// Nobody acted: its time came.
+		notice, line = r.text("CallTimePassed"), r.html("CallTimePassed")
+	}
 	cq := r.update.CallbackQuery
 	if cq == nil {
 		return r.reply(ctx, line, nil)
