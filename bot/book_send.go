@@ -67,14 +67,16 @@ func (b *Bot) askBookSummary(ctx context.Context, r *request, t target) error {
 	if err != nil {
 		return err
 	}
-	text, err := b.card(ctx, r, ci, r.html("BookSummaryTitle"), "")
+	// The weekly rhythm is said in the text: a button that long is cut
+	// off on a small phone.
+	weekly := r.html("BookWeeklyOffer", "Weekly", r.weekly(ci.call.Start, b.zoneOf(ctx, r.user), b.homeZone(ci.home)))
+	text, err := b.card(ctx, r, ci, r.html("BookSummaryTitle"), weekly)
 	if err != nil {
 		return err
 	}
-	weekly := r.text("BookWeeklyButton", "Weekly", r.weekly(ci.call.Start, b.zoneOf(ctx, r.user), b.homeZone(ci.home)))
 	return r.present(ctx, text, [][]outbox.Button{
 		{b.calls.bookSend.button(r, r.text("BookSendButton"), target{})},
-		{b.calls.bookWeekly.button(r, weekly, target{})}, r.backButton()})
+		{b.calls.bookWeekly.button(r, r.text("BookWeeklyButton"), target{})}, r.backButton()})
 }
 
 // draftInfo is the call a's answers describe, before it exists.

@@ -162,7 +162,11 @@ func (b *Bot) showTimes(ctx context.Context, r *request, p slotPicker, t target,
 		return err
 	}
 	text := joinLines(notice, r.html(cmp.Or(p.timeAsk, "BookTimeAsk"), "Child", name, "Day", r.day(start, personal)), b.zoneLines(r, fv))
-	return r.present(ctx, text, append(grid(4, bs), b.bookBack(r, b.firstAsked(r, p.time))))
+	perRow := 4
+	if !sameOffset(start, personal, fv.home) {
+		perRow = 3 // "02:00 (09:00)" needs the room
+	}
+	return r.present(ctx, text, append(grid(perRow, bs), b.bookBack(r, b.firstAsked(r, p.time))))
 }
 
 // nothingFree ends the flow: the home has no hours yet, or every slot

@@ -68,8 +68,19 @@ func (b *Bot) cancelSeriesTapped(ctx context.Context, r *request, t target) erro
 }
 
 // cancelStart asks for a reason, or Cancel without one, or Keep.
+// A weekly call can be ended from any of its calls, even one under way.
 func (b *Bot) cancelStart(ctx context.Context, r *request, t target, series bool) error {
-	call, ok, err := b.activeCall(ctx, r, t)
+	var call homelink.Booking
+	var ok bool
+	var err error
+	if series {
+		call, err = b.Store.Booking(ctx, t.home, t.booking)
+		if ok = err == nil && call.Series != 0 && call.Upcoming(b.Clock.Now()); err == nil && !ok {
+			err = b.callSettled(ctx, r, call)
+		}
+	} else {
+		call, ok, err = b.activeCall(ctx, r, t)
+	}
 	if !ok || err != nil {
 		return err
 	}
