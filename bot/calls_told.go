@@ -12,13 +12,17 @@ import (
 // the store's own operations, then tells people exactly as the taps would
 // have.
 
-// Requested tells the teachers of the call's home about a new request,
-// with its standing [Confirm] [Decline] [Another time].
+// Requested shows the guardian their request as /book would (with
+// [Cancel]) and tells the teachers of the call's home, with its standing
+// [Confirm] [Decline] [Another time].
 func (b *Bot) Requested(ctx context.Context, call homelink.Booking) error {
 	ci, err := b.infoOf(ctx, call)
 	if err != nil {
 		return err
 	}
+	b.tell(ctx, call.Guardian, ci, "BookSentTitle", nil, func(rd *request) [][]outbox.Button {
+		return rows(b.callCancelButton(rd, call))
+	})
 	b.tellTeachersNew(ctx, ci, newCallTitle(call), nil)
 	return nil
 }

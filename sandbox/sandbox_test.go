@@ -464,7 +464,7 @@ func TestSandboxDemonstrationHasCalls(t *testing.T) {
 		t.Fatalf("the teacher's request card: %+v", req)
 	}
 	c.taps(teacher, say("zh-Hans", "ConfirmCallButton"))
-	c.sees(dad, "birthday")
+	c.sees(dad, strings.SplitN(say("en", "BookSentTitle"), ".", 2)[0])
 	c.waitFor(func() bool {
 		for _, m := range c.phone(dad).Messages {
 			if m.FromBot && strings.Contains(m.HTML, "丽丽") && strings.Contains(m.HTML, "15:00") &&
