@@ -21,7 +21,9 @@ func ParseClosed(text string, today Date) ([]DateRange, error) {
 			continue
 		}
 		lines++
-		refuse := func(err error) { refused = append(refused, &HoursError{Line: n + 1, Text: strings.TrimSpace(line), Err: err}) }
+		refuse := func(err error) {
+			refused = append(refused, &HoursError{Line: n + 1, Text: strings.TrimSpace(line), Err: err})
+		}
 		if lines > MaxClosed {
 			refuse(ErrTooMany)
 			break

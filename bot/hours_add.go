@@ -167,7 +167,9 @@ func (r *request) spareNote(ws []homelink.Window, slot int) string {
 }
 
 // windowText is one window as the reader says it: "周六 09:00–11:30".
-func (r *request) windowText(w homelink.Window) string { return r.weekday(w.Day) + " " + span(w.Start, w.End) }
+func (r *request) windowText(w homelink.Window) string {
+	return r.weekday(w.Day) + " " + span(w.Start, w.End)
+}
 
 // hoursRemoveList offers one button per window.
 func (b *Bot) hoursRemoveList(ctx context.Context, r *request, t target) error {
