@@ -10,25 +10,36 @@ import "strings"
 // today, and a range without years that is under way today is the
 // current one (Dec 30 – Jan 3 spans the year). Ranges ending before
 // today are refused (ErrPastDate); a note is at most MaxClosedNote
-// characters. An error is a *HoursError naming the first refused line.
+// characters. An error is a LineErrors naming every refused line (up to
+// the first beyond MaxClosed), so a teacher hears about each at once.
 func ParseClosed(text string, today Date) ([]DateRange, error) {
 	var out []DateRange
+	var refused LineErrors
+	lines := 0
 	for n, line := range splitLines(text) {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		refuse := func(err error) error { return &HoursError{Line: n + 1, Text: strings.TrimSpace(line), Err: err} }
-		if len(out) == MaxClosed {
-			return nil, refuse(ErrTooMany)
+		lines++
+		refuse := func(err error) {
+			refused = append(refused, &HoursError{Line: n + 1, Text: strings.TrimSpace(line), Err: err})
+		}
+		if lines > MaxClosed {
+			refuse(ErrTooMany)
+			break
 		}
 		r, err := parseClosedLine([]rune(line), today)
 		if err != nil {
-			return nil, refuse(err)
+			refuse(err)
+			continue
 		}
 		out = append(out, r)
 	}
-	if len(out) == 0 {
-		return nil, &HoursError{Line: 1, Text: strings.TrimSpace(text), Err: ErrBadLine}
+	switch {
+	case lines == 0:
+		return nil, LineErrors{{Line: 1, Text: strings.TrimSpace(text), Err: ErrBadLine}}
+	case len(refused) > 0:
+		return nil, refused
 	}
 	return out, nil
 }

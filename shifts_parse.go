@@ -1,6 +1,7 @@
 package homelink
 
 import (
+	"errors"
 	"strings"
 )
 
@@ -11,8 +12,8 @@ import (
 // "2 days 07:00-19:00, 2 nights 19:00-07:00, 2 off, from 2026-12-01" /
 // "白班2天 7:00-19:00，夜班2天 19:00-07:00，休2天，12月1日起" (or
 // "从12月1日开始"): the cycle repeats from its start date, both ways. A
-// start date without a year is the one nearest today. An error is a
-// *HoursError naming the first refused line.
+// start date without a year is the one nearest today. An error names the
+// refused line (a *HoursError), or every refused weekly line (LineErrors).
 func ParseShifts(text string, today Date) (Shifts, error) {
 	var lines []numberedLine
 	for n, line := range splitLines(text) {
@@ -42,24 +43,44 @@ func (l numberedLine) refuse(err error) error { return &HoursError{Line: l.n, Te
 
 // parseWeekly reads weekly shifts: the grammar of call hours, with an end
 // at or before the start crossing midnight.
+// Every refused line is named (a LineErrors), not only the first.
 func parseWeekly(lines []numberedLine) (Shifts, error) {
 	var out []ShiftWindow
+	var refused LineErrors
 	for _, l := range lines {
-		dts, err := parseDayTimes(l.rs)
+		ws, err := weeklyLine(l, len(out))
 		if err != nil {
-			return Shifts{}, l.refuse(err)
-		}
-		for _, dt := range dts {
-			if dt.start >= 24*60 {
-				return Shifts{}, l.refuse(ErrBadTime)
+			refused = append(refused, &HoursError{Line: l.n, Text: l.text, Err: err})
+			if errors.Is(err, ErrTooMany) {
+				break
 			}
-			if len(out) == MaxWeeklyShifts {
-				return Shifts{}, l.refuse(ErrTooMany)
-			}
-			out = append(out, ShiftWindow{Day: dt.day, Start: dt.start, End: dt.end})
+			continue
 		}
+		out = append(out, ws...)
+	}
+	if len(refused) > 0 {
+		return Shifts{}, refused
 	}
 	return Shifts{Weekly: out}, nil
+}
+
+// weeklyLine reads one line of weekly shifts, have of them read before.
+func weeklyLine(l numberedLine, have int) ([]ShiftWindow, error) {
+	dts, err := parseDayTimes(l.rs)
+	if err != nil {
+		return nil, err
+	}
+	var out []ShiftWindow
+	for _, dt := range dts {
+		if dt.start >= 24*60 {
+			return nil, ErrBadTime
+		}
+		if have+len(out) == MaxWeeklyShifts {
+			return nil, ErrTooMany
+		}
+		out = append(out, ShiftWindow{Day: dt.day, Start: dt.start, End: dt.end})
+	}
+	return out, nil
 }
 
 // shiftWord is what a word says in a rotation's block.

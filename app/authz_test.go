@@ -206,6 +206,10 @@ var matrix = []matrixCase{
 	{kind: "typed", name: "hours.add/day", text: "Sat 09:00-11:30", answers: atHome, allow: staffHere},
 	{kind: "typed", name: "hours.add/day", text: "Sat 09:00-11:30", answers: atOtherHome, allow: staffThere},
 	{kind: "typed", name: "hours.closed/dates", text: "2027-02-10 - 2027-02-17 春节", answers: atHome, allow: staffHere},
+	{kind: "typed", name: "hours.view/hours", text: "Sat 09:00-11:30", answers: atHome, allow: staffHere},
+	{kind: "typed", name: "hours.view/hours", text: "Sat 09:00-11:30", answers: atOtherHome, allow: staffThere},
+	{kind: "typed", name: "hours.slot/minutes", text: "25", answers: atHome, allow: staffHere},
+	{kind: "typed", name: "hours.slot/minutes", text: "25", answers: atOtherHome, allow: staffThere},
 }
 
 // matrix gets the rows of calls, from booking_authz_test.go.

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,7 +74,7 @@ func TestHoursSetWithButtonsAndTyped(t *testing.T) {
 	teacher.SeesLast("Spring Festival")
 	teacher.Types("2027-02-10 - 2027-02-17 Spring Festival")
 	teacher.SeesLast("Closed dates saved.")
-	teacher.SeesLast("10 Feb 2027 – 17 Feb 2027 (Spring Festival)")
+	teacher.SeesLast("10–17 Feb 2027 (Spring Festival)")
 
 	want := homelink.Hours{Windows: []homelink.Window{{Day: time.Saturday, Start: 9 * 60, End: 11*60 + 30}},
 		SlotMinutes: 20, Lines: 2, AutoConfirm: true, Set: true,
@@ -87,7 +88,7 @@ func TestHoursSetWithButtonsAndTyped(t *testing.T) {
 	coord.Types("/hours")
 	coord.Sees("青溪村儿童之家的通话时间")
 	coord.SeesLast("• 周六 09:00–11:30")
-	coord.SeesLast("同时通话：最多 2 个")
+	coord.SeesLast("同时通话：最多 2 个（每部手机或平板一个）")
 	coord.SeesLast("休息日：")
 	coord.Tap("+ 添加时段")
 	coord.Types("周日 14:00-17:00")
@@ -109,12 +110,12 @@ func TestHoursSetWithButtonsAndTyped(t *testing.T) {
 	coord.Tap("3")
 	coord.SeesLast("好的，现在最多可以同时进行 3 个通话。")
 	coord.Tap("设置休息日")
-	coord.Tap("恢复开放 2027年2月10日至2027年2月17日")
+	coord.Tap("恢复开放 2月10日至17日")
 	coord.SeesLast("没有休息日。")
 	coord.Tap("+ 添加休息日")
 	coord.SeesLast("例如：")
 	coord.Types("2月10日-2月17日 春节")
-	coord.SeesLast("• 2027年2月10日至2027年2月17日（春节）")
+	coord.SeesLast("• 2027年2月10日至17日（春节）")
 
 	got = h.hoursOf(f.home)
 	wantWindows := []homelink.Window{{Day: time.Wednesday, Start: 18 * 60, End: 19 * 60},
@@ -275,5 +276,147 @@ func TestHoursOnlyForTheHomesStaff(t *testing.T) {
 	dad.SeesAlert("not available to you")
 	if after := h.hoursOf(f.home); !reflect.DeepEqual(before, after) {
 		t.Fatalf("hours changed: %+v, then %+v", before, after)
+	}
+}
+
+// A coordinator types hours right on the hours, in Chinese: a refused
+// window is quoted as she typed it, a window too short for one call is
+// refused, each bad line of several is named and nothing is saved, and a
+// good line leaves her where she can type the next.
+func TestHoursTypedOnTheView(t *testing.T) {
+	h := start(t, webhook)
+	f := seed(t, h)
+	ctx := context.Background()
+	hrs := homelink.DefaultHours()
+	hrs.Windows = []homelink.Window{{Day: time.Saturday, Start: 9 * 60, End: 11*60 + 30}}
+	if err := h.store().SetHours(ctx, homelink.By{User: f.teacher}, f.home, hrs); err != nil {
+		t.Fatal(err)
+	}
+	coord := h.person(f.coord, "周主任", "zh-hans")
+
+	coord.Types("/hours")
+	coord.Sees("也可以直接在这里输入要添加的时段")
+	coord.SeesLast("周日 9:00-11:00")
+	before := h.hoursOf(f.home)
+	coord.Types("周六 10:00-12:00")
+	coord.SeesLast("第 1 行（“周六 10:00-12:00”）：和已有的时间重叠了。这次什么都没有保存")
+	coord.isAt("hours.view/hours")
+	coord.Types("周一 8:00-8:10")
+	coord.SeesLast("时段太短，放不下一次 15 分钟的通话")
+	coord.Types("周六 10:00-12:00\n周二 9:00-10:00\n周八 9:00-10:00")
+	coord.SeesLast("下面这几行有问题：")
+	coord.SeesLast("• 第 1 行（“周六 10:00-12:00”）：和已有的时间重叠了")
+	coord.SeesLast("• 第 3 行（“周八 9:00-10:00”）：我看不出这是星期几")
+	coord.SeesLast("这次什么都没有保存，请改好后把这几行再发一次。")
+	if after := h.hoursOf(f.home); !reflect.DeepEqual(before, after) {
+		t.Fatalf("refused lines changed the hours: %+v, then %+v", before, after)
+	}
+
+	coord.Types("周日 9:00-11:00")
+	coord.SeesLast("已添加：周日 09:00–11:00。")
+	coord.isAt("hours.view/hours")
+	coord.Types("周三 18:00-19:00\n周四 18:00-19:00")
+	coord.SeesLast("已添加：周三 18:00–19:00、周四 18:00–19:00。")
+	coord.SeesLast("• 周日 09:00–11:00")
+	if got := h.hoursOf(f.home).Windows; len(got) != 4 {
+		t.Fatalf("windows %+v", got)
+	}
+}
+
+// The slot length typed as minutes, in either language; a new length that
+// leaves minutes unused says so; a window added with buttons that is too
+// short for one call is refused, named in the reader's words.
+func TestHoursSlotTypedAndSpareMinutes(t *testing.T) {
+	h := start(t, webhook)
+	f := seed(t, h)
+	ctx := context.Background()
+	hrs := homelink.DefaultHours()
+	hrs.Windows = []homelink.Window{{Day: time.Saturday, Start: 9 * 60, End: 11*60 + 30}, {Day: time.Sunday, Start: 9 * 60, End: 11 * 60}}
+	if err := h.store().SetHours(ctx, homelink.By{User: f.teacher}, f.home, hrs); err != nil {
+		t.Fatal(err)
+	}
+	teacher := h.person(f.teacher, "Ms Wang", "en")
+	coord := h.person(f.coord, "周主任", "zh-hans")
+
+	teacher.Types("/hours")
+	teacher.Tap("Set slot length")
+	teacher.SeesLast("or type the minutes (10 to 60)")
+	teacher.Types("90")
+	teacher.SeesLast("a call lasts 10 to 60 minutes. Nothing was changed.")
+	teacher.isAt("hours.slot/minutes")
+	teacher.Types("25 min")
+	teacher.SeesLast("Each call now lasts 25 minutes.")
+	teacher.SeesLast("Some hours do not divide into 25-minute calls")
+	teacher.SeesLast("• Sunday 09:00–11:00: the last 20 minutes cannot be booked")
+	if m := teacher.Last().Text; strings.Contains(m, "• Saturday 09:00–11:30:") {
+		t.Fatalf("Saturday divides evenly into 25 minutes: %q", m)
+	}
+	teacher.isAt("hours.view/hours")
+
+	coord.Types("/hours")
+	coord.Tap("设置通话时长")
+	coord.Types("６０分钟")
+	coord.SeesLast("好的，每次通话改为 60 分钟。")
+	coord.SeesLast("• 周六 09:00–11:30：最后 30 分钟约不了")
+	if got := h.hoursOf(f.home).SlotMinutes; got != 60 {
+		t.Fatalf("slot %d, want 60", got)
+	}
+	teacher.Types("/hours")
+	teacher.SeesLast("Each call: 60 minutes")
+	teacher.Tap("+ Add hours")
+	teacher.Tap("Mon")
+	teacher.Tap("08:00")
+	teacher.SeesLast("Monday from 08:00: until what time?")
+	teacher.Tap("08:30")
+	teacher.SeesLast("Monday 08:00–08:30: it is too short for one 60-minute call. Nothing was changed.")
+	teacher.isAt("hours.add/end")
+	teacher.Tap("09:00")
+	teacher.SeesLast("Added: Monday 08:00–09:00.")
+	teacher.Tap("+ Add hours")
+	teacher.Tap("Sat")
+	teacher.Tap("10:00")
+	teacher.SeesLast("Saturday from 10:00: until what time?")
+	teacher.Tap("12:00")
+	teacher.SeesLast("Saturday 10:00–12:00: it overlaps other hours. Nothing was changed.")
+	if got := h.hoursOf(f.home).Windows; len(got) != 3 {
+		t.Fatalf("windows %+v", got)
+	}
+}
+
+// Closed dates are kept in date order, written with their year once, and
+// reopened with a short button.
+func TestClosedDatesInOrder(t *testing.T) {
+	h := start(t, webhook)
+	f := seed(t, h)
+	coord := h.person(f.coord, "周主任", "zh-hans")
+	teacher := h.person(f.teacher, "Ms Wang", "en")
+
+	coord.Types("/hours")
+	coord.Tap("设置休息日")
+	coord.Tap("+ 添加休息日")
+	coord.Types("2027-05-01\n2027-01-01 - 2027-01-03 元旦\n2027-01-30 - 2027-02-03")
+	coord.SeesLast("休息日已保存。")
+	coord.SeesLast("• 2027年1月1日至3日（元旦）\n• 2027年1月30日至2月3日\n• 2027年5月1日")
+	if m := coord.Last(); !m.HasButton("恢复开放 1月1日至3日") || !m.HasButton("恢复开放 5月1日") {
+		t.Fatalf("reopen buttons %q", m.Buttons())
+	}
+	closed := h.hoursOf(f.home).Closed
+	for i := 1; i < len(closed); i++ {
+		if closed[i].From.Before(closed[i-1].From) {
+			t.Fatalf("closed dates saved out of order: %+v", closed)
+		}
+	}
+	coord.Tap("+ 添加休息日")
+	coord.Types("2027-02-30\n2025-01-01 元旦")
+	coord.SeesLast("• 第 1 行（“2027-02-30”）：这个日期不对")
+	coord.SeesLast("• 第 2 行（“2025-01-01 元旦”）：这个日期已经过去了")
+
+	teacher.Types("/hours")
+	teacher.SeesLast("• 1–3 Jan 2027 (元旦)")
+	teacher.Tap("Set closed dates")
+	teacher.Tap("Reopen 30 Jan – 3 Feb")
+	teacher.SeesLast("Open again: 30 Jan – 3 Feb 2027.")
+	if got := h.hoursOf(f.home).Closed; len(got) != 2 {
+		t.Fatalf("closed %+v", got)
 	}
 }

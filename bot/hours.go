@@ -24,9 +24,10 @@ type hoursActs struct {
 	addDay, addStart, addEnd *action
 }
 
-// hoursFlows are the questions of /hours.
+// hoursFlows are the questions of /hours. view is the hours on screen,
+// which take typed windows ("周日 9:00-11:00") as the adding flow does.
 type hoursFlows struct {
-	add, closed *flow
+	view, add, closed, slot *flow
 }
 
 // hoursAnswers are the answers of the flows of /hours.
@@ -42,9 +43,13 @@ func (b *Bot) hoursActions() {
 	start := &step{name: "start", need: staffOfHome, ask: b.askHoursStart}
 	end := &step{name: "end", need: staffOfHome, ask: b.askHoursEnd}
 	dates := &step{name: "dates", accepts: inText, need: staffOfHome, answer: b.closedTyped, ask: b.askClosed}
+	viewing := &step{name: "hours", accepts: inText, need: staffOfHome, answer: b.hoursViewTyped}
+	minutes := &step{name: "minutes", accepts: inText, need: staffOfHome, answer: b.hoursSlotTyped, ask: b.askHoursSlot}
 	b.hoursFlows = hoursFlows{
+		view:   b.flows.add(&flow{name: "hours.view", steps: []*step{viewing}}),
 		add:    b.flows.add(&flow{name: "hours.add", steps: []*step{day, start, end}}),
 		closed: b.flows.add(&flow{name: "hours.closed", steps: []*step{dates}}),
+		slot:   b.flows.add(&flow{name: "hours.slot", steps: []*step{minutes}}),
 	}
 	add, h, hn, n := b.acts.add, []arg{argHome}, []arg{argHome, argChoice}, []arg{argChoice}
 	b.hours = hoursActs{
@@ -106,7 +111,7 @@ func (b *Bot) hoursView(ctx context.Context, r *request, t target) error {
 }
 
 // showHours shows home h's hours with notice above them and the buttons
-// that change them.
+// that change them; windows typed while they are on screen are added.
 func (b *Bot) showHours(ctx context.Context, r *request, h int64, notice string) error {
 	home, hrs, err := b.homeHours(ctx, h)
 	if errors.Is(err, homelink.ErrNotFound) {
@@ -121,6 +126,9 @@ func (b *Bot) showHours(ctx context.Context, r *request, h int64, notice string)
 		"Auto": hrs.AutoConfirm, "Zone": zoneLabel(r, b.homeZone(home).String()),
 	})
 	if err != nil {
+		return err
+	}
+	if err := r.at(ctx, b.hoursFlows.view.steps[0], hoursAnswers{about: about{Home: h}}); err != nil {
 		return err
 	}
 	return r.show(ctx, text, b.hoursKeyboard(r, h, hrs))

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,9 +12,9 @@ import (
 	"github.com/homelink/homelink/outbox"
 )
 
-// Adding call hours: day → start → end with buttons, or, at the day, one
-// or several lines typed ("Sat 09:00-11:30", "周六 9:00-11:30"). Removing
-// them: one button per window.
+// Adding call hours: day → start → end with buttons, or one or several
+// lines typed ("Sat 09:00-11:30", "周六 9:00-11:30") at the day question
+// or while the hours are on screen. Removing them: one button per window.
 
 // The start buttons run every half hour from firstStart to lastStart.
 const (
@@ -91,36 +92,83 @@ func (b *Bot) hoursEndChosen(ctx context.Context, r *request, t target) error {
 		return r.expired(ctx)
 	}
 	w := homelink.Window{Day: time.Weekday(a.Day), Start: a.Start, End: t.n}
-	return b.addWindows(ctx, r, t.home, []homelink.Window{w}, func(err error) error {
-		return r.show(ctx, r.typedError(err, "HoursExample"), b.endKeyboard(r, a.Start))
-	})
+	slot := 0
+	return b.saveHours(ctx, r, t.home, func(hrs *homelink.Hours) error {
+		slot = hrs.SlotMinutes
+		if w.TooShort(slot) {
+			return homelink.ErrTooShort
+		}
+		merged, err := homelink.AddWindows(hrs.Windows, []homelink.Window{w})
+		hrs.Windows = merged
+		return errors.Unwrap(err) // the reason: the window is named below, in the reader's words
+	}, func(err error) error {
+		text := r.html("WindowError", "Hours", r.windowText(w), "Why", r.why(err, slot))
+		return r.show(ctx, text, b.endKeyboard(r, a.Start))
+	}, func() string { return r.addedNotice([]homelink.Window{w}, slot) })
 }
 
 // hoursTyped takes windows typed at the day question.
 func (b *Bot) hoursTyped(ctx context.Context, r *request, t target, in input) error {
-	ws, err := homelink.ParseWindows(in.text)
-	if err == nil && len(ws) == 0 {
-		err = homelink.ErrBadLine
-	}
-	refuse := func(err error) error {
-		return r.reply(ctx, r.typedError(err, "HoursExample"), b.dayKeyboard(r, t.home))
-	}
-	if err != nil {
-		return refuse(err)
-	}
-	return b.addWindows(ctx, r, t.home, ws, refuse)
+	return b.addTyped(ctx, r, t.home, in.text, b.dayKeyboard(r, t.home))
 }
 
-// addWindows merges ws into home h's hours and saves them; refuse answers
-// windows that do not fit, and nothing changes.
-func (b *Bot) addWindows(ctx context.Context, r *request, h int64, ws []homelink.Window, refuse func(error) error) error {
+// hoursViewTyped takes windows typed while the hours are on screen (or an
+// invitation's code, which staff may type anywhere).
+func (b *Bot) hoursViewTyped(ctx context.Context, r *request, t target, in input) error {
+	if code, ok := homelink.NormalizeTypedCode(in.text); ok {
+		return b.redeemCode(ctx, r, code)
+	}
+	return b.addTyped(ctx, r, t.home, in.text, [][]outbox.Button{b.backToHours(r, t.home)})
+}
+
+// addTyped adds the windows of typed text to home h's hours and shows
+// them, ready for more; if any line is refused, each is named, nothing is
+// saved, and kb goes under the answer.
+func (b *Bot) addTyped(ctx context.Context, r *request, h int64, text string, kb [][]outbox.Button) error {
+	var added []homelink.Window
+	slot := 0
 	return b.saveHours(ctx, r, h, func(hrs *homelink.Hours) error {
-		merged, err := homelink.AddWindows(hrs.Windows, ws)
-		hrs.Windows = merged
+		slot = hrs.SlotMinutes
+		merged, ws, err := homelink.AddTypedWindows(hrs.Windows, text, hrs.SlotMinutes)
+		hrs.Windows, added = merged, ws
 		return err
-	}, refuse, func() string {
-		return r.html("HoursAdded", "Hours", strings.Join(r.windowLines(ws), r.text("ListSeparator")))
-	})
+	}, func(err error) error {
+		return r.reply(ctx, r.typedErrorIn(err, "HoursExample", slot), kb)
+	}, func() string { return r.addedNotice(added, slot) })
+}
+
+// addedNotice says which windows were added, and which of them leave
+// minutes no call can use.
+func (r *request) addedNotice(ws []homelink.Window, slot int) string {
+	texts := make([]string, len(ws))
+	for i, w := range ws {
+		texts[i] = r.windowText(w)
+	}
+	return r.html("HoursAdded", "Hours", strings.Join(texts, r.text("ListSeparator"))) + r.spareNote(ws, slot)
+}
+
+// spareNote names the windows of ws that calls of slot minutes do not
+// fill: "" when they all divide evenly.
+func (r *request) spareNote(ws []homelink.Window, slot int) string {
+	var lines []string
+	for _, w := range ws {
+		spare := w.SpareMinutes(slot)
+		switch {
+		case w.TooShort(slot):
+			lines = append(lines, r.html("SpareTooShort", "Hours", r.windowText(w)))
+		case spare > 0:
+			lines = append(lines, r.html("SpareMinutes", "Hours", r.windowText(w), "Minutes", spare))
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return "\n\n" + r.html("SpareTitle", "Minutes", slot) + "\n• " + strings.Join(lines, "\n• ")
+}
+
+// windowText is one window as the reader says it: "周六 09:00–11:30".
+func (r *request) windowText(w homelink.Window) string {
+	return r.weekday(w.Day) + " " + span(w.Start, w.End)
 }
 
 // hoursRemoveList offers one button per window.
@@ -131,7 +179,7 @@ func (b *Bot) hoursRemoveList(ctx context.Context, r *request, t target) error {
 	}
 	var kb [][]outbox.Button
 	for _, w := range hrs.Windows {
-		label := r.text("HoursRemoveOne", "Hours", r.weekday(w.Day)+" "+span(w.Start, w.End))
+		label := r.text("HoursRemoveOne", "Hours", r.text("WeekdayShort_"+strconv.Itoa(int(w.Day)))+" "+span(w.Start, w.End))
 		kb = append(kb, []outbox.Button{b.hours.remove.button(r, label, target{home: t.home, n: windowCode(w)})})
 	}
 	return r.show(ctx, r.html("HoursRemoveAsk"), append(kb, b.backToHours(r, t.home)))
@@ -148,7 +196,7 @@ func (b *Bot) hoursRemove(ctx context.Context, r *request, t target) error {
 		w = hrs.Windows[i]
 		hrs.Windows = slices.Delete(slices.Clone(hrs.Windows), i, i+1)
 		return nil
-	}, nil, func() string { return r.html("HoursRemoved", "Hours", r.weekday(w.Day)+" "+span(w.Start, w.End)) })
+	}, nil, func() string { return r.html("HoursRemoved", "Hours", r.windowText(w)) })
 }
 
 // windowCode names a window on a button, so a tap removes that window

@@ -72,8 +72,5 @@ func (b *Bot) saveHours(ctx context.Context, r *request, h int64, change func(*h
 	case err != nil:
 		return err
 	}
-	if err := r.leaveFlow(ctx); err != nil {
-		return err
-	}
-	return b.showHours(ctx, r, h, notice())
+	return b.showHours(ctx, r, h, notice()) // and out of any question
 }

@@ -34,13 +34,33 @@ func (b *Bot) showClosed(ctx context.Context, r *request, h int64, notice string
 	if err != nil {
 		return err
 	}
-	t := target{home: h}
-	kb := [][]outbox.Button{{b.hours.closedAdd.button(r, r.text("ClosedAddButton"), t)}}
-	for _, c := range hrs.Closed {
-		kb = append(kb, []outbox.Button{b.hours.closedRemove.button(r, r.text("ClosedRemoveOne", "Dates", r.dateRange(c)),
-			target{home: h, n: rangeCode(c)})})
+	kb := [][]outbox.Button{{b.hours.closedAdd.button(r, r.text("ClosedAddButton"), target{home: h})}}
+	closed := sortedClosed(hrs.Closed)
+	for i, label := range r.reopenLabels(closed) {
+		kb = append(kb, []outbox.Button{b.hours.closedRemove.button(r, label, target{home: h, n: rangeCode(closed[i])})})
 	}
 	return r.show(ctx, text, append(kb, b.backToHours(r, h)))
+}
+
+// reopenLabels are the buttons reopening each of cs, short enough for a
+// small phone: without the year ("恢复开放 1月1日至3日"), unless two
+// would read the same.
+func (r *request) reopenLabels(cs []homelink.DateRange) []string {
+	short := make([]string, len(cs))
+	seen := map[string]int{}
+	for i, c := range cs {
+		short[i] = r.dates(c, false)
+		seen[short[i]]++
+	}
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		dates := short[i]
+		if seen[dates] > 1 {
+			dates = r.dates(c, true)
+		}
+		out[i] = r.text("ClosedRemoveOne", "Dates", dates)
+	}
+	return out
 }
 
 func (b *Bot) closedAdd(ctx context.Context, r *request, t target) error {
@@ -76,7 +96,7 @@ func (b *Bot) closedTyped(ctx context.Context, r *request, t target, in input) e
 		if len(hrs.Closed)+len(added) > homelink.MaxClosed {
 			return homelink.ErrTooMany
 		}
-		hrs.Closed = append(slices.Clone(hrs.Closed), added...)
+		hrs.Closed = sortedClosed(append(slices.Clone(hrs.Closed), added...))
 		return nil
 	})
 	if refused := (hoursRefused{}); errors.As(err, &refused) {

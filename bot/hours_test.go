@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -36,7 +37,7 @@ func TestHoursAddFlow(t *testing.T) {
 		t.Fatalf("end buttons %v", coord.latest.Buttons())
 	}
 	coord.taps("17:00")
-	coord.isAt("")
+	coord.isAt("hours.view/hours")
 	coord.sees("Added: Sunday 14:00–17:00.")
 
 	// Typed at the day question: an overlap is refused and the question
@@ -46,8 +47,17 @@ func TestHoursAddFlow(t *testing.T) {
 	coord.sees("it overlaps other hours")
 	coord.isAt("hours.add/day")
 	coord.types("Sat 09:00-11:30\nSun 09:00-10:00")
-	coord.isAt("")
+	coord.isAt("hours.view/hours")
 	coord.sees("Added: Saturday 09:00–11:30, Sunday 09:00–10:00.")
+
+	// On the hours themselves, a typed line is added too, and a second
+	// one after it.
+	coord.types("Mon 18:00-19:00")
+	coord.sees("Added: Monday 18:00–19:00.")
+	coord.isAt("hours.view/hours")
+	coord.types("Mon 18:30-20:00")
+	coord.sees("Line 1 (“Mon 18:30-20:00”): it overlaps other hours")
+	coord.isAt("hours.view/hours")
 
 	coord.taps("+ Add hours")
 	coord.taps("Cancel")
@@ -55,7 +65,7 @@ func TestHoursAddFlow(t *testing.T) {
 	coord.sees("Okay, cancelled.")
 
 	hrs, err := w.st.Hours(context.Background(), h.ID)
-	if err != nil || len(hrs.Windows) != 3 {
+	if err != nil || len(hrs.Windows) != 4 {
 		t.Fatalf("hours %+v, %v", hrs, err)
 	}
 }
@@ -85,7 +95,7 @@ func TestSettingsZoneFlow(t *testing.T) {
 	w := newWalker(t)
 	coord, _ := w.coordinator(100)
 	coord.types("/settings")
-	coord.sees("Time zone: China (Beijing time) (your home's)")
+	coord.sees("Time zone: China (Beijing time), your home's")
 	coord.taps("Change time zone")
 	coord.isAt("settings.zone/zone")
 	coord.types("Europe/Nowhere")
@@ -150,5 +160,81 @@ func TestZoneLabels(t *testing.T) {
 	}
 	if got := zoneLabel(en, "America/New_York"); got != "US East (New York)" {
 		t.Errorf("New York: %q", got)
+	}
+}
+
+// Closed dates read as people write them: the year once, and only when it
+// is not this one; a range within a month names it once.
+func TestDateRangesInWords(t *testing.T) {
+	w := newWalker(t)
+	this := w.clock.Now().Year()
+	d := func(y, m, day int) homelink.Date { return homelink.Date{Year: y, Month: time.Month(m), Day: day} }
+	for _, c := range []struct {
+		lang     string
+		from, to homelink.Date
+		long     string
+		short    string
+	}{
+		{"zh-Hans", d(this+1, 1, 1), d(this+1, 1, 3), fmt.Sprintf("%d年1月1日至3日", this+1), "1月1日至3日"},
+		{"en", d(this+1, 1, 1), d(this+1, 1, 3), fmt.Sprintf("1–3 Jan %d", this+1), "1–3 Jan"},
+		{"zh-Hans", d(this, 1, 30), d(this, 2, 3), "1月30日至2月3日", "1月30日至2月3日"},
+		{"en", d(this+1, 1, 30), d(this+1, 2, 3), fmt.Sprintf("30 Jan – 3 Feb %d", this+1), "30 Jan – 3 Feb"},
+		{"zh-Hans", d(this, 12, 30), d(this+1, 1, 3), fmt.Sprintf("%d年12月30日至%d年1月3日", this, this+1), ""},
+		{"en", d(this, 5, 1), d(this, 5, 1), "1 May", "1 May"},
+	} {
+		r := &request{b: w.b, lang: c.lang}
+		rg := homelink.DateRange{From: c.from, To: c.to}
+		if got := r.dateRange(rg); got != c.long {
+			t.Errorf("%s %v: %q, want %q", c.lang, rg, got, c.long)
+		}
+		if c.short == "" {
+			c.short = c.long
+		}
+		if got := r.dates(rg, false); got != c.short {
+			t.Errorf("%s %v short: %q, want %q", c.lang, rg, got, c.short)
+		}
+	}
+	// The same dates in two years keep their years on the buttons.
+	r := &request{b: w.b, lang: "zh-Hans"}
+	got := r.reopenLabels([]homelink.DateRange{{From: d(this+1, 2, 10), To: d(this+1, 2, 10)}, {From: d(this+2, 2, 10), To: d(this+2, 2, 10)}})
+	if got[0] == got[1] {
+		t.Errorf("reopen buttons read the same: %q", got)
+	}
+}
+
+// Every button of /hours and /settings fits a small phone: about 24 Latin
+// or 12 Chinese characters (a Han character is two wide).
+func TestHoursAndSettingsButtonsAreShort(t *testing.T) {
+	w := newWalker(t)
+	width := func(s string) int {
+		n := 0
+		for _, c := range s {
+			n++
+			if c > 0x2e80 {
+				n++
+			}
+		}
+		return n
+	}
+	for _, lang := range []string{"en", "zh-Hans"} {
+		r := &request{b: w.b, lang: lang}
+		labels := []string{r.text("HoursAutoOffButton"), r.text("HoursRemoveOne", "Hours", r.text("WeekdayShort_3")+" "+span(18*60, 24*60)),
+			r.text("ClosedRemoveOne", "Dates", r.dates(homelink.DateRange{From: homelink.Date{Year: 2027, Month: 9, Day: 28},
+				To: homelink.Date{Year: 2027, Month: 10, Day: 7}}, false)),
+			r.text("ShiftsTypeButton"), r.text("ShiftsClearButton"), r.text("SettingsLanguageButton")}
+		for _, p := range shiftPresets {
+			labels = append(labels, r.text(p.label, "Hours", hourSpan(p.start, p.end)))
+		}
+		for _, l := range labels {
+			if width(l) > 26 {
+				t.Errorf("%s: button %q is too long for a small phone", lang, l)
+			}
+		}
+		// The zones stand two to a row: half as wide.
+		for _, z := range personalZones {
+			if l := zoneShort(r, z); width(l) > 13 || l == z {
+				t.Errorf("%s: zone button %q is too long, or has no short name", lang, l)
+			}
+		}
 	}
 }

@@ -33,10 +33,10 @@ func (r *request) windowLines(ws []homelink.Window) []string {
 	return out
 }
 
-// closedLines are closed dates, each with its note.
+// closedLines are closed dates in date order, each with its note.
 func (r *request) closedLines(cs []homelink.DateRange) []string {
 	out := make([]string, 0, len(cs))
-	for _, c := range cs {
+	for _, c := range sortedClosed(cs) {
 		if c.Note == "" {
 			out = append(out, r.dateRange(c))
 			continue
@@ -46,23 +46,75 @@ func (r *request) closedLines(cs []homelink.DateRange) []string {
 	return out
 }
 
-// dateRange is closed dates as a reader writes them: "2月10日至2月17日",
-// or one day.
-func (r *request) dateRange(c homelink.DateRange) string {
-	if c.From == c.To {
-		return r.shortDate(c.From)
-	}
-	return r.text("DateSpan", "From", r.shortDate(c.From), "To", r.shortDate(c.To))
+// sortedClosed is closed dates by start, then end: a copy.
+func sortedClosed(cs []homelink.DateRange) []homelink.DateRange {
+	out := slices.Clone(cs)
+	slices.SortStableFunc(out, func(a, b homelink.DateRange) int {
+		switch {
+		case a.From != b.From:
+			return compareDates(a.From, b.From)
+		default:
+			return compareDates(a.To, b.To)
+		}
+	})
+	return out
 }
+
+func compareDates(a, b homelink.Date) int {
+	switch {
+	case a.Before(b):
+		return -1
+	case b.Before(a):
+		return 1
+	}
+	return 0
+}
+
+// dateRange is closed dates as a reader writes them, the year once and
+// only when it is not this one: "2月10日至17日", "10–17 Feb 2027",
+// "1月30日至2月3日", "2026年12月30日至2027年1月3日".
+func (r *request) dateRange(c homelink.DateRange) string { return r.dates(c, true) }
+
+// dates is c written out; without withYear the year is left out too
+// when both ends are in one year (a button's short label).
+func (r *request) dates(c homelink.DateRange, withYear bool) string {
+	year := 0
+	if withYear && c.From.Year != r.b.Clock.Now().Year() {
+		year = c.From.Year
+	}
+	from, to := c.From, c.To
+	switch {
+	case from == to:
+		return r.calendarDate(from, year)
+	case from.Year != to.Year:
+		return r.text("DateSpan", "From", r.calendarDate(from, from.Year), "To", r.calendarDate(to, to.Year))
+	case from.Month == to.Month:
+		return r.text("DateRangeDays", "Year", year, "Month", int(from.Month), "MonthName", r.monthName(from.Month),
+			"From", from.Day, "To", to.Day)
+	}
+	return r.text("DateRangeMonths", "Year", year, "From", r.calendarDate(from, 0), "To", r.calendarDate(to, 0))
+}
+
+// calendarDate is a date without weekday ("2月10日", "10 Feb"), with
+// year when it is not 0.
+func (r *request) calendarDate(d homelink.Date, year int) string {
+	id := "DateShort"
+	if year != 0 {
+		id = "DateShortYear"
+	}
+	return r.text(id, "Year", d.Year, "Month", int(d.Month), "MonthName", r.monthName(d.Month), "Day", d.Day)
+}
+
+func (r *request) monthName(m time.Month) string { return r.text("Month_" + strconv.Itoa(int(m))) }
 
 // shortDate is a date without weekday ("2月10日", "10 Feb"), with its
 // year when it is not this year.
 func (r *request) shortDate(d homelink.Date) string {
-	id := "DateShort"
+	year := 0
 	if d.Year != r.b.Clock.Now().Year() {
-		id = "DateShortYear"
+		year = d.Year
 	}
-	return r.text(id, "Year", d.Year, "Month", int(d.Month), "MonthName", r.text("Month_"+strconv.Itoa(int(d.Month))), "Day", d.Day)
+	return r.calendarDate(d, year)
 }
 
 // whyIDs name each refusal of typed hours, shifts or dates.
@@ -72,28 +124,48 @@ var whyIDs = []struct {
 }{
 	{homelink.ErrUnknownDay, "Why_day"}, {homelink.ErrBadTime, "Why_time"},
 	{homelink.ErrEndBeforeStart, "Why_endBeforeStart"}, {homelink.ErrOverlap, "Why_overlap"},
+	{homelink.ErrTooShort, "Why_tooShort"},
 	{homelink.ErrBadSlot, "Why_slot"}, {homelink.ErrBadLines, "Why_lines"},
 	{homelink.ErrTooMany, "Why_tooMany"}, {homelink.ErrBadDate, "Why_date"},
 	{homelink.ErrPastDate, "Why_past"},
 }
 
-// typedError says what is wrong with typed hours, shifts or dates: the
-// line and why, then the example message (none when example is "").
-func (r *request) typedError(err error, example string) string {
-	why := "Why_line"
+// why says why err refused something; slot is the home's slot length,
+// for a window too short for one call.
+func (r *request) why(err error, slot int) string {
+	id := "Why_line"
 	for _, w := range whyIDs {
 		if errors.Is(err, w.err) {
-			why = w.id
+			id = w.id
 			break
 		}
 	}
-	reason := r.text(why, "MaxWindows", homelink.MaxWindows, "MaxClosed", homelink.MaxClosed)
-	var text string
+	return r.text(id, "MaxWindows", homelink.MaxWindows, "MaxClosed", homelink.MaxClosed, "Minutes", slot)
+}
+
+// typedError says what is wrong with typed hours, shifts or dates: each
+// refused line as typed and why, that nothing was saved, then the example
+// message (none when example is "").
+func (r *request) typedError(err error, example string) string {
+	return r.typedErrorIn(err, example, 0)
+}
+
+// typedErrorIn is typedError for a home whose calls last slot minutes.
+func (r *request) typedErrorIn(err error, example string, slot int) string {
+	var lines homelink.LineErrors
 	var he *homelink.HoursError
-	if errors.As(err, &he) && he.Line > 0 {
-		text = r.html("TypedLineError", "Line", he.Line, "Text", strings.TrimSpace(he.Text), "Why", reason)
-	} else {
-		text = r.html("TypedError", "Why", reason)
+	var text string
+	switch {
+	case errors.As(err, &lines) && len(lines) > 1:
+		text = r.html("TypedLinesError")
+		for _, l := range lines {
+			text += "\n• " + r.html("TypedLine", "Line", l.Line, "Text", strings.TrimSpace(l.Text), "Why", r.why(l.Err, slot))
+		}
+		text += "\n" + r.html("TypedNothingSaved")
+	case errors.As(err, &he) && he.Line > 0:
+		text = r.html("TypedLineError", "Line", he.Line, "Text", strings.TrimSpace(he.Text), "Why", r.why(he.Err, slot))
+	default:
+		text = r.html("TypedError", "Why", r.why(err, slot))
 	}
 	if example != "" {
 		text += "\n" + r.html(example)

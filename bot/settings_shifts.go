@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,7 +15,8 @@ import (
 // tired parent is never offered a call in the middle of a night shift.
 
 // shiftPresets are the shifts offered as buttons: a day shift and a night
-// shift, Monday to Saturday.
+// shift, Monday to Saturday (the days are written in the labels, short
+// enough for a small phone).
 var shiftPresets = []struct {
 	label      string
 	start, end int
@@ -50,15 +52,15 @@ func (b *Bot) shiftsView(ctx context.Context, r *request, _ target) error {
 
 // showShifts shows the parent's shifts and the ways to change them.
 func (b *Bot) showShifts(ctx context.Context, r *request, notice string) error {
-	text, err := r.render("shifts", map[string]any{"Notice": template.HTML(notice), "Shifts": r.shiftsText(r.user.Shifts)})
+	text, err := r.render("shifts", map[string]any{"Notice": template.HTML(notice), "Shifts": r.shiftsText(r.user.Shifts),
+		"None": r.user.Shifts.IsZero()})
 	if err != nil {
 		return err
 	}
 	a := b.settings
 	var kb [][]outbox.Button
 	for i, p := range shiftPresets {
-		kb = append(kb, []outbox.Button{a.shiftsPreset.button(r, r.text(p.label, "Days", r.weekdaySpan(weekOrder[:6]),
-			"Hours", span(p.start, p.end)), target{n: i})})
+		kb = append(kb, []outbox.Button{a.shiftsPreset.button(r, r.text(p.label, "Hours", hourSpan(p.start, p.end)), target{n: i})})
 	}
 	kb = append(kb, []outbox.Button{a.shiftsType.button(r, r.text("ShiftsTypeButton"), target{})})
 	if !r.user.Shifts.IsZero() {
@@ -112,6 +114,15 @@ func (b *Bot) setShifts(ctx context.Context, r *request, s homelink.Shifts) erro
 		notice = r.html("ShiftsSet")
 	}
 	return b.showShifts(ctx, r, notice)
+}
+
+// hourSpan is a stretch of the day in whole hours where it can be, for a
+// short button: "7–19", else "07:30–19:00".
+func hourSpan(start, end int) string {
+	if start%60 != 0 || end%60 != 0 {
+		return span(start, end)
+	}
+	return strconv.Itoa(start/60) + "–" + strconv.Itoa(end/60)
 }
 
 // shiftsText is shifts in words: "周一至周六 07:00–19:00", or a rotation

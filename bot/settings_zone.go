@@ -33,10 +33,14 @@ func (b *Bot) askOwnZone(ctx context.Context, r *request, _ target) error {
 	return r.show(ctx, r.html("OwnZoneAsk", "Zone", zoneLabel(r, b.zoneOf(ctx, r.user).String())), b.ownZoneKeyboard(r))
 }
 
-// ownZoneKeyboard offers the common zones two to a row, the home's time,
-// and the way back.
+// ownZoneKeyboard offers the common zones two to a row, each by its short
+// name so two fit a small phone, the home's time, and the way back.
 func (b *Bot) ownZoneKeyboard(r *request) [][]outbox.Button {
-	kb := grid(2, zoneChoices(r, b.settings.zoneSet, target{}, personalZones))
+	bs := make([]outbox.Button, len(personalZones))
+	for i, z := range personalZones {
+		bs[i] = b.settings.zoneSet.button(r, zoneShort(r, z), target{n: i})
+	}
+	kb := grid(2, bs)
 	return append(kb, []outbox.Button{b.settings.zoneClear.button(r, r.text("ZoneHomeButton"), target{})},
 		[]outbox.Button{b.settings.view.button(r, r.text("BackButton"), target{})})
 }

@@ -42,6 +42,15 @@ func zoneLabel(r *request, z string) string {
 	return z
 }
 
+// zoneShort is zone z's short name for a button half a small phone wide
+// ("马德里", "Madrid"); its label when it has none.
+func zoneShort(r *request, z string) string {
+	if id := zoneID(z); id != "" {
+		return r.text("ZoneShort_" + id)
+	}
+	return zoneLabel(r, z)
+}
+
 // zoneID is the label id of zone z; "" for a zone without a label.
 func zoneID(z string) string { return zoneIDs[z] }
 
