@@ -65,8 +65,10 @@ func TestSandboxPageInABrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("in the browser: %v; the phone shows %+v", err, c.phone(1004).Messages)
 	}
-	// The question was edited in place: no keyboard is left on the phone.
-	buttons, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('article[data-person="1004"] .keyboard button').length`))
+	// The question was edited in place: no keyboard is left on the phone
+	// but the one on the request the demonstration gave him (his first
+	// message).
+	buttons, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('article[data-person="1004"] li:not(:first-child) .keyboard button').length`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,11 +81,11 @@ func TestSandboxPageInABrowser(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS(phone+` input.text`), "/language"),
 		chromedp.Click(chromedp.CSS(phone+` button.send`)),
-		chromedp.WaitVisible(`(`+keyboards+`)[1]`),
+		chromedp.WaitVisible(`(`+keyboards+`)[2]`),
 		chromedp.SendKeys(chromedp.CSS(phone+` input.text`), "/language"),
 		chromedp.Click(chromedp.CSS(phone+` button.send`)),
-		chromedp.WaitVisible(`(`+keyboards+`)[2]`),
-		chromedp.Click(`(`+keyboards+`)[1]//button[1]`),
+		chromedp.WaitVisible(`(`+keyboards+`)[3]`),
+		chromedp.Click(`(`+keyboards+`)[2]//button[1]`),
 		chromedp.WaitVisible(chromedp.CSS(phone+` .toast`)),
 		chromedp.WaitVisible(chromedp.CSS(phone+` .keyboard.dead`)),
 	)
@@ -99,7 +101,7 @@ func TestSandboxPageInABrowser(t *testing.T) {
 		t.Fatalf("the toast says %q (%v), the bot answered %q", toast, err, answers[0].Text)
 	}
 	dead, err := chromedp.Run(ctx, chromedp.Evaluate[[]bool](`[...document.querySelectorAll('article[data-person="1004"] .keyboard')].map((k) => k.classList.contains("dead"))`))
-	if err != nil || len(dead) != 2 || !dead[0] || dead[1] {
+	if err != nil || len(dead) != 3 || dead[0] || !dead[1] || dead[2] {
 		t.Fatalf("greyed keyboards: %v (%v)", dead, err)
 	}
 	screenshot(t, ctx, "expired-toast.jpg")
