@@ -13,6 +13,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -52,20 +53,54 @@ type Store struct {
 func New(rdb *redis.Client, prefix string, clock homelink.Clock) *Store {
 	s := &Store{rdb: rdb, k: keys{prefix: prefix}, clock: clock, scripts: map[string]*redis.Script{},
 		retention: homelink.DefaultHistoryRetention, zone: time.UTC}
-	keyHelpers, _ := scriptFS.ReadFile("_keys.lua")
-	callHelpers, _ := scriptFS.ReadFile("_calls.lua")
-	// Every script may change a call (forgetting a person cancels theirs),
-	// so every one starts with the agenda's library and the call helpers.
-	helpers := agenda.Lua + string(keyHelpers) + string(callHelpers)
 	entries, _ := scriptFS.ReadDir(".")
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), "_") {
 			continue
 		}
 		src, _ := scriptFS.ReadFile(e.Name())
-		s.scripts[strings.TrimSuffix(e.Name(), ".lua")] = redis.NewScript(helpers + string(src))
+		s.scripts[strings.TrimSuffix(e.Name(), ".lua")] = redis.NewScript(helpersFor(string(src)) + string(src))
 	}
 	return s
+}
+
+// helpersFor is the Lua a script's source needs before it: the key
+// helpers, and for a script that changes calls (or forgets a person,
+// which cancels theirs) the agenda's library and the call helpers too.
+// The others go without: Redis defines every helper anew on each run, and
+// the scripts every update runs (taking it, saving the session) would pay
+// for some sixty functions they never call.
+func helpersFor(src string) string {
+	if callScript.MatchString(src) {
+		return agenda.Lua + keyHelpers + callHelpers
+	}
+	return keyHelpers
+}
+
+var (
+	keyHelpers  = mustRead("_keys.lua")
+	callHelpers = mustRead("_calls.lua")
+	// callScript matches a script that calls a function of the agenda's
+	// library or of the call helpers.
+	callScript = callsUser(agenda.Lua + callHelpers)
+)
+
+func mustRead(name string) string {
+	b, err := scriptFS.ReadFile(name)
+	if err != nil {
+		panic("store: " + err.Error())
+	}
+	return string(b)
+}
+
+// callsUser matches a script that calls any function the Lua library lib
+// defines.
+func callsUser(lib string) *regexp.Regexp {
+	var names []string
+	for _, m := range regexp.MustCompile(`(?m)^local function (\w+)`).FindAllStringSubmatch(lib, -1) {
+		names = append(names, m[1])
+	}
+	return regexp.MustCompile(`\b(` + strings.Join(names, "|") + `)\(`)
 }
 
 // UseHistoryRetention sets how long a call is kept after its end
