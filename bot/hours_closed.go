@@ -160,9 +160,11 @@ func (b *Bot) tellClosed(ctx context.Context, bk homelink.Booking, home homelink
 		b.Log.Warn("could not read the child of a cancelled call", slog.Int64("call", bk.ID), slog.Any("err", err))
 		return
 	}
-	b.notifyEach(ctx, bk.Guardian, func(ctx context.Context, reader *request) string {
+	b.notifyWith(ctx, bk.Guardian, func(ctx context.Context, reader *request) string {
 		when := reader.callTime(bk.Start, b.zoneOf(ctx, reader.user), b.homeZone(home))
 		return reader.html("CallCancelledClosed", "Child", c.Name, "When", when, "Home", home.Name, "Note", note)
+	}, func(rd *request) [][]outbox.Button {
+		return rows(b.calls.bookAgain.button(rd, rd.text("BookAgainButton"), target{home: home.ID, child: bk.ChildID}))
 	})
 }
 
