@@ -53,6 +53,27 @@ type slotPicker struct {
 	dayAsk, timeAsk string
 }
 
+// movePicker declares a flow name of a day step and a time step, for
+// whoever meets need, with its day and time buttons (codes dayCode and
+// timeCode); chosen takes the time. It fills *p, which the steps' asks
+// read when they run.
+func (b *Bot) movePicker(p *slotPicker, name, dayCode, timeCode string, need need,
+	chosen func(context.Context, *request, target) error) *flow {
+	day := &step{name: "day", need: need, ask: func(ctx context.Context, r *request, t target) error {
+		return b.showDays(ctx, r, *p, t, "")
+	}}
+	tm := &step{name: "time", need: need, ask: func(ctx context.Context, r *request, t target) error {
+		return b.showTimes(ctx, r, *p, t, "")
+	}}
+	f := b.flows.add(&flow{name: name, steps: []*step{day, tm}})
+	at := []arg{argTime}
+	p.day, p.time = day, tm
+	p.dayAct = b.acts.add(&action{name: name + ".day", code: dayCode, args: at, need: need, at: day,
+		run: func(ctx context.Context, r *request, t target) error { return b.dayChosen(ctx, r, *p, t) }})
+	p.timeAct = b.acts.add(&action{name: name + ".time", code: timeCode, args: at, need: need, run: chosen, at: tm})
+	return f
+}
+
 // callActions declares every button and flow of calls.
 func (b *Bot) callActions() {
 	b.bookActions()

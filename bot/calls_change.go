@@ -24,18 +24,8 @@ func (b *Bot) callChangeActions() {
 	c := &b.calls
 	reason := &step{name: "reason", accepts: inText, need: mayCancelCall, answer: b.cancelReasonTyped, ask: b.askCancelReason}
 	c.cancelFlow = b.flows.add(&flow{name: "call.cancel", steps: []*step{reason}})
-	day := &step{name: "day", need: ownsCall, ask: func(ctx context.Context, r *request, t target) error {
-		return b.showDays(ctx, r, b.calls.movePick, t, "")
-	}}
-	tm := &step{name: "time", need: ownsCall, ask: func(ctx context.Context, r *request, t target) error {
-		return b.showTimes(ctx, r, b.calls.movePick, t, "")
-	}}
-	c.move = b.flows.add(&flow{name: "call.move", steps: []*step{day, tm}})
-	add, hb, at := b.acts.add, []arg{argHome, argBooking}, []arg{argTime}
-	c.movePick = slotPicker{day: day, time: tm,
-		dayAct: add(&action{name: "call.move.day", code: "Cd", args: at, need: ownsCall, at: day,
-			run: func(ctx context.Context, r *request, t target) error { return b.dayChosen(ctx, r, b.calls.movePick, t) }}),
-		timeAct: add(&action{name: "call.move.time", code: "Ct", args: at, need: ownsCall, run: b.moveTimeChosen, at: tm})}
+	c.move = b.movePicker(&c.movePick, "call.move", "Cd", "Ct", ownsCall, b.moveTimeChosen)
+	add, hb := b.acts.add, []arg{argHome, argBooking}
 	c.cancel = add(&action{name: "call.cancel", code: "Cx", args: hb, need: mayCancelCall, run: b.callCancelTapped,
 		standing: true, exists: b.callThere})
 	c.cancelSeries = add(&action{name: "call.cancelSeries", code: "CS", args: hb, need: ownsCall, run: b.cancelSeriesTapped})

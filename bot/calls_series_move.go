@@ -17,21 +17,8 @@ import (
 
 func (b *Bot) seriesMoveActions() {
 	c := &b.calls
-	day := &step{name: "day", need: ownsCall, ask: func(ctx context.Context, r *request, t target) error {
-		return b.showDays(ctx, r, b.calls.seriesPick, t, "")
-	}}
-	tm := &step{name: "time", need: ownsCall, ask: func(ctx context.Context, r *request, t target) error {
-		return b.showTimes(ctx, r, b.calls.seriesPick, t, "")
-	}}
-	c.moveSeries = b.flows.add(&flow{name: "series.move", steps: []*step{day, tm}})
-	add, at := b.acts.add, []arg{argTime}
-	c.seriesPick = slotPicker{day: day, time: tm,
-		dayAct: add(&action{name: "series.move.day", code: "CMd", args: at, need: ownsCall, at: day,
-			run: func(ctx context.Context, r *request, t target) error {
-				return b.dayChosen(ctx, r, b.calls.seriesPick, t)
-			}}),
-		timeAct: add(&action{name: "series.move.time", code: "CMt", args: at, need: ownsCall, run: b.seriesTimeChosen, at: tm})}
-	c.moveSeriesStart = add(&action{name: "series.move", code: "CM", args: []arg{argHome, argBooking}, need: ownsCall,
+	c.moveSeries = b.movePicker(&c.seriesPick, "series.move", "CMd", "CMt", ownsCall, b.seriesTimeChosen)
+	c.moveSeriesStart = b.acts.add(&action{name: "series.move", code: "CM", args: []arg{argHome, argBooking}, need: ownsCall,
 		run: b.moveSeriesTapped})
 }
 

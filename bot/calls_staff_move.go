@@ -16,21 +16,9 @@ import (
 
 func (b *Bot) staffMoveActions() {
 	c := &b.calls
-	day := &step{name: "day", need: staffOfCall, ask: func(ctx context.Context, r *request, t target) error {
-		return b.showDays(ctx, r, b.calls.staffPick, t, "")
-	}}
-	tm := &step{name: "time", need: staffOfCall, ask: func(ctx context.Context, r *request, t target) error {
-		return b.showTimes(ctx, r, b.calls.staffPick, t, "")
-	}}
-	c.staffMove = b.flows.add(&flow{name: "call.staffMove", steps: []*step{day, tm}})
-	add, at := b.acts.add, []arg{argTime}
-	c.staffPick = slotPicker{day: day, time: tm, dayAsk: "StaffMoveDayAsk", timeAsk: "StaffMoveTimeAsk",
-		dayAct: add(&action{name: "call.staffMove.day", code: "CTd", args: at, need: staffOfCall, at: day,
-			run: func(ctx context.Context, r *request, t target) error {
-				return b.dayChosen(ctx, r, b.calls.staffPick, t)
-			}}),
-		timeAct: add(&action{name: "call.staffMove.time", code: "CTt", args: at, need: staffOfCall, run: b.staffTimeChosen, at: tm})}
-	c.staffMoveStart = add(&action{name: "call.staffMove", code: "CT", args: []arg{argHome, argBooking}, need: staffOfCall,
+	c.staffPick.dayAsk, c.staffPick.timeAsk = "StaffMoveDayAsk", "StaffMoveTimeAsk"
+	c.staffMove = b.movePicker(&c.staffPick, "call.staffMove", "CTd", "CTt", staffOfCall, b.staffTimeChosen)
+	c.staffMoveStart = b.acts.add(&action{name: "call.staffMove", code: "CT", args: []arg{argHome, argBooking}, need: staffOfCall,
 		run: b.staffMoveTapped})
 }
 
