@@ -227,8 +227,8 @@ func TestHoursClosingADayCancelsItsCalls(t *testing.T) {
 	teacher.Types("2026-12-05 Teachers' training")
 	teacher.SeesLast("2 calls on those days were cancelled, and their parents were told.")
 	mom.Sees("很抱歉，您和小明约好的通话只好取消了：青溪村儿童之家那天休息（Teachers' training）。原定时间：12月5日 周六 09:00。")
-	mom.Tap("另约时间")
-	mom.Sees("您想哪天和小明通话")
+	mom.Tap("另约时间") // /book, which finds the rest of that day's hours closed too
+	mom.Sees("接下来 14 天的时间都约满了")
 	grandma.Sees("I'm sorry: 青溪村儿童之家 is closed on the day of Lili's call (Sat 5 Dec 09:15, Teachers' training)")
 
 	b, err := st.Booking(ctx, f.home, mine.ID)

@@ -122,14 +122,8 @@ func (b *Bot) cancelCall(ctx context.Context, r *request, t target, reason strin
 		return b.cancelSeries(ctx, r, t, reason)
 	}
 	call, err := b.Store.Cancel(ctx, r.by(), t.home, t.booking, reason)
-	if lost, err := b.changeLost(ctx, r, call, err); lost {
-		return err
-	}
-	if err != nil {
-		return err
-	}
-	ci, err := b.infoOf(ctx, call)
-	if err != nil {
+	ci, ok, err := b.afterChange(ctx, r, call, err)
+	if !ok {
 		return err
 	}
 	text, err := b.card(ctx, r, ci, r.html("CallCancelledTitle", "Child", ci.childName(r)), reasonLine(r, reason))

@@ -246,3 +246,17 @@ func (b *Bot) changeLost(ctx context.Context, r *request, c homelink.Booking, er
 	}
 	return false, nil
 }
+
+// afterChange reads what a change of a call left, to show and tell it:
+// ok is false when the change failed, or lost to someone else's (the
+// tapper was told who acted first).
+func (b *Bot) afterChange(ctx context.Context, r *request, call homelink.Booking, err error) (callInfo, bool, error) {
+	if lost, err := b.changeLost(ctx, r, call, err); lost {
+		return callInfo{}, false, err
+	}
+	if err != nil {
+		return callInfo{}, false, err
+	}
+	ci, err := b.infoOf(ctx, call)
+	return ci, err == nil, err
+}

@@ -149,14 +149,8 @@ func (b *Bot) declineTapped(ctx context.Context, r *request, t target) error {
 // decide confirms or declines a request, once, whoever taps first.
 func (b *Bot) decide(ctx context.Context, r *request, t target, to homelink.BookingState) error {
 	call, err := b.Store.Decide(ctx, r.by(), t.home, t.booking, to)
-	if lost, err := b.changeLost(ctx, r, call, err); lost {
-		return err
-	}
-	if err != nil {
-		return err
-	}
-	ci, err := b.infoOf(ctx, call)
-	if err != nil {
+	ci, ok, err := b.afterChange(ctx, r, call, err)
+	if !ok {
 		return err
 	}
 	if err := b.showActed(ctx, r, ci, requestTitle(call)); err != nil {
@@ -193,14 +187,8 @@ func (b *Bot) missedTapped(ctx context.Context, r *request, t target) error {
 // a new time, warmly.
 func (b *Bot) mark(ctx context.Context, r *request, t target, to homelink.BookingState) error {
 	call, err := b.Store.Mark(ctx, r.by(), t.home, t.booking, to)
-	if lost, err := b.changeLost(ctx, r, call, err); lost {
-		return err
-	}
-	if err != nil {
-		return err
-	}
-	ci, err := b.infoOf(ctx, call)
-	if err != nil {
+	ci, ok, err := b.afterChange(ctx, r, call, err)
+	if !ok {
 		return err
 	}
 	if err := b.showActed(ctx, r, ci, "MarkedTitle"); err != nil {
