@@ -74,7 +74,7 @@ var callMatrix = []matrixCase{
 	{kind: "button", name: "flow.back", args: none, answers: booking, step: "book/time", allow: parentOnly},
 
 	{kind: "button", name: "call.cancel", args: momCall, allow: callCancel},
-	{kind: "button", name: "call.cancelSeries", args: momCall, allow: parentOnly},
+	{kind: "button", name: "call.cancelSeries", args: momCall, allow: callCancel},
 	{kind: "button", name: "call.move", args: momCall, allow: parentOnly},
 	{kind: "button", name: "call.cancel.noReason", args: none, answers: onCall, allow: callCancel},
 	{kind: "button", name: "call.cancel.keep", args: none, answers: onCall, allow: callCancel},

@@ -276,3 +276,34 @@ func TestCancelAfterTheCallsTime(t *testing.T) {
 	w.dad.SeesAlert("This call's time has come")
 	w.wantState(c.ID, homelink.Confirmed)
 }
+
+// The home can end a weekly call it can no longer host: the parent is
+// told with a button to book again, the other teacher too, and no week
+// of it is left.
+func TestTeacherEndsAWeeklyCall(t *testing.T) {
+	w := newBookingWorld(t, weekendHours(2))
+	w.dad.Types("/book")
+	w.dad.Tap("Sun 29 Nov (12)")
+	w.dad.Tap("14:00")
+	w.dad.Tap("Voice call")
+	w.dad.Tap("Skip")
+	w.dad.Tap("Make it weekly")
+	w.teacher.Sees("New request for a weekly call")
+	w.teacher.Tap("Confirm")
+	w.dad.Sees("Confirmed:")
+	w.teacher.Types("/calls")
+	w.teacher.Tap("Sun 29 Nov 14:00 小明")
+	w.teacher.Tap("Cancel the weekly call")
+	w.teacher.Sees("End the weekly call with 小明?")
+	w.teacher.Types("The home's phone line is down until spring")
+	w.dad.Sees("the Children's Home ended your weekly call with 小明")
+	w.dad.Sees("The home's phone line is down until spring")
+	if !hasButton(w.dad, "Book another time") {
+		t.Fatalf("the parent cannot book again:\n%s", transcript(w.dad.Messages()))
+	}
+	w.teacher2.Sees("每周固定通话")
+	up, _ := w.h.store().GuardianCalls(context.Background(), w.f.dad)
+	if len(up) != 0 {
+		t.Fatalf("calls left after the home ended the weekly call: %+v", up)
+	}
+}

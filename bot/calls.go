@@ -211,6 +211,10 @@ func (b *Bot) staffCallView(ctx context.Context, r *request, t target) error {
 	case c.Upcoming(now) && c.Start.After(now):
 		kb = append(kb, []outbox.Button{b.callCancelButton(r, c)})
 	}
+	if c.Series != 0 && c.Upcoming(now) {
+		// The home may have to end a weekly call it can no longer host.
+		kb = append(kb, []outbox.Button{b.calls.cancelSeries.button(r, r.text("CancelSeriesButton"), target{home: c.HomeID, booking: c.ID})})
+	}
 	kb = append(kb, []outbox.Button{b.calls.homeView.button(r, r.text("BackButton"), target{home: t.home})})
 	return r.show(ctx, text, kb)
 }

@@ -28,7 +28,7 @@ func (b *Bot) callChangeActions() {
 	add, hb := b.acts.add, []arg{argHome, argBooking}
 	c.cancel = add(&action{name: "call.cancel", code: "Cx", args: hb, need: mayCancelCall, run: b.callCancelTapped,
 		standing: true, exists: b.callThere})
-	c.cancelSeries = add(&action{name: "call.cancelSeries", code: "CS", args: hb, need: ownsCall, run: b.cancelSeriesTapped})
+	c.cancelSeries = add(&action{name: "call.cancelSeries", code: "CS", args: hb, need: mayCancelCall, run: b.cancelSeriesTapped})
 	c.moveStart = add(&action{name: "call.move", code: "Cm", args: hb, need: ownsCall, run: b.moveTapped})
 	b.seriesMoveActions()
 	b.staffMoveActions()
