@@ -307,3 +307,23 @@ func TestTeacherEndsAWeeklyCall(t *testing.T) {
 		t.Fatalf("calls left after the home ended the weekly call: %+v", up)
 	}
 }
+
+// Closing a day with a request on it: the request's copies lose their
+// buttons and say who cancelled it, and the other teacher hears how many
+// calls went.
+func TestClosingADayEndsItsRequestsForEveryTeacher(t *testing.T) {
+	w := newBookingWorld(t, weekendHours(2))
+	w.dadBooksSunday()
+	w.teacher2.Sees("新的通话预约")
+	w.teacher.Types("/hours")
+	w.teacher.Tap("Set closed dates")
+	w.teacher.Tap("+ Add closed dates")
+	w.teacher.Types("2026-11-29")
+	w.teacher.Sees("1 call on those days was cancelled")
+	w.dad.Sees("is closed on the day of 小明's call")
+	w.teacher2.Sees("那几天约好的 1 次通话已取消")
+	m := seesEdited(t, w.h, w.teacher2, "新的通话预约", "取消")
+	if len(m.Keyboard) != 0 {
+		t.Fatalf("the cancelled request still has buttons: %v", m.Buttons())
+	}
+}

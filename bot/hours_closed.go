@@ -147,6 +147,16 @@ func (b *Bot) cancelClosed(ctx context.Context, r *request, home homelink.Home, 
 			}
 			n++
 			b.tellClosed(ctx, done, home, c.Note)
+			if ci, err := b.infoOf(ctx, done); err == nil {
+				b.editRequestCopies(ctx, r, ci) // a request's buttons go
+			}
+		}
+	}
+	if n > 0 {
+		for _, teacher := range home.Teachers {
+			if teacher != r.user.ID {
+				b.notify(ctx, teacher, "ClosedCallsCancelledNotice", nil, "Name", r.user.Name, "Home", home.Name, "Count", n)
+			}
 		}
 	}
 	return n, nil

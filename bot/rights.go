@@ -248,6 +248,11 @@ func (b *Bot) forgetYes(ctx context.Context, r *request, _ target) error {
 	cancelled := map[int64][]homelink.Booking{}
 	for _, d := range departed {
 		cancelled[d.ChildID] = append(cancelled[d.ChildID], d.Cancelled...)
+		for _, c := range d.Cancelled {
+			if ci, err := b.infoOf(ctx, c); err == nil {
+				b.editRequestCopies(ctx, nil, ci) // their requests' buttons go
+			}
+		}
 	}
 	// Before the confirmation is sent: Forget drops what waits for the
 	// chat, and the confirmation may have to wait.
