@@ -136,7 +136,11 @@ func TestHeldOrMissedAfterTheSlot(t *testing.T) {
 	if !hasButton(w.dad, "Book another time") {
 		t.Fatal("a missed call offers no new time")
 	}
-	w.teacher.Tap("Yes, it took place")
+	// The other teacher's question says who answered it, with no buttons.
+	if m := seesEdited(t, w.h, w.teacher, "Did this call take place?", "李老师 recorded this call as missed on"); len(m.Keyboard) != 0 {
+		t.Fatalf("the answered question keeps its buttons: %v", m.Buttons())
+	}
+	w.teacher.Tap("Yes, it took place") // on the first question, sent before
 	w.teacher.SeesAlert("李老师 recorded this call as missed on")
 	w.wantState(id, homelink.Missed)
 }

@@ -55,9 +55,7 @@ func (b *Bot) CallEnded(ctx context.Context, h, id int64, again bool) error {
 	if again {
 		title = "MarkAgainTitle"
 	}
-	for _, teacher := range ci.home.Teachers {
-		b.tell(ctx, teacher, ci, title, nil, b.markButtons(call))
-	}
+	b.tellTeachersTracked(ctx, ci, title, nil, b.markButtons(call))
 	return nil
 }
 

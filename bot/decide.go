@@ -58,6 +58,16 @@ func (b *Bot) markButtons(c homelink.Booking) func(*request) [][]outbox.Button {
 	}
 }
 
+// copyTitle is the title of the teachers' copies of a call that one of
+// them acted on: the question whether it took place, once it is marked;
+// else the request's.
+func copyTitle(c homelink.Booking) string {
+	if c.State == homelink.Held || c.State == homelink.Missed {
+		return "MarkAskTitle"
+	}
+	return requestTitle(c)
+}
+
 // requestTitle is the title of the teachers' copies of a request.
 func requestTitle(c homelink.Booking) string {
 	if c.Series != 0 {
@@ -70,6 +80,19 @@ func requestTitle(c homelink.Booking) string {
 // title, footer below: a request comes with its standing buttons, and
 // which message went to whom is kept so the copies can be edited later.
 func (b *Bot) tellTeachersNew(ctx context.Context, ci callInfo, title string, footer func(*request) string) {
+	var kb func(*request) [][]outbox.Button
+	if ci.call.State == homelink.Requested {
+		kb = func(rd *request) [][]outbox.Button { return b.decisionButtons(rd, ci.call) }
+	}
+	b.tellTeachersTracked(ctx, ci, title, footer, kb)
+}
+
+// tellTeachersTracked tells every teacher of the home about the call
+// under title, footer below, with the standing buttons kb builds (nil for
+// none); which message with buttons went to whom is kept with the call,
+// so the others' copies can be edited once one teacher acts.
+func (b *Bot) tellTeachersTracked(ctx context.Context, ci callInfo, title string, footer func(*request) string,
+	kb func(*request) [][]outbox.Button) {
 	msgs := map[int64]string{}
 	for _, teacher := range ci.home.Teachers {
 		rd, err := b.readerOf(ctx, teacher)
@@ -83,8 +106,8 @@ func (b *Bot) tellTeachersNew(ctx context.Context, ci callInfo, title string, fo
 			continue
 		}
 		m := outbox.Message{ChatID: teacher, Text: text}
-		if ci.call.State == homelink.Requested {
-			m.Keyboard = b.decisionButtons(rd, ci.call)
+		if kb != nil {
+			m.Keyboard = kb(rd)
 		}
 		id, err := b.Sender.Enqueue(ctx, m)
 		if err != nil {
@@ -121,7 +144,7 @@ func (b *Bot) editRequestCopies(ctx context.Context, actor *request, ci callInfo
 		if err != nil {
 			continue
 		}
-		text, err := b.card(ctx, rd, ci, rd.html(requestTitle(ci.call), "Child", ci.childName(rd)), b.actedLine(ctx, rd, ci.call))
+		text, err := b.card(ctx, rd, ci, rd.html(copyTitle(ci.call), "Child", ci.childName(rd)), b.actedLine(ctx, rd, ci.call))
 		if err != nil {
 			continue
 		}
@@ -194,6 +217,7 @@ func (b *Bot) mark(ctx context.Context, r *request, t target, to homelink.Bookin
 	if err := b.showActed(ctx, r, ci, "MarkedTitle"); err != nil {
 		return err
 	}
+	b.editRequestCopies(ctx, r, ci)
 	if to == homelink.Missed {
 		b.tell(ctx, call.Guardian, ci, "CallMissedTitle", nil, b.bookAgainButton(ci))
 		return nil
