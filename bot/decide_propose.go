@@ -119,11 +119,7 @@ func (b *Bot) pickedOn(r *request, t target) []int64 {
 			if !ok {
 				continue
 			}
-			payload, ok := b.verify(data)
-			if !ok {
-				continue
-			}
-			a, bt, ok := b.acts.decode(payload)
+			a, bt, ok := b.standingOf(data)
 			if ok && a == b.calls.proposeToggle && bt.home == t.home && bt.booking == t.booking && bt.n == 1 {
 				picked = append(picked, bt.at)
 			}

@@ -29,12 +29,8 @@ func (b *Bot) callback(ctx context.Context, r *request) error {
 		}
 		return b.press(ctx, r, a, t)
 	case "s":
-		payload, ok := b.verify(rest)
+		a, t, ok := b.standingOf(rest)
 		if !ok {
-			return r.expired(ctx)
-		}
-		a, t, ok := b.acts.decode(payload)
-		if !ok || !a.standing {
 			return r.expired(ctx)
 		}
 		return b.pressStanding(ctx, r, a, t)

@@ -35,6 +35,18 @@ func (b *Bot) verify(data string) (string, bool) {
 	return payload, hmac.Equal([]byte(mac), []byte(b.mac(payload)))
 }
 
+// standingOf reads standing-button data (after "s:") into its action and
+// target; ok is false for data whose MAC is wrong or that names no
+// standing action.
+func (b *Bot) standingOf(data string) (*action, target, bool) {
+	payload, ok := b.verify(data)
+	if !ok {
+		return nil, target{}, false
+	}
+	a, t, ok := b.acts.decode(payload)
+	return a, t, ok && a.standing
+}
+
 func (b *Bot) mac(payload string) string {
 	h := hmac.New(sha256.New, b.ButtonKey)
 	h.Write([]byte(payload))
