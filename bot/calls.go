@@ -118,15 +118,11 @@ func (b *Bot) callHomesTapped(ctx context.Context, r *request, _ target) error {
 
 // showCallHomes lets someone with several homes choose one.
 func (b *Bot) showCallHomes(ctx context.Context, r *request) error {
-	hs, err := b.Store.Homes(ctx, staffHomes(r.user.Roles))
+	kb, err := b.homeButtons(ctx, r, staffHomes(r.user.Roles), b.calls.homeView)
 	if err != nil {
 		return err
 	}
-	var bs []outbox.Button
-	for _, h := range hs {
-		bs = append(bs, b.calls.homeView.button(r, h.Name, target{home: h.ID}))
-	}
-	return r.show(ctx, r.html("CallsChooseHome"), rows(bs...))
+	return r.show(ctx, r.html("CallsChooseHome"), kb)
 }
 
 func (b *Bot) homeCallsTapped(ctx context.Context, r *request, t target) error {

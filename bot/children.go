@@ -70,15 +70,11 @@ func (b *Bot) childrenCommand(ctx context.Context, r *request) error {
 	if len(homes) == 1 {
 		return b.childrenView(ctx, r, target{home: homes[0]})
 	}
-	hs, err := b.Store.Homes(ctx, homes)
+	kb, err := b.homeButtons(ctx, r, homes, b.kids.list)
 	if err != nil {
 		return err
 	}
-	var bs []outbox.Button
-	for _, h := range hs {
-		bs = append(bs, b.kids.list.button(r, h.Name, target{home: h.ID}))
-	}
-	return r.reply(ctx, r.html("ChooseHome"), rows(bs...))
+	return r.reply(ctx, r.html("ChooseHome"), kb)
 }
 
 // myChildren lists a guardian's children: only their own.
@@ -363,4 +359,18 @@ func (b *Bot) childAndHome(ctx context.Context, t target) (homelink.Child, homel
 	}
 	h, err := b.Store.Home(ctx, t.home)
 	return c, h, err
+}
+
+// homeButtons are one button a row per home of ids, by name, each acting
+// on its home with a: the choice of a home for someone with several.
+func (b *Bot) homeButtons(ctx context.Context, r *request, ids []int64, a *action) ([][]outbox.Button, error) {
+	hs, err := b.Store.Homes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	bs := make([]outbox.Button, 0, len(hs))
+	for _, h := range hs {
+		bs = append(bs, a.button(r, h.Name, target{home: h.ID}))
+	}
+	return rows(bs...), nil
 }

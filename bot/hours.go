@@ -84,15 +84,11 @@ func (b *Bot) hoursCommand(ctx context.Context, r *request) error {
 	if len(homes) == 1 {
 		return b.hoursView(ctx, r, target{home: homes[0]})
 	}
-	hs, err := b.Store.Homes(ctx, homes)
+	kb, err := b.homeButtons(ctx, r, homes, b.hours.view)
 	if err != nil {
 		return err
 	}
-	var bs []outbox.Button
-	for _, h := range hs {
-		bs = append(bs, b.hours.view.button(r, h.Name, target{home: h.ID}))
-	}
-	return r.reply(ctx, r.html("ChooseHome"), rows(bs...))
+	return r.reply(ctx, r.html("ChooseHome"), kb)
 }
 
 // staffHomes are the homes a person teaches at or manages, lowest first.
