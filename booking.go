@@ -90,6 +90,10 @@ type Booking struct {
 	// Proposals are the times a teacher offered instead (Another time),
 	// until the guardian chooses one.
 	Proposals []time.Time
+	// Answer is what the guardian answered a reminder of the call, and
+	// AnsweredAt when; a move clears both.
+	Answer     CallAnswer
+	AnsweredAt time.Time
 }
 
 // End is when the call's slot ends.

@@ -85,6 +85,9 @@ type Hours struct {
 	Closed []DateRange
 	// AutoConfirm confirms requests without a teacher.
 	AutoConfirm bool
+	// Reminders are the home's reminder offsets (nil: DefaultReminders;
+	// see ReminderOffsets).
+	Reminders *Reminders `json:"rem,omitempty"`
 	// Set is false for a home that never set its hours.
 	Set bool
 	// Version is the stored hours' version, as read (never stored in the

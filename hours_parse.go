@@ -141,6 +141,11 @@ func (h Hours) Validate() error {
 	if len(h.Windows) > MaxWindows {
 		return ErrTooMany
 	}
+	if h.Reminders != nil {
+		if err := h.Reminders.Validate(); err != nil {
+			return err
+		}
+	}
 	for i, w := range h.Windows {
 		if err := w.check(); err != nil {
 			return err

@@ -22,6 +22,12 @@ type User struct {
 	// Shifts are a guardian's work shifts, when they set them: /book
 	// offers only slots outside them.
 	Shifts Shifts
+	// Quiet are the quiet hours they chose in /settings (nil: the
+	// default, see QuietHours).
+	Quiet *QuietHours
+	// DayAheadOff is set when a guardian switched off the reminder a day
+	// ahead of their calls.
+	DayAheadOff bool
 	// Consents are when they agreed to each role they hold.
 	Consents []Consent
 	// Roles is what the account may do. Admin is not stored: it comes from

@@ -152,6 +152,61 @@ local function call_index(p, c)
   if c.series ~= '0' then redis.call('ZADD', hkey(p, c.home, 'seriescalls:' .. c.series), c.start, c.id) end
 end
 
+-- A confirmed call's reminders (reminders.go): the guardian's a day
+-- ahead, soon before and at the start, and the teachers' nudge, each an
+-- agenda item keyed like the call's other items. The offsets are the
+-- home's (rd, rs, rn in its hours hash, ms; hours_set writes them), else
+-- homelink.DefaultReminders; a guardian whose user hash has dayoff = '1'
+-- switched off the one a day ahead.
+local REMIND_DAY, REMIND_SOON, REMIND_START, REMIND_NUDGE =
+  'call.remind.day', 'call.remind.soon', 'call.remind.start', 'call.remind.nudge'
+local REMIND_KINDS = {REMIND_DAY, REMIND_SOON, REMIND_START, REMIND_NUDGE}
+local REMIND_DEFAULT_DAY, REMIND_DEFAULT_SOON, REMIND_DEFAULT_NUDGE = 86400000, 3600000, 600000
+
+local function remind_offsets(p, home)
+  local f = redis.call('HMGET', hkey(p, home, 'hours'), 'rd', 'rs', 'rn')
+  return tonumber(f[1]) or REMIND_DEFAULT_DAY, tonumber(f[2]) or REMIND_DEFAULT_SOON,
+    tonumber(f[3]) or REMIND_DEFAULT_NUDGE
+end
+
+-- remind_plan puts c's reminders when it is confirmed, each at its time
+-- when that is still ahead (a call confirmed 20 hours ahead gets no
+-- reminder a day ahead), and withdraws them otherwise. keep leaves alone
+-- a reminder whose time has passed (a re-plan after the offsets changed
+-- must not withdraw one held by quiet hours or being sent).
+local function remind_plan(x, c, keep)
+  local p, key, s = x.p, agendakey(c.home, c.id), tonumber(c.start)
+  if c.state ~= 'confirmed' then
+    for _, kind in ipairs(REMIND_KINDS) do agenda_withdraw(p, kind, key) end
+    return
+  end
+  local rd, rs, rn = remind_offsets(p, c.home)
+  if redis.call('HGET', ukey(p, c.g, 'user'), 'dayoff') == '1' then rd = 0 end
+  local function at(kind, off, on)
+    if on and s - off > x.now then
+      agenda_put(p, kind, key, ms(s - off))
+    elseif not (keep and on) then
+      agenda_withdraw(p, kind, key)
+    end
+  end
+  at(REMIND_DAY, rd, rd > 0)
+  at(REMIND_SOON, rs, rs > 0)
+  at(REMIND_NUDGE, rn, rn > 0)
+  at(REMIND_START, 0, true)
+end
+
+-- remind_replan plans again the reminders of the confirmed calls still
+-- ahead among refs ("<home>.<call>", or call ids of home when home is
+-- given), after their home's offsets or their guardian's choice changed.
+local function remind_replan(x, ids, home)
+  for _, ref in ipairs(ids) do
+    local h, id = home, ref
+    if not home then h, id = string.match(ref, '^(%d+)%.(%d+)$') end
+    local c = h and call_get(x.p, h, id)
+    if c and c.state == 'confirmed' then remind_plan(x, c, true) end
+  end
+end
+
 -- call_plan puts the agenda items c's state needs and withdraws the
 -- others: a request expires at c.exp; a confirmed call has ended at its
 -- end and is asked about again MarkAgainAfter later; every call is
@@ -171,6 +226,7 @@ local function call_plan(x, c)
     agenda_withdraw(p, 'call.unmarked', key)
   end
   agenda_put(p, 'call.forget', key, ms(e + x.keep))
+  remind_plan(x, c, false)
 end
 
 -- call_count counts a call of home reaching state in the week of x. The
@@ -264,6 +320,7 @@ local function call_delete(p, c)
   for _, kind in ipairs({'call.expire', 'call.ended', 'call.unmarked', 'call.forget'}) do
     agenda_withdraw(p, kind, key)
   end
+  for _, kind in ipairs(REMIND_KINDS) do agenda_withdraw(p, kind, key) end
   redis.call('DEL', callkey(p, c.home, c.id))
 end
 

@@ -115,7 +115,9 @@ func TestACallsLifeKeepsItsIndexesAndAgenda(t *testing.T) {
 		t.Fatalf("confirm = %+v, %v", c, err)
 	}
 	w.wantHolding(t, c, true)
-	w.wantAgenda(t, c, map[string]time.Time{KindCallEnded: end, KindCallUnmarked: end.Add(homelink.MarkAgainAfter), KindCallForget: forget})
+	// Confirmed less than a day ahead: no reminder a day ahead.
+	w.wantAgenda(t, c, map[string]time.Time{KindCallEnded: end, KindCallUnmarked: end.Add(homelink.MarkAgainAfter), KindCallForget: forget,
+		KindRemindSoon: start.Add(-time.Hour), KindRemindStart: start, KindRemindNudge: start.Add(-10 * time.Minute)})
 
 	if _, err := w.s.Mark(ctx, homelink.By{User: w.teacher}, w.home.ID, b.ID, homelink.Held); !errors.Is(err, homelink.ErrStateChanged) {
 		t.Fatalf("marked before its start: %v", err)
@@ -245,7 +247,8 @@ func TestAnAutoConfirmingHomeConfirmsAtOnce(t *testing.T) {
 		t.Fatalf("state %s", b.State)
 	}
 	w.wantAgenda(t, b, map[string]time.Time{KindCallEnded: end, KindCallUnmarked: end.Add(homelink.MarkAgainAfter),
-		KindCallForget: end.Add(homelink.DefaultHistoryRetention)})
+		KindCallForget: end.Add(homelink.DefaultHistoryRetention), KindRemindSoon: start.Add(-time.Hour),
+		KindRemindStart: start, KindRemindNudge: start.Add(-10 * time.Minute)})
 	if c := w.counts(t); c[homelink.Requested] != 1 || c[homelink.Confirmed] != 1 {
 		t.Fatalf("counts %v", c)
 	}

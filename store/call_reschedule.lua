@@ -32,6 +32,8 @@ local why = call_refusal(x, moved, tonumber(ARGV[14]), 0, c.id, nil)
 if why then return call_reply(why, c) end
 call_release(x.p, c)
 c.start, c.min, c.state, c.exp, c.props, c.by, c.at = start, ARGV[10], to, ARGV[12], '', by, ms(x.now)
+-- The guardian's answer to a reminder was about the old time.
+c.ans, c.ansat = '', ''
 call_save(x.p, c)
 call_index(x.p, c)
 call_hold(x.p, c)

@@ -116,7 +116,8 @@ func bookingFrom(m map[string]string) homelink.Booking {
 	b := homelink.Booking{ID: num("id"), HomeID: num("home"), ChildID: num("child"), Guardian: num("g"),
 		Start: msTime(m["start"]), Minutes: int(num("min")), Kind: homelink.CallKind(m["kind"]),
 		Note: m["note"], State: homelink.BookingState(m["state"]), Series: num("series"),
-		CreatedAt: msTime(m["created"]), By: num("by"), At: msTime(m["at"]), Reason: m["reason"]}
+		CreatedAt: msTime(m["created"]), By: num("by"), At: msTime(m["at"]), Reason: m["reason"],
+		Answer: homelink.CallAnswer(m["ans"]), AnsweredAt: msTime(m["ansat"])}
 	for p := range strings.SplitSeq(m["props"], ",") {
 		if p != "" {
 			b.Proposals = append(b.Proposals, msTime(p))

@@ -1,11 +1,13 @@
 -- Creates a home managed by its creator and adds it to the index of homes.
 -- KEYS[1] home hash, KEYS[2] coordinators set, KEYS[3] creator's user hash, KEYS[4] homes set
 -- ARGV[1] prefix, ARGV[2] home id, ARGV[3] name, ARGV[4] time zone,
--- ARGV[5] instructions, ARGV[6] creator id
+-- ARGV[5] instructions, ARGV[6] creator id, ARGV[7] its first morning
+-- digest (unix ms: the next homelink.DigestMinute in its zone)
 -- Returns 1, or 0 when the creator is not a coordinator (now).
 if not iscoordinator(ARGV[1], ARGV[6]) then return 0 end
 redis.call('HSET', KEYS[1], 'name', ARGV[3], 'tz', ARGV[4], 'instr', ARGV[5])
 redis.call('SADD', KEYS[2], ARGV[6])
 redis.call('HSET', KEYS[3], 'c:' .. ARGV[2], '1', 'coord', '1')
 redis.call('SADD', KEYS[4], ARGV[2])
+agenda_put(ARGV[1], 'home.digest', ARGV[2], ARGV[7])
 return 1

@@ -19,8 +19,12 @@ func (s *Store) CreateHome(ctx context.Context, by homelink.By, h homelink.Home)
 		return h, fmt.Errorf("store: create home: %w", err)
 	}
 	h.ID = id
+	loc, zerr := homelink.CheckTimeZone(h.TimeZone)
+	if zerr != nil {
+		loc = s.zone
+	}
 	n, err := s.run(ctx, "home_create", []string{s.k.home(id), s.k.coordinators(id), s.k.user(creator), s.k.homes()},
-		id, h.Name, h.TimeZone, h.Instructions, creator).Int()
+		id, h.Name, h.TimeZone, h.Instructions, creator, NextDigest(s.clock.Now(), loc).UnixMilli()).Int()
 	if err != nil {
 		return h, fmt.Errorf("store: create home: %w", err)
 	}

@@ -49,7 +49,9 @@ func (s *Store) SetHours(ctx context.Context, by homelink.By, h int64, hrs homel
 	if err != nil {
 		return fmt.Errorf("store: set hours of %d: %w", h, err)
 	}
-	v, err := s.run(ctx, "hours_set", []string{s.k.hours(h), s.k.home(h)}, h, by.User, b, version).Int()
+	rem := hrs.ReminderOffsets()
+	v, err := s.run(ctx, "hours_set", []string{s.k.hours(h), s.k.home(h)}, h, by.User, b, version,
+		rem.DayAhead.Milliseconds(), rem.Soon.Milliseconds(), rem.Nudge.Milliseconds(), s.clock.Now().UnixMilli()).Int()
 	if err != nil {
 		return fmt.Errorf("store: set hours of %d: %w", h, err)
 	}

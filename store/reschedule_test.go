@@ -75,7 +75,8 @@ func TestRescheduleMovesTheSlotAndItsAgendaOrNothing(t *testing.T) {
 		t.Fatalf("teacher's move = %+v, %v", m, err)
 	}
 	w.wantAgenda(t, m, map[string]time.Time{KindCallEnded: m.End(), KindCallUnmarked: m.End().Add(homelink.MarkAgainAfter),
-		KindCallForget: m.End().Add(homelink.DefaultHistoryRetention)})
+		KindCallForget: m.End().Add(homelink.DefaultHistoryRetention), KindRemindDay: to.Add(-24 * time.Hour),
+		KindRemindSoon: to.Add(-time.Hour), KindRemindStart: to, KindRemindNudge: to.Add(-10 * time.Minute)})
 	// A cancelled call does not move.
 	w.s.Cancel(ctx, mine, w.home.ID, b.ID, "")
 	if _, err := w.s.Reschedule(ctx, mine, w.home.ID, b.ID, w.at(4, 10, 0), homelink.Requested); !errors.Is(err, homelink.ErrStateChanged) {

@@ -8,7 +8,8 @@ import (
 )
 
 // The scripts every update runs carry no call helpers; the scripts that
-// change calls or hours, or forget a person, carry them all.
+// change calls or hours, plan reminders and digests, or forget a person,
+// carry them all.
 func TestOnlyCallScriptsCarryTheCallHelpers(t *testing.T) {
 	entries, _ := scriptFS.ReadDir(".")
 	for _, e := range entries {
@@ -18,7 +19,8 @@ func TestOnlyCallScriptsCarryTheCallHelpers(t *testing.T) {
 		}
 		carries := strings.HasPrefix(helpersFor(mustRead(e.Name())), agenda.Lua)
 		wants := strings.HasPrefix(name, "call_") || strings.HasPrefix(name, "series_") ||
-			name == "forget" || name == "hours_set" || name == "child_remove" || name == "guardian_unlink" || name == "strangers_forget"
+			name == "forget" || name == "hours_set" || name == "child_remove" || name == "guardian_unlink" || name == "strangers_forget" ||
+			strings.HasPrefix(name, "digest_") || name == "home_create" || name == "remind_dayoff"
 		if carries != wants {
 			t.Errorf("script %s carries the call helpers: %v, want %v", name, carries, wants)
 		}

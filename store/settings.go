@@ -54,6 +54,8 @@ func (s *Store) SetShifts(ctx context.Context, user int64, sh homelink.Shifts) e
 // longer parse (an older layout) are read as none.
 func readSettings(u *homelink.User, m map[string]string) {
 	u.TimeZone = m["tz"]
+	u.Quiet = quietFrom(m["quiet"])
+	u.DayAheadOff = m["dayoff"] == "1"
 	if v := m["shifts"]; v != "" {
 		var sh homelink.Shifts
 		if json.Unmarshal([]byte(v), &sh) == nil {
