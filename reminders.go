@@ -54,6 +54,17 @@ func (h Hours) ReminderOffsets() Reminders {
 // comes, in minutes after midnight, home time (08:00).
 const DigestMinute = 8 * 60
 
+// NextDigest is the first DigestMinute in loc after t: when a home's
+// next morning digest comes.
+func NextDigest(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	at := time.Date(y, m, d, DigestMinute/60, DigestMinute%60, 0, 0, loc)
+	if !at.After(t) {
+		at = time.Date(y, m, d+1, DigestMinute/60, DigestMinute%60, 0, 0, loc)
+	}
+	return at
+}
+
 // ReminderLateAfter is how late a reminder may be sent before it says it
 // is late (homelink was down at its time).
 const ReminderLateAfter = 5 * time.Minute

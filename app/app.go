@@ -142,6 +142,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		return nil, err
 	}
 	a.registerCallWork()
+	a.registerReminders()
 	a.sched = scheduler.New(a.log)
 	// Work due at a time, on the app's clock: claimed with a lease, once
 	// across replicas (package agenda).

@@ -3,8 +3,11 @@ package app
 import (
 	"context"
 	"log/slog"
+	"strconv"
+	"time"
 
 	"github.com/homelink/homelink/agenda"
+	"github.com/homelink/homelink/bot"
 	"github.com/homelink/homelink/store"
 )
 
@@ -38,4 +41,35 @@ func (a *App) registerCallWork() {
 	}))
 	a.Agenda.Register(store.KindSeriesRenew, call(a.Bot.RenewSeries))
 	a.Agenda.Register(store.KindCallForget, call(a.Store.ForgetCall))
+}
+
+// registerReminders hands the agenda's reminders to the bot: a confirmed
+// call's reminders to its guardian and its teachers' nudge (their items
+// keyed "<home>.<call>"), each home's morning digest ("<home>") and each
+// teacher's copy of it ("<home>.<teacher>"). A reminder is worth sending
+// only before its call ends, which the bot judges; the agenda is told
+// nothing about usefulness.
+func (a *App) registerReminders() {
+	due := func(run func(context.Context, bot.Due) error, home func(key string) (h, id int64, ok bool)) agenda.Handler {
+		return agenda.Handler{Retries: callWorkRetries, Handle: func(ctx context.Context, it agenda.Item) error {
+			h, id, ok := home(it.Key)
+			if !ok {
+				a.log.Warn("agenda item with an unreadable key", slog.String("kind", it.Kind))
+				return nil
+			}
+			return run(ctx, bot.Due{Kind: it.Kind, Home: h, Call: id, At: it.Due, Payload: it.Payload,
+				Current: func(ctx context.Context) (bool, error) { return a.Agenda.Current(ctx, it) },
+				Hold: func(ctx context.Context, until time.Time, payload []byte) error {
+					return a.Agenda.Put(ctx, it.Kind, it.Key, until, payload)
+				}})
+		}}
+	}
+	for _, kind := range store.ReminderKinds {
+		a.Agenda.Register(kind, due(a.Bot.Remind, store.CallKey))
+	}
+	a.Agenda.Register(store.KindDigest, due(a.Bot.Digest, func(key string) (int64, int64, bool) {
+		h, err := strconv.ParseInt(key, 10, 64)
+		return h, 0, err == nil && h > 0
+	}))
+	a.Agenda.Register(store.KindDigestTo, due(a.Bot.DigestTo, store.CallKey))
 }

@@ -30,6 +30,7 @@ type callParts struct {
 	confirm, decline, proposeStart, proposeToggle, proposeSend         *action
 	proposeBack, choose, held, missed                                  *action
 	mine, view, homeList, homeView, staffView                          *action
+	attend, cannot                                                     *action
 }
 
 // bookAnswers are the answers of /book and of moving a call.
@@ -80,6 +81,7 @@ func (b *Bot) callActions() {
 	b.callChangeActions()
 	b.decideActions()
 	b.callsListActions()
+	b.reminderActions()
 }
 
 func (b *Bot) bookActions() {

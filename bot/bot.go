@@ -36,6 +36,7 @@ type Store interface {
 	SettingsStore
 	HoursStore
 	BookingStore
+	ReminderStore
 }
 
 // SettingsStore keeps a person's own settings.

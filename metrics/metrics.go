@@ -46,6 +46,10 @@ type Metrics struct {
 	// WebhookRefused counts webhook calls refused, by reason (wrong_secret,
 	// bad_json, too_large, method, unavailable, not_durable).
 	WebhookRefused *prometheus.CounterVec
+	// Reminders counts what became of due reminders and digests, by kind
+	// and outcome (sent, late, silent, held, dropped_ended,
+	// dropped_superseded, dropped_changed, blocked).
+	Reminders *prometheus.CounterVec
 }
 
 // New makes the collectors in a fresh registry, with Go and process metrics.
@@ -94,8 +98,11 @@ func New() *Metrics {
 	m.WebhookRefused = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "homelink_webhook_refused_total", Help: "Webhook calls refused, by reason.",
 	}, []string{"reason"})
+	m.Reminders = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "homelink_reminders_total", Help: "Due reminders and digests, by kind and outcome (sent, late, silent, held, dropped_*, blocked).",
+	}, []string{"kind", "outcome"})
 	m.Registry.MustRegister(m.Updates, m.Denied, m.InviteCodes, m.HandlerSeconds, m.APICalls, m.OutboxQueued, m.OutboxSends, m.Outbox429, m.OutboxSeconds,
-		m.BookkeepingRetries, m.BookkeepingFailures, m.InboxRescued, m.WebhookRefused,
+		m.BookkeepingRetries, m.BookkeepingFailures, m.InboxRescued, m.WebhookRefused, m.Reminders,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

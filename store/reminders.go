@@ -121,7 +121,7 @@ func (s *Store) EnsureDigests(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		args = append(args, h, NextDigest(now, loc).UnixMilli())
+		args = append(args, h, homelink.NextDigest(now, loc).UnixMilli())
 	}
 	if len(args) == 0 {
 		return nil
@@ -130,15 +130,4 @@ func (s *Store) EnsureDigests(ctx context.Context) error {
 		return fmt.Errorf("store: digests: %w", err)
 	}
 	return nil
-}
-
-// NextDigest is the first homelink.DigestMinute in loc after t.
-func NextDigest(t time.Time, loc *time.Location) time.Time {
-	local := t.In(loc)
-	y, m, d := local.Date()
-	at := time.Date(y, m, d, homelink.DigestMinute/60, homelink.DigestMinute%60, 0, 0, loc)
-	if !at.After(t) {
-		at = time.Date(y, m, d+1, homelink.DigestMinute/60, homelink.DigestMinute%60, 0, 0, loc)
-	}
-	return at
 }

@@ -26,7 +26,8 @@ func (s *Store) Upgrade(ctx context.Context) error {
 	if err := s.run(ctx, "invites_upgrade", []string{s.k.homes(), s.k.upgrades()}).Err(); err != nil {
 		return fmt.Errorf("store: upgrade: invitations without a maker: %w", err)
 	}
-	return nil
+	// Homes from before morning digests, or whose digest was lost.
+	return s.EnsureDigests(ctx)
 }
 
 // indexUsers adds everyone with a user hash to the known users, once. It

@@ -31,13 +31,18 @@ import (
 // sampleValues fills every placeholder a message uses. A message with a
 // placeholder that is not here fails: add a sample for it.
 var sampleValues = map[string]any{
+	"Answer":       "会准时参加",
 	"Child":        "小明",
+	"Guardian":     "李秀兰（妈妈）",
 	"Children":     2,
 	"Code":         "ABCD-EFGH-JKMN",
 	"Command":      "/children",
 	"Count":        3,
 	"Date":         "2026-03-08 15:04",
 	"Dates":        "2月10日至2月17日",
+	"End":          "10:15",
+	"In":           "1小时",
+	"Instructions": "电话 0851-1234567",
 	"Day":          8,
 	"Days":         "周一至周六",
 	"KeepDays":     365,
@@ -342,6 +347,16 @@ func templateSamples(r *Renderer, lang string) map[string][]any {
 			map[string]any{"Notice": template.HTML(""), "Home": "山口儿童之家", "Closed": []string{}}},
 		"shifts": {map[string]any{"Notice": notice, "Shifts": "白班 2 天 07:00–19:00，夜班 2 天 19:00–07:00，休 2 天，从 12月1日 起"},
 			map[string]any{"Notice": template.HTML(""), "Shifts": "还没有设置"}},
+		"digest": {map[string]any{"Title": template.HTML(r.HTML(lang, "DigestTitle", "Home", "青溪村儿童之家", "Day", "12月5日 周六", "Count", 2)),
+			"Lines": []template.HTML{
+				template.HTML(r.HTML(lang, "DigestLine", "Time", "10:00", "Child", "小明", "Guardian", "李秀兰（妈妈）", "Kind", "视频通话",
+					"Answer", r.Text(lang, "DigestAnswer_Yes"))),
+				template.HTML(r.HTML(lang, "DigestLine", "Time", "15:00", "Child", "丽丽", "Guardian", "张建（爸爸）", "Kind", "语音通话",
+					"Answer", r.Text(lang, "DigestWaiting")))},
+			"Waiting": template.HTML(r.HTML(lang, "DigestWaitingLine", "Count", 1)), "Late": template.HTML(r.HTML(lang, "RemindLateLine"))},
+			map[string]any{"Title": template.HTML(r.HTML(lang, "DigestTitle", "Home", "山口儿童之家", "Day", "12月6日 周日", "Count", 1)),
+				"Lines": []template.HTML{template.HTML(r.HTML(lang, "DigestLine", "Time", "09:00", "Child", "小明", "Guardian", "妈妈",
+					"Kind", "视频通话", "Answer", r.Text(lang, "DigestAnswer_None")))}, "Waiting": "", "Late": ""}},
 		"welcome": {
 			map[string]any{"Roles": map[string]any{"IsStaff": false, "IsGuardian": false}},
 			map[string]any{"Roles": map[string]any{"IsStaff": true, "IsGuardian": false}},

@@ -1,0 +1,326 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/outbox"
+)
+
+// Reminders of a confirmed call, handed over by the agenda: the guardian
+// who booked it is reminded a day ahead, soon before and at the start
+// (with the home's calling instructions); the home's teachers are nudged
+// just before. The store puts, moves and withdraws them with every change
+// to the call; here each is checked once more against the call as it is
+// now, rendered in its reader's language and zone at the moment it is
+// sent, and queued in the outbox's reminder lane.
+
+// Due is an agenda item as the bot's due-work handlers see it (app
+// builds one from agenda.Item).
+type Due struct {
+	// Kind is the item's kind; Home and Call are what its key names (Call
+	// is 0 for a home's own items, the teacher for a teacher's digest).
+	Kind       string
+	Home, Call int64
+	// At is when it was due; Payload its data.
+	At      time.Time
+	Payload []byte
+	// Current reports whether the item is still the one handed out (not
+	// withdrawn, moved or claimed again): checked just before sending.
+	Current func(ctx context.Context) (bool, error)
+	// Hold puts the item back at until (quiet hours), with payload.
+	Hold func(ctx context.Context, until time.Time, payload []byte) error
+}
+
+// The kinds of a call's reminders (the store's Kind* names).
+const (
+	remindDay   = "call.remind.day"
+	remindSoon  = "call.remind.soon"
+	remindStart = "call.remind.start"
+	remindNudge = "call.remind.nudge"
+)
+
+// heldPayload marks a reminder put back until quiet hours end: it is not
+// late when it then comes.
+var heldPayload = []byte("held")
+
+// ReminderStore is what reminders need of the store beyond calls.
+type ReminderStore interface {
+	// AnswerCall keeps the guardian's answer to a reminder of a confirmed
+	// call (ErrNotAllowed for anyone but the guardian who booked it,
+	// ErrStateChanged when it is no longer confirmed or is over).
+	AnswerCall(ctx context.Context, by homelink.By, h, id int64, ans homelink.CallAnswer) (homelink.Booking, error)
+	// PlanDigest plans the home's digest of day for each teacher at its
+	// time, and the home's next digest, in one step.
+	PlanDigest(ctx context.Context, h int64, day string, to map[int64]time.Time, next time.Time) error
+}
+
+// offset is how long before the call a reminder of kind comes.
+func offset(kind string, rem homelink.Reminders) time.Duration {
+	switch kind {
+	case remindDay:
+		return rem.DayAhead
+	case remindSoon:
+		return rem.Soon
+	case remindNudge:
+		return rem.Nudge
+	}
+	return 0
+}
+
+// count records what became of a due reminder or digest.
+func (b *Bot) count(kind, outcome string) {
+	if b.Metrics != nil && b.Metrics.Reminders != nil {
+		b.Metrics.Reminders.WithLabelValues(kind, outcome).Inc()
+	}
+}
+
+// Remind sends a call's reminder of d.Kind, if it is still wanted: the
+// call is still confirmed and at the time the reminder was planned for,
+// has not ended, and no later reminder of it is due already (after a
+// downtime only the latest one comes, marked late). A reminder a day
+// ahead that falls in its reader's quiet hours waits until they end
+// unless that is too close to the call; the others come silently.
+func (b *Bot) Remind(ctx context.Context, d Due) error {
+	call, err := b.Store.Booking(ctx, d.Home, d.Call)
+	if errors.Is(err, homelink.ErrNotFound) {
+		b.count(d.Kind, "dropped_changed")
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("bot: reminder of call %d: %w", d.Call, err)
+	}
+	hrs, err := b.Store.Hours(ctx, d.Home)
+	if err != nil {
+		return fmt.Errorf("bot: reminder of call %d: %w", d.Call, err)
+	}
+	rem := hrs.ReminderOffsets()
+	now := b.Clock.Now()
+	switch {
+	case call.State != homelink.Confirmed || d.At.Before(call.Start.Add(-offset(d.Kind, rem))):
+		b.count(d.Kind, "dropped_changed")
+		return nil
+	case !now.Before(call.End()):
+		b.count(d.Kind, "dropped_ended")
+		return nil
+	case superseded(d.Kind, call, rem, now):
+		b.count(d.Kind, "dropped_superseded")
+		return nil
+	}
+	ci, err := b.infoOf(ctx, call)
+	if err != nil {
+		return fmt.Errorf("bot: reminder of call %d: %w", d.Call, err)
+	}
+	late := string(d.Payload) != string(heldPayload) && now.Sub(d.At) > homelink.ReminderLateAfter
+	if d.Kind == remindNudge {
+		return b.nudge(ctx, d, ci, late)
+	}
+	rd, err := b.readerOf(ctx, call.Guardian)
+	if err != nil {
+		return fmt.Errorf("bot: reminder of call %d: %w", d.Call, err)
+	}
+	silent := false
+	if until, quiet := rd.user.QuietHours().Until(now, b.zoneOf(ctx, rd.user)); quiet {
+		// Only the reminder a day ahead can wait, and only while it would
+		// still come before the next one.
+		next := call.Start
+		if rem.Soon > 0 {
+			next = call.Start.Add(-rem.Soon)
+		}
+		if d.Kind == remindDay && until.Before(next) {
+			b.count(d.Kind, "held")
+			return d.Hold(ctx, until, heldPayload)
+		}
+		silent = true
+	}
+	text, err := b.reminderText(ctx, rd, ci, d.Kind, now, late)
+	if err != nil {
+		return err
+	}
+	m := outbox.Message{Lane: outbox.Reminder, ChatID: call.Guardian, Text: text, Silent: silent,
+		Keyboard: b.answerButtons(rd, call)}
+	return b.sendDue(ctx, d, m, late, silent)
+}
+
+// superseded reports whether a later reminder of the call is due already,
+// so this one (late after a downtime) says nothing that one will not.
+func superseded(kind string, call homelink.Booking, rem homelink.Reminders, now time.Time) bool {
+	switch kind {
+	case remindDay:
+		return !now.Before(call.Start) || (rem.Soon > 0 && !now.Before(call.Start.Add(-rem.Soon)))
+	case remindSoon:
+		return !now.Before(call.Start)
+	}
+	return false
+}
+
+// sendDue queues m if d is still current, and counts it.
+func (b *Bot) sendDue(ctx context.Context, d Due, m outbox.Message, late, silent bool) error {
+	if ok, err := d.Current(ctx); err != nil || !ok {
+		return err
+	}
+	if _, err := b.Sender.Enqueue(ctx, m); err != nil {
+		if errors.Is(err, outbox.ErrBlocked) {
+			b.count(d.Kind, "blocked")
+			return nil
+		}
+		return fmt.Errorf("bot: queue %s: %w", d.Kind, err)
+	}
+	switch {
+	case late:
+		b.count(d.Kind, "late")
+	case silent:
+		b.count(d.Kind, "silent")
+	default:
+		b.count(d.Kind, "sent")
+	}
+	return nil
+}
+
+// reminderText is the guardian's reminder of kind as rd reads it at now:
+// when the call is, in their zone, how long until it, and at the start
+// how to reach the home.
+func (b *Bot) reminderText(ctx context.Context, rd *request, ci callInfo, kind string, now time.Time, late bool) (string, error) {
+	c := ci.call
+	personal, home := b.zoneOf(ctx, rd.user), b.homeZone(ci.home)
+	child := ci.childName(rd)
+	var title string
+	switch {
+	case kind == remindDay:
+		title = rd.html("RemindDayTitle", "Child", child, "Day", rd.relativeDay(c.Start, now, personal),
+			"Time", rd.clock(c.Start, personal, home))
+	case now.Before(c.Start):
+		title = rd.html("RemindSoonTitle", "Child", child, "In", rd.until(c.Start.Sub(now)),
+			"Time", rd.clock(c.Start, personal, home))
+	case now.Sub(c.Start) < time.Minute:
+		title = rd.html("RemindStartTitle", "Child", child)
+	default:
+		title = rd.html("RemindStartedTitle", "Child", child, "Time", rd.clock(c.Start, personal, home),
+			"End", c.End().In(personal).Format("15:04"))
+	}
+	var footer []string
+	if kind == remindStart || !now.Before(c.Start) {
+		if ci.home.Instructions != "" {
+			footer = append(footer, rd.html("RemindHowLine", "Instructions", ci.home.Instructions))
+		}
+	}
+	if line := answerLine(rd, c.Answer); line != "" {
+		footer = append(footer, line)
+	} else {
+		footer = append(footer, rd.html("RemindAskLine"))
+	}
+	if late {
+		footer = append(footer, rd.html("RemindLateLine"))
+	}
+	return b.card(ctx, rd, ci, title, strings.Join(footer, "\n"))
+}
+
+// answerLine says what the guardian answered, as r reads it ("" before
+// they answered).
+func answerLine(r *request, a homelink.CallAnswer) string {
+	switch a {
+	case homelink.AnswerYes:
+		return r.html("RemindAnsweredYes")
+	case homelink.AnswerNo:
+		return r.html("RemindAnsweredNo")
+	}
+	return ""
+}
+
+// relativeDay is the day of t as seen from now in loc: today, tomorrow,
+// or its date.
+func (r *request) relativeDay(t, now time.Time, loc *time.Location) string {
+	days := homelink.DateOf(t.In(loc)).In(time.UTC).Sub(homelink.DateOf(now.In(loc)).In(time.UTC)) / (24 * time.Hour)
+	switch days {
+	case 0:
+		return r.text("Today")
+	case 1:
+		return r.text("Tomorrow")
+	}
+	return r.text("OnDay", "Day", r.day(t, loc))
+}
+
+// until is a wait in words, rounded up to the minute: "1 hour", "45
+// minutes", "1 h 30 min".
+func (r *request) until(d time.Duration) string {
+	m := int((d + time.Minute - 1) / time.Minute)
+	switch {
+	case m%60 == 0:
+		return r.text("InHours", "Count", m/60)
+	case m < 60:
+		return r.text("InMinutes", "Count", m)
+	}
+	return r.text("InHoursMinutes", "Hours", m/60, "Minutes", m%60)
+}
+
+// nudge tells each teacher of the home that a call is about to start. A
+// teacher in quiet hours that last beyond the call is off duty and is not
+// nudged; one whose quiet hours end before the call ends is nudged
+// silently (a nudge held past its moment is worth nothing).
+func (b *Bot) nudge(ctx context.Context, d Due, ci callInfo, late bool) error {
+	if ok, err := d.Current(ctx); err != nil || !ok {
+		return err
+	}
+	now := b.Clock.Now()
+	for _, teacher := range ci.home.Teachers {
+		rd, err := b.readerOf(ctx, teacher)
+		if err != nil {
+			b.Log.Warn("could not read a teacher to nudge", slog.Int64("user", teacher), slog.Any("err", err))
+			continue
+		}
+		silent := false
+		if until, quiet := rd.user.QuietHours().Until(now, b.zoneOf(ctx, rd.user)); quiet {
+			if !until.Before(ci.call.End()) {
+				b.count(d.Kind, "dropped_quiet")
+				continue
+			}
+			silent = true
+		}
+		c := ci.call
+		personal, home := b.zoneOf(ctx, rd.user), b.homeZone(ci.home)
+		var title string
+		if now.Before(c.Start) {
+			title = rd.html("NudgeTitle", "Child", ci.childName(rd), "In", rd.until(c.Start.Sub(now)),
+				"Time", rd.clock(c.Start, personal, home))
+		} else {
+			title = rd.html("NudgeStartedTitle", "Child", ci.childName(rd), "Time", rd.clock(c.Start, personal, home))
+		}
+		footer := staffAnswerLine(rd, c.Answer)
+		if late {
+			footer += "\n" + rd.html("RemindLateLine")
+		}
+		text, err := b.card(ctx, rd, ci, title, footer)
+		if err != nil {
+			return err
+		}
+		m := outbox.Message{Lane: outbox.Reminder, ChatID: teacher, Text: text, Silent: silent}
+		if _, err := b.Sender.Enqueue(ctx, m); err != nil && !errors.Is(err, outbox.ErrBlocked) {
+			return fmt.Errorf("bot: nudge of call %d: %w", c.ID, err)
+		}
+		switch {
+		case late:
+			b.count(d.Kind, "late")
+		case silent:
+			b.count(d.Kind, "silent")
+		default:
+			b.count(d.Kind, "sent")
+		}
+	}
+	return nil
+}
+
+// staffAnswerLine is the guardian's answer as the home's staff read it.
+func staffAnswerLine(r *request, a homelink.CallAnswer) string {
+	switch a {
+	case homelink.AnswerYes:
+		return r.html("StaffAnswerYes")
+	case homelink.AnswerNo:
+		return r.html("StaffAnswerNo")
+	}
+	return r.html("StaffAnswerNone")
+}
