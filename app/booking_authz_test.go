@@ -96,6 +96,8 @@ var callMatrix = []matrixCase{
 	{kind: "button", name: "call.propose.toggle", args: func(f fixture) []int64 { return []int64{f.home, f.momCall, sunday1500(f)[0], 0} }, allow: teacherOnly},
 	{kind: "button", name: "call.propose.send", args: momCall, allow: teacherOnly},
 	{kind: "button", name: "call.propose.back", args: momCall, allow: teacherOnly},
+	{kind: "button", name: "call.attend", args: momCall, allow: parentOnly},
+	{kind: "button", name: "call.cannot", args: momCall, allow: parentOnly},
 
 	{kind: "button", name: "calls.mine", args: none, allow: guardians},
 	{kind: "button", name: "calls.view", args: momCall, allow: parentOnly},

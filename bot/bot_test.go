@@ -98,6 +98,9 @@ func sampleViews() map[string][]any {
 		"closed": {map[string]any{"Notice": template.HTML("<i>ok</i>"), "Home": "Q&A", "Closed": []string{"1 May (<i>)"}},
 			map[string]any{"Notice": template.HTML(""), "Home": "x", "Closed": []string(nil)}},
 		"shifts": {map[string]any{"Notice": template.HTML("<b>ok</b>"), "Shifts": "Mon–Sat <07:00>"}, map[string]any{"Notice": template.HTML(""), "Shifts": "none"}},
+		"digest": {map[string]any{"Title": template.HTML("<b>Q&amp;A today</b>"), "Lines": []template.HTML{"10:00 · Li&lt;i&gt;"},
+			"Waiting": template.HTML("<i>1 waits</i>"), "Late": template.HTML("<i>late</i>")},
+			map[string]any{"Title": template.HTML("x"), "Lines": []template.HTML(nil), "Waiting": "", "Late": ""}},
 		"notcarried": {map[string]any{"Homes": []struct{ Name, Instructions string }{{"Q&A <home>", "Call <0851>"}, {"Mei", ""}}},
 			map[string]any{"Homes": []struct{ Name, Instructions string }(nil)}},
 	}
