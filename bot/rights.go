@@ -37,6 +37,12 @@ type myDataDoc struct {
 		TimeZone   string `json:"time_zone,omitempty"`
 		// Shifts are the work shifts they set, as stored.
 		Shifts *homelink.Shifts `json:"work_shifts,omitempty"`
+		// QuietHours are the ones they chose ("22:00-07:00", or "off");
+		// empty while they keep the default.
+		QuietHours string `json:"quiet_hours,omitempty"`
+		// DayBeforeOff is set when they switched off the reminder the day
+		// before their calls.
+		DayBeforeOff bool `json:"reminder_day_before_off,omitempty"`
 	} `json:"account"`
 	Consents    []consentDoc `json:"consents,omitempty"`
 	Coordinator bool         `json:"coordinator,omitempty"`
@@ -97,6 +103,8 @@ type callDoc struct {
 	Weekly  bool   `json:"weekly,omitempty"`
 	Booked  string `json:"booked_at"`
 	Reason  string `json:"cancellation_reason,omitempty"`
+	// Answer is what they answered a reminder of it (yes, no).
+	Answer string `json:"your_answer_to_the_reminder,omitempty"`
 }
 
 type sessionDoc struct {
@@ -129,6 +137,13 @@ func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 	if !u.Shifts.IsZero() {
 		doc.Account.Shifts = &u.Shifts
 	}
+	if q := u.Quiet; q != nil {
+		doc.Account.QuietHours = "off"
+		if !q.Off() {
+			doc.Account.QuietHours = span(q.Start, q.End)
+		}
+	}
+	doc.Account.DayBeforeOff = u.DayAheadOff
 	zone := b.Zone
 	if zone == nil {
 		zone = time.UTC
@@ -325,7 +340,7 @@ func (b *Bot) callDocs(ctx context.Context, r *request) ([]callDoc, error) {
 	for _, c := range calls {
 		d := callDoc{Start: c.Start.In(zone).Format(time.RFC3339), Minutes: c.Minutes, Kind: string(c.Kind),
 			State: string(c.State), Note: c.Note, Weekly: c.Series != 0,
-			Booked: c.CreatedAt.In(zone).Format(time.RFC3339), Reason: c.Reason}
+			Booked: c.CreatedAt.In(zone).Format(time.RFC3339), Reason: c.Reason, Answer: string(c.Answer)}
 		if child, h, err := b.childAndHome(ctx, target{home: c.HomeID, child: c.ChildID}); err == nil {
 			d.Child, d.Home = child.Name, h.Name
 		}
