@@ -24,8 +24,10 @@ import (
 const digestLate = " late"
 
 // Digest plans the home's digest of today for each of its teachers and
-// its next digest, in one step. A home whose zone changed since the item
-// was planned is planned again at its next morning in the new zone.
+// its next digest, in one step. An item that comes before the morning in
+// the home's zone (the home moved east since it was planned) is planned
+// again at that morning; one that comes later (a retry, a downtime, a
+// move west) is today's digest, marked late when it is.
 func (b *Bot) Digest(ctx context.Context, d Due) error {
 	home, err := b.Store.Home(ctx, d.Home)
 	if errors.Is(err, homelink.ErrNotFound) {
@@ -37,7 +39,8 @@ func (b *Bot) Digest(ctx context.Context, d Due) error {
 	loc, now := b.homeZone(home), b.Clock.Now()
 	next := homelink.NextDigest(now, loc)
 	local := d.At.In(loc)
-	if local.Hour()*60+local.Minute() != homelink.DigestMinute {
+	if local.Hour()*60+local.Minute() < homelink.DigestMinute {
+		// Planned in a zone the home has left: its morning is later.
 		return b.Store.PlanDigest(ctx, d.Home, "", nil, next)
 	}
 	day := homelink.DateOf(local)
