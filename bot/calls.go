@@ -95,7 +95,11 @@ func (b *Bot) myCallView(ctx context.Context, r *request, t target) error {
 	if err != nil {
 		return err
 	}
-	text, err := b.card(ctx, r, ci, b.cardTitle(r, ci), "")
+	footer := ""
+	if ci.call.State == homelink.Confirmed {
+		footer = answerLine(r, ci.call.Answer)
+	}
+	text, err := b.card(ctx, r, ci, b.cardTitle(r, ci), footer)
 	if err != nil {
 		return err
 	}
@@ -188,7 +192,11 @@ func (b *Bot) staffCallView(ctx context.Context, r *request, t target) error {
 	if err != nil {
 		return err
 	}
-	text, err := b.card(ctx, r, ci, b.cardTitle(r, ci), "")
+	footer := ""
+	if ci.call.State == homelink.Confirmed && ci.call.Answer != homelink.AnswerNone {
+		footer = staffAnswerLine(r, ci.call.Answer)
+	}
+	text, err := b.card(ctx, r, ci, b.cardTitle(r, ci), footer)
 	if err != nil {
 		return err
 	}
