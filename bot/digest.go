@@ -24,10 +24,12 @@ import (
 const digestLate = " late"
 
 // Digest plans the home's digest of today for each of its teachers and
-// its next digest, in one step. An item that comes before the morning in
-// the home's zone (the home moved east since it was planned) is planned
-// again at that morning; one that comes later (a retry, a downtime, a
-// move west) is today's digest, marked late when it is.
+// its next digest, in one step. The item carries the day it is for (the
+// first one, planned with the home, none: its due time says). One that
+// comes before that day's morning in the home's zone (the home moved east
+// since) is planned again at that morning; one that comes later (a retry,
+// or after a downtime, even of days) is the digest of the latest morning,
+// marked late when it is.
 func (b *Bot) Digest(ctx context.Context, d Due) error {
 	home, err := b.Store.Home(ctx, d.Home)
 	if errors.Is(err, homelink.ErrNotFound) {
@@ -37,24 +39,31 @@ func (b *Bot) Digest(ctx context.Context, d Due) error {
 		return fmt.Errorf("bot: digest of home %d: %w", d.Home, err)
 	}
 	loc, now := b.homeZone(home), b.Clock.Now()
-	next := homelink.NextDigest(now, loc)
-	local := d.At.In(loc)
-	if local.Hour()*60+local.Minute() < homelink.DigestMinute {
-		// Planned in a zone the home has left: its morning is later.
-		return b.Store.PlanDigest(ctx, d.Home, "", nil, next)
+	day := homelink.DateOf(d.At.In(loc))
+	if t, err := time.Parse(time.DateOnly, string(d.Payload)); err == nil {
+		day = homelink.DateOf(t)
 	}
-	day := homelink.DateOf(local)
+	if morning := digestMorning(day, loc); now.Before(morning) {
+		return b.Store.PlanDigest(ctx, d.Home, "", nil, morning, day.String())
+	}
+	latest := homelink.NextDigest(now, loc).AddDate(0, 0, -1)
+	if latest.After(now) { // a day of 25 hours
+		latest = latest.AddDate(0, 0, -1)
+	}
+	day = homelink.DateOf(latest.In(loc))
+	next := homelink.NextDigest(now, loc)
+	nextDay := homelink.DateOf(next.In(loc)).String()
 	calls, err := b.dayCalls(ctx, d.Home, day, loc, now)
 	if err != nil {
 		return err
 	}
 	if len(calls) == 0 {
 		b.count(d.Kind, "dropped_empty")
-		return b.Store.PlanDigest(ctx, d.Home, "", nil, next)
+		return b.Store.PlanDigest(ctx, d.Home, "", nil, next, nextDay)
 	}
 	last := calls[len(calls)-1].End()
 	payload := day.String()
-	if now.Sub(d.At) > homelink.ReminderLateAfter {
+	if now.Sub(digestMorning(day, loc)) > homelink.ReminderLateAfter {
 		payload += digestLate
 	}
 	to := map[int64]time.Time{}
@@ -72,7 +81,13 @@ func (b *Bot) Digest(ctx context.Context, d Due) error {
 		}
 		to[teacher] = at
 	}
-	return b.Store.PlanDigest(ctx, d.Home, payload, to, next)
+	return b.Store.PlanDigest(ctx, d.Home, payload, to, next, nextDay)
+}
+
+// digestMorning is day's digest time in loc.
+func digestMorning(day homelink.Date, loc *time.Location) time.Time {
+	t := day.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), homelink.DigestMinute/60, homelink.DigestMinute%60, 0, 0, loc)
 }
 
 // dayCalls are the home's calls on day (home time) still to come or under

@@ -57,7 +57,8 @@ type ReminderStore interface {
 	AnswerCall(ctx context.Context, by homelink.By, h, id int64, ans homelink.CallAnswer) (homelink.Booking, error)
 	// PlanDigest plans the home's digest of day for each teacher at its
 	// time, and the home's next digest, in one step.
-	PlanDigest(ctx context.Context, h int64, day string, to map[int64]time.Time, next time.Time) error
+	// The next one carries nextDay, the day it is for.
+	PlanDigest(ctx context.Context, h int64, day string, to map[int64]time.Time, next time.Time, nextDay string) error
 }
 
 // offset is how long before the call a reminder of kind comes.

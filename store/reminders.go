@@ -90,9 +90,9 @@ func quietFrom(v string) *homelink.QuietHours {
 
 // PlanDigest plans home h's morning digest of day (YYYY-MM-DD, home time):
 // one for each teacher in to, due when that teacher may be told; and the
-// home's next digest at next. One step (digest_plan.lua).
-func (s *Store) PlanDigest(ctx context.Context, h int64, day string, to map[int64]time.Time, next time.Time) error {
-	args := []any{h, day, next.UnixMilli()}
+// home's next digest at next, for nextDay. One step (digest_plan.lua).
+func (s *Store) PlanDigest(ctx context.Context, h int64, day string, to map[int64]time.Time, next time.Time, nextDay string) error {
+	args := []any{h, day, next.UnixMilli(), nextDay}
 	for uid, at := range to {
 		args = append(args, uid, at.UnixMilli())
 	}
