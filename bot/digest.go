@@ -46,12 +46,9 @@ func (b *Bot) Digest(ctx context.Context, d Due) error {
 	if morning := digestMorning(day, loc); now.Before(morning) {
 		return b.Store.PlanDigest(ctx, d.Home, "", nil, morning, day.String())
 	}
-	latest := homelink.NextDigest(now, loc).AddDate(0, 0, -1)
-	if latest.After(now) { // a day of 25 hours
-		latest = latest.AddDate(0, 0, -1)
-	}
-	day = homelink.DateOf(latest.In(loc))
+	// The latest morning: the next one's wall time a day before.
 	next := homelink.NextDigest(now, loc)
+	day = homelink.DateOf(next.AddDate(0, 0, -1).In(loc))
 	nextDay := homelink.DateOf(next.In(loc)).String()
 	calls, err := b.dayCalls(ctx, d.Home, day, loc, now)
 	if err != nil {
