@@ -143,3 +143,33 @@ func renderShifts(s Shifts) string {
 	}
 	return strings.Join(parts, "\n")
 }
+
+func FuzzParseQuietHours(f *testing.F) {
+	for _, s := range []string{"22:00-07:00", "22-7", "22:00–07:00", "２２：００－０７：００", "晚上10点到早上7点", "10pm-7am",
+		"8:00-16:00", "每天晚上10点到第二天早上7点", "22点至次日7点", "21:00-24:00", "off", "关闭", "不要", "22:00-22:00",
+		"25:00-07:00", "Sat 22-7", "22-7-9", "hello", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		q, err := ParseQuietHours(text)
+		if err != nil {
+			if !errors.Is(err, ErrBadTime) && !errors.Is(err, ErrBadLine) {
+				t.Fatalf("%q: unknown reason %v", text, err)
+			}
+			if q != (QuietHours{}) {
+				t.Fatalf("%q: quiet hours %+v with an error", text, q)
+			}
+			return
+		}
+		if q.Start < 0 || q.Start >= 24*60 || q.End < 0 || q.End >= 24*60 {
+			t.Fatalf("%q: %+v out of the day", text, q)
+		}
+		again := "off"
+		if !q.Off() {
+			again = clockString(q.Start) + "-" + clockString(q.End)
+		}
+		if back, err := ParseQuietHours(again); err != nil || back != q {
+			t.Fatalf("%q: %+v reads back from %q as %+v, %v", text, q, again, back, err)
+		}
+	})
+}

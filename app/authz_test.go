@@ -160,6 +160,11 @@ var matrix = []matrixCase{
 	{kind: "button", name: "settings.shifts.preset", args: first, allow: parents},
 	{kind: "button", name: "settings.shifts.type", args: none, allow: parents},
 	{kind: "button", name: "settings.shifts.clear", args: none, allow: parents},
+	{kind: "button", name: "settings.quiet", args: none, allow: members},
+	{kind: "button", name: "settings.quiet.preset", args: choice(3), allow: members},
+	{kind: "button", name: "settings.quiet.type", args: none, allow: members},
+	{kind: "button", name: "settings.quiet.switch", args: choice(0), allow: members},
+	{kind: "button", name: "settings.dayAhead", args: choice(0), allow: parents},
 
 	// A home's call hours: its teachers and coordinators only; a button
 	// naming another home works only for that home's staff.
@@ -183,6 +188,10 @@ var matrix = []matrixCase{
 	{kind: "button", name: "hours.closed", args: home, allow: staffHere},
 	{kind: "button", name: "hours.closed.add", args: home, allow: staffHere},
 	{kind: "button", name: "hours.closed.remove", args: homeAnd(0), allow: staffHere},
+	{kind: "button", name: "hours.reminders", args: home, allow: staffHere},
+	{kind: "button", name: "hours.reminders", args: otherHome, allow: staffThere},
+	{kind: "button", name: "hours.reminders.set", args: homeAnd(2), allow: staffHere},
+	{kind: "button", name: "hours.reminders.set", args: otherHomeAnd(22), allow: staffThere},
 
 	// Standing buttons: Revoke on an invitation card, and the notice
 	// teachers get when a guardian joins.
@@ -203,6 +212,7 @@ var matrix = []matrixCase{
 	{kind: "typed", name: "settings.name/name", text: "Mei", allow: all},
 	{kind: "typed", name: "settings.zone/zone", text: "Europe/Madrid", allow: members},
 	{kind: "typed", name: "settings.shifts/shifts", text: "Mon-Sat 07:00-19:00", allow: parents},
+	{kind: "typed", name: "settings.quiet/quiet", text: "08:00-16:00", allow: members},
 	{kind: "typed", name: "hours.add/day", text: "Sat 09:00-11:30", answers: atHome, allow: staffHere},
 	{kind: "typed", name: "hours.add/day", text: "Sat 09:00-11:30", answers: atOtherHome, allow: staffThere},
 	{kind: "typed", name: "hours.closed/dates", text: "2027-02-10 - 2027-02-17 春节", answers: atHome, allow: staffHere},

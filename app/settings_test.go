@@ -123,7 +123,7 @@ func TestSettingsInChinese(t *testing.T) {
 
 	teacher.Types("/settings")
 	teacher.Sees("Time zone: China (Beijing time), your home's")
-	if m := teacher.Last(); len(m.Buttons()) != 3 {
+	if m := teacher.Last(); len(m.Buttons()) != 4 { // name, language, time zone, quiet hours
 		t.Fatalf("a teacher's settings offer %q", m.Buttons())
 	}
 }

@@ -45,6 +45,12 @@ type SettingsStore interface {
 	SetTimeZone(ctx context.Context, user int64, zone string) error
 	// SetShifts sets a guardian's work shifts; the zero Shifts clears them.
 	SetShifts(ctx context.Context, user int64, s homelink.Shifts) error
+	// SetQuietHours sets the person's quiet hours; nil returns them to
+	// homelink.DefaultQuietHours.
+	SetQuietHours(ctx context.Context, user int64, q *homelink.QuietHours) error
+	// SetDayAhead switches a guardian's reminder a day ahead of their
+	// calls on or off; their confirmed calls gain or lose it at once.
+	SetDayAhead(ctx context.Context, user int64, on bool) error
 }
 
 // HoursStore keeps each home's call hours.

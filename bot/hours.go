@@ -20,6 +20,7 @@ type hoursActs struct {
 	view, add, removeList, remove        *action
 	slot, slotSet, lines, linesSet, auto *action
 	closed, closedAdd, closedRemove      *action
+	reminders, remindersSet              *action
 	// Buttons that answer the adding flow's questions.
 	addDay, addStart, addEnd *action
 }
@@ -69,6 +70,7 @@ func (b *Bot) hoursActions() {
 		addStart:     add(&action{name: "hours.add.start", code: "Has", args: n, need: staffOfHome, run: b.hoursStartChosen, at: start}),
 		addEnd:       add(&action{name: "hours.add.end", code: "Hae", args: n, need: staffOfHome, run: b.hoursEndChosen, at: end}),
 	}
+	b.remindActions()
 }
 
 // hoursCommand opens the hours of the user's home, or the homes to choose
@@ -120,6 +122,7 @@ func (b *Bot) showHours(ctx context.Context, r *request, h int64, notice string)
 		"Notice": template.HTML(notice), "Home": home.Name, "Days": r.windowLines(hrs.Windows),
 		"Slot": hrs.SlotMinutes, "Lines": hrs.Lines, "Closed": r.closedLines(hrs.Closed),
 		"Auto": hrs.AutoConfirm, "Zone": zoneLabel(r, b.homeZone(home).String()),
+		"Reminders": r.remindersText(hrs.ReminderOffsets()),
 	})
 	if err != nil {
 		return err
@@ -146,6 +149,7 @@ func (b *Bot) hoursKeyboard(r *request, h int64, hrs homelink.Hours) [][]outbox.
 		{a.slot.button(r, r.text("HoursSlotButton"), t), a.lines.button(r, r.text("HoursLinesButton"), t)},
 		{a.closed.button(r, r.text("HoursClosedButton"), t)},
 		{a.auto.button(r, r.text(auto), toggle)},
+		{a.reminders.button(r, r.text("HoursRemindersButton"), t)},
 	}
 }
 

@@ -225,6 +225,32 @@ func TestHoursAndSettingsButtonsAreShort(t *testing.T) {
 		for _, p := range shiftPresets {
 			labels = append(labels, r.text(p.label, "Hours", hourSpan(p.start, p.end)))
 		}
+		labels = append(labels, r.text("SettingsQuietButton"), r.text("QuietTypeButton"), r.text("QuietOffButton"),
+			r.text("QuietOnButton"), r.text("DayAheadOffButton"), r.text("DayAheadOnButton"), r.text("HoursRemindersButton"))
+		for _, row := range remindRows {
+			labels = append(labels, r.text(row.label))
+		}
+		// The quiet hours' presets stand two to a row.
+		for _, p := range quietPresets {
+			l := span(p.hours.Start, p.hours.End)
+			if p.label != "" {
+				l = r.text(p.label, "Hours", l)
+			}
+			if width(l) > 16 {
+				t.Errorf("%s: quiet hours button %q is too long for half a row", lang, l)
+			}
+		}
+		// A row of reminder times holds up to five buttons, the current
+		// one marked.
+		for _, row := range remindRows {
+			n := 0
+			for _, d := range row.choices {
+				n += width("✓ " + r.duration(d))
+			}
+			if n > 40 {
+				t.Errorf("%s: the row %q is %d wide", lang, r.text(row.label), n)
+			}
+		}
 		for _, l := range labels {
 			if width(l) > 26 {
 				t.Errorf("%s: button %q is too long for a small phone", lang, l)

@@ -95,6 +95,14 @@ func TestEveryMessageIDBuiltAtRunTimeExists(t *testing.T) {
 	for _, p := range shiftPresets {
 		ids = append(ids, p.label)
 	}
+	for _, p := range quietPresets {
+		if p.label != "" {
+			ids = append(ids, p.label)
+		}
+	}
+	for _, row := range remindRows {
+		ids = append(ids, row.label)
+	}
 	for _, e := range menuEntries {
 		ids = append(ids, "Command_"+e.name)
 		for _, roles := range menuRoleSamples {

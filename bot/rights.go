@@ -37,12 +37,11 @@ type myDataDoc struct {
 		TimeZone   string `json:"time_zone,omitempty"`
 		// Shifts are the work shifts they set, as stored.
 		Shifts *homelink.Shifts `json:"work_shifts,omitempty"`
-		// QuietHours are the ones they chose ("22:00-07:00", or "off");
-		// empty while they keep the default.
+		// QuietHours are the quiet hours they chose ("22:00-07:00", or
+		// "off"); none when they keep the default.
 		QuietHours string `json:"quiet_hours,omitempty"`
-		// DayBeforeOff is set when they switched off the reminder the day
-		// before their calls.
-		DayBeforeOff bool `json:"reminder_day_before_off,omitempty"`
+		// DayAheadOff: they switched off the reminder the day before a call.
+		DayAheadOff bool `json:"no_reminder_the_day_before,omitempty"`
 	} `json:"account"`
 	Consents    []consentDoc `json:"consents,omitempty"`
 	Coordinator bool         `json:"coordinator,omitempty"`
@@ -140,10 +139,10 @@ func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 	if q := u.Quiet; q != nil {
 		doc.Account.QuietHours = "off"
 		if !q.Off() {
-			doc.Account.QuietHours = span(q.Start, q.End)
+			doc.Account.QuietHours = clockText(q.Start) + "-" + clockText(q.End)
 		}
 	}
-	doc.Account.DayBeforeOff = u.DayAheadOff
+	doc.Account.DayAheadOff = u.DayAheadOff
 	zone := b.Zone
 	if zone == nil {
 		zone = time.UTC

@@ -8,15 +8,16 @@ import (
 	"github.com/homelink/homelink/outbox"
 )
 
-// /settings: the name others see, the language, the time zone, and a
-// parent's work shifts. Later features add their own settings here (quiet
-// hours, reminders).
+// /settings: the name others see, the language, the time zone, quiet
+// hours, and a parent's work shifts and reminder the day before a call.
 
 // settingsActs are the buttons of /settings.
 type settingsActs struct {
 	view, name, language                          *action
 	zone, zoneSet, zoneClear                      *action
 	shifts, shiftsPreset, shiftsType, shiftsClear *action
+	quiet, quietPreset, quietType, quietSwitch    *action
+	dayAhead                                      *action
 }
 
 // nameAnswers are the answers of the flow changing one's name.
@@ -41,6 +42,7 @@ func (b *Bot) settingsActions() {
 	}
 	b.zoneActions()
 	b.shiftsActions()
+	b.quietActions()
 }
 
 // settingsCommand opens the settings.
@@ -63,9 +65,10 @@ func (b *Bot) showSettings(ctx context.Context, r *request, notice string) error
 	}
 	if member {
 		data["Zone"], data["OwnZone"] = zoneLabel(r, b.zoneOf(ctx, r.user).String()), r.user.TimeZone != ""
+		data["Quiet"] = r.quietLine()
 	}
 	if guardian {
-		data["Shifts"] = r.shiftsText(r.user.Shifts)
+		data["Shifts"], data["DayAheadOff"] = r.shiftsText(r.user.Shifts), r.user.DayAheadOff
 	}
 	text, err := r.render("settings", data)
 	if err != nil {
@@ -77,10 +80,16 @@ func (b *Bot) showSettings(ctx context.Context, r *request, notice string) error
 	}
 	kb = append(kb, []outbox.Button{b.settings.language.button(r, r.text("SettingsLanguageButton"), target{})})
 	if member {
-		kb = append(kb, []outbox.Button{b.settings.zone.button(r, r.text("SettingsZoneButton"), target{})})
+		kb = append(kb, []outbox.Button{b.settings.zone.button(r, r.text("SettingsZoneButton"), target{})},
+			[]outbox.Button{b.settings.quiet.button(r, r.text("SettingsQuietButton"), target{})})
 	}
 	if guardian {
 		kb = append(kb, []outbox.Button{b.settings.shifts.button(r, r.text("SettingsShiftsButton"), target{})})
+		if r.user.DayAheadOff {
+			kb = append(kb, []outbox.Button{b.settings.dayAhead.button(r, r.text("DayAheadOnButton"), target{n: 1})})
+		} else {
+			kb = append(kb, []outbox.Button{b.settings.dayAhead.button(r, r.text("DayAheadOffButton"), target{n: 0})})
+		}
 	}
 	return r.show(ctx, text, kb)
 }
