@@ -42,13 +42,13 @@ func TestHoursReminders(t *testing.T) {
 	teacher.Types("/hours")
 	teacher.Sees("Reminders: parents 24 h and 1 h before and at the start; teachers 10 min before")
 	teacher.Tap("Change reminders")
-	teacher.SeesLast("Reminders of calls at 青溪村儿童之家")
+	teacher.SeesLast("Call reminders for 青溪村儿童之家")
 	if m := teacher.Last(); !m.HasButton("✓ 24 h") || !m.HasButton("✓ 1 h") || !m.HasButton("✓ 10 min") ||
 		!m.HasButton("48 h") || !m.HasButton("30 min") || m.HasButton("✓ 48 h") {
 		t.Fatalf("reminder choices %q", m.Buttons())
 	}
 	teacher.Tap("12 h")
-	teacher.SeesLast("Saved. Calls already confirmed follow the change.")
+	teacher.SeesLast("Saved. The change also applies to calls already confirmed.")
 	teacher.SeesLast("Now: parents 12 h and 1 h before and at the start; teachers 10 min before")
 	want := homelink.Reminders{DayAhead: 12 * time.Hour, Soon: time.Hour, Nudge: 10 * time.Minute}
 	if got := h.hoursOf(f.home).Reminders; got == nil || *got != want {
@@ -87,12 +87,12 @@ func TestHoursReminders(t *testing.T) {
 	coord.Sees("提醒：家长只在通话开始时；老师的提醒已关闭")
 	coord.Tap("修改提醒时间")
 	coord.SeesLast("青溪村儿童之家的通话提醒")
-	coord.Tap("2小时")
+	coord.Tap("2 小时")
 	coord.SeesLast("已保存。")
-	coord.SeesLast("现在：家长在通话前 2小时和开始时；老师的提醒已关闭")
-	coord.tapInRow("老师：每次通话前的提醒", "15分钟")
-	coord.tapInRow("家长：前一天的提醒", "24小时")
-	coord.SeesLast("现在：家长在通话前 24小时、2小时和开始时；老师在通话前 15分钟")
+	coord.SeesLast("现在：家长在通话前 2 小时和开始时；老师的提醒已关闭")
+	coord.tapInRow("老师：通话前的提醒", "15 分钟")
+	coord.tapInRow("家长：前一天的提醒", "24 小时")
+	coord.SeesLast("现在：家长在通话前 24 小时、2 小时和开始时；老师在通话前 15 分钟")
 	h.wantReminder(call, "call.remind.day", call.Start.Add(-24*time.Hour))
 	h.wantReminder(call, "call.remind.soon", call.Start.Add(-2*time.Hour))
 	h.wantReminder(call, "call.remind.nudge", call.Start.Add(-15*time.Minute))

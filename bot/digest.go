@@ -158,7 +158,7 @@ func (b *Bot) digestText(ctx context.Context, rd *request, home homelink.Home, d
 			return "", err
 		}
 		who := guardianLabel(rd, ci.guardian.name, ci.guardian.rel)
-		when := rd.clock(c.Start, personal, zone)
+		when := c.Start.In(personal).Format("15:04")
 		var answer string
 		if c.State == homelink.Requested {
 			waiting++

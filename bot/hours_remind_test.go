@@ -18,9 +18,9 @@ func TestRemindersInWords(t *testing.T) {
 		want string
 	}{
 		{"en", homelink.DefaultReminders, "parents 24 h and 1 h before and at the start; teachers 10 min before"},
-		{"zh-Hans", homelink.DefaultReminders, "家长在通话前 24小时、1小时和开始时；老师在通话前 10分钟"},
+		{"zh-Hans", homelink.DefaultReminders, "家长在通话前 24 小时、1 小时和开始时；老师在通话前 10 分钟"},
 		{"en", homelink.Reminders{DayAhead: 48 * h, Soon: 30 * m}, "parents 48 h and 30 min before and at the start; teachers' nudge off"},
-		{"zh-Hans", homelink.Reminders{Soon: 2 * h, Nudge: 5 * m}, "家长在通话前 2小时和开始时；老师在通话前 5分钟"},
+		{"zh-Hans", homelink.Reminders{Soon: 2 * h, Nudge: 5 * m}, "家长在通话前 2 小时和开始时；老师在通话前 5 分钟"},
 		{"en", homelink.Reminders{DayAhead: 12 * h, Nudge: 30 * m}, "parents 12 h before and at the start; teachers 30 min before"},
 		{"zh-Hans", homelink.Reminders{}, "家长只在通话开始时；老师的提醒已关闭"},
 	} {

@@ -243,9 +243,9 @@ func TestHoursAndSettingsButtonsAreShort(t *testing.T) {
 		// A row of reminder times holds up to five buttons, the current
 		// one marked.
 		for _, row := range remindRows {
-			n := 0
+			n := width("✓ ")
 			for _, d := range row.choices {
-				n += width("✓ " + r.duration(d))
+				n += width(r.duration(d))
 			}
 			if n > 40 {
 				t.Errorf("%s: the row %q is %d wide", lang, r.text(row.label), n)

@@ -188,21 +188,20 @@ func (b *Bot) sendDue(ctx context.Context, d Due, m outbox.Message, late, silent
 // how to reach the home.
 func (b *Bot) reminderText(ctx context.Context, rd *request, ci callInfo, kind string, now time.Time, late bool) (string, error) {
 	c := ci.call
-	personal, home := b.zoneOf(ctx, rd.user), b.homeZone(ci.home)
-	child := ci.childName(rd)
+	// The title gives the reader's own time; the card's time line below
+	// adds the home's when the zones differ.
+	personal := b.zoneOf(ctx, rd.user)
+	child, at := ci.childName(rd), c.Start.In(personal).Format("15:04")
 	var title string
 	switch {
 	case kind == remindDay:
-		title = rd.html("RemindDayTitle", "Child", child, "Day", rd.relativeDay(c.Start, now, personal),
-			"Time", rd.clock(c.Start, personal, home))
+		title = rd.html("RemindDayTitle", "Child", child, "Day", rd.relativeDay(c.Start, now, personal), "Time", at)
 	case now.Before(c.Start):
-		title = rd.html("RemindSoonTitle", "Child", child, "In", rd.until(c.Start.Sub(now)),
-			"Time", rd.clock(c.Start, personal, home))
+		title = rd.html("RemindSoonTitle", "Child", child, "In", rd.until(c.Start.Sub(now)), "Time", at)
 	case now.Sub(c.Start) < time.Minute:
 		title = rd.html("RemindStartTitle", "Child", child)
 	default:
-		title = rd.html("RemindStartedTitle", "Child", child, "Time", rd.clock(c.Start, personal, home),
-			"End", c.End().In(personal).Format("15:04"))
+		title = rd.html("RemindStartedTitle", "Child", child, "Time", at, "End", c.End().In(personal).Format("15:04"))
 	}
 	var footer []string
 	if kind == remindStart || !now.Before(c.Start) {
@@ -283,13 +282,12 @@ func (b *Bot) nudge(ctx context.Context, d Due, ci callInfo, late bool) error {
 			silent = true
 		}
 		c := ci.call
-		personal, home := b.zoneOf(ctx, rd.user), b.homeZone(ci.home)
+		at := c.Start.In(b.zoneOf(ctx, rd.user)).Format("15:04")
 		var title string
 		if now.Before(c.Start) {
-			title = rd.html("NudgeTitle", "Child", ci.childName(rd), "In", rd.until(c.Start.Sub(now)),
-				"Time", rd.clock(c.Start, personal, home))
+			title = rd.html("NudgeTitle", "Child", ci.childName(rd), "In", rd.until(c.Start.Sub(now)), "Time", at)
 		} else {
-			title = rd.html("NudgeStartedTitle", "Child", ci.childName(rd), "Time", rd.clock(c.Start, personal, home))
+			title = rd.html("NudgeStartedTitle", "Child", ci.childName(rd), "Time", at)
 		}
 		footer := staffAnswerLine(rd, c.Answer)
 		if late {

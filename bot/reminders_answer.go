@@ -66,7 +66,15 @@ func (b *Bot) answer(ctx context.Context, r *request, t target, ans homelink.Cal
 	if !ok {
 		return ci, "", false, err
 	}
-	text, err := b.reminderText(ctx, r, ci, "", b.Clock.Now(), false)
+	// Redrawn as the reminder it answers reads now: the one the day
+	// before until the one shortly before (or the start) is due.
+	kind, now := remindSoon, b.Clock.Now()
+	if hrs, err := b.Store.Hours(ctx, t.home); err == nil {
+		if now.Before(call.Start.Add(-hrs.ReminderOffsets().Soon)) {
+			kind = remindDay
+		}
+	}
+	text, err := b.reminderText(ctx, r, ci, kind, now, false)
 	if err != nil {
 		return ci, "", false, err
 	}
