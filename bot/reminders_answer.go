@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
@@ -62,11 +63,12 @@ func (b *Bot) answer(ctx context.Context, r *request, t target, ans homelink.Cal
 		return ci, "", false, err
 	}
 	call, err := b.Store.AnswerCall(ctx, r.by(), t.home, t.booking, ans)
+	now := b.Clock.Now()
 	ci, ok, err = b.afterChange(ctx, r, call, err)
 	if !ok {
 		return ci, "", false, err
 	}
-	text, err := b.reminderText(ctx, r, ci, "", b.Clock.Now(), false)
+	text, err := b.reminderText(ctx, r, ci, answeredKind(call, now), now, false)
 	if err != nil {
 		return ci, "", false, err
 	}
@@ -76,6 +78,17 @@ func (b *Bot) answer(ctx context.Context, r *request, t target, ans homelink.Cal
 		}
 	}
 	return ci, prev.Answer, true, nil
+}
+
+// answeredKind is how a reminder reads once answered: which one was
+// tapped is not known, and the message stays on the phone, so before the
+// call it names the call's day and time (which stay true) rather than
+// counting down to it; from the start, it is the start's.
+func answeredKind(c homelink.Booking, now time.Time) string {
+	if now.Before(c.Start) {
+		return remindDay
+	}
+	return remindStart
 }
 
 // tellCannot tells the home's teachers at once that the parent cannot
