@@ -50,6 +50,11 @@ func (b *Bot) cannotTapped(ctx context.Context, r *request, t target) error {
 	if err != nil {
 		return err
 	}
+	// Move and cancel are menu buttons: they work under a menu of their
+	// own, as [Book another time] on a notice does.
+	if err := r.openMenu(ctx); err != nil {
+		return err
+	}
 	return r.present(ctx, text, b.callButtons(r, ci.call))
 }
 
