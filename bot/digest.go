@@ -41,6 +41,11 @@ func (b *Bot) Digest(ctx context.Context, d Due) error {
 		return b.Store.PlanDigest(ctx, d.Home, "", nil, next)
 	}
 	day := homelink.DateOf(local)
+	// Found more than a day late (homelink was down): that day's calls are
+	// over, and it is today's digest that is due, late.
+	if today := homelink.DateOf(now.In(loc)); day.Before(today) && !now.Before(digestOn(today, loc)) {
+		day = today
+	}
 	calls, err := b.dayCalls(ctx, d.Home, day, loc, now)
 	if err != nil {
 		return err
@@ -70,6 +75,11 @@ func (b *Bot) Digest(ctx context.Context, d Due) error {
 		to[teacher] = at
 	}
 	return b.Store.PlanDigest(ctx, d.Home, payload, to, next)
+}
+
+// digestOn is when the digest of day comes, home time (loc).
+func digestOn(day homelink.Date, loc *time.Location) time.Time {
+	return time.Date(day.Year, day.Month, day.Day, homelink.DigestMinute/60, homelink.DigestMinute%60, 0, 0, loc)
 }
 
 // dayCalls are the home's calls on day (home time) still to come or under
