@@ -100,7 +100,9 @@ func sampleViews() map[string][]any {
 		"shifts": {map[string]any{"Notice": template.HTML("<b>ok</b>"), "Shifts": "Mon–Sat <07:00>"}, map[string]any{"Notice": template.HTML(""), "Shifts": "none"}},
 		"digest": {map[string]any{"Title": template.HTML("<b>Q&amp;A today</b>"), "Lines": []template.HTML{"10:00 · Li&lt;i&gt;"},
 			"Waiting": template.HTML("<i>1 waits</i>"), "Late": template.HTML("<i>late</i>")},
-			map[string]any{"Title": template.HTML("x"), "Lines": []template.HTML(nil), "Waiting": "", "Late": ""}},
+			map[string]any{"Title": template.HTML("x"), "Lines": []template.HTML(nil), "Waiting": "", "Late": ""},
+			map[string]any{"Title": template.HTML("<b>part</b>"), "Lines": []template.HTML{"09:00 · Mei"}, "More": true,
+				"Waiting": template.HTML("<i>1 waits</i>"), "Late": template.HTML("<i>late</i>")}},
 		"notcarried": {map[string]any{"Homes": []struct{ Name, Instructions string }{{"Q&A <home>", "Call <0851>"}, {"Mei", ""}}},
 			map[string]any{"Homes": []struct{ Name, Instructions string }(nil)}},
 	}
