@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
@@ -43,7 +44,7 @@ func (b *Bot) Digest(ctx context.Context, d Due) error {
 	if t, err := time.Parse(time.DateOnly, string(d.Payload)); err == nil {
 		day = homelink.DateOf(t)
 	}
-	if morning := digestMorning(day, loc); now.Before(morning) {
+	if morning := digestOn(day, loc); now.Before(morning) {
 		return b.Store.PlanDigest(ctx, d.Home, "", nil, morning, day.String())
 	}
 	// The latest morning: the next one's wall time a day before.
@@ -60,7 +61,7 @@ func (b *Bot) Digest(ctx context.Context, d Due) error {
 	}
 	last := calls[len(calls)-1].End()
 	payload := day.String()
-	if now.Sub(digestMorning(day, loc)) > homelink.ReminderLateAfter {
+	if now.Sub(digestOn(day, loc)) > homelink.ReminderLateAfter {
 		payload += digestLate
 	}
 	to := map[int64]time.Time{}
@@ -81,10 +82,9 @@ func (b *Bot) Digest(ctx context.Context, d Due) error {
 	return b.Store.PlanDigest(ctx, d.Home, payload, to, next, nextDay)
 }
 
-// digestMorning is day's digest time in loc.
-func digestMorning(day homelink.Date, loc *time.Location) time.Time {
-	t := day.In(loc)
-	return time.Date(t.Year(), t.Month(), t.Day(), homelink.DigestMinute/60, homelink.DigestMinute%60, 0, 0, loc)
+// digestOn is when the digest of day comes, home time (loc).
+func digestOn(day homelink.Date, loc *time.Location) time.Time {
+	return time.Date(day.Year, day.Month, day.Day, homelink.DigestMinute/60, homelink.DigestMinute%60, 0, 0, loc)
 }
 
 // dayCalls are the home's calls on day (home time) still to come or under
@@ -138,24 +138,29 @@ func (b *Bot) DigestTo(ctx context.Context, d Due) error {
 		b.count(d.Kind, "dropped_quiet")
 		return nil
 	}
-	text, err := b.digestText(ctx, rd, home, day, calls, late)
+	parts, err := b.digestText(ctx, rd, home, day, calls, late)
 	if err != nil {
 		return err
 	}
-	return b.sendDue(ctx, d, outbox.Message{Lane: outbox.Bulk, ChatID: teacher, Text: text}, late, false)
+	ms := make([]outbox.Message, len(parts))
+	for i, text := range parts {
+		ms[i] = outbox.Message{Lane: outbox.Bulk, ChatID: teacher, Text: text}
+	}
+	return b.sendDue(ctx, d, late, false, ms...)
 }
 
 // digestText is the day's calls as teacher rd reads them: each call's
 // time in their zone, child, parent, kind and answer; requests still
-// waiting for an answer are marked so.
-func (b *Bot) digestText(ctx context.Context, rd *request, home homelink.Home, day homelink.Date, calls []homelink.Booking, late bool) (string, error) {
+// waiting for an answer are marked so. A busy day's list is cut into as
+// many messages as Telegram needs (digestParts).
+func (b *Bot) digestText(ctx context.Context, rd *request, home homelink.Home, day homelink.Date, calls []homelink.Booking, late bool) ([]string, error) {
 	personal, zone := b.zoneOf(ctx, rd.user), b.homeZone(home)
 	var lines []template.HTML
 	waiting := 0
 	for _, c := range calls {
 		ci, err := b.infoOf(ctx, c)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		who := guardianLabel(rd, ci.guardian.name, ci.guardian.rel)
 		when := c.Start.In(personal).Format("15:04")
@@ -179,7 +184,50 @@ func (b *Bot) digestText(ctx context.Context, rd *request, home homelink.Home, d
 	if late {
 		data["Late"] = template.HTML(rd.html("RemindLateLine"))
 	}
-	return rd.render("digest", data)
+	return digestParts(rd, data, lines)
+}
+
+// digestLimit is the most one digest message may hold: Telegram's 4,096
+// characters (UTF-16 code units), counted on the HTML, which is never
+// shorter than the text it shows.
+const digestLimit = 4096
+
+// digestParts renders the digest of data with lines, as many lines to a
+// message as fit digestLimit: each message under the title, the footer
+// (the requests waiting, where to see more, the late line) under the
+// last only ("More" leaves it off).
+func digestParts(rd *request, data map[string]any, lines []template.HTML) ([]string, error) {
+	var parts []string
+	for {
+		n, text, err := digestFit(rd, data, lines)
+		if err != nil {
+			return nil, err
+		}
+		parts, lines = append(parts, text), lines[n:]
+		if len(lines) == 0 {
+			return parts, nil
+		}
+	}
+}
+
+// digestFit renders the first of lines that fit one message (all that
+// fit, one at least), and says how many.
+func digestFit(rd *request, data map[string]any, lines []template.HTML) (int, string, error) {
+	fit, text := 0, ""
+	for end := min(1, len(lines)); ; end++ {
+		data["Lines"], data["More"] = lines[:end], end < len(lines)
+		out, err := rd.render("digest", data)
+		if err != nil {
+			return 0, "", err
+		}
+		if end > 1 && len(utf16.Encode([]rune(out))) > digestLimit {
+			return fit, text, nil
+		}
+		fit, text = end, out
+		if end >= len(lines) {
+			return fit, text, nil
+		}
+	}
 }
 
 // answerID names an answer in message ids: Yes, No or None.

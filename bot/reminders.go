@@ -145,7 +145,7 @@ func (b *Bot) Remind(ctx context.Context, d Due) error {
 	}
 	m := outbox.Message{Lane: outbox.Reminder, ChatID: call.Guardian, Text: text, Silent: silent,
 		Keyboard: b.answerButtons(rd, call)}
-	return b.sendDue(ctx, d, m, late, silent)
+	return b.sendDue(ctx, d, late, silent, m)
 }
 
 // superseded reports whether a later reminder of the call is due already,
@@ -160,17 +160,19 @@ func superseded(kind string, call homelink.Booking, rem homelink.Reminders, now 
 	return false
 }
 
-// sendDue queues m if d is still current, and counts it.
-func (b *Bot) sendDue(ctx context.Context, d Due, m outbox.Message, late, silent bool) error {
+// sendDue queues ms, in order, if d is still current, and counts it once.
+func (b *Bot) sendDue(ctx context.Context, d Due, late, silent bool, ms ...outbox.Message) error {
 	if ok, err := d.Current(ctx); err != nil || !ok {
 		return err
 	}
-	if _, err := b.Sender.Enqueue(ctx, m); err != nil {
-		if errors.Is(err, outbox.ErrBlocked) {
-			b.count(d.Kind, "blocked")
-			return nil
+	for _, m := range ms {
+		if _, err := b.Sender.Enqueue(ctx, m); err != nil {
+			if errors.Is(err, outbox.ErrBlocked) {
+				b.count(d.Kind, "blocked")
+				return nil
+			}
+			return fmt.Errorf("bot: queue %s: %w", d.Kind, err)
 		}
-		return fmt.Errorf("bot: queue %s: %w", d.Kind, err)
 	}
 	switch {
 	case late:

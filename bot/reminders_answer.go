@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
@@ -49,6 +50,11 @@ func (b *Bot) cannotTapped(ctx context.Context, r *request, t target) error {
 	if err != nil {
 		return err
 	}
+	// Move and cancel are menu buttons: they work under a menu of their
+	// own, as [Book another time] on a notice does.
+	if err := r.openMenu(ctx); err != nil {
+		return err
+	}
 	return r.present(ctx, text, b.callButtons(r, ci.call))
 }
 
@@ -62,19 +68,12 @@ func (b *Bot) answer(ctx context.Context, r *request, t target, ans homelink.Cal
 		return ci, "", false, err
 	}
 	call, err := b.Store.AnswerCall(ctx, r.by(), t.home, t.booking, ans)
+	now := b.Clock.Now()
 	ci, ok, err = b.afterChange(ctx, r, call, err)
 	if !ok {
 		return ci, "", false, err
 	}
-	// Redrawn as the reminder it answers reads now: the one the day
-	// before until the one shortly before (or the start) is due.
-	kind, now := remindSoon, b.Clock.Now()
-	if hrs, err := b.Store.Hours(ctx, t.home); err == nil {
-		if now.Before(call.Start.Add(-hrs.ReminderOffsets().Soon)) {
-			kind = remindDay
-		}
-	}
-	text, err := b.reminderText(ctx, r, ci, kind, now, false)
+	text, err := b.reminderText(ctx, r, ci, answeredKind(call, now), now, false)
 	if err != nil {
 		return ci, "", false, err
 	}
@@ -84,6 +83,17 @@ func (b *Bot) answer(ctx context.Context, r *request, t target, ans homelink.Cal
 		}
 	}
 	return ci, prev.Answer, true, nil
+}
+
+// answeredKind is how a reminder reads once answered: which one was
+// tapped is not known, and the message stays on the phone, so before the
+// call it names the call's day and time (which stay true) rather than
+// counting down to it; from the start, it is the start's.
+func answeredKind(c homelink.Booking, now time.Time) string {
+	if now.Before(c.Start) {
+		return remindDay
+	}
+	return remindStart
 }
 
 // tellCannot tells the home's teachers at once that the parent cannot

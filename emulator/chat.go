@@ -28,8 +28,12 @@ type Message struct {
 	FileName string
 	File     []byte
 	Keyboard [][]Button
-	Edits    int
-	Deleted  bool
+	// DisableNotification is the send's disable_notification: the user
+	// got the message without a sound. An edit keeps it (Telegram never
+	// notifies an edit).
+	DisableNotification bool
+	Edits               int
+	Deleted             bool
 }
 
 // Button is one inline keyboard button.

@@ -128,7 +128,7 @@ func (s *Server) sendMessage(p params) (any, *apiError) {
 		return nil, aerr
 	}
 	m := c.add(&Message{FromBot: true, Date: s.now(), Kind: "text", Text: plain, Raw: p.str("text"),
-		ParseMode: p.str("parse_mode"), Keyboard: kb})
+		ParseMode: p.str("parse_mode"), Keyboard: kb, DisableNotification: p.bool("disable_notification")})
 	s.sent(*m)
 	return m.wire(c, s.botUser()), nil
 }
@@ -153,7 +153,7 @@ func (s *Server) sendMedia(kind string, p params) (any, *apiError) {
 		return nil, aerr
 	}
 	m := c.add(&Message{FromBot: true, Date: s.now(), Kind: kind, FileID: fileID, FileName: up.name, File: up.data, Text: plain,
-		Raw: p.str("caption"), ParseMode: p.str("parse_mode"), Keyboard: kb})
+		Raw: p.str("caption"), ParseMode: p.str("parse_mode"), Keyboard: kb, DisableNotification: p.bool("disable_notification")})
 	s.sent(*m)
 	return m.wire(c, s.botUser()), nil
 }
@@ -175,6 +175,7 @@ func (s *Server) copyMessage(p params) (any, *apiError) {
 	}
 	cp := *orig
 	cp.FromBot, cp.Date, cp.Edits, cp.Keyboard = true, s.now(), 0, nil
+	cp.DisableNotification = p.bool("disable_notification")
 	if p.has("caption") {
 		plain, aerr := checkText(p.str("caption"), p.str("parse_mode"), 1024, true)
 		if aerr != nil {

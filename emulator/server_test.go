@@ -61,6 +61,31 @@ func TestRealClientSendsAndEdits(t *testing.T) {
 	}
 }
 
+// A message sent with disable_notification is recorded as silent, as the
+// user's phone makes no sound for it; one sent without it is not.
+func TestRecordsDisableNotification(t *testing.T) {
+	s := New()
+	defer s.Close()
+	u := s.NewUser(42, "Mei", "en")
+	b := client(t, s)
+	ctx := context.Background()
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: u.ID, Text: "quiet", DisableNotification: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: u.ID, Text: "loud"}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(s.URL()+"/bot"+s.Token()+"/sendMessage", "application/json",
+		strings.NewReader(`{"chat_id":42,"text":"json quiet","disable_notification":true}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("json: %v %v", resp, err)
+	}
+	ms := u.Messages()
+	if len(ms) != 3 || !ms[0].DisableNotification || ms[1].DisableNotification || !ms[2].DisableNotification {
+		t.Fatalf("user sees %+v", ms)
+	}
+}
+
 func TestRejectsWhatTelegramRejects(t *testing.T) {
 	s := New(WithLimits(Limits{Off: true}))
 	defer s.Close()
