@@ -37,12 +37,12 @@ func TestThreeHoursDownSendsWhatIsStillUseful(t *testing.T) {
 	w.h.settle()
 
 	m := onlyOnce(t, w.dad, "Your call with 小明 began at 16:15. There is still time until 16:30.")
-	wantLines(t, m, "How to reach the Children's Home: 0851-1234", "This reminder comes late: homelink was unavailable for a while.")
+	wantLines(t, m, "How to reach the Children's Home: 0851-1234", "Sorry, this reminder is late: homelink was down for a while.")
 	m = onlyOnce(t, grandma, "Your call with Lili starts in 20 minutes, at 16:45.")
-	wantLines(t, m, "This reminder comes late")
+	wantLines(t, m, "this reminder is late")
 	m = onlyOnce(t, w.teacher, "The call with 小明 began at 16:15")
-	wantLines(t, m, "This reminder comes late")
-	m = onlyOnce(t, w.teacher2, "小明的通话 16:15 已经开始")
+	wantLines(t, m, "this reminder is late")
+	m = onlyOnce(t, w.teacher2, "小明的通话已经开始")
 	wantLines(t, m, "这条提醒晚到了")
 	// Nothing of the calls that ended meanwhile, nor the overtaken reminder.
 	if n := len(w.mom.Messages()); n != 0 {
@@ -79,12 +79,12 @@ func TestThreeHoursDownSendsWhatIsStillUseful(t *testing.T) {
 	// After it, on time again: no late line.
 	w.h.clock.Set(sunday6Dec(16, 35))
 	m = onlyOnce(t, w.teacher, "In 10 minutes, at 16:45: a call with Lili")
-	if strings.Contains(m.Text, "comes late") {
+	if strings.Contains(m.Text, "is late") {
 		t.Errorf("a nudge on time says it is late:\n%s", m.Text)
 	}
 	w.h.clock.Set(sunday6Dec(16, 45))
 	m = onlyOnce(t, grandma, "It is time for your call with Lili.")
-	if strings.Contains(m.Text, "comes late") {
+	if strings.Contains(m.Text, "is late") {
 		t.Errorf("a reminder on time says it is late:\n%s", m.Text)
 	}
 }
@@ -106,7 +106,7 @@ func TestADayDownDropsTheReminderADayAheadForTheHourAheadOne(t *testing.T) {
 	w.h.settle()
 
 	m := onlyOnce(t, w.dad, "Your call with 小明 starts in 40 minutes, at 14:00.")
-	wantLines(t, m, "This reminder comes late")
+	wantLines(t, m, "this reminder is late")
 	if n := count(w.dad, "Reminder: your call"); n != 0 {
 		t.Fatalf("the overtaken reminder a day ahead came:\n%s", transcript(w.dad.Messages()))
 	}
@@ -114,7 +114,7 @@ func TestADayDownDropsTheReminderADayAheadForTheHourAheadOne(t *testing.T) {
 		t.Errorf("reminders a day ahead dropped as overtaken: %d, want 1", got)
 	}
 	m = onlyOnce(t, w.teacher, "青溪村儿童之家 today, Sun 6 Dec: 1 call")
-	wantLines(t, m, "14:00 · 小明 · Jian (Father) · Video call: no answer yet", "This reminder comes late")
+	wantLines(t, m, "14:00 · 小明 · Jian (Father) · Video call: no answer yet", "this reminder is late")
 	m = onlyOnce(t, w.teacher2, "青溪村儿童之家今天（12月6日 周日）有 1 次通话")
 	wantLines(t, m, "这条提醒晚到了")
 }

@@ -39,8 +39,8 @@ func TestEachReminderAtItsTimeInBothLanguages(t *testing.T) {
 	if !m.HasButton("✅ I'll be there") || !m.HasButton("❌ I can't make it") {
 		t.Fatalf("the reminder cannot be answered: %v", m.Buttons())
 	}
-	m = w.comesAt(at(2026, 12, 5, 14, 15), arrival{w.mom, "提醒", "提醒：明天 14:15 和小明通话"})[0]
-	wantLines(t, m, "时间：12月6日 周日 14:15", "通话方式：语音通话", "您能准时来吗？")
+	m = w.comesAt(at(2026, 12, 5, 14, 15), arrival{w.mom, "提醒", "提醒您：明天 14:15，和小明通话"})[0]
+	wantLines(t, m, "时间：12月6日 周日 14:15", "通话方式：语音通话", "到时候您能准时参加吗？")
 	if !m.HasButton("✅ 我会准时参加") || !m.HasButton("❌ 这次来不了") {
 		t.Fatalf("the Chinese reminder cannot be answered: %v", m.Buttons())
 	}
@@ -55,18 +55,18 @@ func TestEachReminderAtItsTimeInBothLanguages(t *testing.T) {
 	// An hour ahead.
 	m = w.comesAt(sunday6Dec(13, 0), arrival{w.dad, "starts in", "Your call with 小明 starts in 1 hour, at 14:00."})[0]
 	wantSilent(t, m, false)
-	w.comesAt(sunday6Dec(13, 15), arrival{w.mom, "再过", "再过1小时就要和小明通话了（14:15开始）。"})
+	w.comesAt(sunday6Dec(13, 15), arrival{w.mom, "再过", "再过 1 小时就要和小明通话了，开始时间：14:15"})
 
 	// The teachers' nudge 10 minutes ahead.
 	ms = w.comesAt(sunday6Dec(13, 50), arrival{w.teacher, "In 10 minutes", "In 10 minutes, at 14:00: a call with 小明"},
-		arrival{w.teacher2, "分钟后", "10分钟后（14:00）是小明的通话"})
+		arrival{w.teacher2, "分钟后", "小明的通话 10 分钟后开始，时间：14:00"})
 	wantLines(t, ms[0], "Parent: Jian (Father)", "The parent has not answered the reminder yet.")
 
 	// At the start, with the calling instructions.
 	m = w.comesAt(sunday6Dec(14, 0), arrival{w.dad, "It is time", "It is time for your call with 小明."})[0]
 	wantLines(t, m, "How to reach the Children's Home: 0851-1234")
 	w.comesAt(sunday6Dec(14, 5), arrival{w.teacher, "at 14:15", "In 10 minutes, at 14:15: a call with 小明"},
-		arrival{w.teacher2, "（14:15）", "10分钟后（14:15）是小明的通话"})
+		arrival{w.teacher2, "时间：14:15", "小明的通话 10 分钟后开始，时间：14:15"})
 	m = w.comesAt(sunday6Dec(14, 15), arrival{w.mom, "现在", "现在可以和小明通话了。"})[0]
 	wantLines(t, m, "联系儿童之家：0851-1234")
 
@@ -91,7 +91,7 @@ func TestRemindersAnsweredAndFollowAMovedCall(t *testing.T) {
 	w.h.clock.Set(at(2026, 12, 5, 14, 0))
 	w.dad.Sees("Reminder: your call with 小明 is tomorrow at 14:00")
 	w.dad.Tap("✅ I'll be there")
-	w.dad.SeesAlert("Thank you! The teachers will know.")
+	w.dad.SeesAlert("Thank you! I've told the teachers.")
 	m := seesButtonsKept(t, w.dad, "Reminder: your call with 小明", "You told the teachers you will be there.")
 	wantLines(t, m, "Time: Sun 6 Dec 14:00")
 	if n := len(w.teacher.Messages()); n != 0 {
@@ -99,19 +99,19 @@ func TestRemindersAnsweredAndFollowAMovedCall(t *testing.T) {
 	}
 
 	w.h.clock.Set(at(2026, 12, 5, 14, 15))
-	w.mom.Sees("提醒：明天 14:15 和小明通话")
+	w.mom.Sees("提醒您：明天 14:15，和小明通话")
 	w.mom.Tap("❌ 这次来不了")
 	// The teachers hear at once, each in their language.
 	m = onlyOnce(t, w.teacher, "A parent can't make the call with 小明")
 	wantLines(t, m, "Parent: 李秀兰 (Mother)", "Time: Sun 6 Dec 14:15", "They may move or cancel it")
-	onlyOnce(t, w.teacher2, "家长来不了和小明的通话")
+	onlyOnce(t, w.teacher2, "和小明的通话，家长这次来不了")
 	// The parent is offered moving or cancelling.
 	ask := w.mom.Sees("没关系。和小明的通话，要改个时间，还是取消？")
 	wantLines(t, ask, "已经告诉老师您这次来不了。")
 	if !ask.HasButton("改约时间") || !ask.HasButton("取消通话") {
 		t.Fatalf("the parent is not offered move or cancel: %v", ask.Buttons())
 	}
-	seesButtonsKept(t, w.mom, "提醒：明天 14:15", "您已告诉老师：这次来不了。")
+	seesButtonsKept(t, w.mom, "提醒您：明天 14:15", "您已告诉老师：这次来不了。")
 	// A second tap tells the teachers nothing more.
 	w.mom.Tap("❌ 这次来不了")
 	w.handled(w.mom)
@@ -158,10 +158,10 @@ func TestRemindersAnsweredAndFollowAMovedCall(t *testing.T) {
 		t.Fatalf("the teachers were nudged at the old time:\n%s", transcript(w.teacher.Messages()[teacherBefore:]))
 	}
 	// The new ones come, and the answer was cleared by the move.
-	m = w.comesAt(sunday6Dec(15, 0), arrival{w.mom, "再过", "再过1小时就要和小明通话了（16:00开始）。"})[0]
-	wantLines(t, m, "时间：12月6日 周日 16:00", "您能准时来吗？")
+	m = w.comesAt(sunday6Dec(15, 0), arrival{w.mom, "再过", "再过 1 小时就要和小明通话了，开始时间：16:00"})[0]
+	wantLines(t, m, "时间：12月6日 周日 16:00", "到时候您能准时参加吗？")
 	ms := w.comesAt(sunday6Dec(15, 50), arrival{w.teacher, "at 16:00", "In 10 minutes, at 16:00: a call with 小明"},
-		arrival{w.teacher2, "（16:00）", "10分钟后（16:00）是小明的通话"})
+		arrival{w.teacher2, "时间：16:00", "小明的通话 10 分钟后开始，时间：16:00"})
 	wantLines(t, ms[0], "The parent has not answered the reminder yet.")
 	w.comesAt(sunday6Dec(16, 0), arrival{w.mom, "现在", "现在可以和小明通话了。"})
 }
@@ -219,7 +219,7 @@ func TestQuietHoursHoldTheDigestAndANightShiftParentsReminders(t *testing.T) {
 	w.h.clock.Set(at(2026, 12, 5, 14, 15))
 	w.h.settle()
 	notYet(t, w.mom, "提醒")
-	m := w.comesAt(at(2026, 12, 5, 16, 0), arrival{w.mom, "提醒", "提醒：明天 14:15 和小明通话"})[0]
+	m := w.comesAt(at(2026, 12, 5, 16, 0), arrival{w.mom, "提醒", "提醒您：明天 14:15，和小明通话"})[0]
 	wantSilent(t, m, false)
 
 	// The digest: the teacher in Shanghai at 08:00, the one in Berlin at
@@ -237,14 +237,14 @@ func TestQuietHoursHoldTheDigestAndANightShiftParentsReminders(t *testing.T) {
 	w.h.clock.Set(sunday6Dec(13, 0))
 	wantSilent(t, onlyOnce(t, w.dad, "starts in 1 hour"), false)
 	w.h.clock.Set(sunday6Dec(13, 15))
-	wantSilent(t, onlyOnce(t, w.mom, "再过1小时就要和小明通话了"), true)
+	wantSilent(t, onlyOnce(t, w.mom, "再过 1 小时就要和小明通话了"), true)
 	// The Berlin teacher's nudge at 06:50 their time: silently, as their
 	// quiet hours end before the call does.
 	w.h.clock.Set(sunday6Dec(13, 50))
-	wantSilent(t, onlyOnce(t, w.teacher, "In 10 minutes, at 07:00 (14:00): a call with 小明"), true)
-	wantSilent(t, onlyOnce(t, w.teacher2, "10分钟后（14:00）是小明的通话"), false)
+	wantSilent(t, onlyOnce(t, w.teacher, "In 10 minutes, at 07:00: a call with 小明"), true)
+	wantSilent(t, onlyOnce(t, w.teacher2, "小明的通话 10 分钟后开始，时间：14:00"), false)
 	m = w.comesAt(berlin7, arrival{w.teacher, "today", "青溪村儿童之家 today, Sun 6 Dec: 2 calls"})[0]
-	wantLines(t, m, "07:00 (14:00) · 小明 · Jian (Father) · Video call", "07:15 (14:15) · 小明 · 李秀兰 (Mother) · Voice call")
+	wantLines(t, m, "07:00 · 小明 · Jian (Father) · Video call", "07:15 · 小明 · 李秀兰 (Mother) · Voice call")
 	w.h.clock.Set(sunday6Dec(14, 15))
 	m = onlyOnce(t, w.mom, "现在可以和小明通话了。")
 	wantSilent(t, m, true)
@@ -266,9 +266,9 @@ func TestParentInBerlinAcrossBothDaylightSavingChanges(t *testing.T) {
 	// day before, at 08:00 UTC, Berlin's clocks say 09:00.
 	w.h.clock.Set(utc(3, 20, 9))
 	w.confirmedCall(w.f.dad, w.f.child, at(2027, 3, 28, 16, 0), homelink.VideoCall)
-	m := w.comesAt(utc(3, 27, 8), arrival{w.dad, "Reminder", "Reminder: your call with 小明 is tomorrow at 10:00 (16:00)"})[0]
+	m := w.comesAt(utc(3, 27, 8), arrival{w.dad, "Reminder", "Reminder: your call with 小明 is tomorrow at 10:00"})[0]
 	wantLines(t, m, "Time: Sun 28 Mar 10:00 (home time 16:00)")
-	w.comesAt(utc(3, 28, 7), arrival{w.dad, "starts in", "Your call with 小明 starts in 1 hour, at 10:00 (16:00)."})
+	w.comesAt(utc(3, 28, 7), arrival{w.dad, "starts in", "Your call with 小明 starts in 1 hour, at 10:00."})
 	m = w.comesAt(utc(3, 28, 8), arrival{w.dad, "It is time", "It is time for your call with 小明."})[0]
 	wantLines(t, m, "Time: Sun 28 Mar 10:00 (home time 16:00)")
 
@@ -277,9 +277,9 @@ func TestParentInBerlinAcrossBothDaylightSavingChanges(t *testing.T) {
 	// day before, at 07:00 UTC, Berlin's clocks say 09:00.
 	w.h.clock.Set(utc(10, 23, 9))
 	w.confirmedCall(w.f.dad, w.f.child, at(2027, 10, 31, 15, 0), homelink.VoiceCall)
-	m = w.comesAt(utc(10, 30, 7), arrival{w.dad, "Sun 31 Oct", "Reminder: your call with 小明 is tomorrow at 08:00 (15:00)"})[0]
+	m = w.comesAt(utc(10, 30, 7), arrival{w.dad, "Sun 31 Oct", "Reminder: your call with 小明 is tomorrow at 08:00"})[0]
 	wantLines(t, m, "Time: Sun 31 Oct 08:00 (home time 15:00)")
-	m = w.comesAt(utc(10, 31, 6), arrival{w.dad, "at 08:00 (15:00).", "Your call with 小明 starts in 1 hour, at 08:00 (15:00)."})[0]
+	m = w.comesAt(utc(10, 31, 6), arrival{w.dad, "at 08:00.", "Your call with 小明 starts in 1 hour, at 08:00."})[0]
 	wantSilent(t, m, false) // 07:00 in Berlin: their quiet hours just ended
 	w.justBefore(utc(10, 31, 7))
 	seesTimes(t, w.dad, "It is time for your call with 小明.", 1) // March's
