@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -32,7 +35,9 @@ import (
 // iteration books the next day's calls, ticks the morning digests away,
 // moves the clock to the reminders' minute and times Tick until the
 // outbox counted all 10,000; it then cancels the calls. It reports the
-// median seconds to all queued and the reminders queued per second.
+// median seconds to all queued, the reminders queued per second, the
+// round trips to Redis per reminder, and the CPU seconds Redis and the
+// app spent.
 //
 //	go test ./app/ -run '^$' -bench RemindersSameMinute -benchtime 1x -count 5
 func BenchmarkRemindersSameMinute(b *testing.B) {
@@ -42,6 +47,7 @@ func BenchmarkRemindersSameMinute(b *testing.B) {
 	trips := &roundTrips{}
 	w.app.rdb.AddHook(trips)
 	var took []time.Duration
+	var redisCPU, appCPU []float64
 	var tripsPer float64
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
@@ -55,6 +61,7 @@ func BenchmarkRemindersSameMinute(b *testing.B) {
 		before := w.queued()
 		w.h.clock.Set(start.Add(-time.Hour))
 		trips.n.Store(0)
+		rc0, pc0 := w.redisCPU(), processCPU()
 		b.StartTimer()
 		began := time.Now()
 		for w.queued()-before < len(calls) {
@@ -68,8 +75,12 @@ func BenchmarkRemindersSameMinute(b *testing.B) {
 		took = append(took, time.Since(began))
 		b.StopTimer()
 		tripsPer = float64(trips.n.Load()) / float64(len(calls))
+		redisCPU, appCPU = append(redisCPU, w.redisCPU()-rc0), append(appCPU, processCPU()-pc0)
 		if got := w.queued() - before; got != len(calls) {
 			b.Fatalf("%d reminders queued, want %d", got, len(calls))
+		}
+		if got := w.sent(); got != (i+1)*len(calls) {
+			b.Fatalf("%d reminders an hour before counted sent, want %d", got, (i+1)*len(calls))
 		}
 		w.cancelAll(calls)
 		b.StartTimer()
@@ -79,6 +90,10 @@ func BenchmarkRemindersSameMinute(b *testing.B) {
 	b.ReportMetric(med.Seconds(), "s-to-all-queued")
 	b.ReportMetric(float64(homes*perHome)/med.Seconds(), "reminders/s")
 	b.ReportMetric(tripsPer, "round-trips/reminder")
+	// The CPU both sides spent (the machine's other load makes the wall
+	// time the noisier figure).
+	b.ReportMetric(median(redisCPU), "redis-cpu-s")
+	b.ReportMetric(median(appCPU), "app-cpu-s")
 }
 
 // roundTrips counts the commands and pipelines a client sends: each is one
@@ -268,7 +283,38 @@ func (w *remindWorld) tickAt(t time.Time) {
 	}
 }
 
+// sent is how many reminders an hour before the bot counted sent.
+func (w *remindWorld) sent() int {
+	return int(testutil.ToFloat64(w.app.Metrics.Reminders.WithLabelValues(store.KindRemindSoon, "sent")))
+}
+
 // queued is how many messages the outbox took into its reminder lane.
 func (w *remindWorld) queued() int {
 	return int(testutil.ToFloat64(w.app.Metrics.OutboxQueued.WithLabelValues("reminder")))
+}
+
+func median(v []float64) float64 {
+	slices.Sort(v)
+	return v[len(v)/2]
+}
+
+// redisCPU is the CPU time Redis has used, in seconds.
+func (w *remindWorld) redisCPU() float64 {
+	info := w.app.rdb.Info(context.Background(), "cpu").Val()
+	var total float64
+	for _, line := range strings.Split(info, "\r\n") {
+		k, v, _ := strings.Cut(line, ":")
+		if k == "used_cpu_sys" || k == "used_cpu_user" {
+			f, _ := strconv.ParseFloat(v, 64)
+			total += f
+		}
+	}
+	return total
+}
+
+// processCPU is the CPU time this process has used, in seconds.
+func processCPU() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
