@@ -66,7 +66,7 @@ func (b *Bot) answer(ctx context.Context, r *request, t target, ans homelink.Cal
 	if !ok {
 		return ci, "", false, err
 	}
-	text, err := b.reminderText(ctx, r, ci, "", b.Clock.Now(), false)
+	text, err := b.reminderText(r, ci, b.zoneOf(ctx, r.user), "", b.Clock.Now(), false)
 	if err != nil {
 		return ci, "", false, err
 	}
