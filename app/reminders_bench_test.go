@@ -133,11 +133,12 @@ type remindChild struct{ home, child, guardian int64 }
 // newRemindWorld makes homes with perHome children each.
 func newRemindWorld(t testing.TB, homes, perHome int) *remindWorld {
 	_, prefix := redistest.Client(t) // its cleanup removes the world's keys
-	return newRemindWorldOn(t, redistest.URL(), prefix, homes, perHome)
+	return newRemindWorldOn(t, redistest.URL(), prefix, homes, perHome, nil)
 }
 
-// newRemindWorldOn is newRemindWorld on the Redis at url, under prefix.
-func newRemindWorldOn(t testing.TB, url, prefix string, homes, perHome int) *remindWorld {
+// newRemindWorldOn is newRemindWorld on the Redis at url, under prefix,
+// with tune applied to the homes' hours (nil: none).
+func newRemindWorldOn(t testing.TB, url, prefix string, homes, perHome int, tune func(*homelink.Hours)) *remindWorld {
 	t.Helper()
 	tg := emulator.New(emulator.WithLimits(emulator.Limits{Off: true}))
 	t.Cleanup(tg.Close)
@@ -151,7 +152,7 @@ func newRemindWorldOn(t testing.TB, url, prefix string, homes, perHome int) *rem
 	h.rdb = a.rdb
 	zone, _ := time.LoadLocation("Asia/Shanghai")
 	w := &remindWorld{t: t, h: h, app: a, st: h.store(), zone: zone}
-	w.seed(homes, perHome)
+	w.seed(homes, perHome, tune)
 	return w
 }
 
@@ -190,11 +191,14 @@ func (w *remindWorld) parallel(n int, do func(i int) error) {
 	}
 }
 
-func (w *remindWorld) seed(homes, perHome int) {
+func (w *remindWorld) seed(homes, perHome int, tune func(*homelink.Hours)) {
 	ctx, st := context.Background(), w.st
 	hrs := homelink.Hours{SlotMinutes: 15, Lines: homelink.MaxLines, AutoConfirm: true}
 	for d := time.Sunday; d <= time.Saturday; d++ {
 		hrs.Windows = append(hrs.Windows, homelink.Window{Day: d, Start: 8 * 60, End: 20 * 60})
+	}
+	if tune != nil {
+		tune(&hrs)
 	}
 	join := func(inv homelink.Invite, user int64, lang string) error {
 		inv.Link, inv.Typed = homelink.NewInviteCodes()
