@@ -41,6 +41,12 @@ func (b *Bot) Digest(ctx context.Context, d Due) error {
 		return b.Store.PlanDigest(ctx, d.Home, "", nil, next)
 	}
 	day := homelink.DateOf(local)
+	// Back after a downtime over several mornings, the latest one's digest
+	// stands for them all: the older days' calls are over, its day's may
+	// still be to come.
+	if latest := next.AddDate(0, 0, -1); local.Before(latest) {
+		day = homelink.DateOf(latest)
+	}
 	calls, err := b.dayCalls(ctx, d.Home, day, loc, now)
 	if err != nil {
 		return err
