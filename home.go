@@ -3,6 +3,7 @@ package homelink
 import (
 	"errors"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -37,12 +38,22 @@ func CheckTimeZone(name string) (*time.Location, error) {
 	if name == "" || name == "Local" || len(name) > 64 || !(strings.Contains(name, "/") || name == "UTC") {
 		return nil, ErrBadTimeZone
 	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, ErrBadTimeZone
 	}
+	zones.Store(name, loc)
 	return loc, nil
 }
+
+// zones keeps the zones CheckTimeZone loaded, by name: time.LoadLocation
+// reads and parses the zone's file on every call, and every time shown to
+// someone asks for their zone. Only zones that exist are kept, so it holds
+// at most the few hundred the tz database names.
+var zones sync.Map
 
 // HomeField names what a coordinator may change of a home.
 type HomeField string

@@ -133,3 +133,18 @@ func (u User) QuietHours() QuietHours {
 	}
 	return *u.Quiet
 }
+
+// DueCall is what telling a call's guardian and its home's teachers about
+// it needs, read at one moment in one round trip: the call, its home's
+// reminder offsets (Hours.ReminderOffsets, as the store planned the
+// call's reminders with them), the home with its staff, zone and calling
+// instructions (its Children and Guardians counts are not read, and are
+// 0), the child (the zero Child when it was removed meanwhile), and the
+// guardian who booked the call.
+type DueCall struct {
+	Call      Booking
+	Reminders Reminders
+	Home      Home
+	Child     Child
+	Guardian  User
+}

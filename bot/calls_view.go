@@ -61,7 +61,11 @@ func (ci callInfo) childName(r *request) string {
 // card is the call as r reads it under title, with footer (a line on
 // what became of it) below; staff also see who booked it.
 func (b *Bot) card(ctx context.Context, r *request, ci callInfo, title, footer string) (string, error) {
-	personal := b.zoneOf(ctx, r.user)
+	return b.cardIn(r, ci, b.zoneOf(ctx, r.user), title, footer)
+}
+
+// cardIn is card for a reader whose zone, personal, is known already.
+func (b *Bot) cardIn(r *request, ci callInfo, personal *time.Location, title, footer string) (string, error) {
 	c := ci.call
 	data := map[string]any{
 		"Title": template.HTML(title), "Footer": template.HTML(footer), "Child": ci.childName(r),
@@ -114,8 +118,13 @@ func (b *Bot) readerOf(ctx context.Context, user int64) (*request, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bot: reader %d: %w", user, err)
 	}
+	return b.reader(u), nil
+}
+
+// reader is readerOf for a user read already.
+func (b *Bot) reader(u homelink.User) *request {
 	lang := homelink.PreferredLanguage(u.Language, "", b.Catalog.Fallback(), b.Catalog.Supported)
-	return &request{b: b, user: u, lang: lang, chatID: user}, nil
+	return &request{b: b, user: u, lang: lang, chatID: u.ID}
 }
 
 // tell sends user a card of the call under title (a message id given

@@ -51,6 +51,9 @@ var heldPayload = []byte("held")
 
 // ReminderStore is what reminders need of the store beyond calls.
 type ReminderStore interface {
+	// DueCall reads a call with what its reminders need, in one round
+	// trip (ErrNotFound when the call is gone).
+	DueCall(ctx context.Context, h, id int64) (homelink.DueCall, error)
 	// AnswerCall keeps the guardian's answer to a reminder of a confirmed
 	// call (ErrNotAllowed for anyone but the guardian who booked it,
 	// ErrStateChanged when it is no longer confirmed or is over).
@@ -87,8 +90,11 @@ func (b *Bot) count(kind, outcome string) {
 // downtime only the latest one comes, marked late). A reminder a day
 // ahead that falls in its reader's quiet hours waits until they end
 // unless that is too close to the call; the others come silently.
+//
+// Everything it reads, it reads in one round trip (Store.DueCall): ten
+// thousand reminders can fall due in the same minute.
 func (b *Bot) Remind(ctx context.Context, d Due) error {
-	call, err := b.Store.Booking(ctx, d.Home, d.Call)
+	v, err := b.Store.DueCall(ctx, d.Home, d.Call)
 	if errors.Is(err, homelink.ErrNotFound) {
 		b.count(d.Kind, "dropped_changed")
 		return nil
@@ -96,11 +102,7 @@ func (b *Bot) Remind(ctx context.Context, d Due) error {
 	if err != nil {
 		return fmt.Errorf("bot: reminder of call %d: %w", d.Call, err)
 	}
-	hrs, err := b.Store.Hours(ctx, d.Home)
-	if err != nil {
-		return fmt.Errorf("bot: reminder of call %d: %w", d.Call, err)
-	}
-	rem := hrs.ReminderOffsets()
+	call, rem := v.Call, v.Reminders
 	now := b.Clock.Now()
 	switch {
 	case call.State != homelink.Confirmed || d.At.Before(call.Start.Add(-offset(d.Kind, rem))):
@@ -113,20 +115,16 @@ func (b *Bot) Remind(ctx context.Context, d Due) error {
 		b.count(d.Kind, "dropped_superseded")
 		return nil
 	}
-	ci, err := b.infoOf(ctx, call)
-	if err != nil {
-		return fmt.Errorf("bot: reminder of call %d: %w", d.Call, err)
-	}
+	g, _ := v.Child.Guardian(call.Guardian)
+	ci := callInfo{call: call, child: v.Child, home: v.Home, guardian: guardianRef{name: v.Guardian.Name, rel: g.Relationship}}
 	late := string(d.Payload) != string(heldPayload) && now.Sub(d.At) > homelink.ReminderLateAfter
 	if d.Kind == remindNudge {
 		return b.nudge(ctx, d, ci, late)
 	}
-	rd, err := b.readerOf(ctx, call.Guardian)
-	if err != nil {
-		return fmt.Errorf("bot: reminder of call %d: %w", d.Call, err)
-	}
+	rd := b.reader(v.Guardian)
+	personal := b.zoneAt(ctx, rd.user, ci.home)
 	silent := false
-	if until, quiet := rd.user.QuietHours().Until(now, b.zoneOf(ctx, rd.user)); quiet {
+	if until, quiet := rd.user.QuietHours().Until(now, personal); quiet {
 		// Only the reminder a day ahead can wait, and only while it would
 		// still come before the next one.
 		next := call.Start
@@ -139,7 +137,7 @@ func (b *Bot) Remind(ctx context.Context, d Due) error {
 		}
 		silent = true
 	}
-	text, err := b.reminderText(ctx, rd, ci, d.Kind, now, late)
+	text, err := b.reminderText(rd, ci, personal, d.Kind, now, late)
 	if err != nil {
 		return err
 	}
@@ -185,14 +183,22 @@ func (b *Bot) sendDue(ctx context.Context, d Due, late, silent bool, ms ...outbo
 	return nil
 }
 
+// zoneAt is zoneOf(u) for a reader of something at home h, read
+// already: a reader whose zone is that home's needs no second read of it.
+func (b *Bot) zoneAt(ctx context.Context, u homelink.User, h homelink.Home) *time.Location {
+	if _, err := homelink.CheckTimeZone(u.TimeZone); err != nil && h.ID != 0 && firstHome(u.Roles) == h.ID {
+		return b.homeZone(h)
+	}
+	return b.zoneOf(ctx, u)
+}
+
 // reminderText is the guardian's reminder of kind as rd reads it at now:
-// when the call is, in their zone, how long until it, and at the start
-// how to reach the home.
-func (b *Bot) reminderText(ctx context.Context, rd *request, ci callInfo, kind string, now time.Time, late bool) (string, error) {
+// when the call is, in their zone (personal), how long until it, and at
+// the start how to reach the home.
+func (b *Bot) reminderText(rd *request, ci callInfo, personal *time.Location, kind string, now time.Time, late bool) (string, error) {
 	c := ci.call
 	// The title gives the reader's own time; the card's time line below
 	// adds the home's when the zones differ.
-	personal := b.zoneOf(ctx, rd.user)
 	child, at := ci.childName(rd), c.Start.In(personal).Format("15:04")
 	var title string
 	switch {
@@ -219,7 +225,7 @@ func (b *Bot) reminderText(ctx context.Context, rd *request, ci callInfo, kind s
 	if late {
 		footer = append(footer, rd.html("RemindLateLine"))
 	}
-	return b.card(ctx, rd, ci, title, strings.Join(footer, "\n"))
+	return b.cardIn(rd, ci, personal, title, strings.Join(footer, "\n"))
 }
 
 // answerLine says what the guardian answered, as r reads it ("" before
@@ -275,8 +281,9 @@ func (b *Bot) nudge(ctx context.Context, d Due, ci callInfo, late bool) error {
 			b.Log.Warn("could not read a teacher to nudge", slog.Int64("user", teacher), slog.Any("err", err))
 			continue
 		}
+		personal := b.zoneAt(ctx, rd.user, ci.home)
 		silent := false
-		if until, quiet := rd.user.QuietHours().Until(now, b.zoneOf(ctx, rd.user)); quiet {
+		if until, quiet := rd.user.QuietHours().Until(now, personal); quiet {
 			if !until.Before(ci.call.End()) {
 				b.count(d.Kind, "dropped_quiet")
 				continue
@@ -284,7 +291,7 @@ func (b *Bot) nudge(ctx context.Context, d Due, ci callInfo, late bool) error {
 			silent = true
 		}
 		c := ci.call
-		at := c.Start.In(b.zoneOf(ctx, rd.user)).Format("15:04")
+		at := c.Start.In(personal).Format("15:04")
 		var title string
 		if now.Before(c.Start) {
 			title = rd.html("NudgeTitle", "Child", ci.childName(rd), "In", rd.until(c.Start.Sub(now)), "Time", at)
@@ -295,7 +302,7 @@ func (b *Bot) nudge(ctx context.Context, d Due, ci callInfo, late bool) error {
 		if late {
 			footer += "\n" + rd.html("RemindLateLine")
 		}
-		text, err := b.card(ctx, rd, ci, title, footer)
+		text, err := b.cardIn(rd, ci, personal, title, footer)
 		if err != nil {
 			return err
 		}

@@ -73,7 +73,7 @@ func (b *Bot) answer(ctx context.Context, r *request, t target, ans homelink.Cal
 	if !ok {
 		return ci, "", false, err
 	}
-	text, err := b.reminderText(ctx, r, ci, answeredKind(call, now), now, false)
+	text, err := b.reminderText(r, ci, b.zoneOf(ctx, r.user), answeredKind(call, now), now, false)
 	if err != nil {
 		return ci, "", false, err
 	}

@@ -74,21 +74,28 @@ func (s *Store) readChildren(ctx context.Context, h int64, cids []int64) ([]home
 	}
 	var out []homelink.Child
 	for i, r := range reads {
-		m := r.fields.Val()
-		if len(m) == 0 {
-			continue
+		if c, ok := childFrom(h, cids[i], r.fields.Val(), r.guardians.Val()); ok {
+			out = append(out, c)
 		}
-		c := homelink.Child{ID: cids[i], HomeID: h, Name: m["name"]}
-		c.BirthYear, _ = strconv.Atoi(m["year"])
-		for uid, rel := range r.guardians.Val() {
-			if id, err := strconv.ParseInt(uid, 10, 64); err == nil {
-				c.Guardians = append(c.Guardians, homelink.Guardian{UserID: id, Relationship: homelink.Relationship(rel)})
-			}
-		}
-		sortGuardians(c.Guardians)
-		out = append(out, c)
 	}
 	return out, nil
+}
+
+// childFrom reads child c's hash and its guardians' hash; false when the
+// child is gone.
+func childFrom(h, c int64, m, guardians map[string]string) (homelink.Child, bool) {
+	if len(m) == 0 {
+		return homelink.Child{}, false
+	}
+	out := homelink.Child{ID: c, HomeID: h, Name: m["name"]}
+	out.BirthYear, _ = strconv.Atoi(m["year"])
+	for uid, rel := range guardians {
+		if id, err := strconv.ParseInt(uid, 10, 64); err == nil {
+			out.Guardians = append(out.Guardians, homelink.Guardian{UserID: id, Relationship: homelink.Relationship(rel)})
+		}
+	}
+	sortGuardians(out.Guardians)
+	return out, true
 }
 
 // RemoveChild removes child c of home h and everything stored about it,

@@ -101,8 +101,9 @@ func (s *Store) Homes(ctx context.Context, homeIDs []int64) ([]homelink.Home, er
 			continue
 		}
 		children := ids(reads[i].children.Val())
-		out = append(out, homelink.Home{ID: h, Name: m["name"], TimeZone: m["tz"], Instructions: m["instr"],
-			Teachers: ids(reads[i].teachers.Val()), Coordinators: ids(reads[i].coords.Val()), Children: len(children)})
+		hm := homeFrom(h, m, reads[i].teachers.Val(), reads[i].coords.Val())
+		hm.Children = len(children)
+		out = append(out, hm)
 		var lens []*redis.IntCmd
 		for _, c := range children {
 			lens = append(lens, pipe.HLen(ctx, s.k.guardians(h, c)))
@@ -134,6 +135,13 @@ func (s *Store) RemoveTeacher(ctx context.Context, by homelink.By, h, user int64
 		return false, homelink.ErrNotAllowed
 	}
 	return n == 1, nil
+}
+
+// homeFrom reads a home's hash and its staff's sets (without its counts
+// of children and guardians).
+func homeFrom(h int64, m map[string]string, teachers, coords []string) homelink.Home {
+	return homelink.Home{ID: h, Name: m["name"], TimeZone: m["tz"], Instructions: m["instr"],
+		Teachers: ids(teachers), Coordinators: ids(coords)}
 }
 
 func ids(ss []string) []int64 {

@@ -53,7 +53,8 @@ import "strconv"
 //	<p>joins:inflight        zset    the same, claimed by a replica, scored by when its lease ends (unix ms)
 //	<p>{u<id>}:user (more)   hash    tz (IANA zone chosen in /settings; absent: the home's), shifts (JSON of homelink.Shifts)
 //	<p>{h<id>}:hours         hash    json (homelink.Hours, Set true), v (version, bumped by every SetHours: Book
-//	                                 refuses to write against hours it did not check)
+//	                                 refuses to write against hours it did not check), rd, rs, rn (the reminder
+//	                                 offsets, ms, written with the JSON, for the scripts: remind_plan, remind_read)
 //	<p>{h<id>}:call:<call>   hash    id, home, child, g (the guardian who booked it), start (unix ms), min (minutes),
 //	                                 kind, note, state, series ("0": none), created, by, at (unix ms), reason,
 //	                                 props (comma list of proposed starts, unix ms), exp (a request's expiry, unix ms),

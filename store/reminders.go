@@ -131,3 +131,41 @@ func (s *Store) EnsureDigests(ctx context.Context) error {
 	}
 	return nil
 }
+
+// DueCall reads call id of home h with what its reminders need, in one
+// round trip (remind_read.lua); homelink.ErrNotFound when the call is gone.
+func (s *Store) DueCall(ctx context.Context, h, id int64) (homelink.DueCall, error) {
+	res, err := s.run(ctx, "remind_read", nil, h, id).Slice()
+	if err != nil {
+		return homelink.DueCall{}, fmt.Errorf("store: call %d of %d: %w", id, h, err)
+	}
+	if len(res) < 8 {
+		return homelink.DueCall{}, homelink.ErrNotFound
+	}
+	part := func(i int) []any { v, _ := res[i].([]any); return v }
+	strs := func(i int) []string {
+		out := make([]string, 0, len(part(i)))
+		for _, v := range part(i) {
+			if str, ok := v.(string); ok {
+				out = append(out, str)
+			}
+		}
+		return out
+	}
+	call := bookingFrom(flatMap(part(0)))
+	// The offsets the call's reminders were planned with; unset, the
+	// default (as remind_offsets in _calls.lua reads them).
+	rem, offsets := homelink.DefaultReminders, part(1)
+	for i, d := range []*time.Duration{&rem.DayAhead, &rem.Soon, &rem.Nudge} {
+		if i >= len(offsets) {
+			break
+		}
+		v, _ := offsets[i].(string)
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && v != "" {
+			*d = time.Duration(n) * time.Millisecond
+		}
+	}
+	child, _ := childFrom(h, call.ChildID, flatMap(part(5)), flatMap(part(6)))
+	return homelink.DueCall{Call: call, Reminders: rem, Home: homeFrom(h, flatMap(part(2)), strs(3), strs(4)),
+		Child: child, Guardian: userFromHash(call.Guardian, flatMap(part(7)))}, nil
+}

@@ -17,9 +17,10 @@ import (
 	"html"
 	"html/template"
 	"io/fs"
-	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 
@@ -94,19 +95,73 @@ func (r *Renderer) Text(lang, id string, kv ...any) string {
 // Chinese puts a space between Han characters and Latin letters, so a
 // name or a home typed in Latin letters stands apart ("家长 Li Wei 已加入");
 // digits keep their place (3月8日). Bold and italic tags between the two
-// are looked through.
-var (
-	hanThenLatin = regexp.MustCompile(`(\p{Han})((?:</?[a-z]+>)*)([A-Za-z])`)
-	latinThenHan = regexp.MustCompile(`([A-Za-z])((?:</?[a-z]+>)*)(\p{Han})`)
-)
+// are looked through: the space goes after them, just before the letter
+// or the character ("的<b> Anna</b>").
 
-// spaced applies that rule to text in a Chinese language.
+// spaced applies that rule to text in a Chinese language. It is one pass
+// over the text (every message anyone reads in Chinese goes through it; a
+// regular expression took a tenth of a reminder's time), and returns s
+// itself when nothing needs a space.
 func spaced(lang, s string) string {
 	if !strings.HasPrefix(lang, "zh") {
 		return s
 	}
-	s = hanThenLatin.ReplaceAllString(s, "$1$2 $3")
-	return latinThenHan.ReplaceAllString(s, "$1$2 $3")
+	var b strings.Builder
+	done := 0 // s[:done] is in b
+	for i, r := range s {
+		var want func(rune) bool
+		switch {
+		case isLatinLetter(r):
+			want = isHanChar
+		case unicode.Is(unicode.Han, r):
+			want = isLatinLetter
+		default:
+			continue
+		}
+		before, _ := utf8.DecodeLastRuneInString(s[:tagsBefore(s, i)])
+		if !want(before) {
+			continue
+		}
+		if done == 0 {
+			b.Grow(len(s) + 8)
+		}
+		b.WriteString(s[done:i])
+		b.WriteByte(' ')
+		done = i
+	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+func isLatinLetter(r rune) bool {
+	return r < utf8.RuneSelf && ('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z')
+}
+func isHanChar(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// tagsBefore is where the run of tags (<b>, </b>: "</?[a-z]+>") that ends
+// at i begins; i when none does.
+func tagsBefore(s string, i int) int {
+	for {
+		j := i - 1
+		if j < 0 || s[j] != '>' {
+			return i
+		}
+		for j--; j >= 0 && 'a' <= s[j] && s[j] <= 'z'; j-- {
+		}
+		if j == i-2 { // no letters
+			return i
+		}
+		if j >= 0 && s[j] == '/' {
+			j--
+		}
+		if j < 0 || s[j] != '<' {
+			return i
+		}
+		i = j
+	}
 }
 
 // translate localizes id. A message missing in the language falls back to
