@@ -10,7 +10,8 @@ import (
 
 // Back after being down over several mornings (the home's first digest
 // was due days ago), the teachers still get the digest of today, whose
-// call is still to come, marked late, each in their language; the days
+// call is still to come, marked late (it is an hour past its morning),
+// each in their language; the days
 // missed, whose calls are over, bring nothing.
 func TestAfterDowntimeOverSeveralMorningsTodaysDigestComes(t *testing.T) {
 	hrs := weekendHours(1)
@@ -24,10 +25,10 @@ func TestAfterDowntimeOverSeveralMorningsTodaysDigestComes(t *testing.T) {
 		t.Fatalf("book: %+v, %v", call, err)
 	}
 	seen := len(w.teacher.Messages())
-	w.h.clock.Set(at(2026, 12, 5, 8, 0)) // down since Saturday 28 November
+	w.h.clock.Set(at(2026, 12, 5, 9, 0)) // down since Saturday 28 November, back an hour after today's morning
 	w.h.reps[0].app.RunJobs()
 	digest := w.teacher.Sees("today, Sat 5 Dec: 1 call")
-	for _, want := range []string{"10:00 · 小明 · 李秀兰 (Mother) · Video call: no answer yet", "This reminder comes late"} {
+	for _, want := range []string{"10:00 · 小明 · 李秀兰 (Mother) · Video call: no answer yet", "this reminder is late"} {
 		if !strings.Contains(digest.Text, want) {
 			t.Errorf("the digest lacks %q:\n%s", want, digest.Text)
 		}

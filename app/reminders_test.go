@@ -106,7 +106,7 @@ func TestRemindersAnsweredAndFollowAMovedCall(t *testing.T) {
 	wantLines(t, m, "Parent: 李秀兰 (Mother)", "Time: Sun 6 Dec 14:15", "They may move or cancel it")
 	onlyOnce(t, w.teacher2, "和小明的通话，家长这次来不了")
 	// The parent is offered moving or cancelling.
-	ask := w.mom.Sees("没关系。和小明的通话，要改个时间，还是取消？")
+	ask := w.mom.Sees("没关系。和小明的通话，您想改约时间，还是取消？")
 	wantLines(t, ask, "已经告诉老师您这次来不了。")
 	if !ask.HasButton("改约时间") || !ask.HasButton("取消通话") {
 		t.Fatalf("the parent is not offered move or cancel: %v", ask.Buttons())
