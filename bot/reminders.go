@@ -211,15 +211,15 @@ func (b *Bot) reminderText(rd *request, ci callInfo, personal *time.Location, ki
 	default:
 		title = rd.html("RemindStartedTitle", "Child", child, "Time", at, "End", c.End().In(personal).Format("15:04"))
 	}
-	var footer []string
-	if kind == remindStart || !now.Before(c.Start) {
-		if ci.home.Instructions != "" {
-			footer = append(footer, rd.html("RemindHowLine", "Instructions", ci.home.Instructions))
-		}
+	started := kind == remindStart || !now.Before(c.Start)
+	if started && ci.home.Instructions != "" {
+		// How to call is what matters now: right under the title.
+		title += "\n" + rd.html("RemindHowLine", "Instructions", ci.home.Instructions)
 	}
+	var footer []string
 	if line := answerLine(rd, c.Answer); line != "" {
 		footer = append(footer, line)
-	} else {
+	} else if !started {
 		footer = append(footer, rd.html("RemindAskLine"))
 	}
 	if late {
