@@ -50,6 +50,19 @@ func (a *Agenda) Withdraw(ctx context.Context, kind, key string) (bool, error) {
 	return n == 1, nil
 }
 
+// Hold puts the item a handler was handed back to wait until due, with
+// payload (the handler waits for a person's quiet hours to end), only
+// while its claim still holds it: an item put, moved or withdrawn during
+// the run is left as it is now, and Hold reports false. The run's own
+// record then leaves the item alone.
+func (a *Agenda) Hold(ctx context.Context, it Item, due time.Time, payload []byte) (bool, error) {
+	n, err := a.run(ctx, "hold", it.Kind, it.Key, it.token, due.UnixMilli(), payload).Int()
+	if err != nil {
+		return false, fmt.Errorf("agenda: hold %s %s: %w", it.Kind, it.Key, err)
+	}
+	return n == 1, nil
+}
+
 // Current reports whether it is still the item its handler was handed:
 // not withdrawn, replaced, moved, or claimed by another replica after the
 // lease. A handler that sends calls it just before sending.

@@ -60,7 +60,10 @@ func (a *App) registerReminders() {
 			return run(ctx, bot.Due{Kind: it.Kind, Home: h, Call: id, At: it.Due, Payload: it.Payload,
 				Current: func(ctx context.Context) (bool, error) { return a.Agenda.Current(ctx, it) },
 				Hold: func(ctx context.Context, until time.Time, payload []byte) error {
-					return a.Agenda.Put(ctx, it.Kind, it.Key, until, payload)
+					// An item that moved on meanwhile (its call moved or
+					// was cancelled) is left as it is now.
+					_, err := a.Agenda.Hold(ctx, it, until, payload)
+					return err
 				}})
 		}}
 	}
