@@ -171,10 +171,8 @@ end
 
 -- remind_plan puts c's reminders when it is confirmed, each at its time
 -- when that is still ahead (a call confirmed 20 hours ahead gets no
--- reminder a day ahead), and withdraws them otherwise. keep leaves alone
--- a reminder whose time has passed (a re-plan after the offsets changed
--- must not withdraw one held by quiet hours or being sent).
-local function remind_plan(x, c, keep)
+-- reminder a day ahead), and withdraws them otherwise.
+local function remind_plan(x, c)
   local p, key, s = x.p, agendakey(c.home, c.id), tonumber(c.start)
   if c.state ~= 'confirmed' then
     for _, kind in ipairs(REMIND_KINDS) do agenda_withdraw(p, kind, key) end
@@ -185,7 +183,7 @@ local function remind_plan(x, c, keep)
   local function at(kind, off, on)
     if on and s - off > x.now then
       agenda_put(p, kind, key, ms(s - off))
-    elseif not (keep and on) then
+    else
       agenda_withdraw(p, kind, key)
     end
   end
@@ -195,15 +193,36 @@ local function remind_plan(x, c, keep)
   at(REMIND_START, 0, true)
 end
 
--- remind_replan plans again the reminders of the confirmed calls still
--- ahead among refs ("<home>.<call>", or call ids of home when home is
--- given), after their home's offsets or their guardian's choice changed.
-local function remind_replan(x, ids, home)
+-- remind_replan moves the reminders of the confirmed calls still ahead
+-- among ids ("<home>.<call>", or call ids of home when home is given)
+-- whose offset changed from old[kind] to new[kind] (ms, 0: off; kinds
+-- not named did not change): switched off, it is withdrawn; switched on,
+-- it is put when its time is still ahead; moved, it follows only while it
+-- still waits. One already sent, or being sent, is never put again, and
+-- one held by quiet hours stays held. dayoff applies each guardian's
+-- choice to the reminder a day ahead (a home's change; not the
+-- guardian's own, which names only that kind).
+local function remind_replan(x, ids, home, old, new, dayoff)
   for _, ref in ipairs(ids) do
     local h, id = home, ref
     if not home then h, id = string.match(ref, '^(%d+)%.(%d+)$') end
     local c = h and call_get(x.p, h, id)
-    if c and c.state == 'confirmed' then remind_plan(x, c, true) end
+    if c and c.state == 'confirmed' then
+      local key, s = agendakey(c.home, c.id), tonumber(c.start)
+      local off = dayoff and redis.call('HGET', ukey(x.p, c.g, 'user'), 'dayoff') == '1'
+      for kind, n in pairs(new) do
+        local o = old[kind]
+        if kind == REMIND_DAY and off then o, n = 0, 0 end
+        if n ~= o then
+          if n == 0 then
+            agenda_withdraw(x.p, kind, key)
+          elseif s - n > x.now and (o == 0 or redis.call('ZSCORE', agenda_key(x.p, 'due'), agenda_id(kind, key))) then
+            local _, _, _, payload = agenda_read(x.p, kind, key)
+            if payload == '' then agenda_put(x.p, kind, key, ms(s - n)) end
+          end
+        end
+      end
+    end
   end
 end
 
@@ -226,7 +245,7 @@ local function call_plan(x, c)
     agenda_withdraw(p, 'call.unmarked', key)
   end
   agenda_put(p, 'call.forget', key, ms(e + x.keep))
-  remind_plan(x, c, false)
+  remind_plan(x, c)
 end
 
 -- call_count counts a call of home reaching state in the week of x. The

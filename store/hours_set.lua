@@ -18,8 +18,11 @@ if not is_staff(p, by, home) then return -1 end
 if ARGV[5] ~= '0' and (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[5] then return -2 end
 local rd, rs, rn = remind_offsets(p, home)
 redis.call('HSET', KEYS[1], 'json', ARGV[4], 'rd', ARGV[6], 'rs', ARGV[7], 'rn', ARGV[8])
-if tonumber(ARGV[6]) ~= rd or tonumber(ARGV[7]) ~= rs or tonumber(ARGV[8]) ~= rn then
+local old = {[REMIND_DAY] = rd, [REMIND_SOON] = rs, [REMIND_NUDGE] = rn}
+local new = {[REMIND_DAY] = tonumber(ARGV[6]), [REMIND_SOON] = tonumber(ARGV[7]), [REMIND_NUDGE] = tonumber(ARGV[8])}
+if new[REMIND_DAY] ~= rd or new[REMIND_SOON] ~= rs or new[REMIND_NUDGE] ~= rn then
   local now = tonumber(ARGV[9])
-  remind_replan({p = p, now = now}, redis.call('ZRANGEBYSCORE', hkey(p, home, 'calls'), '(' .. ms(now), '+inf'), home)
+  remind_replan({p = p, now = now}, redis.call('ZRANGEBYSCORE', hkey(p, home, 'calls'), '(' .. ms(now), '+inf'),
+    home, old, new, true)
 end
 return redis.call('HINCRBY', KEYS[1], 'v', 1)

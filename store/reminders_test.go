@@ -2,12 +2,22 @@ package store
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"errors"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/homelink/homelink"
 )
+
+// sha4 is the agenda's bucket of a key (agenda_itemskey).
+func sha4(key string) string {
+	sum := sha1.Sum([]byte(key))
+	return hex.EncodeToString(sum[:2])
+}
 
 // remindersOf is call b's reminder items, kind → due.
 func (w *callWorld) remindersOf(t testing.TB, b homelink.Booking) map[string]time.Time {
@@ -247,4 +257,29 @@ func TestDigestItems(t *testing.T) {
 	if got := w.agendaOf(t, key)[KindDigest]; !got.Equal(first) {
 		t.Fatalf("EnsureDigests planned %v, want %v", got, first)
 	}
+}
+
+// A reminder already sent is never put again when the home's offsets
+// change after it (the parent would be reminded twice), one held by
+// quiet hours stays where it was held, and one still waiting follows.
+func TestOffsetsChangedAfterAReminderWentOut(t *testing.T) {
+	w := newCallWorld(t, 1)
+	ctx := context.Background()
+	start := w.at(4, 10, 0)
+	b := w.mustBook(t, mom, w.child.ID, start)
+	c, _ := w.s.Decide(ctx, homelink.By{User: w.teacher}, w.home.ID, b.ID, homelink.Confirmed)
+	key := callKeyOf(c)
+	// The day-ahead one went out (its item is gone); the nudge's is held.
+	w.s.rdb.ZRem(ctx, w.s.k.prefix+"{agenda}:due", KindRemindDay+"\x1f"+key)
+	heldAt := start.Add(-5 * time.Minute)
+	w.s.rdb.ZAdd(ctx, w.s.k.prefix+"{agenda}:due", redis.Z{Score: float64(heldAt.UnixMilli()), Member: KindRemindNudge + "\x1f" + key})
+	w.s.rdb.HSet(ctx, w.s.k.prefix+"{agenda}:i:"+KindRemindNudge+":"+sha4(key), key, "0|||held")
+
+	hrs, _ := w.s.Hours(ctx, w.home.ID)
+	hrs.Reminders = &homelink.Reminders{DayAhead: 12 * time.Hour, Soon: 2 * time.Hour, Nudge: 30 * time.Minute}
+	if err := w.s.SetHours(ctx, homelink.By{User: w.teacher}, w.home.ID, hrs); err != nil {
+		t.Fatal(err)
+	}
+	w.wantReminders(t, c, map[string]time.Time{KindRemindSoon: start.Add(-2 * time.Hour), KindRemindStart: start,
+		KindRemindNudge: heldAt})
 }
