@@ -22,7 +22,8 @@ docker:
 	docker build -t homelink .
 
 bench:
-	go test -run XXX -bench . -benchtime 20000x ./app
+	go test -run XXX -bench 'Webhook' -benchtime 20000x ./app
+	go test -run XXX -bench 'RemindersSameMinute|ReminderMemory' -benchtime 1x -count 5 ./app
 	go test -run XXX -bench . -benchtime 5x ./cmd/homelink
 	go test -run XXX -bench ThroughputLimitsOff -benchtime 20000x ./outbox
 	go test -run XXX -bench AchievedRate -benchtime 6000x ./outbox

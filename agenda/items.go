@@ -63,6 +63,11 @@ func (a *Agenda) Hold(ctx context.Context, it Item, due time.Time, payload []byt
 	return n == 1, nil
 }
 
+// Claim names the claim that handed the item out: a script that reads
+// what the work needs can check, in the same step, that the item is still
+// this claim's, as Current does (the record's token; see _agenda.lua).
+func (it Item) Claim() string { return it.token }
+
 // Current reports whether it is still the item its handler was handed:
 // not withdrawn, replaced, moved, or claimed by another replica after the
 // lease. A handler that sends calls it just before sending.

@@ -156,6 +156,11 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	if err := a.sched.Add("join-notices", "@every 10s", a.Bot.SendDueJoinNotices); err != nil {
 		return nil, err
 	}
+	// A home's morning digest plans its next one; one lost (its run
+	// failed past its retries) is planned again within the hour.
+	if err := a.sched.Add("digests", "@every 1h", a.Store.EnsureDigests); err != nil {
+		return nil, err
+	}
 	strangers := &scheduler.Strangers{Store: a.Store, Outbox: a.Outbox, Clock: a.clock, After: cmp.Or(cfg.ForgetStrangersAfter, 30*24*time.Hour), Log: a.log}
 	if err := a.sched.Add("forget-strangers", "@every 1h", strangers.Run); err != nil {
 		return nil, err

@@ -57,7 +57,7 @@ func (a *App) registerReminders() {
 				a.log.Warn("agenda item with an unreadable key", slog.String("kind", it.Kind))
 				return nil
 			}
-			return run(ctx, bot.Due{Kind: it.Kind, Home: h, Call: id, At: it.Due, Payload: it.Payload,
+			return run(ctx, bot.Due{Kind: it.Kind, Key: it.Key, Claim: it.Claim(), Home: h, Call: id, At: it.Due, Payload: it.Payload,
 				Current: func(ctx context.Context) (bool, error) { return a.Agenda.Current(ctx, it) },
 				Hold: func(ctx context.Context, until time.Time, payload []byte) error {
 					// An item that moved on meanwhile (its call moved or

@@ -122,9 +122,12 @@ func (b *Bot) DigestTo(ctx context.Context, d Due) error {
 	}
 	loc, now := b.homeZone(home), b.Clock.Now()
 	calls, err := b.dayCalls(ctx, d.Home, day, loc, now)
-	if err != nil || len(calls) == 0 {
-		b.count(d.Kind, "dropped_ended")
+	if err != nil {
 		return err
+	}
+	if len(calls) == 0 {
+		b.count(d.Kind, "dropped_ended")
+		return nil
 	}
 	rd, err := b.readerOf(ctx, teacher)
 	if err != nil {

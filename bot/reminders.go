@@ -23,10 +23,11 @@ import (
 // Due is an agenda item as the bot's due-work handlers see it (app
 // builds one from agenda.Item).
 type Due struct {
-	// Kind is the item's kind; Home and Call are what its key names (Call
-	// is 0 for a home's own items, the teacher for a teacher's digest).
-	Kind       string
-	Home, Call int64
+	// Kind and Key are the item's; Home and Call are what its key names
+	// (Call is 0 for a home's own items, the teacher for a teacher's
+	// digest). Claim names the claim handling it (agenda.Item.Claim).
+	Kind, Key, Claim string
+	Home, Call       int64
 	// At is when it was due; Payload its data.
 	At      time.Time
 	Payload []byte
@@ -53,7 +54,9 @@ var heldPayload = []byte("held")
 type ReminderStore interface {
 	// DueCall reads a call with what its reminders need, in one round
 	// trip (ErrNotFound when the call is gone).
-	DueCall(ctx context.Context, h, id int64) (homelink.DueCall, error)
+	// It checks in the same step that the agenda item (kind, key) is
+	// still claim's: homelink.ErrMovedOn otherwise.
+	DueCall(ctx context.Context, h, id int64, kind, key, claim string) (homelink.DueCall, error)
 	// AnswerCall keeps the guardian's answer to a reminder of a confirmed
 	// call (ErrNotAllowed for anyone but the guardian who booked it,
 	// ErrStateChanged when it is no longer confirmed or is over).
@@ -94,7 +97,10 @@ func (b *Bot) count(kind, outcome string) {
 // Everything it reads, it reads in one round trip (Store.DueCall): ten
 // thousand reminders can fall due in the same minute.
 func (b *Bot) Remind(ctx context.Context, d Due) error {
-	v, err := b.Store.DueCall(ctx, d.Home, d.Call)
+	v, err := b.Store.DueCall(ctx, d.Home, d.Call, d.Kind, d.Key, d.Claim)
+	if errors.Is(err, homelink.ErrMovedOn) {
+		return nil // withdrawn or put again since the claim: not ours
+	}
 	if errors.Is(err, homelink.ErrNotFound) {
 		b.count(d.Kind, "dropped_changed")
 		return nil
@@ -143,7 +149,8 @@ func (b *Bot) Remind(ctx context.Context, d Due) error {
 	}
 	m := outbox.Message{Lane: outbox.Reminder, ChatID: call.Guardian, Text: text, Silent: silent,
 		Keyboard: b.answerButtons(rd, call)}
-	return b.sendDue(ctx, d, late, silent, m)
+	// DueCall checked the item is still this claim's as it read the call.
+	return b.queueDue(ctx, d, late, silent, m)
 }
 
 // superseded reports whether a later reminder of the call is due already,
@@ -163,6 +170,12 @@ func (b *Bot) sendDue(ctx context.Context, d Due, late, silent bool, ms ...outbo
 	if ok, err := d.Current(ctx); err != nil || !ok {
 		return err
 	}
+	return b.queueDue(ctx, d, late, silent, ms...)
+}
+
+// queueDue queues ms, in order, for d, checked current already, and
+// counts it once.
+func (b *Bot) queueDue(ctx context.Context, d Due, late, silent bool, ms ...outbox.Message) error {
 	for _, m := range ms {
 		if _, err := b.Sender.Enqueue(ctx, m); err != nil {
 			if errors.Is(err, outbox.ErrBlocked) {

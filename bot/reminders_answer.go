@@ -97,7 +97,8 @@ func answeredKind(c homelink.Booking, now time.Time) string {
 }
 
 // tellCannot tells the home's teachers at once that the parent cannot
-// make the call (the reminder lane: it is about a call soon).
+// make the call (the reminder lane: it is about a call soon), silently
+// to those in their quiet hours.
 func (b *Bot) tellCannot(ctx context.Context, ci callInfo) {
 	for _, teacher := range ci.home.Teachers {
 		rd, err := b.readerOf(ctx, teacher)
@@ -110,7 +111,10 @@ func (b *Bot) tellCannot(ctx context.Context, ci callInfo) {
 			b.Log.Warn("could not render a call", slog.Int64("call", ci.call.ID), slog.Any("err", err))
 			continue
 		}
-		m := outbox.Message{Lane: outbox.Reminder, ChatID: teacher, Text: text}
+		// Said at once, but silently in the teacher's quiet hours: a
+		// parent tapping at 2 a.m. wakes nobody.
+		_, quiet := rd.user.QuietHours().Until(b.Clock.Now(), b.zoneAt(ctx, rd.user, ci.home))
+		m := outbox.Message{Lane: outbox.Reminder, ChatID: teacher, Text: text, Silent: quiet}
 		if _, err := b.Sender.Enqueue(ctx, m); err != nil && !errors.Is(err, outbox.ErrBlocked) {
 			b.Log.Warn("could not tell a teacher a parent cannot come", slog.Int64("user", teacher), slog.Any("err", err))
 		}

@@ -48,7 +48,8 @@ type Metrics struct {
 	WebhookRefused *prometheus.CounterVec
 	// Reminders counts what became of due reminders and digests, by kind
 	// and outcome (sent, late, silent, held, dropped_ended,
-	// dropped_superseded, dropped_changed, blocked).
+	// dropped_superseded, dropped_changed, dropped_quiet, dropped_empty,
+	// blocked). A nudge counts once per teacher told.
 	Reminders *prometheus.CounterVec
 }
 
@@ -99,7 +100,7 @@ func New() *Metrics {
 		Name: "homelink_webhook_refused_total", Help: "Webhook calls refused, by reason.",
 	}, []string{"reason"})
 	m.Reminders = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "homelink_reminders_total", Help: "Due reminders and digests, by kind and outcome (sent, late, silent, held, dropped_*, blocked).",
+		Name: "homelink_reminders_total", Help: "Due reminders and digests, by kind and outcome (sent, late, silent, held, dropped_ended, dropped_superseded, dropped_changed, dropped_quiet, dropped_empty, blocked); a nudge counts once per teacher.",
 	}, []string{"kind", "outcome"})
 	m.Registry.MustRegister(m.Updates, m.Denied, m.InviteCodes, m.HandlerSeconds, m.APICalls, m.OutboxQueued, m.OutboxSends, m.Outbox429, m.OutboxSeconds,
 		m.BookkeepingRetries, m.BookkeepingFailures, m.InboxRescued, m.WebhookRefused, m.Reminders,

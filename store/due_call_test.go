@@ -35,7 +35,12 @@ func TestDueCallReadsWhatTheSeparateReadsDo(t *testing.T) {
 	}
 	b := w.mustBook(t, mom, w.child.ID, w.at(1, 10, 0))
 
-	got, err := w.s.DueCall(ctx, w.home.ID, b.ID)
+	key := callKeyOf(b)
+	w.claimed(t, KindRemindSoon, key, "tok")
+	if _, err := w.s.DueCall(ctx, w.home.ID, b.ID, KindRemindSoon, key, "other"); !errors.Is(err, homelink.ErrMovedOn) {
+		t.Fatalf("another claim's item: %v, want ErrMovedOn", err)
+	}
+	got, err := w.s.DueCall(ctx, w.home.ID, b.ID, KindRemindSoon, key, "tok")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +65,11 @@ func TestDueCallReadsWhatTheSeparateReadsDo(t *testing.T) {
 	if _, err := w.s.RemoveChild(ctx, homelink.By{User: w.teacher}, w.home.ID, w.child.ID); err != nil {
 		t.Fatal(err)
 	}
-	got, err = w.s.DueCall(ctx, w.home.ID, b.ID)
+	if _, err := w.s.DueCall(ctx, w.home.ID, b.ID, KindRemindSoon, key, "tok"); !errors.Is(err, homelink.ErrMovedOn) {
+		t.Fatalf("the cancelled call's reminder is still the claim's: %v", err)
+	}
+	w.claimed(t, KindRemindSoon, key, "tok")
+	got, err = w.s.DueCall(ctx, w.home.ID, b.ID, KindRemindSoon, key, "tok")
 	if err != nil || !reflect.DeepEqual(got.Child, homelink.Child{}) || got.Call.State != homelink.Cancelled {
 		t.Fatalf("after the child's removal: %+v, %v", got, err)
 	}
@@ -68,7 +77,18 @@ func TestDueCallReadsWhatTheSeparateReadsDo(t *testing.T) {
 	if err := w.s.ForgetCall(ctx, w.home.ID, b.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.s.DueCall(ctx, w.home.ID, b.ID); !errors.Is(err, homelink.ErrNotFound) {
+	w.claimed(t, KindRemindSoon, key, "tok")
+	if _, err := w.s.DueCall(ctx, w.home.ID, b.ID, KindRemindSoon, key, "tok"); !errors.Is(err, homelink.ErrNotFound) {
 		t.Fatalf("a gone call: %v, want ErrNotFound", err)
+	}
+}
+
+// claimed writes the agenda's record of item kind/key as a claim with
+// token holds it ("attempts|token|due|payload", _agenda.lua).
+func (w *callWorld) claimed(t testing.TB, kind, key, token string) {
+	t.Helper()
+	h := w.s.k.prefix + "{agenda}:i:" + kind + ":" + sha4(key)
+	if err := w.s.rdb.HSet(context.Background(), h, key, "0|"+token+"|0|").Err(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/homelink/homelink"
 )
 
@@ -102,26 +104,30 @@ func (s *Store) PlanDigest(ctx context.Context, h int64, day string, to map[int6
 	return nil
 }
 
-// EnsureDigests gives every home without a morning digest planned its
-// first one, at the next homelink.DigestMinute in its zone (at startup,
-// and after a home is made).
+// EnsureDigests gives every home without a morning digest planned one,
+// at the next homelink.DigestMinute in its zone: at startup (homes from
+// before digests), and every hour (a digest whose run failed past its
+// retries). Two round trips whatever the number of homes.
 func (s *Store) EnsureDigests(ctx context.Context) error {
 	ids, err := s.rdb.SMembers(ctx, s.k.homes()).Result()
 	if err != nil {
 		return fmt.Errorf("store: digests: %w", err)
 	}
 	now := s.clock.Now()
-	args := make([]any, 0, 2*len(ids))
+	// The homes' zones in one round trip.
+	pipe := s.rdb.Pipeline()
+	zones := make(map[int64]*redis.StringCmd, len(ids))
 	for _, v := range ids {
-		h, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			continue
+		if h, err := strconv.ParseInt(v, 10, 64); err == nil {
+			zones[h] = pipe.HGet(ctx, s.k.home(h), "tz")
 		}
-		loc, err := s.homeZone(ctx, h)
-		if err != nil {
-			return err
-		}
-		args = append(args, h, homelink.NextDigest(now, loc).UnixMilli())
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !isNil(err) {
+		return fmt.Errorf("store: digests: %w", err)
+	}
+	args := make([]any, 0, 2*len(zones))
+	for h, tz := range zones {
+		args = append(args, h, homelink.NextDigest(now, s.zoneFrom(tz)).UnixMilli())
 	}
 	if len(args) == 0 {
 		return nil
@@ -133,11 +139,16 @@ func (s *Store) EnsureDigests(ctx context.Context) error {
 }
 
 // DueCall reads call id of home h with what its reminders need, in one
-// round trip (remind_read.lua); homelink.ErrNotFound when the call is gone.
-func (s *Store) DueCall(ctx context.Context, h, id int64) (homelink.DueCall, error) {
-	res, err := s.run(ctx, "remind_read", nil, h, id).Slice()
+// round trip (remind_read.lua), checking in the same step that the
+// reminder's agenda item (kind, key) is still the claim's (homelink.ErrMovedOn
+// otherwise); homelink.ErrNotFound when the call is gone.
+func (s *Store) DueCall(ctx context.Context, h, id int64, kind, key, claim string) (homelink.DueCall, error) {
+	res, err := s.run(ctx, "remind_read", nil, h, id, kind, key, claim).Slice()
 	if err != nil {
 		return homelink.DueCall{}, fmt.Errorf("store: call %d of %d: %w", id, h, err)
+	}
+	if len(res) == 1 {
+		return homelink.DueCall{}, homelink.ErrMovedOn
 	}
 	if len(res) < 8 {
 		return homelink.DueCall{}, homelink.ErrNotFound
