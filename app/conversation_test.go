@@ -67,7 +67,7 @@ func TestFirstConversationInBothLanguages(t *testing.T) {
 			dad.Types("/language")
 			dad.SeesNew(4, "Which language should I use?")
 			dad.Types("/cancel")
-			dad.SeesNew(5, "Okay, cancelled.")
+			dad.SeesNew(5, "Okay, stopped. Nothing was changed.")
 			dad.Tap("简体中文")
 			dad.SeesAlert("This button has expired")
 			dad.Types("/help")

@@ -18,10 +18,18 @@ func (p *person) tapInRow(row, label string) {
 		if len(m.Keyboard[i]) != 1 || m.Keyboard[i][0].Text != row {
 			continue
 		}
-		for _, b := range m.Keyboard[i+1] {
-			if b.Text == label {
-				p.TapsData(m.ID, b.CallbackData)
-				return
+		// The choices stand in the rows up to the next heading (headings
+		// all show the same view again: the same data).
+		heading := m.Keyboard[i][0].CallbackData
+		for _, r := range m.Keyboard[i+1:] {
+			if r[0].CallbackData == heading {
+				break
+			}
+			for _, b := range r {
+				if b.Text == label {
+					p.TapsData(m.ID, b.CallbackData)
+					return
+				}
 			}
 		}
 	}

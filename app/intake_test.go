@@ -165,7 +165,7 @@ func TestTwentyQuickUpdatesInOrder(t *testing.T) {
 		sent = append(sent, c)
 		switch {
 		case c == "/cancel" && flow:
-			want = append(want, "Okay, cancelled.")
+			want = append(want, "Okay, stopped. Nothing was changed.")
 		case c == "/cancel":
 			want = append(want, "There is nothing to cancel")
 		default:

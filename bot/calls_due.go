@@ -35,7 +35,8 @@ func (b *Bot) CallExpired(ctx context.Context, h, id int64) error {
 }
 
 // CallEnded asks the home's teachers whether a confirmed call took place
-// (again, when it is still unmarked later).
+// (again, when it is still unmarked later). After a downtime past both,
+// only the second asks.
 func (b *Bot) CallEnded(ctx context.Context, h, id int64, again bool) error {
 	call, err := b.Store.Booking(ctx, h, id)
 	if errors.Is(err, homelink.ErrNotFound) {
@@ -45,6 +46,10 @@ func (b *Bot) CallEnded(ctx context.Context, h, id int64, again bool) error {
 		return fmt.Errorf("bot: ended call %d: %w", id, err)
 	}
 	if call.State != homelink.Confirmed {
+		return nil
+	}
+	if !again && !b.Clock.Now().Before(call.End().Add(homelink.MarkAgainAfter)) {
+		// Back after a downtime: the second ask is due too, and is the one.
 		return nil
 	}
 	ci, err := b.infoOf(ctx, call)

@@ -143,7 +143,7 @@ func (b *Bot) tell(ctx context.Context, user int64, ci callInfo, title string, f
 		b.Log.Warn("could not render a call", slog.Int64("call", ci.call.ID), slog.Any("err", err))
 		return
 	}
-	m := outbox.Message{ChatID: user, Text: text}
+	m := outbox.Message{ChatID: user, Text: text, Silent: b.hushed(ctx, rd)}
 	if kb != nil {
 		m.Keyboard = kb(rd)
 	}

@@ -105,7 +105,7 @@ func (b *Bot) tellTeachersTracked(ctx context.Context, ci callInfo, title string
 			b.Log.Warn("could not render a request", slog.Int64("call", ci.call.ID), slog.Any("err", err))
 			continue
 		}
-		m := outbox.Message{ChatID: teacher, Text: text}
+		m := outbox.Message{ChatID: teacher, Text: text, Silent: b.hushed(ctx, rd)}
 		if kb != nil {
 			m.Keyboard = kb(rd)
 		}

@@ -353,7 +353,7 @@ func TestShareFlow(t *testing.T) {
 	coord.types("/invite")
 	coord.taps("Cancel")
 	coord.isAt("")
-	coord.sees("Okay, cancelled.")
+	coord.sees("Okay, stopped. Nothing was changed.")
 }
 
 func TestConsentFlow(t *testing.T) {
@@ -391,7 +391,7 @@ func TestCancelLeavesAnyFlow(t *testing.T) {
 				t.Fatal(err)
 			}
 			coord.types("/cancel")
-			coord.sees("Okay, cancelled.")
+			coord.sees("Okay, stopped. Nothing was changed.")
 			coord.isAt("")
 		}
 	}
@@ -501,7 +501,7 @@ func TestMultiStepFlowsOfferBackAndCancel(t *testing.T) {
 	}
 	coord.taps("Cancel")
 	coord.isAt("")
-	coord.sees("Okay, cancelled.")
+	coord.sees("Okay, stopped. Nothing was changed.")
 	coord.types("/children")
 	coord.taps("+ Register a child")
 	for _, answer := range []string{"小明", ""} {

@@ -69,6 +69,10 @@ func (b *Bot) showRemind(ctx context.Context, r *request, h int64, notice string
 			}
 			bs[j] = a.remindersSet.button(r, label, target{home: h, n: i*remindRowSpan + j})
 		}
+		// Three to a row: "✓ 24 小时" keeps to one line on a small phone.
+		for len(bs) > 3 {
+			kb, bs = append(kb, bs[:3]), bs[3:]
+		}
 		kb = append(kb, bs)
 	}
 	return r.show(ctx, text, append(kb, b.backToHours(r, h)))

@@ -62,7 +62,7 @@ func TestHoursAddFlow(t *testing.T) {
 	coord.taps("+ Add hours")
 	coord.taps("Cancel")
 	coord.isAt("")
-	coord.sees("Okay, cancelled.")
+	coord.sees("Okay, stopped. Nothing was changed.")
 
 	hrs, err := w.st.Hours(context.Background(), h.ID)
 	if err != nil || len(hrs.Windows) != 4 {

@@ -59,7 +59,7 @@ func (b *Bot) notifyWith(ctx context.Context, user int64, text func(context.Cont
 	}
 	lang := homelink.PreferredLanguage(u.Language, "", b.Catalog.Fallback(), b.Catalog.Supported)
 	reader := &request{b: b, user: u, lang: lang, chatID: user}
-	m := outbox.Message{ChatID: user, Text: text(ctx, reader)}
+	m := outbox.Message{ChatID: user, Text: text(ctx, reader), Silent: b.hushed(ctx, reader)}
 	if kb != nil {
 		m.Keyboard = kb(reader)
 	}

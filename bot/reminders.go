@@ -148,9 +148,18 @@ func (b *Bot) Remind(ctx context.Context, d Due) error {
 		return err
 	}
 	m := outbox.Message{Lane: outbox.Reminder, ChatID: call.Guardian, Text: text, Silent: silent,
-		Keyboard: b.answerButtons(rd, call)}
+		Keyboard: b.answerButtons(rd, call, now)}
 	// DueCall checked the item is still this claim's as it read the call.
 	return b.queueDue(ctx, d, late, silent, m)
+}
+
+// hushed reports whether rd is in their quiet hours now. A notice that
+// is not held until they end (a call decided, moved or cancelled, a
+// question after a call) then comes silently: it is there when they look,
+// and wakes nobody.
+func (b *Bot) hushed(ctx context.Context, rd *request) bool {
+	_, quiet := rd.user.QuietHours().Until(b.Clock.Now(), b.zoneOf(ctx, rd.user))
+	return quiet
 }
 
 // superseded reports whether a later reminder of the call is due already,

@@ -23,11 +23,15 @@ func (b *Bot) reminderActions() {
 		standing: true, exists: b.callThere})
 }
 
-// answerButtons are a reminder's [I'll be there] [I can't make it].
-func (b *Bot) answerButtons(r *request, c homelink.Booking) [][]outbox.Button {
+// answerButtons are a reminder's [I'll be there] [I can't make it]; once
+// the call has begun, [I can't make it] alone.
+func (b *Bot) answerButtons(r *request, c homelink.Booking, now time.Time) [][]outbox.Button {
 	t := target{home: c.HomeID, booking: c.ID}
-	return [][]outbox.Button{{b.calls.attend.button(r, r.text("AttendButton"), t),
-		b.calls.cannot.button(r, r.text("CannotButton"), t)}}
+	cannot := b.calls.cannot.button(r, r.text("CannotButton"), t)
+	if !now.Before(c.Start) {
+		return [][]outbox.Button{{cannot}}
+	}
+	return [][]outbox.Button{{b.calls.attend.button(r, r.text("AttendButton"), t), cannot}}
 }
 
 func (b *Bot) attendTapped(ctx context.Context, r *request, t target) error {
@@ -45,6 +49,14 @@ func (b *Bot) cannotTapped(ctx context.Context, r *request, t target) error {
 	}
 	if before != homelink.AnswerNo {
 		b.tellCannot(ctx, ci)
+	}
+	if !b.Clock.Now().Before(ci.call.Start) {
+		// Under way: too late to move or cancel; another time, then.
+		text, err := b.card(ctx, r, ci, r.html("CannotLateAsk", "Child", ci.childName(r)), r.html("CannotTeachersTold"))
+		if err != nil {
+			return err
+		}
+		return r.present(ctx, text, b.bookAgainButton(ci)(r))
 	}
 	text, err := b.card(ctx, r, ci, r.html("CannotAsk", "Child", ci.childName(r)), r.html("CannotTeachersTold"))
 	if err != nil {
@@ -78,7 +90,7 @@ func (b *Bot) answer(ctx context.Context, r *request, t target, ans homelink.Cal
 		return ci, "", false, err
 	}
 	if r.update.CallbackQuery != nil {
-		if err := r.replace(ctx, text, b.answerButtons(r, call)); err != nil {
+		if err := r.replace(ctx, text, b.answerButtons(r, call, now)); err != nil {
 			return ci, "", false, err
 		}
 	}
@@ -113,8 +125,7 @@ func (b *Bot) tellCannot(ctx context.Context, ci callInfo) {
 		}
 		// Said at once, but silently in the teacher's quiet hours: a
 		// parent tapping at 2 a.m. wakes nobody.
-		_, quiet := rd.user.QuietHours().Until(b.Clock.Now(), b.zoneAt(ctx, rd.user, ci.home))
-		m := outbox.Message{Lane: outbox.Reminder, ChatID: teacher, Text: text, Silent: quiet}
+		m := outbox.Message{Lane: outbox.Reminder, ChatID: teacher, Text: text, Silent: b.hushed(ctx, rd)}
 		if _, err := b.Sender.Enqueue(ctx, m); err != nil && !errors.Is(err, outbox.ErrBlocked) {
 			b.Log.Warn("could not tell a teacher a parent cannot come", slog.Int64("user", teacher), slog.Any("err", err))
 		}
