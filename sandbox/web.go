@@ -94,7 +94,12 @@ type messageView struct {
 	// button (it expired, or is not for this person). The page greys it.
 	Dead   string `json:"dead,omitempty"`
 	Edited bool   `json:"edited,omitempty"`
-	Time   string `json:"time"`
+	// Silent is set when the bot sent it without a notification sound
+	// (quiet hours): the page marks it 🔕.
+	Silent bool `json:"silent,omitempty"`
+	// Time is when it came, home time, with the weekday: after the clock
+	// jumps days, the day tells the messages apart.
+	Time string `json:"time"`
 }
 
 type buttonView struct {
@@ -180,7 +185,7 @@ func (s *Sandbox) roles(ctx context.Context, id int64) string {
 // (the page keeps only Telegram's tags), a person's text escaped.
 func viewOf(m emulator.Message, zone *time.Location) messageView {
 	mv := messageView{ID: m.ID, FromBot: m.FromBot, Kind: m.Kind, FileName: m.FileName,
-		Edited: m.Edits > 0, Time: m.Date.In(zone).Format("15:04")}
+		Edited: m.Edits > 0, Silent: m.DisableNotification, Time: m.Date.In(zone).Format("Mon 15:04")}
 	if m.FromBot && m.ParseMode == "HTML" {
 		mv.HTML = m.Raw
 	} else {

@@ -184,7 +184,8 @@ function message(p, m) {
   }
   const meta = document.createElement("span");
   meta.className = "meta";
-  meta.textContent = (m.edited ? "edited " : "") + m.time;
+  meta.textContent = (m.silent ? "🔕 " : "") + (m.edited ? "edited " : "") + m.time;
+  if (m.silent) meta.title = "sent silently (quiet hours)";
   li.appendChild(meta);
   return li;
 }
