@@ -2,6 +2,7 @@ package agenda_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,9 +17,12 @@ func TestHoldPutsAClaimedItemBackOnlyWhileItIsTheClaims(t *testing.T) {
 	w := newWorld(t)
 	a := w.instance(agenda.Options{})
 	later := t0.Add(7 * time.Hour)
+	var mu sync.Mutex // handlers run at once
 	var runs []agenda.Item
 	var held []bool
 	a.Register("remind", agenda.Handler{Handle: func(ctx context.Context, it agenda.Item) error {
+		mu.Lock()
+		defer mu.Unlock()
 		runs = append(runs, it)
 		if it.Key == "moved" && len(held) == 0 {
 			// The call moved after the handler read it.
