@@ -1,14 +1,30 @@
 package homelink
 
-import "strings"
+import (
+	"errors"
+	"strings"
+)
+
+// Refusals of typed quiet hours beyond those of typed times.
+var (
+	// ErrQuietEmpty: they start when they end.
+	ErrQuietEmpty = errors.New("homelink: quiet hours start when they end")
+	// ErrQuietTooLong: more than MaxQuietMinutes, which would hold back
+	// nearly everything; "8-4" typed for 8 pm to 4 am lands here rather
+	// than meaning 20 quiet hours.
+	ErrQuietTooLong = errors.New("homelink: quiet hours too long")
+)
+
+// MaxQuietMinutes bounds quiet hours typed: 16 hours.
+const MaxQuietMinutes = 16 * 60
 
 // ParseQuietHours reads typed quiet hours, in either language: "22:00-07:00",
 // "22-7", "10pm-7am", "晚上10点到早上7点", "每天晚上10点到第二天早上7点",
 // "8:00–16:00" (a night-shift parent's day), with full-width digits and
 // any dash. "off"/"关" switches them off (QuietOff). Anything else is an
 // error a person can be shown: ErrBadTime for a time that is none
-// (25:00), ErrBadLine for the rest, quiet hours that start when they end
-// among them.
+// (25:00), ErrQuietEmpty for hours that start when they end,
+// ErrQuietTooLong for more than MaxQuietMinutes, ErrBadLine for the rest.
 //
 // It reads the words of typed call hours (lexLine), so a time typed here
 // means what it means in /hours: one start, a dash or 到, one end.
@@ -42,8 +58,11 @@ func ParseQuietHours(s string) (QuietHours, error) {
 		return QuietHours{}, err
 	}
 	q := QuietHours{Start: start % (24 * 60), End: end % (24 * 60)} // 24:00 is midnight
-	if q.Off() {
-		return QuietHours{}, ErrBadLine
+	switch {
+	case q.Off():
+		return QuietHours{}, ErrQuietEmpty
+	case (q.End-q.Start+24*60)%(24*60) > MaxQuietMinutes:
+		return QuietHours{}, ErrQuietTooLong
 	}
 	return q, nil
 }

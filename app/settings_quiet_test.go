@@ -106,7 +106,8 @@ func TestQuietHoursInSettings(t *testing.T) {
 	before := h.userHash(f.dad)
 	for _, c := range []struct{ text, why string }{
 		{"25:00-07:00", "that is not a time of day"},
-		{"22:00-22:00", "I could not read it"},
+		{"22:00-22:00", "they start when they end"},
+		{"8-4", "more than 16 quiet hours would hold back nearly everything"},
 		{"Sat 22-7", "I could not read it"},
 	} {
 		n := len(dad.Messages())

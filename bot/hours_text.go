@@ -128,6 +128,7 @@ var whyIDs = []struct {
 	{homelink.ErrBadSlot, "Why_slot"}, {homelink.ErrBadLines, "Why_lines"},
 	{homelink.ErrTooMany, "Why_tooMany"}, {homelink.ErrBadDate, "Why_date"},
 	{homelink.ErrPastDate, "Why_past"},
+	{homelink.ErrQuietEmpty, "Why_quietEmpty"}, {homelink.ErrQuietTooLong, "Why_quietLong"},
 }
 
 // why says why err refused something; slot is the home's slot length,
