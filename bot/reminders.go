@@ -329,16 +329,8 @@ func (b *Bot) nudge(ctx context.Context, d Due, ci callInfo, late bool) error {
 			return err
 		}
 		m := outbox.Message{Lane: outbox.Reminder, ChatID: teacher, Text: text, Silent: silent}
-		if _, err := b.Sender.Enqueue(ctx, m); err != nil && !errors.Is(err, outbox.ErrBlocked) {
+		if err := b.queueDue(ctx, d, late, silent, m); err != nil {
 			return fmt.Errorf("bot: nudge of call %d: %w", c.ID, err)
-		}
-		switch {
-		case late:
-			b.count(d.Kind, "late")
-		case silent:
-			b.count(d.Kind, "silent")
-		default:
-			b.count(d.Kind, "sent")
 		}
 	}
 	return nil
