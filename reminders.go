@@ -54,15 +54,20 @@ func (h Hours) ReminderOffsets() Reminders {
 // comes, in minutes after midnight, home time (08:00).
 const DigestMinute = 8 * 60
 
+// DigestOn is when the morning digest of day comes in loc: DigestMinute
+// on its wall clock.
+func DigestOn(day Date, loc *time.Location) time.Time {
+	return time.Date(day.Year, day.Month, day.Day, DigestMinute/60, DigestMinute%60, 0, 0, loc)
+}
+
 // NextDigest is the first DigestMinute in loc after t: when a home's
 // next morning digest comes.
 func NextDigest(t time.Time, loc *time.Location) time.Time {
-	y, m, d := t.In(loc).Date()
-	at := time.Date(y, m, d, DigestMinute/60, DigestMinute%60, 0, 0, loc)
-	if !at.After(t) {
-		at = time.Date(y, m, d+1, DigestMinute/60, DigestMinute%60, 0, 0, loc)
+	day := DateOf(t.In(loc))
+	if at := DigestOn(day, loc); at.After(t) {
+		return at
 	}
-	return at
+	return DigestOn(DateOf(day.In(time.UTC).AddDate(0, 0, 1)), loc)
 }
 
 // ReminderLateAfter is how late a reminder may be sent before it says it

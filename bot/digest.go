@@ -44,7 +44,7 @@ func (b *Bot) Digest(ctx context.Context, d Due) error {
 	if t, err := time.Parse(time.DateOnly, string(d.Payload)); err == nil {
 		day = homelink.DateOf(t)
 	}
-	if morning := digestOn(day, loc); now.Before(morning) {
+	if morning := homelink.DigestOn(day, loc); now.Before(morning) {
 		return b.Store.PlanDigest(ctx, d.Home, "", nil, morning, day.String())
 	}
 	// The latest morning: the next one's wall time a day before.
@@ -61,7 +61,7 @@ func (b *Bot) Digest(ctx context.Context, d Due) error {
 	}
 	last := calls[len(calls)-1].End()
 	payload := day.String()
-	if now.Sub(digestOn(day, loc)) > homelink.ReminderLateAfter {
+	if now.Sub(homelink.DigestOn(day, loc)) > homelink.ReminderLateAfter {
 		payload += digestLate
 	}
 	to := map[int64]time.Time{}
@@ -80,11 +80,6 @@ func (b *Bot) Digest(ctx context.Context, d Due) error {
 		to[teacher] = at
 	}
 	return b.Store.PlanDigest(ctx, d.Home, payload, to, next, nextDay)
-}
-
-// digestOn is when the digest of day comes, home time (loc).
-func digestOn(day homelink.Date, loc *time.Location) time.Time {
-	return time.Date(day.Year, day.Month, day.Day, homelink.DigestMinute/60, homelink.DigestMinute%60, 0, 0, loc)
 }
 
 // dayCalls are the home's calls on day (home time) still to come or under

@@ -253,13 +253,10 @@ func (b *Bot) reminderText(rd *request, ci callInfo, personal *time.Location, ki
 // answerLine says what the guardian answered, as r reads it ("" before
 // they answered).
 func answerLine(r *request, a homelink.CallAnswer) string {
-	switch a {
-	case homelink.AnswerYes:
-		return r.html("RemindAnsweredYes")
-	case homelink.AnswerNo:
-		return r.html("RemindAnsweredNo")
+	if a == homelink.AnswerNone {
+		return ""
 	}
-	return ""
+	return r.html("RemindAnswered" + answerID(a))
 }
 
 // relativeDay is the day of t as seen from now in loc: today, tomorrow,
@@ -338,11 +335,5 @@ func (b *Bot) nudge(ctx context.Context, d Due, ci callInfo, late bool) error {
 
 // staffAnswerLine is the guardian's answer as the home's staff read it.
 func staffAnswerLine(r *request, a homelink.CallAnswer) string {
-	switch a {
-	case homelink.AnswerYes:
-		return r.html("StaffAnswerYes")
-	case homelink.AnswerNo:
-		return r.html("StaffAnswerNo")
-	}
-	return r.html("StaffAnswerNone")
+	return r.html("StaffAnswer" + answerID(a))
 }
