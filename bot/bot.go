@@ -37,6 +37,7 @@ type Store interface {
 	HoursStore
 	BookingStore
 	ReminderStore
+	MailboxStore
 }
 
 // SettingsStore keeps a person's own settings.
