@@ -191,6 +191,10 @@ type Sender interface {
 	// what became of it (Telegram's message id once sent), so a notice
 	// sent to several people can be edited later.
 	Enqueue(ctx context.Context, m outbox.Message) (string, error)
+	// EnqueueAll queues several messages in order, all or none, in one
+	// round trip (a page of a child's mailbox, a reply to its family):
+	// their ids, "" for one its chat's backlog left out.
+	EnqueueAll(ctx context.Context, ms []outbox.Message) ([]string, error)
 	Status(ctx context.Context, id string) (outbox.Status, error)
 	Edit(ctx context.Context, e outbox.Edit) error
 	AnswerCallback(ctx context.Context, queryID, text string) error

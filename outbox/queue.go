@@ -300,3 +300,18 @@ func (o *Outbox) Depth(ctx context.Context) ([3]int64, error) {
 	}
 	return d, nil
 }
+
+// EnqueueAll queues ms in order, as Enqueue queues each: the ids, in
+// order ("" for an interactive message its chat's backlog left out).
+// TODO(mailbox): one round trip and all or none.
+func (o *Outbox) EnqueueAll(ctx context.Context, ms []Message) ([]string, error) {
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		id, err := o.Enqueue(ctx, m)
+		if err != nil && !errors.Is(err, ErrBacklog) {
+			return nil, err
+		}
+		ids[i] = id
+	}
+	return ids, nil
+}
