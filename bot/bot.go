@@ -230,6 +230,12 @@ type Config struct {
 	// HistoryRetention is how long a call is kept after its time
 	// (BOOKING_HISTORY_RETENTION), as the consent text says.
 	HistoryRetention time.Duration
+	// MailDailyLimit is how many items a guardian may leave for one child
+	// in a day (MAILBOX_DAILY_LIMIT; homelink.DefaultMailDailyLimit when 0).
+	MailDailyLimit int
+	// MailRetention is how long a mailbox item is kept after it arrived
+	// (MAILBOX_RETENTION; homelink.DefaultMailRetention when 0).
+	MailRetention time.Duration
 }
 
 // Bot handles updates.
@@ -283,6 +289,12 @@ func New(cfg Config) *Bot {
 	}
 	if cfg.MaxUpcoming <= 0 {
 		cfg.MaxUpcoming = homelink.DefaultMaxUpcoming
+	}
+	if cfg.MailDailyLimit <= 0 {
+		cfg.MailDailyLimit = homelink.DefaultMailDailyLimit
+	}
+	if cfg.MailRetention <= 0 {
+		cfg.MailRetention = homelink.DefaultMailRetention
 	}
 	b := &Bot{Config: cfg, acts: actions{}, flows: flows{}}
 	b.commands = map[string]slashCommand{
