@@ -81,3 +81,14 @@ func (s *Store) MailCounts(ctx context.Context, h int64, week string) (homelink.
 func (s *Store) ExpireMail(ctx context.Context, h int64) (int, error) {
 	return 0, errMailTodo
 }
+
+// ExpireAllMail runs ExpireMail for every home (the daily agenda job) and
+// returns how many items went. A home that fails is left for the next run
+// after the others are done.
+func (s *Store) ExpireAllMail(ctx context.Context) (int, error) {
+	return 0, errMailTodo
+}
+
+// UseMailRetention sets how long a mailbox item is kept after it arrived
+// (MAILBOX_RETENTION; homelink.DefaultMailRetention until set).
+func (s *Store) UseMailRetention(d time.Duration) {}
