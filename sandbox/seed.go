@@ -33,8 +33,8 @@ const DemoHome = "Qingxi Village Children's Home"
 // children are registered; their parents redeem guardian invitations and
 // say how they are related. The English-speaking father joins in English.
 // Then the home gets its call hours, 小明's mother a confirmed call on the
-// coming Saturday and Zhang Jian a request the teacher has yet to answer
-// (calls.go).
+// coming Saturday and Zhang Jian a request the teacher has yet to answer,
+// and a voice note from 小明's mother waits in the child's mailbox.
 func seed(ctx context.Context, st *store.Store, b *bot.Bot, clock homelink.Clock) error {
 	coord, teacher, mom, dad := demoPeople[0], demoPeople[1], demoPeople[2], demoPeople[3]
 	join := func(by homelink.By, inv homelink.Invite, user int64, lang string) error {
@@ -94,7 +94,27 @@ func seed(ctx context.Context, st *store.Store, b *bot.Bot, clock homelink.Clock
 	if err := seedCalls(ctx, st, b, clock, home, kids); err != nil {
 		return fmt.Errorf("sandbox: seed: %w", err)
 	}
+	if err := seedMail(ctx, st, clock, home, kids[0]); err != nil {
+		return fmt.Errorf("sandbox: seed: %w", err)
+	}
 	return nil
+}
+
+// DemoVoiceNote is the file id of the voice note 小明's mother left; the
+// sandbox's page plays a sound for it as for every voice note.
+const DemoVoiceNote = "sandbox-voice-from-mother"
+
+// seedMail leaves a voice note from 小明's mother in the child's mailbox,
+// as her /message would: the store plans the teacher's notice with it.
+func seedMail(ctx context.Context, st *store.Store, clock homelink.Clock, home homelink.Home, child int64) error {
+	loc, err := time.LoadLocation(home.TimeZone)
+	if err != nil {
+		return err
+	}
+	mom := demoPeople[2].ID
+	_, _, err = st.LeaveMessage(ctx, homelink.By{User: mom}, home.ID, child,
+		homelink.MailItem{Kind: homelink.MailVoice, FileID: DemoVoiceNote}, homelink.MailDay(clock.Now(), loc), homelink.DefaultMailDailyLimit)
+	return err
 }
 
 // DemoHours are the demonstration home's call hours: Saturday 09:00–11:30

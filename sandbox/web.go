@@ -36,6 +36,7 @@ var webFiles embed.FS
 //	POST /api/people/{id}/language     {"lang"}: the person's Telegram language
 //	POST /api/clock                    {"add":"1h"} or {"set":"2026-12-05T09:00"} (DEFAULT_TIMEZONE)
 //	GET  /files/{id}/{message}         the file the bot sent in that message (/mydata's)
+//	GET  /sound.wav                    the sample sound every voice note plays (the emulator keeps no media)
 func (s *Sandbox) handler() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(webFiles, "web")
@@ -46,6 +47,7 @@ func (s *Sandbox) handler() http.Handler {
 	mux.HandleFunc("POST /api/people/{id}/{action}", s.act)
 	mux.HandleFunc("POST /api/clock", s.moveClock)
 	mux.HandleFunc("GET /files/{id}/{message}", s.file)
+	mux.HandleFunc("GET /sound.wav", s.sound)
 	return mux
 }
 

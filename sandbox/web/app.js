@@ -148,6 +148,16 @@ function message(p, m) {
       a.textContent = label;
       a.title = "Open " + label;
       body.appendChild(a);
+    } else if (m.kind === "voice" || m.kind === "video_note") {
+      // The emulator keeps no media: every voice note plays one sample sound.
+      card.textContent = label;
+      body.appendChild(card);
+      const audio = document.createElement("audio");
+      audio.controls = true;
+      audio.preload = "none";
+      audio.src = "/sound.wav";
+      audio.className = "voice-player";
+      body.appendChild(audio);
     } else {
       card.textContent = label;
       body.appendChild(card);
