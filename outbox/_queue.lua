@@ -58,3 +58,12 @@ local function enqueue_one(base, now, k, m)
   return id, cleared
 end
 
+-- behind: whether a message must wait for the one queued before it to
+-- the same chat in the same EnqueueAll (its 'after'), which is still
+-- queued or in a worker's hands. Sent, failed or forgotten, it is out of
+-- the way.
+local function behind(base, mkey)
+  local after = redis.call('HGET', mkey, 'after')
+  if not after then return false end
+  return redis.call('HGET', msgkey(base, after), 'state') == 'queued'
+end

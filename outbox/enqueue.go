@@ -22,7 +22,9 @@ func (o *Outbox) Enqueue(ctx context.Context, m Message) (string, error) {
 // queued. The messages may be to different chats and in different lanes;
 // ids are returned in their order, "" for an interactive message its
 // chat's backlog left out (the others are still queued, and no error is
-// returned for it).
+// returned for it). Each chat gets its messages in the order given, one
+// after the other, whatever their lanes: a message waits until the one
+// before it to its chat is sent or failed.
 func (o *Outbox) EnqueueAll(ctx context.Context, ms []Message) ([]string, error) {
 	if len(ms) == 0 {
 		return nil, nil

@@ -1,6 +1,10 @@
 -- Queues several messages in order, each as enqueue.lua queues one
 -- (enqueue_one in _queue.lua), all or none: every message is checked
--- before the first is queued, so a bad one leaves nothing behind.
+-- before the first is queued, so a bad one leaves nothing behind. Each
+-- message after the first to a chat records the one before it ('after'):
+-- a claim hands it out only once that one is sent or failed (behind in
+-- _queue.lua), so the chat gets them in order even when several workers
+-- send at once, whatever their lanes.
 -- KEYS[1] lane 0, KEYS[2] lane 1, KEYS[3] lane 2, KEYS[4] seq,
 -- KEYS[5] unreachable, KEYS[6] dead
 -- ARGV[1] key base, ARGV[2] record TTL s, then 8 for each message:
@@ -24,7 +28,7 @@ for i = 0, n - 1 do
   end
 end
 local base, now = ARGV[1], now_ms()
-local out = {}
+local out, last = {}, {}
 for i = 0, n - 1 do
   local a = 2 + i * per
   local lane = tonumber(ARGV[a + 1])
@@ -33,6 +37,11 @@ for i = 0, n - 1 do
     {lane = ARGV[a + 1], chat = ARGV[a + 2], payload = ARGV[a + 3], batch = ARGV[a + 4],
      due = ARGV[a + 5], ttl = ARGV[2], reply = ARGV[a + 6], cap = ARGV[a + 7],
      droppable = ARGV[a + 8]})
+  if id ~= '' then
+    local chat = ARGV[a + 2]
+    if last[chat] then redis.call('HSET', msgkey(base, id), 'after', last[chat]) end
+    last[chat] = id
+  end
   out[#out + 1] = id
   out[#out + 1] = cleared
 end

@@ -15,6 +15,18 @@ import (
 	"github.com/homelink/homelink/metrics"
 )
 
+// fastOutbox is an outbox whose chats may take several messages a second
+// in a burst, sending through a fake without limits: messages to one chat
+// go out as fast as several workers can send them.
+func fastOutbox(t *testing.T, opt Options) (*Outbox, *emulator.Server) {
+	t.Helper()
+	tg := emulator.New(emulator.WithLimits(emulator.Limits{Off: true}))
+	t.Cleanup(tg.Close)
+	_, prefix := redistest.Client(t)
+	opt.ChatPerSecond, opt.ChatBurst, opt.Workers = 50, 5, 8
+	return instance(t, tg, prefix, opt), tg
+}
+
 // texts is what the person reads in their chat, in order.
 func texts(u *emulator.User) []string {
 	var out []string
@@ -22,6 +34,55 @@ func texts(u *emulator.User) []string {
 		out = append(out, m.Text)
 	}
 	return out
+}
+
+// A page of a child's mailbox for the teacher and a reply for the family,
+// queued together: one round trip, and each person reads theirs in the
+// order queued, however many workers send them at once. The ids cross
+// from two digits to three, where Redis orders equal scores as text.
+func TestEnqueueAllKeepsEachChatsOrderInOneRoundTrip(t *testing.T) {
+	o, tg := fastOutbox(t, Options{})
+	teacher, mom := tg.NewUser(1, "Teacher", "en"), tg.NewUser(2, "Mom", "en")
+	ctx := context.Background()
+	o.rdb.Set(ctx, o.k.seq(), 95, 0)
+	var ms []Message
+	var wantTeacher, wantMom []string
+	for i := 1; i <= 8; i++ {
+		text := fmt.Sprintf("item %d", i)
+		m := Message{ChatID: teacher.ID, Text: text, Reply: true}
+		if i%2 == 0 {
+			m.Kind, m.FileID = Voice, fmt.Sprintf("voice-%d", i)
+		}
+		ms, wantTeacher = append(ms, m), append(wantTeacher, text)
+		if i%3 == 0 {
+			text = fmt.Sprintf("reply %d", i/3)
+			ms, wantMom = append(ms, Message{Lane: Bulk, ChatID: mom.ID, Text: text}), append(wantMom, text)
+		}
+	}
+	rt := &roundTrips{}
+	o.rdb.AddHook(rt)
+	ids, err := o.EnqueueAll(ctx, ms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rt.n.Load(); n != 1 {
+		t.Fatalf("EnqueueAll took %d round trips, want 1", n)
+	}
+	if len(ids) != len(ms) || slices.Contains(ids, "") || len(slices.Compact(slices.Sorted(slices.Values(ids)))) != len(ms) {
+		t.Fatalf("ids %q", ids)
+	}
+	run(t, o)
+	if !tg.WaitFor(10*time.Second, func() bool {
+		return len(teacher.Messages()) == len(wantTeacher) && len(mom.Messages()) == len(wantMom)
+	}) {
+		t.Fatalf("the teacher sees %q, the mother %q", texts(teacher), texts(mom))
+	}
+	if got := texts(teacher); !slices.Equal(got, wantTeacher) {
+		t.Errorf("the teacher sees %q, want %q", got, wantTeacher)
+	}
+	if got := texts(mom); !slices.Equal(got, wantMom) {
+		t.Errorf("the mother sees %q, want %q", got, wantMom)
+	}
 }
 
 // nothingQueued fails the test when anything of the outbox is in Redis
