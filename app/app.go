@@ -144,6 +144,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	}
 	a.registerCallWork()
 	a.registerReminders()
+	if err := a.registerMailExpiry(ctx); err != nil {
+		return nil, err
+	}
 	a.sched = scheduler.New(a.log)
 	// Work due at a time, on the app's clock: claimed with a lease, once
 	// across replicas (package agenda).
@@ -160,6 +163,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	// A home's morning digest plans its next one; one lost (its run
 	// failed past its retries) is planned again within the hour.
 	if err := a.sched.Add("digests", "@every 1h", a.Store.EnsureDigests); err != nil {
+		return nil, err
+	}
+	if err := a.sched.Add("mail-expiry", "@every 1h", a.ensureMailExpiry); err != nil {
 		return nil, err
 	}
 	strangers := &scheduler.Strangers{Store: a.Store, Outbox: a.Outbox, Clock: a.clock, After: cmp.Or(cfg.ForgetStrangersAfter, 30*24*time.Hour), Log: a.log}
