@@ -127,6 +127,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		Renderer: renderer, Clock: a.clock, Log: a.log, Metrics: a.Metrics,
 		AdminIDs: cfg.AdminIDs, InviteTTL: cfg.InviteTTL, Zone: cfg.DefaultTimezone,
 		ButtonKey: buttonKey(cfg.BotToken), MaxUpcoming: cfg.MaxUpcomingPerChild, HistoryRetention: cfg.BookingHistoryRetention,
+		MailDailyLimit: cfg.MailDailyLimit, MailRetention: cfg.MailRetention,
 	})
 	a.Intake = intake.New(a.Store, a.Bot, a.log, a.Metrics, intake.Options{Workers: cfg.Workers, Lease: cfg.InboxLease,
 		Replicated: cfg.RedisWaitReplicas > 0})
@@ -143,6 +144,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	}
 	a.registerCallWork()
 	a.registerReminders()
+	if err := a.registerMailExpiry(ctx); err != nil {
+		return nil, err
+	}
 	a.sched = scheduler.New(a.log)
 	// Work due at a time, on the app's clock: claimed with a lease, once
 	// across replicas (package agenda).
@@ -159,6 +163,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	// A home's morning digest plans its next one; one lost (its run
 	// failed past its retries) is planned again within the hour.
 	if err := a.sched.Add("digests", "@every 1h", a.Store.EnsureDigests); err != nil {
+		return nil, err
+	}
+	if err := a.sched.Add("mail-expiry", "@every 1h", a.ensureMailExpiry); err != nil {
 		return nil, err
 	}
 	strangers := &scheduler.Strangers{Store: a.Store, Outbox: a.Outbox, Clock: a.clock, After: cmp.Or(cfg.ForgetStrangersAfter, 30*24*time.Hour), Log: a.log}
@@ -191,6 +198,7 @@ func (a *App) connectRedis(ctx context.Context) error {
 	a.Store = store.New(a.rdb, a.cfg.RedisPrefix, a.clock)
 	a.Store.UseAdmins(a.cfg.AdminIDs)
 	a.Store.UseHistoryRetention(a.cfg.BookingHistoryRetention)
+	a.Store.UseMailRetention(a.cfg.MailRetention)
 	a.Store.UseDefaultZone(a.cfg.DefaultTimezone)
 	if a.cfg.InviteKeyPrevious != nil {
 		a.Store.UseCodeKeys(a.cfg.InviteKey, a.cfg.InviteKeyPrevious)
