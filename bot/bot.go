@@ -255,6 +255,7 @@ type Bot struct {
 	settings   settingsActs
 	calls      callParts
 	hours      hoursActs
+	leave      mailLeaveParts
 	language   *action
 	back       *action
 	cancelFlow *action
@@ -309,6 +310,7 @@ func New(cfg Config) *Bot {
 		"children": {teacherOrGuardian, b.childrenCommand},
 		"settings": {anyone, b.settingsCommand},
 		"book":     {guardian, b.bookCommand},
+		"message":  {guardian, b.messageCommand},
 		"calls":    {callsReader, b.callsCommand},
 		"hours":    {staff, b.hoursCommand},
 	}
@@ -324,6 +326,7 @@ func New(cfg Config) *Bot {
 	b.settingsActions()
 	b.callActions()
 	b.hoursActions()
+	b.mailLeaveActions()
 	return b
 }
 

@@ -60,14 +60,14 @@ func TestSandboxSaturdayBringsTheRemindersAndTheDigest(t *testing.T) {
 
 	moveTo(call.Start.Add(-time.Hour)) // 09:00
 	soon := c.sees(mom, zh("RemindSoonTitle", "Child", "小明", "In", zh("InHours", "Count", 1), "Time", "10:00"))
-	answerable(soon, zh("AttendButton"), zh("CannotButton"))
+	answerable(soon, zh("AttendButton"), zh("CannotButton"), zh("MailLeaveButton"))
 	if !strings.Contains(soon.HTML, zh("RemindAskLine")) || strings.Contains(soon.HTML, zh("RemindLateLine")) {
 		t.Errorf("the reminder an hour before: %q", soon.HTML)
 	}
 
 	moveTo(call.Start) // 10:00
 	now := c.sees(mom, zh("RemindStartTitle", "Child", "小明"))
-	answerable(now, zh("CannotButton")) // the call has begun
+	answerable(now, zh("CannotButton"), zh("MailLeaveButton")) // the call has begun
 	if !strings.Contains(now.HTML, "0851-8888-6666") || !strings.Contains(now.HTML, head("RemindHowLine")) {
 		t.Errorf("the reminder at the start does not say how to call: %q", now.HTML)
 	}
