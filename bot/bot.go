@@ -255,6 +255,7 @@ type Bot struct {
 	settings   settingsActs
 	calls      callParts
 	hours      hoursActs
+	mail       mailActs
 	language   *action
 	back       *action
 	cancelFlow *action
@@ -311,6 +312,7 @@ func New(cfg Config) *Bot {
 		"book":     {guardian, b.bookCommand},
 		"calls":    {callsReader, b.callsCommand},
 		"hours":    {staff, b.hoursCommand},
+		"mailbox":  {anyTeacher, b.mailboxCommand},
 	}
 	b.back = b.acts.add(&action{name: "flow.back", code: "bk", need: anyone, run: b.goBack})
 	b.cancelFlow = b.acts.add(&action{name: "flow.cancel", code: "fc", need: anyone, run: b.cancelTapped})
@@ -324,6 +326,7 @@ func New(cfg Config) *Bot {
 	b.settingsActions()
 	b.callActions()
 	b.hoursActions()
+	b.mailActions()
 	return b
 }
 

@@ -66,6 +66,7 @@ var menuEntries = []menuEntry{
 	{"book", homelink.Roles.IsGuardian, nil},
 	{"calls", seesCalls, callsHelp},
 	{"children", func(r homelink.Roles) bool { return r.IsTeacher() || r.IsGuardian() }, childrenHelp},
+	{"mailbox", homelink.Roles.IsTeacher, nil},
 	{"homes", homelink.Roles.IsCoordinator, nil},
 	{"invite", func(r homelink.Roles) bool { return r.IsCoordinator() || r.Admin }, nil},
 	{"hours", homelink.Roles.IsStaff, nil},
