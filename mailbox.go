@@ -27,9 +27,9 @@ const (
 // child, or the child's reply recorded by a teacher.
 type MailItem struct {
 	// ID is unique within the deployment (seq:mail), rising with time.
-	ID    int64 `json:"id"`
-	Home  int64 `json:"h"`
-	Child int64 `json:"c"`
+	ID    int64    `json:"id"`
+	Home  int64    `json:"h"`
+	Child int64    `json:"c"`
 	Kind  MailKind `json:"k"`
 	// FileID is a medium's Telegram file_id; "" for text.
 	FileID string `json:"f,omitempty"`

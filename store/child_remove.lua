@@ -1,5 +1,5 @@
 -- Removes a child and everything stored about it: its record, its
--- guardians' links and its open invitations; its active calls are
+-- guardians' links, its open invitations and its mailbox; its active calls are
 -- cancelled (by who removes it) and its standing calls ended.
 -- KEYS[1] children zset, KEYS[2] child hash, KEYS[3] guardians hash, KEYS[4] home invites zset
 -- ARGV[1] prefix, ARGV[2] home id, ARGV[3] child id, ARGV[4] who removes it,
@@ -17,6 +17,7 @@ for _, uid in ipairs(guardians) do
   redis.call('HDEL', ukey(p, uid, 'user'), 'g:' .. child, 'consent:g:' .. child)
 end
 redis.call('DEL', KEYS[2], KEYS[3], hkey(p, home, 'links:' .. child))
+mail_drop_child(p, home, child)
 for _, id in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do
   if redis.call('HGET', invitekey(p, id), 'child') == child then revokeinvite(p, id) end
 end

@@ -6,7 +6,8 @@
 -- ARGV[1] prefix, ARGV[2] user id, ARGV[3..6] clock (see _calls.lua),
 -- ARGV[7] the week of each home of their calls ("<home>=<week>,…")
 -- Their active calls are cancelled and every call and standing call they
--- booked is deleted (their booking history).
+-- booked is deleted (their booking history), with the mailbox items they
+-- left and the replies sent only to them (mail_forget).
 -- Returns {the children they were a guardian of, as
 -- "<home>:<child>:<relationship>"; the cancelled calls still ahead, as
 -- field lists}.
@@ -24,6 +25,7 @@ for _, m in ipairs(redis.call('ZRANGE', KEYS[7], 0, -1)) do
   end
 end
 calls_erase(p, uid)
+mail_forget(p, uid)
 local fields = redis.call('HGETALL', KEYS[1])
 for i = 1, #fields, 2 do
   local f, v = fields[i], fields[i + 1]
@@ -32,6 +34,8 @@ for i = 1, #fields, 2 do
     redis.call('SREM', hkey(p, n, 'coordinators'), uid)
   elseif kind == 't' then
     redis.call('SREM', hkey(p, n, 'teachers'), uid)
+    redis.call('HDEL', hkey(p, n, 'mailnoticed'), uid)
+    agenda_withdraw(p, 'mail.notice', n .. '.' .. uid)
   elseif kind == 'g' then
     local home, rel = string.match(v, '^(%d+):(.*)$')
     if home then redis.call('HDEL', hkey(p, home, 'links:' .. n), uid) end

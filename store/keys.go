@@ -94,7 +94,22 @@ import "strconv"
 //	<p>{agenda}:…            (package agenda) call.expire, call.ended, call.unmarked, call.forget keyed
 //	                                 "<home>.<call>", series.renew keyed "<home>.<series>": put, moved and withdrawn
 //	                                 by the scripts that change the call
-//	<p>seq:home, seq:child, seq:invite, seq:call, seq:series  string  id counters
+//	<p>{h<id>}:mail:<c>      hash    child c's mailbox: item id → JSON record (_mail.lua: kind, file id, text or caption,
+//	                                 sender, relationship, arrival, heard; a reply's guardians), every number a string
+//	<p>{h<id>}:unread:<c>    zset    ids of child c's items waiting to be heard (left by guardians), scored by id
+//	<p>{h<id>}:mailexp       zset    "<c>.<id>" of every item at the home, scored by when it goes (homelink.MailExpiry, ms):
+//	                                 the daily mail.expire job deletes those past
+//	<p>{h<id>}:mailday:<c>:<u>:<day>  string  items user u left for child c on day (their homelink.MailDay); TTL 2 days
+//	                                 (kept by /forget, like the wrong-code counter: a limit is not reset by forgetting)
+//	<p>{h<id>}:mailnoticed   hash    teacher id → when they were last told of new messages (ms): the next notice waits
+//	                                 homelink.MailNoticeEvery
+//	<p>{h<id>}:week:<week> (more)    mail.in, mail.out, mail.heard: items parents left, items of children's replies,
+//	                                 items heard, in that week
+//	<p>{u<id>}:mail          zset    "<home>.<c>.<id>" of the items the person left, replies sent to them or recorded
+//	                                 by them, scored by arrival: /mydata, /forget
+//	<p>{agenda}:… (more)             mail.notice "<home>.<teacher>", mail.heard and mail.reply "<home>.<c>.<id>",
+//	                                 mail.expire "daily", put by the mailbox scripts (KindMail* in mailbox.go)
+//	<p>seq:home, seq:child, seq:invite, seq:call, seq:series, seq:mail  string  id counters
 //
 // <id> is the Telegram user id, or the chat id for updates without a user.
 //
@@ -147,6 +162,12 @@ func (k keys) week(h int64, w string) string { return k.homeTagged(h, "week:"+w)
 func (k keys) childCalls(h, c int64) string {
 	return k.homeTagged(h, "childcalls:"+strconv.FormatInt(c, 10))
 }
+func (k keys) mailbox(h, c int64) string  { return k.homeTagged(h, "mail:"+strconv.FormatInt(c, 10)) }
+func (k keys) unread(h, c int64) string   { return k.homeTagged(h, "unread:"+strconv.FormatInt(c, 10)) }
+func (k keys) mailExp(h int64) string     { return k.homeTagged(h, "mailexp") }
+func (k keys) mailNoticed(h int64) string { return k.homeTagged(h, "mailnoticed") }
+func (k keys) userMail(id int64) string   { return k.tagged(id, "mail") }
+
 func (k keys) series(h, id int64) string { return k.homeTagged(h, "series:"+strconv.FormatInt(id, 10)) }
 func (k keys) seriesCalls(h, id int64) string {
 	return k.homeTagged(h, "seriescalls:"+strconv.FormatInt(id, 10))

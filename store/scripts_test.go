@@ -7,9 +7,11 @@ import (
 	"github.com/homelink/homelink/agenda"
 )
 
-// The scripts every update runs carry no call helpers; the scripts that
-// change calls or hours, plan reminders and digests, or forget a person,
-// carry them all.
+// The scripts every update runs carry no helpers but the key helpers; the
+// scripts that change calls or hours, or forget a person, carry the call
+// helpers; those that change mailboxes (forgetting a person or removing a
+// child among them) the mailbox's; each of those, and the scripts that
+// plan digests, the agenda's library.
 func TestOnlyCallScriptsCarryTheCallHelpers(t *testing.T) {
 	entries, _ := scriptFS.ReadDir(".")
 	for _, e := range entries {
@@ -17,12 +19,22 @@ func TestOnlyCallScriptsCarryTheCallHelpers(t *testing.T) {
 		if strings.HasPrefix(name, "_") {
 			continue
 		}
-		carries := strings.HasPrefix(helpersFor(mustRead(e.Name())), agenda.Lua)
-		wants := strings.HasPrefix(name, "call_") || strings.HasPrefix(name, "series_") ||
+		src := helpersFor(mustRead(e.Name()))
+		calls, mail := strings.Contains(src, callHelpers), strings.Contains(src, mailHelpers)
+		wantsCalls := strings.HasPrefix(name, "call_") || strings.HasPrefix(name, "series_") ||
 			name == "forget" || name == "hours_set" || name == "child_remove" || name == "guardian_unlink" || name == "strangers_forget" ||
-			strings.HasPrefix(name, "digest_") || name == "home_create" || name == "remind_dayoff"
-		if carries != wants {
-			t.Errorf("script %s carries the call helpers: %v, want %v", name, carries, wants)
+			name == "remind_dayoff"
+		wantsMail := strings.HasPrefix(name, "mail_") && name != "mail_unread" ||
+			name == "forget" || name == "child_remove" || name == "strangers_forget"
+		wantsAgenda := wantsCalls || wantsMail || strings.HasPrefix(name, "digest_") || name == "home_create"
+		if calls != wantsCalls {
+			t.Errorf("script %s carries the call helpers: %v, want %v", name, calls, wantsCalls)
+		}
+		if mail != wantsMail {
+			t.Errorf("script %s carries the mailbox helpers: %v, want %v", name, mail, wantsMail)
+		}
+		if agendaToo := strings.HasPrefix(src, agenda.Lua); agendaToo != wantsAgenda {
+			t.Errorf("script %s carries the agenda's library: %v, want %v", name, agendaToo, wantsAgenda)
 		}
 	}
 }

@@ -44,6 +44,8 @@ type Store struct {
 	// retention is how long a call is kept after its end
 	// (UseHistoryRetention).
 	retention time.Duration
+	// mailRetention is how long a mailbox item is kept after it arrived.
+	mailRetention time.Duration
 	// zone is the deployment's default zone, for a home without one
 	// (UseDefaultZone).
 	zone *time.Location
@@ -52,7 +54,7 @@ type Store struct {
 // New returns a Store using rdb, with every key under prefix.
 func New(rdb *redis.Client, prefix string, clock homelink.Clock) *Store {
 	s := &Store{rdb: rdb, k: keys{prefix: prefix}, clock: clock, scripts: map[string]*redis.Script{},
-		retention: homelink.DefaultHistoryRetention, zone: time.UTC}
+		retention: homelink.DefaultHistoryRetention, mailRetention: homelink.DefaultMailRetention, zone: time.UTC}
 	entries, _ := scriptFS.ReadDir(".")
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), "_") {
@@ -65,24 +67,37 @@ func New(rdb *redis.Client, prefix string, clock homelink.Clock) *Store {
 }
 
 // helpersFor is the Lua a script's source needs before it: the key
-// helpers, and for a script that changes calls (or forgets a person,
-// which cancels theirs) the agenda's library and the call helpers too.
+// helpers; for a script that changes calls (or forgets a person, which
+// cancels theirs) the agenda's library and the call helpers too; for one
+// that changes mailboxes the agenda's library and the mailbox helpers.
 // The others go without: Redis defines every helper anew on each run, and
 // the scripts every update runs (taking it, saving the session) would pay
 // for some sixty functions they never call.
 func helpersFor(src string) string {
-	if callScript.MatchString(src) {
-		return agenda.Lua + keyHelpers + callHelpers
+	calls, mail := callScript.MatchString(src), mailScript.MatchString(src)
+	out := keyHelpers
+	if calls || mail || agendaScript.MatchString(src) {
+		out = agenda.Lua + keyHelpers
 	}
-	return keyHelpers
+	if calls {
+		out += callHelpers
+	}
+	if mail {
+		out += mailHelpers
+	}
+	return out
 }
 
 var (
 	keyHelpers  = mustRead("_keys.lua")
 	callHelpers = mustRead("_calls.lua")
-	// callScript matches a script that calls a function of the agenda's
-	// library or of the call helpers.
-	callScript = callsUser(agenda.Lua + callHelpers)
+	mailHelpers = mustRead("_mail.lua")
+	// callScript matches a script that calls a function of the call
+	// helpers, mailScript one of the mailbox's, agendaScript one of the
+	// agenda's library.
+	callScript   = callsUser(callHelpers)
+	mailScript   = callsUser(mailHelpers)
+	agendaScript = callsUser(agenda.Lua)
 )
 
 func mustRead(name string) string {

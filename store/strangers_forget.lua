@@ -11,6 +11,7 @@ for i = 3, #ARGV do
   local seen = redis.call('ZSCORE', KEYS[1], id)
   if seen and tonumber(seen) <= tonumber(ARGV[2]) and not holdsrole(p, id) then
     calls_erase(p, id)
+    mail_forget(p, id)
     erase(p, id, KEYS[2], KEYS[1])
     gone[#gone + 1] = id
   end

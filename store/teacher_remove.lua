@@ -8,6 +8,7 @@ local p, home = ARGV[1], ARGV[2]
 if not coordinates(p, ARGV[4], home) then return -1 end
 if redis.call('SREM', KEYS[1], ARGV[3]) == 0 then return 0 end
 redis.call('HDEL', KEYS[2], 't:' .. home, 'consent:t:' .. home)
+redis.call('HDEL', hkey(p, home, 'mailnoticed'), ARGV[3])
 for _, id in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
   if redis.call('HGET', invitekey(p, id), 'home') == home then revokeinvite(p, id) end
 end
