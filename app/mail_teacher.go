@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"log/slog"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/homelink/homelink/agenda"
@@ -43,17 +41,6 @@ func (a *App) mailDue(run func(context.Context, bot.Due) error, key func(string)
 // replyKey reads a reply's key, "<home>.<child>.<first item>", into the
 // home and the child.
 func replyKey(key string) (h, c int64, ok bool) {
-	parts := strings.Split(key, ".")
-	if len(parts) != 3 {
-		return 0, 0, false
-	}
-	var ids [3]int64
-	for i, p := range parts {
-		n, err := strconv.ParseInt(p, 10, 64)
-		if err != nil || n <= 0 {
-			return 0, 0, false
-		}
-		ids[i] = n
-	}
-	return ids[0], ids[1], true
+	h, c, _, ok = store.MailKey(key)
+	return h, c, ok
 }
