@@ -24,6 +24,21 @@ func (a *Agenda) Put(ctx context.Context, kind, key string, due time.Time, paylo
 	return nil
 }
 
+// PutIfAbsent puts kind/key as Put does, unless it waits or is claimed
+// already: that one is left as it is. It reports whether it put the item.
+// A replica makes sure of a standing job with it at start, however many
+// replicas start at once.
+func (a *Agenda) PutIfAbsent(ctx context.Context, kind, key string, due time.Time, payload []byte) (bool, error) {
+	if err := checkName(kind, key); err != nil {
+		return false, err
+	}
+	n, err := a.run(ctx, "put_absent", kind, key, due.UnixMilli(), payload).Int()
+	if err != nil {
+		return false, fmt.Errorf("agenda: put if absent %s %s: %w", kind, key, err)
+	}
+	return n == 1, nil
+}
+
 // Move reschedules kind/key at due, keeping its payload. It reports
 // whether there was such an item.
 func (a *Agenda) Move(ctx context.Context, kind, key string, due time.Time) (bool, error) {

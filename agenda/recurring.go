@@ -20,11 +20,26 @@ type recurring struct {
 // PutRecurring schedules kind/key at r's first time after after, carrying
 // data; handled through Recurring, it is put again at each next time.
 func (a *Agenda) PutRecurring(ctx context.Context, kind, key string, r rule.Rule, after time.Time, data []byte) error {
-	payload, err := json.Marshal(recurring{Rule: r.String(), Zone: r.Location().String(), Data: data})
+	payload, err := recurringPayload(r, data)
 	if err != nil {
 		return fmt.Errorf("agenda: put %s %s: %w", kind, key, err)
 	}
 	return a.Put(ctx, kind, key, r.Next(after), payload)
+}
+
+// PutRecurringIfAbsent is PutRecurring unless kind/key waits or is claimed
+// already (PutIfAbsent): a standing series made sure of at every start
+// keeps its time. It reports whether it put the item.
+func (a *Agenda) PutRecurringIfAbsent(ctx context.Context, kind, key string, r rule.Rule, after time.Time, data []byte) (bool, error) {
+	payload, err := recurringPayload(r, data)
+	if err != nil {
+		return false, fmt.Errorf("agenda: put if absent %s %s: %w", kind, key, err)
+	}
+	return a.PutIfAbsent(ctx, kind, key, r.Next(after), payload)
+}
+
+func recurringPayload(r rule.Rule, data []byte) ([]byte, error) {
+	return json.Marshal(recurring{Rule: r.String(), Zone: r.Location().String(), Data: data})
 }
 
 // Recurring makes a handler of a recurring kind: handle gets the item with

@@ -127,6 +127,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		Renderer: renderer, Clock: a.clock, Log: a.log, Metrics: a.Metrics,
 		AdminIDs: cfg.AdminIDs, InviteTTL: cfg.InviteTTL, Zone: cfg.DefaultTimezone,
 		ButtonKey: buttonKey(cfg.BotToken), MaxUpcoming: cfg.MaxUpcomingPerChild, HistoryRetention: cfg.BookingHistoryRetention,
+		MailDailyLimit: cfg.MailDailyLimit, MailRetention: cfg.MailRetention,
 	})
 	a.Intake = intake.New(a.Store, a.Bot, a.log, a.Metrics, intake.Options{Workers: cfg.Workers, Lease: cfg.InboxLease,
 		Replicated: cfg.RedisWaitReplicas > 0})
@@ -192,6 +193,7 @@ func (a *App) connectRedis(ctx context.Context) error {
 	a.Store = store.New(a.rdb, a.cfg.RedisPrefix, a.clock)
 	a.Store.UseAdmins(a.cfg.AdminIDs)
 	a.Store.UseHistoryRetention(a.cfg.BookingHistoryRetention)
+	a.Store.UseMailRetention(a.cfg.MailRetention)
 	a.Store.UseDefaultZone(a.cfg.DefaultTimezone)
 	if a.cfg.InviteKeyPrevious != nil {
 		a.Store.UseCodeKeys(a.cfg.InviteKey, a.cfg.InviteKeyPrevious)

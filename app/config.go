@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/homelink/homelink"
 )
 
 // Config is every setting homelink reads from the environment.
@@ -44,6 +46,10 @@ type Config struct {
 	MaxUpcomingPerChild int
 	// BookingHistoryRetention is how long a call is kept after its time.
 	BookingHistoryRetention time.Duration
+	// MailDailyLimit is how many mailbox items a guardian may leave for
+	// one child in a day; MailRetention how long an item is kept.
+	MailDailyLimit int
+	MailRetention  time.Duration
 	// InviteKey signs invitation codes (Redis keeps only HMACs);
 	// InviteKeyPrevious finds codes signed before a rotation.
 	InviteKey, InviteKeyPrevious []byte
@@ -268,6 +274,20 @@ var Settings = []Setting{
 			c.BookingHistoryRetention = d
 			return nil
 		}},
+	{Name: "MAILBOX_DAILY_LIMIT", Default: strconv.Itoa(homelink.DefaultMailDailyLimit), Help: "How many messages (texts, voice notes, photos, videos) one guardian may leave for one child in a day, the guardian's own day in their time zone (1 to 1000).",
+		set: func(c *Config, v string) (err error) {
+			c.MailDailyLimit, err = intIn(v, 1, 1000)
+			return err
+		}},
+	{Name: "MAILBOX_RETENTION", Default: hours(homelink.DefaultMailRetention), Help: "How long a message left in a child's mailbox, or a child's reply, is kept after it arrived, or 30 days after it was heard when that comes first; then a daily job deletes it (Go duration, 24h to 8760h).",
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 24*time.Hour || d > 365*24*time.Hour {
+				return errors.New("expected a duration from 24h to 8760h such as 2160h")
+			}
+			c.MailRetention = d
+			return nil
+		}},
 	{Name: "LOG_LEVEL", Default: "info", Help: "debug, info, warn or error.",
 		set: func(c *Config, v string) error {
 			if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil || !oneOf(strings.ToLower(v), "debug", "info", "warn", "error") {
@@ -358,60 +378,8 @@ func (c Config) WebhookPath() string {
 	return u.Path
 }
 
-// isSentinelURL reports whether a REDIS_URL names Sentinels (the URL form
-// of a failover client: a master_name parameter).
-func isSentinelURL(v string) bool {
-	u, err := url.Parse(v)
-	return err == nil && u.Query().Has("master_name")
-}
-
-// RedisClient makes the Redis client REDIS_URL and the Sentinel settings
-// describe: a failover client following the primary the Sentinels name,
-// or a plain one. Commands time out with their context; the pool holds
-// at least poolSize connections.
-func (c Config) RedisClient(poolSize int) (*redis.Client, error) {
-	var fo *redis.FailoverOptions
-	switch {
-	case isSentinelURL(c.RedisURL):
-		var err error
-		if fo, err = redis.ParseFailoverURL(c.RedisURL); err != nil {
-			return nil, err
-		}
-	case len(c.RedisSentinelAddrs) > 0:
-		opt, err := redis.ParseURL(c.RedisURL)
-		if err != nil {
-			return nil, err
-		}
-		fo = &redis.FailoverOptions{MasterName: c.RedisSentinelMaster, SentinelAddrs: c.RedisSentinelAddrs,
-			SentinelPassword: c.RedisSentinelPassword, Username: opt.Username, Password: opt.Password,
-			DB: opt.DB, TLSConfig: opt.TLSConfig}
-	default:
-		opt, err := redis.ParseURL(c.RedisURL)
-		if err != nil {
-			return nil, err
-		}
-		opt.ContextTimeoutEnabled = true
-		opt.PoolSize = max(opt.PoolSize, poolSize)
-		return redis.NewClient(opt), nil
-	}
-	fo.ContextTimeoutEnabled = true
-	fo.PoolSize = max(fo.PoolSize, poolSize)
-	return redis.NewFailoverClient(fo), nil
-}
-
-// RedactedRedisURL is REDIS_URL with every password hidden (the user's,
-// and a Sentinel URL's password parameter), for messages.
-func (c Config) RedactedRedisURL() string {
-	u, err := url.Parse(c.RedisURL)
-	if err != nil {
-		return "(unparseable REDIS_URL)"
-	}
-	if q := u.Query(); q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.Redacted()
-}
+// hours writes a whole number of hours as a setting's default: 2160h.
+func hours(d time.Duration) string { return strconv.Itoa(int(d/time.Hour)) + "h" }
 
 func intIn(v string, lo, hi int) (int, error) {
 	n, err := strconv.Atoi(v)

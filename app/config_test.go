@@ -1,11 +1,15 @@
 package app
 
 import (
+	"fmt"
 	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/homelink/homelink"
 )
 
 // TestREADMEListsEverySetting keeps the README's configuration table and
@@ -59,7 +63,7 @@ func TestEachWrongSettingIsNamed(t *testing.T) {
 		"WEBHOOK_URL": "http://bot.example.org/tg", "WEBHOOK_SECRET": "has spaces", "WEBHOOK_MAX_CONNECTIONS": "0",
 		"LISTEN_ADDR": "nowhere", "DEFAULT_LANGUAGE": "fr", "DEFAULT_TIMEZONE": "Local", "ADMIN_IDS": "12,abc",
 		"LOG_LEVEL": "trace", "LOG_FORMAT": "xml", "HANDLER_WORKERS": "many", "INVITE_KEY": "too-short-a-key",
-		"INVITE_KEY_PREVIOUS": "also-short",
+		"INVITE_KEY_PREVIOUS": "also-short", "MAILBOX_DAILY_LIMIT": "0", "MAILBOX_RETENTION": "12h",
 	}
 	_, errs := LoadConfig(func(n string) string { return bad[n] })
 	if len(errs) != len(bad) {
@@ -126,6 +130,60 @@ func TestEnvFilesStayOutOfGitAndTheImage(t *testing.T) {
 		lines := strings.Split(string(raw), "\n")
 		if !slices.Contains(lines, ".env") || !slices.Contains(lines, ".env.*") {
 			t.Errorf("%s does not exclude .env and .env.*", f)
+		}
+	}
+}
+
+// withEnv reads the settings a test gives, and the two required ones.
+func withEnv(env map[string]string) func(string) string {
+	return func(name string) string {
+		switch name {
+		case "TELEGRAM_BOT_TOKEN":
+			return "123456:abcdefghijklmnopqrstuvwxyz"
+		case "INVITE_KEY":
+			return "a-key-of-thirty-two-characters-0"
+		}
+		return env[name]
+	}
+}
+
+// The mailbox's daily limit and retention: homelink's defaults when unset,
+// what is set when it makes sense, and a wrong value named with what is
+// expected instead.
+func TestMailboxSettings(t *testing.T) {
+	cfg, errs := LoadConfig(withEnv(nil))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if cfg.MailDailyLimit != homelink.DefaultMailDailyLimit || cfg.MailRetention != homelink.DefaultMailRetention {
+		t.Errorf("defaults: limit %d, retention %v; want %d, %v", cfg.MailDailyLimit, cfg.MailRetention,
+			homelink.DefaultMailDailyLimit, homelink.DefaultMailRetention)
+	}
+	for _, ok := range []struct {
+		limit, retention string
+		n                int
+		d                time.Duration
+	}{{"1", "24h", 1, 24 * time.Hour}, {"50", "720h", 50, 720 * time.Hour}, {"1000", "8760h", 1000, 8760 * time.Hour}} {
+		cfg, errs := LoadConfig(withEnv(map[string]string{"MAILBOX_DAILY_LIMIT": ok.limit, "MAILBOX_RETENTION": ok.retention}))
+		if len(errs) > 0 || cfg.MailDailyLimit != ok.n || cfg.MailRetention != ok.d {
+			t.Errorf("%s, %s: read %d, %v, %v", ok.limit, ok.retention, cfg.MailDailyLimit, cfg.MailRetention, errs)
+		}
+	}
+	wrong := map[string][]string{
+		"MAILBOX_DAILY_LIMIT": {"0", "-3", "1001", "many", "2.5"},
+		"MAILBOX_RETENTION":   {"23h59m", "0", "-2160h", "8761h", "90d", "2160"},
+	}
+	expected := map[string]string{
+		"MAILBOX_DAILY_LIMIT": "expected a whole number from 1 to 1000",
+		"MAILBOX_RETENTION":   "expected a duration from 24h to 8760h such as 2160h",
+	}
+	for name, values := range wrong {
+		for _, v := range values {
+			_, errs := LoadConfig(withEnv(map[string]string{name: v}))
+			want := fmt.Sprintf("%s=%q: %s", name, v, expected[name])
+			if len(errs) != 1 || errs[0].Error() != want {
+				t.Errorf("%s=%s: errors %v, want [%s]", name, v, errs, want)
+			}
 		}
 	}
 }

@@ -148,3 +148,54 @@ func BenchmarkInteractiveDuringBulk(b *testing.B) {
 		b.Log("the bulk send ended before the replies did; the figure is not under load")
 	}
 }
+
+// mailboxPage is 11 messages as the teacher's mailbox queues a page: ten
+// items (voice notes and texts with their header) and the closing menu,
+// interactive, to one chat, as a Reply.
+func mailboxPage(chat int64) []Message {
+	ms := make([]Message, 0, 11)
+	for i := range 10 {
+		m := Message{ChatID: chat, Reply: true, Text: "李秀兰 (小明's mother) · Sat 5 Dec 14:05"}
+		if i%2 == 0 {
+			m.Kind, m.FileID = Voice, "AwACAgUAAxkBAAIBZ2VvaWNlLW5vdGUtZmlsZS1pZA"
+		}
+		ms = append(ms, m)
+	}
+	return append(ms, Message{ChatID: chat, Reply: true, Text: "That was 10 of 13.",
+		Keyboard: [][]Button{{{Text: "✅ Heard", Data: "m:h"}, {Text: "▶ More (3)", Data: "m:n"}}}})
+}
+
+// BenchmarkEnqueueAll: queueing a mailbox page of 11 messages with one
+// EnqueueAll (one script), per page, with its Redis round trips;
+// BenchmarkEnqueueEach is the same page queued by 11 Enqueue calls.
+func BenchmarkEnqueueAll(b *testing.B) {
+	tg := emulator.New()
+	defer tg.Close()
+	o, rt := benchOutbox(b, tg, Options{})
+	ctx := context.Background()
+	rt.n.Store(0)
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := o.EnqueueAll(ctx, mailboxPage(int64(5_000_000+i))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "redis-trips/op")
+}
+
+func BenchmarkEnqueueEach(b *testing.B) {
+	tg := emulator.New()
+	defer tg.Close()
+	o, rt := benchOutbox(b, tg, Options{})
+	ctx := context.Background()
+	rt.n.Store(0)
+	b.ResetTimer()
+	for i := range b.N {
+		for _, m := range mailboxPage(int64(6_000_000 + i)) {
+			if _, err := o.Enqueue(ctx, m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "redis-trips/op")
+}

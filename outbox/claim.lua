@@ -15,7 +15,9 @@
 -- A chat found waiting for its own limit is passed over, and so are its
 -- later messages (read, not weighed again): one chat's backlog, however
 -- long, does not hide the chats behind it. The lane is read a page at a
--- time, further only while every candidate so far had to wait.
+-- time, further only while every candidate so far had to wait. A message
+-- queued by EnqueueAll after another to its chat waits until that one is
+-- sent or failed.
 -- Returns {'go', id, payload, delay ms}, {'drop', id, lane} or {'wait', ms}.
 local base = ARGV[1]
 local now = now_ms()
@@ -57,6 +59,9 @@ for lane = 0, 2 do
         redis.call('ZADD', KEYS[4], now + tonumber(ARGV[2]), id)
         redis.call('HSET', mkey, 'owner', ARGV[10])
         return {'drop', id, tostring(lane)}
+      elseif behind(base, mkey) then
+        -- the message queued before it to this chat (EnqueueAll) goes
+        -- first; the chat's other messages are weighed on their own
       else
         local w = chat_wait(base, chat, now, tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]))
         if w > 0 then

@@ -14,66 +14,6 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Enqueue queues m in its lane and returns its id. Once it returns nil the
-// message will end sent or dead-lettered, whatever happens to this replica.
-// An interactive message its chat's backlog leaves out (Options.ChatBacklog,
-// Message.Droppable) is not queued: ErrBacklog.
-func (o *Outbox) Enqueue(ctx context.Context, m Message) (string, error) {
-	return o.enqueue(ctx, m, time.Time{}, true)
-}
-
-// enqueueAt queues m to be sent at the given time, not before. It is not
-// the way to do work later (that is the agenda, package agenda, on the
-// app's clock): the outbox uses it for records, and its tests to hold a
-// message in the queue.
-func (o *Outbox) enqueueAt(ctx context.Context, m Message, at time.Time) (string, error) {
-	return o.enqueue(ctx, m, at, true)
-}
-
-// enqueue queues m; capped applies its chat's backlog cap to an
-// interactive message.
-func (o *Outbox) enqueue(ctx context.Context, m Message, at time.Time, capped bool) (string, error) {
-	if m.Kind == "" {
-		m.Kind = Text
-	}
-	if m.Lane < Interactive || m.Lane > Bulk {
-		return "", fmt.Errorf("outbox: enqueue: no lane %d", m.Lane)
-	}
-	m.Queued = time.Now().UnixMilli()
-	payload, err := json.Marshal(m)
-	if err != nil {
-		return "", fmt.Errorf("outbox: enqueue: %w", err)
-	}
-	var due int64
-	if !at.IsZero() {
-		due = at.UnixMilli()
-	}
-	backlog, droppable := 0, false
-	if capped && m.Lane == Interactive {
-		backlog, droppable = o.opt.ChatBacklog, m.Droppable
-	}
-	res, err := o.scripts["enqueue"].Run(ctx, o.rdb, []string{o.k.lane(m.Lane), o.k.seq(), o.k.unreachable(), o.k.dead()},
-		o.k.base(), int(m.Lane), m.ChatID, o.seal.seal(payload), m.Batch, due, int(o.opt.RecordTTL/time.Second),
-		flag(m.Reply), backlog, flag(droppable)).Slice()
-	if err != nil {
-		return "", fmt.Errorf("outbox: enqueue to %d: %w", m.ChatID, err)
-	}
-	id, _ := res[0].(string)
-	if res[1].(int64) == 1 {
-		o.reachability(ctx, m.ChatID, true)
-	}
-	if id == "" {
-		o.metrics().OutboxSends.WithLabelValues(m.Lane.String(), "dropped_backlog").Inc()
-		return "", ErrBacklog
-	}
-	o.metrics().OutboxQueued.WithLabelValues(m.Lane.String()).Inc()
-	select {
-	case o.wake <- struct{}{}:
-	default:
-	}
-	return id, nil
-}
-
 // deadLetter records a message that was refused on the fast path.
 func (o *Outbox) deadLetter(ctx context.Context, m Message, reason string) (string, error) {
 	id, err := o.enqueue(ctx, m, time.Now().Add(o.opt.RecordTTL), false)
@@ -299,19 +239,4 @@ func (o *Outbox) Depth(ctx context.Context) ([3]int64, error) {
 		d[i] = c.Val()
 	}
 	return d, nil
-}
-
-// EnqueueAll queues ms in order, as Enqueue queues each: the ids, in
-// order ("" for an interactive message its chat's backlog left out).
-// TODO(mailbox): one round trip and all or none.
-func (o *Outbox) EnqueueAll(ctx context.Context, ms []Message) ([]string, error) {
-	ids := make([]string, len(ms))
-	for i, m := range ms {
-		id, err := o.Enqueue(ctx, m)
-		if err != nil && !errors.Is(err, ErrBacklog) {
-			return nil, err
-		}
-		ids[i] = id
-	}
-	return ids, nil
 }

@@ -1,0 +1,69 @@
+-- Queueing helper, prepended to every outbox script after _keys.lua and
+-- _limits.lua (it uses both); enqueue.lua queues one message with it,
+-- enqueue_all.lua several in one call.
+--
+-- enqueue_one queues a message. A message to an unreachable chat is
+-- dead-lettered at once, unless it is a reply to the chat a person just
+-- wrote from: that clears the chat's unreachable mark instead. An
+-- interactive message is not queued behind too long a backlog of its
+-- chat: a droppable one (a hint about unexpected text) as soon as
+-- anything waits for the chat, any other once the cap is reached.
+-- k: {lane, seq, unreachable, dead} keys; m: {lane, chat, payload (sealed),
+-- batch ('' for none), due (unix ms, 0: now), ttl (record TTL s), reply
+-- ('1'), cap (most messages that may wait for the chat, 0: no cap),
+-- droppable ('1')}, every field a string as ARGV gives it.
+-- Returns the message id ('' when its chat's backlog left it out) and
+-- cleared: 1 when the chat became reachable again.
+local function enqueue_one(base, now, k, m)
+  local cleared = 0
+  if m.reply == '1' then cleared = redis.call('SREM', k.unreachable, m.chat) end
+  local waiting = tonumber(redis.call('GET', chatqueuedkey(base, m.chat)) or '0')
+  local cap = tonumber(m.cap)
+  if (m.droppable == '1' and waiting > 0) or (cap > 0 and waiting >= cap) then
+    return '', cleared
+  end
+  local id = tostring(redis.call('INCR', k.seq))
+  local mkey = msgkey(base, id)
+  redis.call('HSET', mkey, 'lane', m.lane, 'chat', m.chat, 'p', m.payload, 'state', 'queued',
+    'attempts', 0, 'enq', now, 'batch', m.batch)
+  redis.call('EXPIRE', mkey, m.ttl)
+  if m.batch ~= '' then
+    local bkey, bids = batchkey(base, m.batch), batchidskey(base, m.batch)
+    redis.call('HINCRBY', bkey, 'total', 1)
+    redis.call('SADD', bids, id)
+    redis.call('EXPIRE', bkey, m.ttl)
+    redis.call('EXPIRE', bids, m.ttl)
+  end
+  if m.reply == '1' then
+    redis.call('HSET', mkey, 'reply', '1')
+  elseif redis.call('SISMEMBER', k.unreachable, m.chat) == 1 then
+    -- A dead letter keeps the reason only: not what was said, nor to whom
+    -- (a group's id stays).
+    redis.call('HSET', mkey, 'state', 'failed', 'reason', 'blocked: the user blocked the bot')
+    redis.call('HDEL', mkey, 'p')
+    if tonumber(m.chat) > 0 then redis.call('HDEL', mkey, 'chat') end
+    redis.call('ZADD', k.dead, now, id)
+    if m.batch ~= '' then redis.call('HINCRBY', batchkey(base, m.batch), 'failed', 1) end
+    return id, 0
+  end
+  local cq, cm = chatqueuedkey(base, m.chat), chatmsgskey(base, m.chat)
+  redis.call('INCR', cq)
+  redis.call('EXPIRE', cq, m.ttl)
+  redis.call('SADD', cm, id)
+  redis.call('EXPIRE', cm, m.ttl)
+  local due = tonumber(m.due)
+  if due <= 0 then due = now end
+  redis.call('HSET', mkey, 'due', due)
+  redis.call('ZADD', k.lane, due, id)
+  return id, cleared
+end
+
+-- behind: whether a message must wait for the one queued before it to
+-- the same chat in the same EnqueueAll (its 'after'), which is still
+-- queued or in a worker's hands. Sent, failed or forgotten, it is out of
+-- the way.
+local function behind(base, mkey)
+  local after = redis.call('HGET', mkey, 'after')
+  if not after then return false end
+  return redis.call('HGET', msgkey(base, after), 'state') == 'queued'
+end
