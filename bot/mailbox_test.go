@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -256,4 +257,80 @@ func TestReplyStepKeepsEachItemAsItComes(t *testing.T) {
 	teacher.taps("Cancel")
 	teacher.isAt("")
 	teacher.sees("Okay, stopped. Nothing was changed.")
+	if kept, _ := w.st.UserMail(ctx, 300); len(kept) != 0 {
+		t.Fatalf("a cancelled reply was kept: %+v", kept)
+	}
+
+	// Recorded again and sent: the store keeps it for the family, and the
+	// teacher reads whom it goes to; Send again finds the flow over.
+	if err := w.st.SetName(ctx, 300, "李秀兰"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.st.SetRelationship(ctx, h.ID, c.ID, 300, homelink.Mother); err != nil {
+		t.Fatal(err)
+	}
+	record(c.ID)
+	teacher.types("I miss you")
+	send := teacher.latest
+	teacher.taps("📨 Send to the family")
+	teacher.isAt("")
+	teacher.sees("📨 小明's reply is on its way to 李秀兰 (Mother).")
+	kept, err := w.st.UserMail(ctx, 300)
+	if err != nil || len(kept) != 1 || !kept[0].Reply || kept[0].Text != "I miss you" || kept[0].From != 200 {
+		t.Fatalf("kept %+v, %v", kept, err)
+	}
+	b, _ := send.Button("📨 Send to the family")
+	teacher.does(func() { teacher.TapsData(send.ID, b.CallbackData) })
+	if got := teacher.Alerts(); got[len(got)-1] != "This button has expired. Please start again." {
+		t.Fatalf("a second Send: %q", got)
+	}
+}
+
+// /mailbox is on the menu and in /help of teachers only, in both
+// languages.
+func TestMailboxIsOnTeachersMenusOnly(t *testing.T) {
+	w := newWalker(t)
+	for _, tc := range []struct {
+		roles homelink.Roles
+		want  bool
+	}{
+		{homelink.Roles{Teaches: map[int64]bool{1: true}}, true},
+		{homelink.Roles{Coordinates: map[int64]bool{1: true}}, false},
+		{homelink.Roles{Guards: map[int64]homelink.Guardianship{1: {HomeID: 1}}}, false},
+		{homelink.Roles{}, false},
+	} {
+		for _, lang := range []string{"en", "zh-Hans"} {
+			got := slices.ContainsFunc(w.b.menu(lang, tc.roles), func(c outbox.Command) bool { return c.Name == "mailbox" })
+			if got != tc.want {
+				t.Errorf("%s menu of %+v lists /mailbox: %v", lang, tc.roles, got)
+			}
+		}
+	}
+	_, h := w.coordinator(100)
+	w.join(homelink.Invite{Role: homelink.RoleTeacher, HomeID: h.ID}, 200)
+	en := w.person(200, "en")
+	en.types("/help")
+	en.sees("/mailbox – play the messages parents left for the children, mark them heard, and record a child's reply")
+	zh := w.person(201, "zh-hans")
+	w.join(homelink.Invite{Role: homelink.RoleTeacher, HomeID: h.ID}, 201)
+	if err := w.st.SetLanguage(context.Background(), 201, "zh-Hans"); err != nil {
+		t.Fatal(err)
+	}
+	zh.types("/help")
+	zh.sees("/mailbox：给孩子播放家长的留言，标为听过了，再录下孩子的回复")
+}
+
+// A page's buttons fit Telegram's 64 bytes of callback data whatever the
+// ids grow to.
+func TestPageButtonsFitTelegramsLimit(t *testing.T) {
+	w := newWalker(t)
+	big := int64(1) << 50
+	for _, name := range []string{"mail.heard", "mail.more"} {
+		if data := w.b.ButtonData(name, "abcdefgh", big, big, big, 999); len(data) > 64 {
+			t.Errorf("%s: %d bytes: %s", name, len(data), data)
+		}
+	}
+	if data := w.b.ButtonData("mail.open", "", big); len(data) > 64 {
+		t.Errorf("mail.open: %d bytes: %s", len(data), data)
+	}
 }
