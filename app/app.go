@@ -145,6 +145,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	a.registerCallWork()
 	a.registerReminders()
 	a.registerMailTeacher()
+	a.registerMailGuardian()
 	a.sched = scheduler.New(a.log)
 	// Work due at a time, on the app's clock: claimed with a lease, once
 	// across replicas (package agenda).

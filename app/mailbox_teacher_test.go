@@ -318,6 +318,9 @@ func TestReplyReachesEachGuardianAndTheTeacherHearsWhoWasNot(t *testing.T) {
 	if got := kindsOf(w.mom.Messages()); !slices.Equal(got, want) {
 		t.Fatalf("mom got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	if ms := w.mom.Messages(); !ms[len(ms)-1].HasButton("✉️ 给孩子留言") || ms[0].HasButton("✉️ 给孩子留言") {
+		t.Fatalf("the reply's last message should carry [Leave a message]:\n%s", transcript(ms))
+	}
 	if n := len(w.dad.Messages()); n != 0 {
 		t.Fatalf("dad, who blocked homelink, got:\n%s", transcript(w.dad.Messages()))
 	}
@@ -342,6 +345,9 @@ func TestReplyReachesEachGuardianAndTheTeacherHearsWhoWasNot(t *testing.T) {
 		t.Fatalf("dad got:\n%s", strings.Join(got, "\n"))
 	}
 	w.mom.Sees("💌 小明给您的回复，是李老师在青溪村儿童之家帮忙录的")
+	// Dad answers the child from the reply itself.
+	w.dad.Tap("✉️ Leave a message")
+	w.dad.Sees("✉️ A message for 小明")
 	w.h.clock.Advance(time.Minute)
 	w.h.settle()
 	if n := count(w.teacher2, "没有收到"); n != 0 {

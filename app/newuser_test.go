@@ -35,20 +35,21 @@ func TestWelcomePromisesOnlyWhatExists(t *testing.T) {
 }
 
 // A parent's voice note, photo or letter outside any flow is said plainly
-// not to have reached the child, with how to call the home instead.
+// not to have reached the child, with /message to leave one and how to
+// call the home instead.
 func TestParentsMessageIsSaidNotCarried(t *testing.T) {
 	h := start(t, webhook)
 	f := seed(t, h)
 	mom, dad := h.person(f.mom, "秀兰", "zh-hans"), h.person(f.dad, "Jian", "en")
 	mom.SendsVoice()
-	got := mom.Sees("孩子收不到这条消息")
+	got := mom.Sees("这条消息没有保存，孩子收不到。想给孩子留言（语音、照片、视频或文字），请先发送 /message")
 	if !strings.Contains(got.Text, "青溪村儿童之家：0851-1234") {
 		t.Errorf("no way to reach the home:\n%s", got.Text)
 	}
 	mom.Types("👨‍👩‍👧 想你了 ❤️🙏")
-	mom.SeesNew(1, "孩子收不到这条消息")
+	mom.SeesNew(1, "孩子收不到")
 	dad.SendsPhoto("for Xiaoming")
-	got = dad.Sees("this one has not reached them")
+	got = dad.Sees("it will not reach your child. To leave a message for your child (a voice note, a photo, a video or a text), send /message first")
 	if !strings.Contains(got.Text, "青溪村儿童之家: 0851-1234") {
 		t.Errorf("no way to reach the home:\n%s", got.Text)
 	}

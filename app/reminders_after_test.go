@@ -25,12 +25,13 @@ func TestNoticesComeSilentlyInQuietHours(t *testing.T) {
 
 // [I can't make it] once the call has begun tells the teachers and offers
 // another time at once, not a move or cancel that can no longer be made;
-// the start reminder offers [I can't make it] alone.
+// the start reminder offers [I can't make it] alone (above [Leave a
+// message], which every reminder has).
 func TestCannotMakeItOnceTheCallHasBegun(t *testing.T) {
 	w := newBookingWorld(t, weekendHours(1))
 	w.confirmedCall(w.f.dad, w.f.child, sunday1400, homelink.VideoCall)
 	start := w.comesAt(sunday1400, arrival{w.dad, "It is time", "It is time for your call with 小明."})[0]
-	if got := start.Buttons(); len(got) != 1 || got[0] != "❌ I can't make it" {
+	if got := start.Buttons(); len(got) != 2 || got[0] != "❌ I can't make it" || got[1] != "✉️ Leave a message" {
 		t.Fatalf("the start reminder's buttons: %q", got)
 	}
 	w.h.clock.Set(sunday1400.Add(2 * time.Minute))

@@ -256,6 +256,7 @@ type Bot struct {
 	calls      callParts
 	hours      hoursActs
 	mail       mailActs
+	leave      mailLeaveParts
 	language   *action
 	back       *action
 	cancelFlow *action
@@ -310,6 +311,7 @@ func New(cfg Config) *Bot {
 		"children": {teacherOrGuardian, b.childrenCommand},
 		"settings": {anyone, b.settingsCommand},
 		"book":     {guardian, b.bookCommand},
+		"message":  {guardian, b.messageCommand},
 		"calls":    {callsReader, b.callsCommand},
 		"hours":    {staff, b.hoursCommand},
 		"mailbox":  {anyTeacher, b.mailboxCommand},
@@ -327,6 +329,7 @@ func New(cfg Config) *Bot {
 	b.callActions()
 	b.hoursActions()
 	b.mailActions()
+	b.mailLeaveActions()
 	return b
 }
 

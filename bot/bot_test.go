@@ -79,7 +79,7 @@ func sampleViews() map[string][]any {
 		"children":   {map[string]any{"Home": home, "Children": []childView{child, bare}}, map[string]any{"Home": home, "Children": []childView(nil)}},
 		"child":      {map[string]any{"Child": child, "Notice": template.HTML("")}, map[string]any{"Child": bare, "Notice": template.HTML("<i>ok</i>")}},
 		"invitation": {map[string]any{"Who": "a <parent>", "Link": "https://t.me/x?start=a_b-c", "Code": "ABCD-EFGH-JKMN", "Until": "2026-12-06 09:00"}},
-		"consent": {map[string]any{"Role": "guardian", "Child": "Li<i>", "Home": "Q&A", "KeepDays": 365}, map[string]any{"Role": "teacher", "Home": "Q&A"},
+		"consent": {map[string]any{"Role": "guardian", "Child": "Li<i>", "Home": "Q&A", "KeepDays": 365, "MailDays": 90, "HeardDays": 30}, map[string]any{"Role": "teacher", "Home": "Q&A"},
 			map[string]any{"Role": "coordinator", "Home": "A, B"}},
 		"mychildren": {map[string]any{"Children": []struct{ Name, Home, Relationship string }{{"Li<i>", "Q&A", "Mother"}, {"Mei", "Q", ""}}}},
 		"forget":     {map[string]any{"Guardian": true, "Staff": true}, map[string]any{"Guardian": false, "Staff": false}},

@@ -107,6 +107,9 @@ func (b *Bot) myCallView(ctx context.Context, r *request, t target) error {
 	if ci.call.Upcoming(b.Clock.Now()) {
 		kb = b.callButtons(r, ci.call)
 	}
+	if g, ok := r.user.Roles.Guards[ci.call.ChildID]; ok && g.HomeID == ci.call.HomeID {
+		kb = append(kb, []outbox.Button{b.leaveMessageButton(r, ci.call.HomeID, ci.call.ChildID)})
+	}
 	kb = append(kb, []outbox.Button{b.calls.mine.button(r, r.text("BackButton"), target{})})
 	return r.show(ctx, text, kb)
 }

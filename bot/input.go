@@ -61,7 +61,8 @@ func inputOf(m *models.Message) (input, bool) {
 }
 
 // expected names the kinds a step accepts, in the user's language: "a
-// voice note or a text message".
+// text message or a voice note"; "a text message, a voice note or a
+// photo" ("文字、语音或照片") for more than two.
 func (r *request) expected(kinds inputKind) string {
 	var names []string
 	for _, n := range inputNames {
@@ -69,5 +70,9 @@ func (r *request) expected(kinds inputKind) string {
 			names = append(names, r.text(n.id))
 		}
 	}
-	return strings.Join(names, r.text("InputOr"))
+	if len(names) <= 2 {
+		return strings.Join(names, r.text("InputOr"))
+	}
+	last := len(names) - 1
+	return strings.Join(names[:last], r.text("ListSeparator")) + r.text("InputOr") + names[last]
 }

@@ -345,6 +345,8 @@ func (b *Bot) consentText(ctx context.Context, r *request, inv homelink.Invite) 
 		}
 		view["Child"], view["Home"] = c.Name, h.Name
 		view["KeepDays"] = int(b.HistoryRetention / (24 * time.Hour))
+		view["MailDays"] = int(b.MailRetention / (24 * time.Hour))
+		view["HeardDays"] = int(homelink.HeardRetention / (24 * time.Hour))
 	case homelink.RoleTeacher:
 		h, err := b.Store.Home(ctx, inv.HomeID)
 		if err != nil {

@@ -69,9 +69,10 @@ func (b *Bot) MailReply(ctx context.Context, d Due) error {
 		if gd, ok := rd.user.Roles.Guards[child.ID]; !ok || gd.HomeID != home.ID {
 			continue // unlinked since the reply was sent
 		}
-		// The guardian's standing [✉️ Leave a message] goes on the last
-		// of their messages (kb), once the guardian's side has it.
-		part := replyMessages(rd, child, home, name, items, b.hushed(ctx, rd), nil)
+		// The last of their messages carries [✉️ Leave a message]: the
+		// way to answer the child.
+		kb := rows(b.leaveMessageButton(rd, home.ID, child.ID))
+		part := replyMessages(rd, child, home, name, items, b.hushed(ctx, rd), kb)
 		ms = append(ms, part...)
 		for range part {
 			owners = append(owners, g)

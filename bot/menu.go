@@ -64,6 +64,7 @@ func everyone(homelink.Roles) bool { return true }
 // may use the command (bot.go).
 var menuEntries = []menuEntry{
 	{"book", homelink.Roles.IsGuardian, nil},
+	{"message", homelink.Roles.IsGuardian, nil},
 	{"calls", seesCalls, callsHelp},
 	{"children", func(r homelink.Roles) bool { return r.IsTeacher() || r.IsGuardian() }, childrenHelp},
 	{"mailbox", homelink.Roles.IsTeacher, nil},

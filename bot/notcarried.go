@@ -6,9 +6,10 @@ import (
 	"slices"
 )
 
-// notCarried tells a parent that what they just sent will not reach the
-// child (the mailbox does not exist yet), and how to reach the child
-// instead: each of their children's homes with its calling instructions.
+// notCarried tells a parent that what they just sent outside /message was
+// not kept and will not reach the child, that /message leaves one, and how
+// to call the child instead: each of their children's homes with its
+// calling instructions.
 // A parent must never believe a message reached the child when it did not.
 func (b *Bot) notCarried(ctx context.Context, r *request) error {
 	homeIDs := map[int64]bool{}

@@ -24,14 +24,17 @@ func (b *Bot) reminderActions() {
 }
 
 // answerButtons are a reminder's [I'll be there] [I can't make it]; once
-// the call has begun, [I can't make it] alone.
+// the call has begun, [I can't make it] alone. Below them, [✉️ Leave a
+// message] for the child, for a parent who cannot call but can leave a
+// voice note.
 func (b *Bot) answerButtons(r *request, c homelink.Booking, now time.Time) [][]outbox.Button {
 	t := target{home: c.HomeID, booking: c.ID}
 	cannot := b.calls.cannot.button(r, r.text("CannotButton"), t)
+	leave := []outbox.Button{b.leaveMessageButton(r, c.HomeID, c.ChildID)}
 	if !now.Before(c.Start) {
-		return [][]outbox.Button{{cannot}}
+		return [][]outbox.Button{{cannot}, leave}
 	}
-	return [][]outbox.Button{{b.calls.attend.button(r, r.text("AttendButton"), t), cannot}}
+	return [][]outbox.Button{{b.calls.attend.button(r, r.text("AttendButton"), t), cannot}, leave}
 }
 
 func (b *Bot) attendTapped(ctx context.Context, r *request, t target) error {

@@ -49,8 +49,12 @@ type myDataDoc struct {
 	TeachesAt   []homeDoc    `json:"teaches_at,omitempty"`
 	Children    []childDoc   `json:"guardian_of,omitempty"`
 	// Calls are the calls they booked that are still kept, in any state.
-	Calls []callDoc   `json:"calls_you_booked,omitempty"`
-	Flow  *sessionDoc `json:"conversation_in_progress,omitempty"`
+	Calls []callDoc `json:"calls_you_booked,omitempty"`
+	// MailLeft are the messages they left for a child that are still
+	// kept; MailReplies the children's replies sent to them.
+	MailLeft    []mailLeftDoc  `json:"messages_you_left,omitempty"`
+	MailReplies []mailReplyDoc `json:"replies_sent_to_you,omitempty"`
+	Flow        *sessionDoc    `json:"conversation_in_progress,omitempty"`
 	// WrongCodes counts invitation codes they typed wrong this hour (the
 	// throttle; /forget keeps it until the hour ends).
 	WrongCodes int `json:"wrong_invitation_codes_this_hour,omitempty"`
@@ -178,6 +182,9 @@ func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 		return doc, err
 	}
 	doc.Calls = calls
+	if doc.MailLeft, doc.MailReplies, err = b.mailDocs(ctx, r); err != nil {
+		return doc, err
+	}
 	if s := r.session; s.Active() {
 		doc.Flow = &sessionDoc{Flow: s.Flow, Step: s.Step, Answers: s.Answers}
 	}

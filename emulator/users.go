@@ -61,6 +61,16 @@ func (u *User) SendsPhoto(caption string) int64 {
 	return u.say(u.ID, &Message{Kind: "photo", FileID: fmt.Sprintf("photo-%d", rand.Int64()), Text: caption})
 }
 
+// SendsVideo sends a video with an optional caption.
+func (u *User) SendsVideo(caption string) int64 {
+	return u.say(u.ID, &Message{Kind: "video", FileID: fmt.Sprintf("video-%d", rand.Int64()), Text: caption})
+}
+
+// SendsVideoNote sends a round video message (no caption).
+func (u *User) SendsVideoNote() int64 {
+	return u.say(u.ID, &Message{Kind: "video_note", FileID: fmt.Sprintf("videonote-%d", rand.Int64())})
+}
+
 // SendsSticker sends a sticker.
 func (u *User) SendsSticker() int64 {
 	return u.say(u.ID, &Message{Kind: "sticker", FileID: fmt.Sprintf("sticker-%d", rand.Int64())})

@@ -46,6 +46,8 @@ var sampleValues = map[string]any{
 	"Day":          8,
 	"Days":         "周一至周六",
 	"KeepDays":     365,
+	"MailDays":     90,
+	"HeardDays":    30,
 	"Times":        "12月5日 周六 10:00、12月6日 周日 15:00",
 	"From":         "2月10日",
 	"Did":          "确认了这次通话",
