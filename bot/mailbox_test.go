@@ -236,7 +236,7 @@ func TestReplyStepKeepsEachItemAsItComes(t *testing.T) {
 	teacher.types("I miss you, Mum")
 	teacher.sees("✓ Recorded (text): 3 so far.")
 	teacher.does(func() { teacher.SendsSticker() })
-	teacher.sees("Here I need a text message or a voice note or a photo or a video or a round video message.")
+	teacher.sees("Here I need a text message, a voice note, a photo, a video or a round video message.")
 
 	s, err := w.st.Session(ctx, 200)
 	if err != nil {
