@@ -63,7 +63,7 @@ func waiting(t *testing.T, h *harness, f fixture, home, c int64) []homelink.Mail
 // sentFiles are the file ids of the media user sent the bot, in order.
 func sentFiles(h *harness, user int64) []string {
 	var out []string
-	for _, m := range h.tg.ChatMessages(user) {
+	for _, m := range h.tg.Transcript(user) {
 		if !m.FromBot && m.FileID != "" {
 			out = append(out, m.FileID)
 		}

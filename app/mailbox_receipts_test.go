@@ -84,7 +84,7 @@ func TestReceiptsAfterHeard(t *testing.T) {
 	dad.Tap("✉️ Leave a message")
 	dad.Sees("A message for 小明")
 	dad.Types("Sleep well")
-	dad.Sees("✓ Kept for 小明: a text message.")
+	seesTimes(t, dad, "✓ Kept for 小明: a text message.", 2)
 	onlyOnce(t, dad, "has heard your message") // the receipt stays as it was
 	if got := waiting(t, h, f, f.home, f.child); len(got) != 1 || got[0].Text != "Sleep well" {
 		t.Fatalf("waiting after the receipt: %+v", got)

@@ -19,17 +19,18 @@ import (
 // [✉️ Leave a message] to leave the next ones.
 
 // MailHeard sends the receipts of an agenda item of kind mail.heard, keyed
-// "<home>.<child>.<last id heard>" with the payload "<sender>=<items>,…":
+// "<home>.<child>.<last id heard>" (d.Home, and the child as d.Call) with
+// the payload "<sender>=<items>,…":
 // "✓ 小明 has heard your 3 messages at 青溪村儿童之家." to each sender
 // still a guardian of the child, on the bulk lane, silently in their
 // quiet hours, all queued at once. A child no longer at the home, or a
 // sender no longer its guardian, gets none. A sender who blocked the bot
 // is not an error: the outbox keeps their receipt as dead, never retried.
 func (b *Bot) MailHeard(ctx context.Context, d Due) error {
-	h, c, _, ok := mailKey(d.Key)
-	senders, okPayload := heardSenders(d.Payload)
-	if !ok || !okPayload {
-		b.Log.Warn("mail receipt with an unreadable key or payload", slog.String("kind", d.Kind))
+	h, c := d.Home, d.Call
+	senders, ok := heardSenders(d.Payload)
+	if !ok {
+		b.Log.Warn("mail receipt with an unreadable payload", slog.String("kind", d.Kind))
 		return nil
 	}
 	child, home, err := b.childAndHome(ctx, target{home: h, child: c})
@@ -70,23 +71,6 @@ func (b *Bot) MailHeard(ctx context.Context, d Due) error {
 	}
 	b.count(d.Kind, "sent")
 	return nil
-}
-
-// mailKey reads a mailbox agenda key "<home>.<child>.<item id>".
-func mailKey(key string) (h, c, id int64, ok bool) {
-	parts := strings.Split(key, ".")
-	if len(parts) != 3 {
-		return 0, 0, 0, false
-	}
-	var n [3]int64
-	for i, p := range parts {
-		v, err := strconv.ParseInt(p, 10, 64)
-		if err != nil || v <= 0 {
-			return 0, 0, 0, false
-		}
-		n[i] = v
-	}
-	return n[0], n[1], n[2], true
 }
 
 // heardSenders reads a receipt's payload "<sender>=<items>,…" into each
