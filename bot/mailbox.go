@@ -214,9 +214,9 @@ func joinList(r *request, names []string) string {
 // recordButton starts the child's reply. below keeps the tapped message
 // (a page's end, where [Heard] may still be wanted) and asks in a new one.
 func (b *Bot) recordButton(r *request, t target, below bool) outbox.Button {
-	t.n = 0
+	at := target{home: t.home, child: t.child}
 	if below {
-		t.n = 1
+		at.n = 1
 	}
-	return b.mail.record.button(r, r.text("MailRecordButton"), target{home: t.home, child: t.child, n: t.n})
+	return b.mail.record.button(r, r.text("MailRecordButton"), at)
 }
