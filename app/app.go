@@ -144,6 +144,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	}
 	a.registerCallWork()
 	a.registerReminders()
+	a.registerMailTeacher()
 	a.registerMailGuardian()
 	if err := a.registerMailExpiry(ctx); err != nil {
 		return nil, err

@@ -208,7 +208,7 @@ func TestPairingFromAdminToParents(t *testing.T) {
 	}
 	ok := h.tg.WaitFor(5*time.Second, func() bool {
 		return menu(9002) == "homes invite hours start help settings language mydata forget cancel" &&
-			menu(9003) == "calls children hours start help settings language mydata forget cancel" &&
+			menu(9003) == "calls children mailbox hours start help settings language mydata forget cancel" &&
 			menu(9004) == "book message calls children start help settings language mydata forget cancel" &&
 			menu(9005) == "start help settings language mydata forget cancel"
 	})

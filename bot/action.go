@@ -65,6 +65,8 @@ const (
 	// argTime is a moment (a slot's start, a day's midnight), in unix
 	// seconds.
 	argTime arg = 't'
+	// argItem is a mailbox item's id.
+	argItem arg = 'm'
 )
 
 // target is what an action acts on, read from the button's data or the
@@ -74,6 +76,8 @@ type target struct {
 	// booking and series are a call and a standing weekly call; at is a
 	// moment in unix seconds.
 	booking, series, at int64
+	// item is a mailbox item's id.
+	item int64
 	// n is a choice among buttons (a time zone, a relationship).
 	n int
 }
@@ -94,6 +98,8 @@ func (t target) get(a arg) int64 {
 		return t.series
 	case argTime:
 		return t.at
+	case argItem:
+		return t.item
 	}
 	return int64(t.n)
 }
@@ -114,6 +120,8 @@ func (t *target) set(a arg, v int64) {
 		t.series = v
 	case argTime:
 		t.at = v
+	case argItem:
+		t.item = v
 	case argChoice:
 		t.n = int(v)
 	}

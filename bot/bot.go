@@ -255,6 +255,7 @@ type Bot struct {
 	settings   settingsActs
 	calls      callParts
 	hours      hoursActs
+	mail       mailActs
 	leave      mailLeaveParts
 	language   *action
 	back       *action
@@ -313,6 +314,7 @@ func New(cfg Config) *Bot {
 		"message":  {guardian, b.messageCommand},
 		"calls":    {callsReader, b.callsCommand},
 		"hours":    {staff, b.hoursCommand},
+		"mailbox":  {anyTeacher, b.mailboxCommand},
 	}
 	b.back = b.acts.add(&action{name: "flow.back", code: "bk", need: anyone, run: b.goBack})
 	b.cancelFlow = b.acts.add(&action{name: "flow.cancel", code: "fc", need: anyone, run: b.cancelTapped})
@@ -326,6 +328,7 @@ func New(cfg Config) *Bot {
 	b.settingsActions()
 	b.callActions()
 	b.hoursActions()
+	b.mailActions()
 	b.mailLeaveActions()
 	return b
 }

@@ -8,7 +8,8 @@ import (
 // ButtonInfo describes one kind of button for the authorization matrix.
 type ButtonInfo struct {
 	// Args names its arguments in order: h home, c child, u user,
-	// i invitation, n choice, b call, s weekly call, t time.
+	// i invitation, n choice, b call, s weekly call, t time,
+	// m mailbox item.
 	Args string
 	// Step is the flow step ("flow/step") it answers; empty for a menu
 	// or standing button.

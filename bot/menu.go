@@ -67,6 +67,7 @@ var menuEntries = []menuEntry{
 	{"message", homelink.Roles.IsGuardian, nil},
 	{"calls", seesCalls, callsHelp},
 	{"children", func(r homelink.Roles) bool { return r.IsTeacher() || r.IsGuardian() }, childrenHelp},
+	{"mailbox", homelink.Roles.IsTeacher, nil},
 	{"homes", homelink.Roles.IsCoordinator, nil},
 	{"invite", func(r homelink.Roles) bool { return r.IsCoordinator() || r.Admin }, nil},
 	{"hours", homelink.Roles.IsStaff, nil},
