@@ -26,7 +26,7 @@ func TestBookOneCallByButtonsAndATeacherConfirms(t *testing.T) {
 		}
 	}
 	zh := w.teacher2.Sees("新的通话预约")
-	for _, want := range []string{"孩子：小明", "家长：Jian（爸爸）", "时间：11月29日 周日 14:00", "通话方式：视频通话", "留言：She has a cold"} {
+	for _, want := range []string{"孩子：小明", "家长：Jian（爸爸）", "时间：11月29日 周日 14:00", "通话方式：视频通话", "给老师的话：She has a cold"} {
 		if !strings.Contains(zh.Text, want) {
 			t.Errorf("the Chinese request lacks %q:\n%s", want, zh.Text)
 		}

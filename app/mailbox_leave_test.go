@@ -146,9 +146,9 @@ func TestMessageInBothLanguages(t *testing.T) {
 	mom.Types("/message")
 	mom.Sees("✉️ 给小明留言")
 	mom.Types("想你了，周末好好吃饭")
-	mom.Sees("✓ 已为小明保存：文字。")
+	mom.Sees("✓ 给小明的文字已保存。")
 	mom.Tap("✅ 完成")
-	mom.Sees("您的留言已经保存在青溪村儿童之家，等小明来听。老师会转达给孩子，小明听过以后会通知您。")
+	mom.Sees("您的留言已经留在青溪村儿童之家了。老师会转达给孩子，小明听过以后会通知您。")
 
 	far.Types("/message")
 	far.Sees("A message for 阿福")
@@ -190,7 +190,7 @@ func TestDailyLimitOfMessages(t *testing.T) {
 	mom := h.person(f.mom, "秀兰", "zh-hans")
 	mom.Types("/message")
 	mom.Sees("给小明留言")
-	const kept = "✓ 已为小明保存：文字。"
+	const kept = "✓ 给小明的文字已保存。"
 	for i := 1; i <= homelink.DefaultMailDailyLimit; i++ {
 		mom.Types(fmt.Sprintf("第 %d 条", i))
 		seesTimes(t, mom, kept, i)
@@ -242,7 +242,7 @@ func TestStickerIsNotKept(t *testing.T) {
 		id         int64
 		lang, hint string
 	}{
-		{f.mom, "zh-hans", "这一步需要文字、语音、照片、视频或圆形视频消息。"},
+		{f.mom, "zh-hans", "这一步需要文字、语音、照片、视频或圆形视频。"},
 		{f.dad, "en", "Here I need a text message, a voice note, a photo, a video or a round video message."},
 	} {
 		g := h.person(p.id, "P", p.lang)

@@ -36,7 +36,7 @@ func leaves(p *person, text string, voice bool, kept, done string) {
 }
 
 // markHeard has the fixture's teacher mark 小明's waiting items heard, as
-// [✅ Heard] on their phone would, and returns how many it marked.
+// [✅ The child heard them] on their phone would, and returns how many it marked.
 func markHeard(t *testing.T, h *harness, f fixture, upTo int64) int {
 	t.Helper()
 	items, err := h.store().MarkHeard(context.Background(), homelink.By{User: f.teacher}, f.home, f.child, upTo)
@@ -58,7 +58,7 @@ func TestReceiptsAfterHeard(t *testing.T) {
 	f := seed(t, h)
 	mom, dad := h.person(f.mom, "秀兰", "zh-hans"), h.person(f.dad, "Jian", "en")
 	grandma := h.person(f.otherParent, "Grandma Li", "en")
-	leaves(mom, "想你了", true, "已为小明保存", "✅ 完成")
+	leaves(mom, "想你了", true, "给小明的", "✅ 完成")
 	leaves(dad, "Be good", false, "Kept for 小明", "✅ Done")
 	items := waiting(t, h, f, f.home, f.child)
 	if len(items) != 3 {
@@ -70,7 +70,7 @@ func TestReceiptsAfterHeard(t *testing.T) {
 		t.Fatalf("marked %d, want 3", n)
 	}
 	h.settle()
-	m := onlyOnce(t, mom, "✓ 小明在青溪村儿童之家听过了您的 2 条留言。")
+	m := onlyOnce(t, mom, "✓ 小明已经在青溪村儿童之家听到您的留言了（2 条）。")
 	wantSilent(t, m, true)
 	if !m.HasButton("✉️ 给孩子留言") {
 		t.Fatalf("the receipt's buttons: %v", m.Buttons())
@@ -99,7 +99,7 @@ func TestBlockedSenderGetsNoReceiptAndNoRetry(t *testing.T) {
 	ctx := context.Background()
 	mom, dad := h.person(f.mom, "秀兰", "zh-hans"), h.person(f.dad, "Jian", "en")
 	leaves(dad, "Be good", false, "Kept for 小明", "✅ Done")
-	leaves(mom, "想你了", false, "已为小明保存", "✅ 完成")
+	leaves(mom, "想你了", false, "给小明的", "✅ 完成")
 	seen := len(dad.Messages())
 	dad.Blocks()
 	ob := h.reps[0].app.Outbox
@@ -110,7 +110,7 @@ func TestBlockedSenderGetsNoReceiptAndNoRetry(t *testing.T) {
 
 	markHeard(t, h, f, lastID(waiting(t, h, f, f.home, f.child)))
 	h.settle()
-	onlyOnce(t, mom, "✓ 小明在青溪村儿童之家听过了您的 1 条留言。")
+	onlyOnce(t, mom, "✓ 小明已经在青溪村儿童之家听到您的留言了（1 条）。")
 	for _, later := range []time.Duration{time.Hour, 24 * time.Hour} {
 		h.clock.Set(h.clock.Now().Add(later))
 		h.settle()
@@ -142,7 +142,7 @@ func TestMyDataListsMessagesNotMedia(t *testing.T) {
 	f := seed(t, h)
 	ctx := context.Background()
 	mom := h.person(f.mom, "秀兰", "zh-hans")
-	leaves(mom, "想你了", true, "已为小明保存", "✅ 完成")
+	leaves(mom, "想你了", true, "给小明的", "✅ 完成")
 	items := waiting(t, h, f, f.home, f.child)
 	markHeard(t, h, f, items[0].ID)
 	reply := []homelink.MailItem{{Kind: homelink.MailVoice, FileID: "reply-voice-file"}}
@@ -196,8 +196,8 @@ func TestConsentSaysWhatTheMailboxKeeps(t *testing.T) {
 		id         int64
 		lang, want string
 	}{
-		{9401, "en", "the messages you leave for 小明 (voice notes, photos, videos, texts) and 小明's replies to you, kept at most 90 days, and 30 days after 小明 has heard them."},
-		{9402, "zh-hans", "以及您给小明的留言（语音、照片、视频、文字）和小明给您的回复（最多保存 90 天；小明听过的留言，听过 30 天后删除）。"},
+		{9401, "en", "the messages you leave for 小明 (voice notes, photos, videos, texts) and 小明's replies to you, kept at most 90 days (a message 小明 has heard, 30 days after that, if that comes sooner)."},
+		{9402, "zh-hans", "以及您给小明的留言和小明给您的回复（语音、照片、视频、文字，最多保存 90 天；孩子听过的，30 天后删除）。"},
 	} {
 		link, _ := inviteFor(t, h, homelink.Invite{Role: homelink.RoleGuardian, HomeID: f.home, ChildID: f.child})
 		g := h.person(p.id, "Mei", p.lang)

@@ -23,13 +23,13 @@ func TestMailboxRoundTripWithTwoGuardiansInBothLanguages(t *testing.T) {
 	w.mom.Types("/message")
 	w.mom.Sees("✉️ 给小明留言")
 	w.mom.Types("小明，妈妈想你了，周六给你打电话。")
-	w.mom.Sees("✓ 已为小明保存：文字。")
+	w.mom.Sees("✓ 给小明的文字已保存。")
 	w.mom.SendsVoice()
-	w.mom.Sees("✓ 已为小明保存：语音。")
+	w.mom.Sees("✓ 给小明的语音已保存。")
 	w.mom.SendsPhoto("工地上的晚霞")
-	w.mom.Sees("✓ 已为小明保存：照片。")
+	w.mom.Sees("✓ 给小明的照片已保存。")
 	w.mom.Tap("✅ 完成")
-	w.mom.Sees("您的留言已经保存在青溪村儿童之家，等小明来听。")
+	w.mom.Sees("您的留言已经留在青溪村儿童之家了。")
 	w.dad.Types("/message")
 	w.dad.Sees("✉️ A message for 小明")
 	w.dad.Types("Study hard, see you at New Year.")
@@ -37,11 +37,11 @@ func TestMailboxRoundTripWithTwoGuardiansInBothLanguages(t *testing.T) {
 	w.dad.Tap("✅ Done")
 	w.h.settle()
 	onlyOnce(t, w.teacher, "📬 New messages at 青溪村儿童之家: 小明 (4)")
-	onlyOnce(t, w.teacher2, "📬 青溪村儿童之家有新留言：小明（4）")
+	onlyOnce(t, w.teacher2, "📬 青溪村儿童之家有新留言：小明 4 条")
 
 	w.teacher.Tap("Open mailbox")
 	w.teacher.Tap("小明 · 4 new")
-	w.teacher.Sees("That was 4 of 4.")
+	w.teacher.Sees("Played up to 4 of 4.")
 	voice, photo := w.sent(w.mom, "voice"), w.sent(w.mom, "photo")
 	got := kindsOf(w.teacher.Messages())
 	played := slices.IndexFunc(got, func(s string) bool { return strings.Contains(s, "妈妈想你了") })
@@ -63,10 +63,10 @@ func TestMailboxRoundTripWithTwoGuardiansInBothLanguages(t *testing.T) {
 		t.Fatalf("a caption or text is missing:\n%s", strings.Join(got[played:], "\n"))
 	}
 
-	w.teacher.Tap("✅ Heard")
+	w.teacher.Tap("✅ The child heard them")
 	w.teacher.Sees("Marked as heard.")
 	w.h.settle()
-	receipt := w.mom.Sees("✓ 小明在青溪村儿童之家听过了您的 3 条留言。")
+	receipt := w.mom.Sees("✓ 小明已经在青溪村儿童之家听到您的留言了（3 条）。")
 	if !receipt.HasButton("✉️ 给孩子留言") {
 		t.Fatalf("the mother's receipt has no button to write again: %v", receipt.Buttons())
 	}
@@ -76,17 +76,17 @@ func TestMailboxRoundTripWithTwoGuardiansInBothLanguages(t *testing.T) {
 
 	w.teacher2.Types("/mailbox")
 	w.teacher2.Tap("小明")
-	w.teacher2.Sees("小明没有新留言。")
+	w.teacher2.Sees("没有给小明的新留言。")
 	w.teacher2.Tap("🎙 录一段回复")
 	w.teacher2.SendsVoice()
 	w.teacher2.SendsPhoto("我和同学")
-	w.teacher2.Sees("✓ 已录下（照片），共 2 条。")
-	w.teacher2.Tap("📨 发给家人")
+	w.teacher2.Sees("✓ 已保存（照片），共 2 条。")
+	w.teacher2.Tap("📨 发给家长")
 	w.teacher2.Sees("📨 小明的回复正在发给李秀兰（妈妈）、Jian（爸爸）。")
 	w.h.settle()
 	reply, reply2 := w.sent(w.teacher2, "voice"), w.sent(w.teacher2, "photo")
 	momGot := kindsOf(w.mom.Messages())
-	if want := []string{"text  💌 小明给您的回复，是李老师在青溪村儿童之家帮忙录的", "voice " + reply + " ", "photo " + reply2 + " 我和同学"}; !slices.Equal(momGot[len(momGot)-3:], want) {
+	if want := []string{"text  💌 小明给您的话，由李老师在青溪村儿童之家帮忙录下", "voice " + reply + " ", "photo " + reply2 + " 我和同学"}; !slices.Equal(momGot[len(momGot)-3:], want) {
 		t.Fatalf("the mother got:\n%s\nwant the reply last:\n%s", strings.Join(momGot, "\n"), strings.Join(want, "\n"))
 	}
 	dadGot := kindsOf(w.dad.Messages())

@@ -35,7 +35,7 @@ func TestReplyReachesEachGuardianAndTheTeacherHearsWhoWasNot(t *testing.T) {
 	w.h.settle()
 
 	voice, photo := w.sent(w.teacher, "voice"), w.sent(w.teacher, "photo")
-	want := []string{"text  💌 小明给您的回复，是王老师在青溪村儿童之家帮忙录的", "voice " + voice + " ",
+	want := []string{"text  💌 小明给您的话，由王老师在青溪村儿童之家帮忙录下", "voice " + voice + " ",
 		"photo " + photo + " 我画的家", "text  妈妈，我很好，不用担心"}
 	if got := kindsOf(w.mom.Messages()); !slices.Equal(got, want) {
 		t.Fatalf("mom got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -55,18 +55,18 @@ func TestReplyReachesEachGuardianAndTheTeacherHearsWhoWasNot(t *testing.T) {
 	w.blocked(w.dad, false)
 	w.teacher2.Types("/mailbox")
 	w.teacher2.Tap("小明")
-	w.teacher2.Sees("小明没有新留言。")
+	w.teacher2.Sees("没有给小明的新留言。")
 	w.teacher2.Tap("🎙 录一段回复")
 	w.teacher2.Types("Dad, come home for the New Year")
-	w.teacher2.Sees("✓ 已录下（文字），共 1 条。")
-	w.teacher2.Tap("📨 发给家人")
+	w.teacher2.Sees("✓ 已保存（文字），共 1 条。")
+	w.teacher2.Tap("📨 发给家长")
 	w.teacher2.Sees("📨 小明的回复正在发给李秀兰（妈妈）、Jian（爸爸）。")
 	w.h.settle()
 	want = []string{"text  💌 A message from 小明, recorded at 青溪村儿童之家 with 李老师", "text  Dad, come home for the New Year"}
 	if got := kindsOf(w.dad.Messages()); !slices.Equal(got, want) {
 		t.Fatalf("dad got:\n%s", strings.Join(got, "\n"))
 	}
-	w.mom.Sees("💌 小明给您的回复，是李老师在青溪村儿童之家帮忙录的")
+	w.mom.Sees("💌 小明给您的话，由李老师在青溪村儿童之家帮忙录下")
 	// Dad answers the child from the reply itself.
 	w.dad.Tap("✉️ Leave a message")
 	w.dad.Sees("✉️ A message for 小明")

@@ -80,7 +80,7 @@ func TestThirtyMessagesGiveEachTeacherOneNoticeAnHour(t *testing.T) {
 	w.h.settle()
 	first := w.h.clock.Now()
 	onlyOnce(t, w.teacher, "📬 New messages at 青溪村儿童之家: 小明 (1)")
-	onlyOnce(t, w.teacher2, "📬 青溪村儿童之家有新留言：小明（1）")
+	onlyOnce(t, w.teacher2, "📬 青溪村儿童之家有新留言：小明 1 条")
 	for i := 2; i <= 30; i++ {
 		from := w.f.mom
 		if i%2 == 0 {
@@ -104,7 +104,7 @@ func TestThirtyMessagesGiveEachTeacherOneNoticeAnHour(t *testing.T) {
 	}
 	m := w.comesAt(first.Add(homelink.MailNoticeEvery),
 		arrival{w.teacher, "小明 (30)", "📬 New messages at 青溪村儿童之家: 小明 (30), Lili (1)"},
-		arrival{w.teacher2, "小明（30）", "📬 青溪村儿童之家有新留言：小明（30）、Lili（1）"})[0]
+		arrival{w.teacher2, "小明 30 条", "📬 青溪村儿童之家有新留言：小明 30 条、Lili 1 条"})[0]
 	if !m.HasButton("Open mailbox") {
 		t.Fatalf("the notice has no [Open mailbox]: %v", m.Buttons())
 	}
@@ -126,7 +126,7 @@ func TestANoticeInQuietHoursWaitsUntilTheyEnd(t *testing.T) {
 	w.says(w.f.dad, "Good night")
 	w.h.settle()
 	w.comesAt(at(2026, 11, 29, 7, 0), arrival{w.teacher, "📬", "📬 New messages at 青溪村儿童之家: 小明 (1)"},
-		arrival{w.teacher2, "📬", "📬 青溪村儿童之家有新留言：小明（1）"})
+		arrival{w.teacher2, "📬", "📬 青溪村儿童之家有新留言：小明 1 条"})
 }
 
 // /mailbox lists the children with messages waiting first, with how many,
@@ -162,8 +162,8 @@ func TestMailboxPlaysTenInOrderThenMore(t *testing.T) {
 	n := len(w.teacher.Messages())
 	w.teacher.Tap("小明 · 13 new")
 	w.teacher.Sees("Playing 小明's messages: 10 of 13. They arrive about one a second: about 10 seconds.")
-	end := w.teacher.Sees("That was 10 of 13.")
-	if got := end.Buttons(); !slices.Equal(got, []string{"✅ Heard", "▶ More (3)", "🎙 Record a reply"}) {
+	end := w.teacher.Sees("Played up to 10 of 13.")
+	if got := end.Buttons(); !slices.Equal(got, []string{"✅ The child heard them", "▶ More (3)", "🎙 Record a reply"}) {
 		t.Fatalf("the page's end: %v", got)
 	}
 	if got := textsWith(since(w.teacher, n), "message "); !slices.Equal(got, want[:10]) {
@@ -172,8 +172,8 @@ func TestMailboxPlaysTenInOrderThenMore(t *testing.T) {
 	n = len(w.teacher.Messages())
 	w.teacher.Tap("▶ More (3)")
 	w.teacher.Sees("Playing 小明's messages: 13 of 13.")
-	end = w.teacher.Sees("That was 13 of 13.")
-	if got := end.Buttons(); !slices.Equal(got, []string{"✅ Heard", "🎙 Record a reply"}) {
+	end = w.teacher.Sees("Played up to 13 of 13.")
+	if got := end.Buttons(); !slices.Equal(got, []string{"✅ The child heard them", "🎙 Record a reply"}) {
 		t.Fatalf("the last page's end: %v", got)
 	}
 	if got := textsWith(since(w.teacher, n), "message "); !slices.Equal(got, want[10:]) {
@@ -185,9 +185,9 @@ func TestMailboxPlaysTenInOrderThenMore(t *testing.T) {
 	wantLines(t, list, "有 14 条新留言。")
 	n = len(w.teacher2.Messages())
 	w.teacher2.Tap("小明 · 13 条新留言")
-	w.teacher2.Sees("正在播放小明的留言（10/13）。大约每秒到一条，一共要 10 秒左右。")
-	end = w.teacher2.Sees("以上播放了 10 条，共 13 条。")
-	if !end.HasButton("✅ 听过了") || !end.HasButton("▶ 继续播放（3）") || !end.HasButton("🎙 录一段回复") {
+	w.teacher2.Sees("给小明的留言正在发来（到第 10 条，共 13 条），大约每秒一条，10 秒左右发完。")
+	end = w.teacher2.Sees("已播到第 10 条，共 13 条。")
+	if !end.HasButton("✅ 孩子听过了") || !end.HasButton("▶ 继续播放（还有 3 条）") || !end.HasButton("🎙 录一段回复") {
 		t.Fatalf("the Chinese page's end: %v", end.Buttons())
 	}
 	got := textsWith(since(w.teacher2, n), "message ")
@@ -233,7 +233,7 @@ func TestEachKindArrivesAsItselfByItsFileID(t *testing.T) {
 	w.leaves(w.f.mom, w.f.child, homelink.MailItem{Kind: homelink.MailVideoNote, FileID: "note-from-mom"})
 	w.teacher.Types("/mailbox")
 	w.teacher.Tap("小明 · 5 new")
-	w.teacher.Sees("That was 5 of 5.")
+	w.teacher.Sees("Played up to 5 of 5.")
 	var got []string
 	for _, m := range w.teacher.Messages() {
 		if m.Kind != "text" || strings.Contains(m.Text, "17:05") || strings.Contains(m.Text, "多穿点衣服") {
@@ -263,14 +263,14 @@ func TestHeardOnceAndTheSecondTeacherIsToldItWasDone(t *testing.T) {
 	w.says(w.f.mom, "想你")
 	w.teacher2.Types("/mailbox")
 	w.teacher2.Tap("小明 · 3 条新留言")
-	w.teacher2.Sees("以上播放了 3 条，共 3 条。")
+	w.teacher2.Sees("已播到第 3 条，共 3 条。")
 	w.teacher.Types("/mailbox")
 	w.teacher.Tap("小明 · 3 new")
-	w.teacher.Sees("That was 3 of 3.")
+	w.teacher.Sees("Played up to 3 of 3.")
 
-	w.teacher.Tap("✅ Heard")
+	w.teacher.Tap("✅ The child heard them")
 	m := w.teacher.Sees("Marked as heard. 李秀兰 (Mother), Jian (Father) will be told.")
-	if !m.HasButton("🎙 Record a reply") || m.HasButton("✅ Heard") {
+	if !m.HasButton("🎙 Record a reply") || m.HasButton("✅ The child heard them") {
 		t.Fatalf("after Heard: %v", m.Buttons())
 	}
 	if n := w.unread(); n != 0 {
@@ -280,8 +280,8 @@ func TestHeardOnceAndTheSecondTeacherIsToldItWasDone(t *testing.T) {
 	if err != nil || counts.Heard != 3 {
 		t.Fatalf("heard counted %+v, %v", counts, err)
 	}
-	w.teacher2.Tap("✅ 听过了")
-	w.teacher2.Sees("小明的这些留言已经由其他老师标为听过了，家长不会重复收到通知。")
+	w.teacher2.Tap("✅ 孩子听过了")
+	w.teacher2.Sees("给小明的这些留言已经标为听过了，家长只会收到一次通知。")
 	if counts, _ := w.h.store().MailCounts(context.Background(), w.f.home, homelink.WeekOf(w.h.clock.Now(), mustZone(t, "Asia/Shanghai"))); counts.Heard != 3 {
 		t.Fatalf("marked twice: %+v", counts)
 	}

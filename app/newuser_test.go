@@ -42,7 +42,7 @@ func TestParentsMessageIsSaidNotCarried(t *testing.T) {
 	f := seed(t, h)
 	mom, dad := h.person(f.mom, "秀兰", "zh-hans"), h.person(f.dad, "Jian", "en")
 	mom.SendsVoice()
-	got := mom.Sees("这条消息没有保存，孩子收不到。想给孩子留言（语音、照片、视频或文字），请先发送 /message")
+	got := mom.Sees("您刚才发的这条没有保存，孩子收不到。想给孩子留言（语音、照片、视频或文字），请先发送 /message")
 	if !strings.Contains(got.Text, "青溪村儿童之家：0851-1234") {
 		t.Errorf("no way to reach the home:\n%s", got.Text)
 	}

@@ -81,11 +81,11 @@ func TestMailLeaveOneChildInChinese(t *testing.T) {
 		t.Fatalf("buttons %v", mom.latest.Buttons())
 	}
 	mom.does(func() { mom.SendsSticker() })
-	mom.sees("这一步需要文字、语音、照片、视频或圆形视频消息。")
+	mom.sees("这一步需要文字、语音、照片、视频或圆形视频。")
 	mom.sendsPhoto()
-	mom.sees("✓ 已为小明保存：照片。")
+	mom.sees("✓ 给小明的照片已保存。")
 	mom.taps("✅ 完成")
-	mom.sees("您的留言已经保存在青溪村儿童之家，等小明来听。")
+	mom.sees("您的留言已经留在青溪村儿童之家了。")
 }
 
 // A receipt's payload is read strictly: anything else is not acted on.

@@ -65,6 +65,11 @@ func (b *Bot) playPage(ctx context.Context, r *request, t target, after int64, s
 	end := pageEnd{child: c.Name, last: items[used-1].ID, shown: shown, total: shown + rest, rest: rest}
 	seconds := len(ms)
 	ms = append(ms, b.pageEnd(r, t, end))
+	// The tapped menu says what is coming before it comes: edited after
+	// the page was queued, the edit would wait behind it.
+	if err := r.show(ctx, r.html("MailPlaying", "Child", c.Name, "Shown", shown, "Total", end.total, "Count", seconds), nil); err != nil {
+		return err
+	}
 	ids, err := b.Sender.EnqueueAll(ctx, ms)
 	if err != nil {
 		return err
@@ -74,7 +79,7 @@ func (b *Bot) playPage(ctx context.Context, r *request, t target, after int64, s
 		// left out is still waiting, and More or the list plays it.
 		b.Log.Warn("a mailbox page was cut by the chat's backlog", slog.Int64("user", r.user.ID))
 	}
-	return r.show(ctx, r.html("MailPlaying", "Child", c.Name, "Shown", shown, "Total", end.total, "Count", seconds), nil)
+	return nil
 }
 
 // stillPlaying tells a teacher whose last page is still arriving to wait

@@ -151,8 +151,8 @@ func TestReplyReadsInTheGuardiansLanguage(t *testing.T) {
 		lang, teacher, want string
 	}{
 		{"en", "王老师", "💌 A message from 小明, recorded at 青溪村儿童之家 with 王老师"},
-		{"zh-Hans", "王老师", "💌 小明给您的回复，是王老师在青溪村儿童之家帮忙录的"},
-		{"zh-Hans", "", "💌 小明给您的回复，是在青溪村儿童之家录的"},
+		{"zh-Hans", "王老师", "💌 小明给您的话，由王老师在青溪村儿童之家帮忙录下"},
+		{"zh-Hans", "", "💌 小明给您的话，在青溪村儿童之家录下"},
 	} {
 		rd := w.b.reader(homelink.User{ID: 300, Language: tc.lang})
 		ms := replyMessages(rd, child, home, tc.teacher, items, true, kb)
@@ -253,7 +253,7 @@ func TestReplyStepKeepsEachItemAsItComes(t *testing.T) {
 	}
 	teacher.sees("✓ Recorded (voice note): 10 so far.")
 	teacher.sendsVoice()
-	teacher.sees("That is 10 already, the most one reply holds.")
+	teacher.sees("That is 10 already, the most one reply holds: this one was not kept.")
 	teacher.taps("Cancel")
 	teacher.isAt("")
 	teacher.sees("Okay, stopped. Nothing was changed.")
@@ -317,7 +317,7 @@ func TestMailboxIsOnTeachersMenusOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	zh.types("/help")
-	zh.sees("/mailbox：给孩子播放家长的留言，标为听过了，再录下孩子的回复")
+	zh.sees("/mailbox：给孩子播放家长的留言，听完后标记“孩子听过了”，也可以录下孩子的回复")
 }
 
 // A page's buttons fit Telegram's 64 bytes of callback data whatever the

@@ -161,8 +161,8 @@ func mailboxPage(chat int64) []Message {
 		}
 		ms = append(ms, m)
 	}
-	return append(ms, Message{ChatID: chat, Reply: true, Text: "That was 10 of 13.",
-		Keyboard: [][]Button{{{Text: "✅ Heard", Data: "m:h"}, {Text: "▶ More (3)", Data: "m:n"}}}})
+	return append(ms, Message{ChatID: chat, Reply: true, Text: "Played up to 10 of 13.",
+		Keyboard: [][]Button{{{Text: "✅ The child heard them", Data: "m:h"}, {Text: "▶ More (3)", Data: "m:n"}}}})
 }
 
 // BenchmarkEnqueueAll: queueing a mailbox page of 11 messages with one
