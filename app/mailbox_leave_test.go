@@ -32,9 +32,15 @@ var mailLeaveMatrix = []matrixCase{
 	{kind: "button", name: "mail.leave.done", args: none, answers: mailing, allow: parentOnly},
 	{kind: "button", name: "flow.back", args: none, answers: mailing, step: "mail.leave/compose", allow: parents},
 	{kind: "typed", name: "mail.leave/compose", text: "想你了", answers: mailing, allow: parentOnly},
+	// A parent's voice note sent outside any question, offered to 小明's
+	// mailbox: keeping it is for 小明's guardians only.
+	{kind: "button", name: "mail.stray.keep", args: child, answers: strayVoice, allow: parentOnly},
 }
 
 func init() { matrix = append(matrix, mailLeaveMatrix...) }
+
+// strayVoice is a voice note offered to a child's mailbox (mail.stray).
+func strayVoice(fixture) string { return `{"k":"voice","f":"voice-from-outside"}` }
 
 // linkGuardian links user to child c of home h through an invitation, as
 // the bot would.

@@ -34,22 +34,44 @@ func TestWelcomePromisesOnlyWhatExists(t *testing.T) {
 	}
 }
 
-// A parent's voice note, photo or letter outside any flow is said plainly
-// not to have reached the child, with /message to leave one and how to
-// call the home instead.
-func TestParentsMessageIsSaidNotCarried(t *testing.T) {
+// A parent's voice note, photo or letter outside any flow is offered to
+// their child's mailbox, one tap per child, and kept only when they tap;
+// what no mailbox keeps (a sticker) is said plainly not to have reached
+// the child, with /message to leave one and how to call the home instead.
+func TestParentsMessageOutsideAFlowIsOfferedToTheMailbox(t *testing.T) {
 	h := start(t, webhook)
 	f := seed(t, h)
 	mom, dad := h.person(f.mom, "秀兰", "zh-hans"), h.person(f.dad, "Jian", "en")
-	mom.SendsVoice()
-	got := mom.Sees("您刚才发的这条没有保存，孩子收不到。想给孩子留言（语音、照片、视频或文字），请先发送 /message")
-	if !strings.Contains(got.Text, "青溪村儿童之家：0851-1234") {
-		t.Errorf("no way to reach the home:\n%s", got.Text)
+	unread := func() int {
+		n, err := h.store().Unread(context.Background(), f.home)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n[f.child]
 	}
-	mom.Types("👨‍👩‍👧 想你了 ❤️🙏")
-	mom.SeesNew(1, "孩子收不到")
+	mom.SendsVoice()
+	offer := mom.Sees("✉️ 刚才发的语音，要留给孩子吗？")
+	if !offer.HasButton("✉️ 留给小明") || unread() != 0 {
+		t.Fatalf("the offer %v kept something (%d waiting) or has no button for 小明", offer.Buttons(), unread())
+	}
+	mom.Tap("✉️ 留给小明")
+	mom.Sees("✓ 给小明的语音已保存。")
+	items := waiting(t, h, f, f.home, f.child)
+	if len(items) != 1 || items[0].Kind != homelink.MailVoice || items[0].FileID != sentFiles(h, f.mom)[0] {
+		t.Fatalf("kept %+v, want the voice note she sent", items)
+	}
+	mom.Types("想你了")
+	mom.Sees("✓ 给小明的文字已保存。") // the compose step stays open for more
+
 	dad.SendsPhoto("for Xiaoming")
-	got = dad.Sees("it will not reach your child. To leave a message for your child (a voice note, a photo, a video or a text), send /message first")
+	dad.Sees("✉️ You sent a photo. Leave it in your child's mailbox")
+	dad.Tap("Cancel")
+	dad.Sees("Nothing was changed.")
+	if n := unread(); n != 2 {
+		t.Fatalf("%d waiting after the father said no, want the mother's 2", n)
+	}
+	dad.SendsSticker()
+	got := dad.Sees("it will not reach your child. To leave a message for your child (a voice note, a photo, a video or a text), send /message first")
 	if !strings.Contains(got.Text, "青溪村儿童之家: 0851-1234") {
 		t.Errorf("no way to reach the home:\n%s", got.Text)
 	}

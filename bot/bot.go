@@ -257,6 +257,7 @@ type Bot struct {
 	hours      hoursActs
 	mail       mailActs
 	leave      mailLeaveParts
+	stray      strayParts
 	language   *action
 	back       *action
 	cancelFlow *action
@@ -330,6 +331,7 @@ func New(cfg Config) *Bot {
 	b.hoursActions()
 	b.mailActions()
 	b.mailLeaveActions()
+	b.mailStrayActions()
 	return b
 }
 
@@ -427,13 +429,17 @@ func (b *Bot) message(ctx context.Context, r *request) error {
 
 // unexpected answers anything the bot did not ask for: someone who has
 // not joined hears what homelink is and how to join; a parent's message
-// that no step takes is said plainly not to be carried, with how to reach
-// the child instead; anyone else gets a short hint.
+// that no step takes is offered to their child's mailbox (offerStray), or,
+// when no mailbox keeps it, said plainly not to be carried, with how to
+// reach the child instead; anyone else gets a short hint.
 func (b *Bot) unexpected(ctx context.Context, r *request) error {
 	switch {
 	case !r.user.Roles.Any():
 		return b.welcome(ctx, r)
 	case r.user.Roles.IsGuardian() && r.update.Message != nil && !isCommand(r.update.Message):
+		if offered, err := b.offerStray(ctx, r); offered || err != nil {
+			return err
+		}
 		return b.notCarried(ctx, r)
 	}
 	return r.hint(ctx, r.html("UnknownText"))
