@@ -144,8 +144,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	}
 	a.registerCallWork()
 	a.registerReminders()
-	a.registerMailTeacher()
-	a.registerMailGuardian()
+	a.registerMail()
 	if err := a.registerMailExpiry(ctx); err != nil {
 		return nil, err
 	}

@@ -50,29 +50,34 @@ func (a *App) registerCallWork() {
 // only before its call ends, which the bot judges; the agenda is told
 // nothing about usefulness.
 func (a *App) registerReminders() {
-	due := func(run func(context.Context, bot.Due) error, home func(key string) (h, id int64, ok bool)) agenda.Handler {
-		return agenda.Handler{Retries: callWorkRetries, Handle: func(ctx context.Context, it agenda.Item) error {
-			h, id, ok := home(it.Key)
-			if !ok {
-				a.log.Warn("agenda item with an unreadable key", slog.String("kind", it.Kind))
-				return nil
-			}
-			return run(ctx, bot.Due{Kind: it.Kind, Key: it.Key, Claim: it.Claim(), Home: h, Call: id, At: it.Due, Payload: it.Payload,
-				Current: func(ctx context.Context) (bool, error) { return a.Agenda.Current(ctx, it) },
-				Hold: func(ctx context.Context, until time.Time, payload []byte) error {
-					// An item that moved on meanwhile (its call moved or
-					// was cancelled) is left as it is now.
-					_, err := a.Agenda.Hold(ctx, it, until, payload)
-					return err
-				}})
-		}}
-	}
 	for _, kind := range store.ReminderKinds {
-		a.Agenda.Register(kind, due(a.Bot.Remind, store.CallKey))
+		a.Agenda.Register(kind, a.dueHandler(a.Bot.Remind, store.CallKey))
 	}
-	a.Agenda.Register(store.KindDigest, due(a.Bot.Digest, func(key string) (int64, int64, bool) {
+	a.Agenda.Register(store.KindDigest, a.dueHandler(a.Bot.Digest, func(key string) (int64, int64, bool) {
 		h, err := strconv.ParseInt(key, 10, 64)
 		return h, 0, err == nil && h > 0
 	}))
-	a.Agenda.Register(store.KindDigestTo, due(a.Bot.DigestTo, store.CallKey))
+	a.Agenda.Register(store.KindDigestTo, a.dueHandler(a.Bot.DigestTo, store.CallKey))
+}
+
+// dueHandler is the handler of one kind of due work the bot does at its
+// time (a reminder, a digest, a mailbox notice): key reads the item's key
+// into the home and the call, person or child it is about (Due.Home and
+// Due.Call), and the Due lets the bot check and hold its item.
+func (a *App) dueHandler(run func(context.Context, bot.Due) error, key func(string) (h, id int64, ok bool)) agenda.Handler {
+	return agenda.Handler{Retries: callWorkRetries, Handle: func(ctx context.Context, it agenda.Item) error {
+		h, id, ok := key(it.Key)
+		if !ok {
+			a.log.Warn("agenda item with an unreadable key", slog.String("kind", it.Kind))
+			return nil
+		}
+		return run(ctx, bot.Due{Kind: it.Kind, Key: it.Key, Claim: it.Claim(), Home: h, Call: id, At: it.Due, Payload: it.Payload,
+			Current: func(ctx context.Context) (bool, error) { return a.Agenda.Current(ctx, it) },
+			Hold: func(ctx context.Context, until time.Time, payload []byte) error {
+				// An item that moved on meanwhile (its call moved or
+				// was cancelled) is left as it is now.
+				_, err := a.Agenda.Hold(ctx, it, until, payload)
+				return err
+			}})
+	}}
 }

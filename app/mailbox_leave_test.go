@@ -134,8 +134,8 @@ func TestGuardianOfTwoChildrenLeavesMessages(t *testing.T) {
 		t.Fatalf("阿福's mailbox holds %d items", n)
 	}
 
-	dad.SendsVoice() // the step is over: not kept
-	dad.Sees("This message was not kept")
+	dad.SendsVoice() // the step is over: not kept, only offered
+	dad.Sees("✉️ You sent a voice note. Leave it in your child's mailbox")
 	if n := len(waiting(t, h, f, f.home, f.child)); n != 5 {
 		t.Fatalf("小明's mailbox holds %d items after Done, want 5", n)
 	}

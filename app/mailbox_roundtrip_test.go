@@ -36,8 +36,8 @@ func TestMailboxRoundTripWithTwoGuardiansInBothLanguages(t *testing.T) {
 	w.dad.Sees("✓ Kept for 小明: a text message.")
 	w.dad.Tap("✅ Done")
 	w.h.settle()
-	onlyOnce(t, w.teacher, "📬 New messages at 青溪村儿童之家: 小明 (4)")
-	onlyOnce(t, w.teacher2, "📬 青溪村儿童之家有新留言：小明 4 条")
+	onlyOnce(t, w.teacher, "📬 Messages are waiting at 青溪村儿童之家: 小明 (4)")
+	onlyOnce(t, w.teacher2, "📬 青溪村儿童之家有留言等着播放：小明 4 条")
 
 	w.teacher.Tap("Open mailbox")
 	w.teacher.Tap("小明 · 4 new")

@@ -79,8 +79,8 @@ func TestThirtyMessagesGiveEachTeacherOneNoticeAnHour(t *testing.T) {
 	w.says(w.f.mom, "第一条")
 	w.h.settle()
 	first := w.h.clock.Now()
-	onlyOnce(t, w.teacher, "📬 New messages at 青溪村儿童之家: 小明 (1)")
-	onlyOnce(t, w.teacher2, "📬 青溪村儿童之家有新留言：小明 1 条")
+	onlyOnce(t, w.teacher, "📬 Messages are waiting at 青溪村儿童之家: 小明 (1)")
+	onlyOnce(t, w.teacher2, "📬 青溪村儿童之家有留言等着播放：小明 1 条")
 	for i := 2; i <= 30; i++ {
 		from := w.f.mom
 		if i%2 == 0 {
@@ -103,8 +103,8 @@ func TestThirtyMessagesGiveEachTeacherOneNoticeAnHour(t *testing.T) {
 		}
 	}
 	m := w.comesAt(first.Add(homelink.MailNoticeEvery),
-		arrival{w.teacher, "小明 (30)", "📬 New messages at 青溪村儿童之家: 小明 (30), Lili (1)"},
-		arrival{w.teacher2, "小明 30 条", "📬 青溪村儿童之家有新留言：小明 30 条、Lili 1 条"})[0]
+		arrival{w.teacher, "小明 (30)", "📬 Messages are waiting at 青溪村儿童之家: 小明 (30), Lili (1)"},
+		arrival{w.teacher2, "小明 30 条", "📬 青溪村儿童之家有留言等着播放：小明 30 条、Lili 1 条"})[0]
 	if !m.HasButton("Open mailbox") {
 		t.Fatalf("the notice has no [Open mailbox]: %v", m.Buttons())
 	}
@@ -125,8 +125,8 @@ func TestANoticeInQuietHoursWaitsUntilTheyEnd(t *testing.T) {
 	w.h.clock.Set(at(2026, 11, 28, 23, 0))
 	w.says(w.f.dad, "Good night")
 	w.h.settle()
-	w.comesAt(at(2026, 11, 29, 7, 0), arrival{w.teacher, "📬", "📬 New messages at 青溪村儿童之家: 小明 (1)"},
-		arrival{w.teacher2, "📬", "📬 青溪村儿童之家有新留言：小明 1 条"})
+	w.comesAt(at(2026, 11, 29, 7, 0), arrival{w.teacher, "📬", "📬 Messages are waiting at 青溪村儿童之家: 小明 (1)"},
+		arrival{w.teacher2, "📬", "📬 青溪村儿童之家有留言等着播放：小明 1 条"})
 }
 
 // /mailbox lists the children with messages waiting first, with how many,
@@ -155,13 +155,13 @@ func TestMailboxPlaysTenInOrderThenMore(t *testing.T) {
 
 	w.teacher.Types("/mailbox")
 	list := w.teacher.Sees("📬 Mailbox · 青溪村儿童之家")
-	wantLines(t, list, "14 new messages wait. Tap a child to play their messages or to record a reply.")
+	wantLines(t, list, "14 new messages are waiting. Tap a child to play their messages or to record a reply.")
 	if got := list.Buttons(); !slices.Equal(got, []string{"小明 · 13 new", "Lili · 1 new"}) {
 		t.Fatalf("the list's buttons: %v", got)
 	}
 	n := len(w.teacher.Messages())
 	w.teacher.Tap("小明 · 13 new")
-	w.teacher.Sees("Playing 小明's messages: 10 of 13. They arrive about one a second: about 10 seconds.")
+	w.teacher.Sees("▶ 小明's messages are coming below (10 of 13), in about 10 seconds.")
 	end := w.teacher.Sees("Played up to 10 of 13.")
 	if got := end.Buttons(); !slices.Equal(got, []string{"✅ The child heard them", "▶ More (3)", "🎙 Record a reply"}) {
 		t.Fatalf("the page's end: %v", got)
@@ -171,7 +171,7 @@ func TestMailboxPlaysTenInOrderThenMore(t *testing.T) {
 	}
 	n = len(w.teacher.Messages())
 	w.teacher.Tap("▶ More (3)")
-	w.teacher.Sees("Playing 小明's messages: 13 of 13.")
+	w.teacher.Sees("▶ 小明's messages are coming below (13 of 13)")
 	end = w.teacher.Sees("Played up to 13 of 13.")
 	if got := end.Buttons(); !slices.Equal(got, []string{"✅ The child heard them", "🎙 Record a reply"}) {
 		t.Fatalf("the last page's end: %v", got)
@@ -185,7 +185,7 @@ func TestMailboxPlaysTenInOrderThenMore(t *testing.T) {
 	wantLines(t, list, "有 14 条新留言。")
 	n = len(w.teacher2.Messages())
 	w.teacher2.Tap("小明 · 13 条新留言")
-	w.teacher2.Sees("给小明的留言正在发来（到第 10 条，共 13 条），大约每秒一条，10 秒左右发完。")
+	w.teacher2.Sees("▶ 给小明的留言马上发到下面（到第 10 条，共 13 条），大约 10 秒发完。")
 	end = w.teacher2.Sees("已播到第 10 条，共 13 条。")
 	if !end.HasButton("✅ 孩子听过了") || !end.HasButton("▶ 继续播放（还有 3 条）") || !end.HasButton("🎙 录一段回复") {
 		t.Fatalf("the Chinese page's end: %v", end.Buttons())

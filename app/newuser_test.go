@@ -62,6 +62,8 @@ func TestParentsMessageOutsideAFlowIsOfferedToTheMailbox(t *testing.T) {
 	}
 	mom.Types("想你了")
 	mom.Sees("✓ 给小明的文字已保存。") // the compose step stays open for more
+	mom.Types("/cancel")     // and leaving it takes back nothing kept
+	mom.Sees("好的，已退出。已经留下的留言还在留言箱里，老师会照常让小明听到、看到。")
 
 	dad.SendsPhoto("for Xiaoming")
 	dad.Sees("✉️ You sent a photo. Leave it in your child's mailbox")

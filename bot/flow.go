@@ -20,6 +20,10 @@ type flow struct {
 	// name is the flow's name in the session and in the code.
 	name  string
 	steps []*step
+	// cancelled, when set, is what leaving the flow says (HTML), for a
+	// flow where something was kept, or will be lost, on the way: "Nothing
+	// was changed" would not be true.
+	cancelled func(r *request) string
 }
 
 // A step is one question of a flow.

@@ -48,12 +48,13 @@ var mailInputs = map[inputKind]homelink.MailKind{
 // many more may be left.
 const mailFewLeft = 5
 
+// mailLeaveActions declares /message's flow, its steps and its buttons.
 func (b *Bot) mailLeaveActions() {
 	m, add := &b.leave, b.acts.add
 	m.child = &step{name: "child", need: guardian, ask: b.askMailChild}
 	m.compose = &step{name: "compose", accepts: inText | inVoice | inPhoto | inVideo | inVideoNote,
 		need: guardsChild, answer: b.mailItemSent, ask: b.askMailCompose}
-	m.flow = b.flows.add(&flow{name: "mail.leave", steps: []*step{m.child, m.compose}})
+	m.flow = b.flows.add(&flow{name: "mail.leave", steps: []*step{m.child, m.compose}, cancelled: mailLeaveCancelled})
 	hc := []arg{argHome, argChild}
 	m.pick = add(&action{name: "mail.leave.child", code: "Gc", args: hc, need: guardsChild, run: b.mailChildChosen, at: m.child})
 	m.done = add(&action{name: "mail.leave.done", code: "Gd", need: guardsChild, run: b.mailDoneTapped, at: m.compose})
@@ -93,6 +94,7 @@ func (b *Bot) mailLeaveTapped(ctx context.Context, r *request, t target) error {
 	return b.mailFor(ctx, r, t)
 }
 
+// mailChildChosen opens the compose step for the child chosen.
 func (b *Bot) mailChildChosen(ctx context.Context, r *request, t target) error {
 	return b.mailFor(ctx, r, t)
 }
@@ -203,4 +205,14 @@ func (b *Bot) mailDoneTapped(ctx context.Context, r *request, _ target) error {
 		done = html.EscapeString(m.Text) + "\n\n" + done
 	}
 	return r.show(ctx, done, nil)
+}
+
+// mailLeaveCancelled is what leaving /message says: each item was kept as
+// it came, and stays for the child.
+func mailLeaveCancelled(r *request) string {
+	a := answersOf[mailAnswers](r)
+	if a.ChildName == "" {
+		return r.html("CancelDone") // still choosing the child
+	}
+	return r.html("MailCancelKept", "Child", a.ChildName)
 }

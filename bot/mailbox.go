@@ -48,7 +48,7 @@ const replyAccepts = inText | inVoice | inPhoto | inVideo | inVideoNote
 // choice, how many were shown so far.
 func (b *Bot) mailActions() {
 	record := &step{name: "record", accepts: replyAccepts, need: teachesChild, answer: b.replyRecorded}
-	b.flows.add(&flow{name: "mail.reply", steps: []*step{record}})
+	b.flows.add(&flow{name: "mail.reply", steps: []*step{record}, cancelled: replyCancelled})
 	add, h, hc := b.acts.add, []arg{argHome}, []arg{argHome, argChild}
 	page := []arg{argHome, argChild, argItem, argChoice}
 	b.mail = mailActs{
@@ -180,7 +180,8 @@ func (b *Bot) mailHeard(ctx context.Context, r *request, t target) error {
 	if rest := unread[t.child]; rest > 0 {
 		kb = append(kb, b.mail.more.button(r, r.text("MailMoreButton", "Count", rest), t))
 	}
-	kb = append(kb, b.recordButton(r, t, true))
+	// Back to the list, for the next child.
+	kb = append(kb, b.recordButton(r, t, true), b.mail.home.button(r, r.text("MailboxBackButton"), target{home: t.home}))
 	return r.show(ctx, text, rows(kb...))
 }
 
@@ -219,4 +220,13 @@ func (b *Bot) recordButton(r *request, t target, below bool) outbox.Button {
 		at.n = 1
 	}
 	return b.mail.record.button(r, r.text("MailRecordButton"), at)
+}
+
+// replyCancelled is what leaving a reply unsent says: what was recorded
+// is not sent and is gone.
+func replyCancelled(r *request) string {
+	if n := len(answersOf[replyAnswers](r).Items); n > 0 {
+		return r.html("MailReplyDiscarded", "Count", n)
+	}
+	return r.html("CancelDone")
 }

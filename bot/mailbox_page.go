@@ -25,11 +25,11 @@ const (
 	captionLimit = 1024
 	textLimit    = 4096
 	// pageBudget is the most messages a page queues for its items: the
-	// outbox lets 20 answers wait for one chat (outbox.Options.
-	// ChatBacklog), and the page's end is one more. An item takes two at
-	// most (a header before a video note, a long text), so a page of ten
-	// is cut short only when most of it needs two; More goes on from
-	// where it stopped.
+	// outbox lets 20 wait for one chat (outbox.Options.ChatBacklog, its
+	// default, which a deployment does not change), and the page's end
+	// is one more. An item takes one message, or more (a header before a
+	// video note, a long text or caption), so a page of ten is cut short
+	// only when many need more; More goes on from where it stopped.
 	pageBudget = 18
 )
 
@@ -53,10 +53,11 @@ func (b *Bot) playPage(ctx context.Context, r *request, t target, after int64, s
 		return r.show(ctx, r.html(id, "Child", c.Name), rows(b.recordButton(r, t, false),
 			b.mail.home.button(r, r.text("BackButton"), target{home: t.home})))
 	}
-	if busy, err := b.stillPlaying(ctx, r); busy || err != nil {
+	budget, err := b.pageRoom(ctx, r)
+	if budget <= 0 || err != nil {
 		return err
 	}
-	ms, used, err := b.pageMessages(ctx, r, items)
+	ms, used, err := b.pageMessages(ctx, r, items, budget)
 	if err != nil {
 		return err
 	}
@@ -82,24 +83,31 @@ func (b *Bot) playPage(ctx context.Context, r *request, t target, after int64, s
 	return nil
 }
 
-// stillPlaying tells a teacher whose last page is still arriving to wait
-// for it, rather than queue it again (a second tap on the same child).
-func (b *Bot) stillPlaying(ctx context.Context, r *request) (bool, error) {
+// pageRoom is how many messages a page may queue for its items: the
+// chat's backlog (outbox.Options.ChatBacklog counts what waits in every
+// lane) less what already waits for the teacher, so a page is never cut
+// by it. A teacher whose last page is still arriving, or whose chat has
+// too little room, is told to wait for it (0), rather than get it twice.
+func (b *Bot) pageRoom(ctx context.Context, r *request) (int, error) {
 	queued, err := b.Sender.Queued(ctx, r.chatID)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
+	room := pageBudget - len(queued)
 	for _, q := range queued {
 		if q.Lane == outbox.Interactive {
-			return true, r.answer(ctx, r.text("MailStillPlaying"))
+			room = 0
 		}
 	}
-	return false, nil
+	if room < 2 { // one item and the page's end, at least
+		return 0, r.answer(ctx, r.text("MailStillPlaying"))
+	}
+	return room, nil
 }
 
-// pageMessages are the messages of as many of items as fit pageBudget
-// (one at least), in order, and how many that is.
-func (b *Bot) pageMessages(ctx context.Context, r *request, items []homelink.MailItem) ([]outbox.Message, int, error) {
+// pageMessages are the messages of as many of items as fit budget (one
+// at least), in order, and how many that is.
+func (b *Bot) pageMessages(ctx context.Context, r *request, items []homelink.MailItem, budget int) ([]outbox.Message, int, error) {
 	ids := make([]int64, 0, len(items))
 	for _, it := range items {
 		ids = append(ids, it.From)
@@ -115,7 +123,7 @@ func (b *Bot) pageMessages(ctx context.Context, r *request, items []homelink.Mai
 		when := r.day(it.At, loc) + " " + it.At.In(loc).Format("15:04")
 		header := r.text("MailItemHeader", "From", guardianLabel(r, names[it.From], it.Rel), "When", when)
 		ms := itemMessages(base, header, it)
-		if i > 0 && len(out)+len(ms) > pageBudget {
+		if i > 0 && len(out)+len(ms) > budget {
 			return out, i, nil
 		}
 		out = append(out, ms...)
@@ -154,9 +162,9 @@ var mediaKinds = map[homelink.MailKind]outbox.Kind{
 // itemMessages are the messages that carry it, as base is addressed,
 // under header (plain text; none when ""): a text with the header as its
 // first line, split where Telegram needs; a voice note, photo or video
-// with the header and its caption as the caption, the header alone before
-// it when both do not fit; a video note (which has no caption) after the
-// header.
+// with the header and its caption as the caption, or when both do not
+// fit a caption the medium alone and then the header and caption as text;
+// a video note (which has no caption) after the header.
 func itemMessages(base outbox.Message, header string, it homelink.MailItem) []outbox.Message {
 	msg := func(kind outbox.Kind, text, file string) outbox.Message {
 		m := base
@@ -169,8 +177,16 @@ func itemMessages(base outbox.Message, header string, it homelink.MailItem) []ou
 		if utf16Len(caption) <= captionLimit {
 			return append(out, msg(kind, html.EscapeString(caption), it.FileID))
 		}
-		return append(out, msg(outbox.Text, html.EscapeString(header), ""),
-			msg(kind, html.EscapeString(it.Text), it.FileID))
+		// Too long for a caption (a caption Telegram's apps allowed its
+		// sender may be longer than a bot may send): the medium alone,
+		// then the header and caption as text, split where needed.
+		out = append(out, msg(kind, "", it.FileID))
+		for _, part := range textParts(header, it.Text) {
+			if strings.TrimSpace(part) != "" {
+				out = append(out, msg(outbox.Text, html.EscapeString(part), ""))
+			}
+		}
+		return out
 	}
 	if it.Kind == homelink.MailVideoNote {
 		if header != "" {

@@ -25,7 +25,8 @@ import (
 type Due struct {
 	// Kind and Key are the item's; Home and Call are what its key names
 	// (Call is 0 for a home's own items, the teacher for a teacher's
-	// digest). Claim names the claim handling it (agenda.Item.Claim).
+	// digest or mailbox notice, the child for a mailbox receipt or reply).
+	// Claim names the claim handling it (agenda.Item.Claim).
 	Kind, Key, Claim string
 	Home, Call       int64
 	// At is when it was due; Payload its data.
@@ -185,14 +186,14 @@ func (b *Bot) sendDue(ctx context.Context, d Due, late, silent bool, ms ...outbo
 // queueDue queues ms, in order, for d, checked current already, and
 // counts it once.
 func (b *Bot) queueDue(ctx context.Context, d Due, late, silent bool, ms ...outbox.Message) error {
-	for _, m := range ms {
-		if _, err := b.Sender.Enqueue(ctx, m); err != nil {
-			if errors.Is(err, outbox.ErrBlocked) {
-				b.count(d.Kind, "blocked")
-				return nil
-			}
-			return fmt.Errorf("bot: queue %s: %w", d.Kind, err)
+	// All or none, so a retry after a failure repeats nothing (a nudge to
+	// several teachers, a digest in parts).
+	if _, err := b.Sender.EnqueueAll(ctx, ms); err != nil {
+		if errors.Is(err, outbox.ErrBlocked) {
+			b.count(d.Kind, "blocked")
+			return nil
 		}
+		return fmt.Errorf("bot: queue %s: %w", d.Kind, err)
 	}
 	switch {
 	case late:

@@ -51,10 +51,12 @@ type myDataDoc struct {
 	// Calls are the calls they booked that are still kept, in any state.
 	Calls []callDoc `json:"calls_you_booked,omitempty"`
 	// MailLeft are the messages they left for a child that are still
-	// kept; MailReplies the children's replies sent to them.
-	MailLeft    []mailLeftDoc  `json:"messages_you_left,omitempty"`
-	MailReplies []mailReplyDoc `json:"replies_sent_to_you,omitempty"`
-	Flow        *sessionDoc    `json:"conversation_in_progress,omitempty"`
+	// kept; MailReplies the children's replies sent to them; MailRecorded
+	// the replies they recorded for a child, as a teacher.
+	MailLeft     []mailLeftDoc  `json:"messages_you_left,omitempty"`
+	MailReplies  []mailReplyDoc `json:"replies_sent_to_you,omitempty"`
+	MailRecorded []mailReplyDoc `json:"replies_you_recorded,omitempty"`
+	Flow         *sessionDoc    `json:"conversation_in_progress,omitempty"`
 	// WrongCodes counts invitation codes they typed wrong this hour (the
 	// throttle; /forget keeps it until the hour ends).
 	WrongCodes int `json:"wrong_invitation_codes_this_hour,omitempty"`
@@ -182,7 +184,7 @@ func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 		return doc, err
 	}
 	doc.Calls = calls
-	if doc.MailLeft, doc.MailReplies, err = b.mailDocs(ctx, r); err != nil {
+	if doc.MailLeft, doc.MailReplies, doc.MailRecorded, err = b.mailDocs(ctx, r); err != nil {
 		return doc, err
 	}
 	if s := r.session; s.Active() {

@@ -8,7 +8,8 @@ import (
 )
 
 // What /mydata says of the mailbox: the messages the person left that are
-// still kept, and the children's replies sent to them. Kinds and times
+// still kept, the children's replies sent to them, and those they
+// recorded as a teacher. Kinds and times
 // only, with the text they wrote themselves; never a file id, and never a
 // medium.
 
@@ -26,7 +27,8 @@ type mailLeftDoc struct {
 	HeardAt string `json:"heard_at,omitempty"`
 }
 
-// mailReplyDoc is one item of a child's reply sent to the person.
+// mailReplyDoc is one item of a child's reply sent to the person, or
+// recorded by them.
 type mailReplyDoc struct {
 	Child string `json:"from_child"`
 	Home  string `json:"home"`
@@ -35,10 +37,10 @@ type mailReplyDoc struct {
 }
 
 // mailDocs are the person's mailbox items for /mydata.
-func (b *Bot) mailDocs(ctx context.Context, r *request) ([]mailLeftDoc, []mailReplyDoc, error) {
+func (b *Bot) mailDocs(ctx context.Context, r *request) (left []mailLeftDoc, replies, recorded []mailReplyDoc, err error) {
 	items, err := b.Store.UserMail(ctx, r.user.ID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("bot: mailbox items of %d: %w", r.user.ID, err)
+		return nil, nil, nil, fmt.Errorf("bot: mailbox items of %d: %w", r.user.ID, err)
 	}
 	zone := b.zoneOf(ctx, r.user)
 	names := map[[2]int64][2]string{}
@@ -54,14 +56,14 @@ func (b *Bot) mailDocs(ctx context.Context, r *request) ([]mailLeftDoc, []mailRe
 		names[k] = n
 		return n[0], n[1]
 	}
-	var left []mailLeftDoc
-	var replies []mailReplyDoc
 	for _, it := range items {
 		child, home := name(it.Home, it.Child)
 		at := it.At.In(zone).Format(time.RFC3339)
 		switch {
 		case it.Reply && slices.Contains(it.To, r.user.ID):
 			replies = append(replies, mailReplyDoc{Child: child, Home: home, Kind: string(it.Kind), At: at})
+		case it.Reply && it.From == r.user.ID:
+			recorded = append(recorded, mailReplyDoc{Child: child, Home: home, Kind: string(it.Kind), At: at})
 		case !it.Reply && it.From == r.user.ID:
 			d := mailLeftDoc{Child: child, Home: home, Kind: string(it.Kind), At: at, Text: it.Text, Heard: !it.Heard.IsZero()}
 			if d.Heard {
@@ -70,5 +72,5 @@ func (b *Bot) mailDocs(ctx context.Context, r *request) ([]mailLeftDoc, []mailRe
 			left = append(left, d)
 		}
 	}
-	return left, replies, nil
+	return left, replies, recorded, nil
 }

@@ -180,7 +180,20 @@ func (r *request) cancelButton() outbox.Button {
 
 // cancelTapped leaves the flow open, in place of its question.
 func (b *Bot) cancelTapped(ctx context.Context, r *request, _ target) error {
-	return r.endWith(ctx, "CancelDone")
+	text := b.cancelText(r)
+	if err := r.endFlow(ctx); err != nil {
+		return err
+	}
+	return r.show(ctx, text, nil)
+}
+
+// cancelText is what leaving the flow open says: its own words, or that
+// nothing was changed.
+func (b *Bot) cancelText(r *request) string {
+	if f, ok := b.flows[r.session.Flow]; ok && f.cancelled != nil {
+		return f.cancelled(r)
+	}
+	return r.html("CancelDone")
 }
 
 // expired tells the user a button no longer works.

@@ -32,8 +32,9 @@ func (b *Bot) cancel(ctx context.Context, r *request) error {
 	if !r.session.Active() {
 		return r.reply(ctx, r.html("CancelNothing"), nil)
 	}
+	text := b.cancelText(r)
 	if err := r.endFlow(ctx); err != nil {
 		return err
 	}
-	return r.reply(ctx, r.html("CancelDone"), nil)
+	return r.reply(ctx, text, nil)
 }

@@ -102,6 +102,11 @@ func (s *Server) getUpdates(r *http.Request, p params) (any, *apiError) {
 	timeout, _ := strconv.Atoi(p.str("timeout"))
 	deadline := time.NewTimer(time.Duration(timeout) * time.Second)
 	defer deadline.Stop()
+	// Counted as polling for the whole call: marking it per wait told
+	// every waiter (this one too) that something changed, and an idle
+	// poll spun.
+	s.setPolling(1)
+	defer s.setPolling(-1)
 	for {
 		s.mu.Lock()
 		if s.pollGen != gen {
@@ -119,17 +124,13 @@ func (s *Server) getUpdates(r *http.Request, p params) (any, *apiError) {
 		if len(out) > 0 || timeout == 0 {
 			return out, nil
 		}
-		s.setPolling(1)
 		select {
 		case <-ch:
-			s.setPolling(-1)
 			continue
 		case <-deadline.C:
 		case <-r.Context().Done():
-			return out, nil
 		case <-s.closed:
 		}
-		s.setPolling(-1)
 		return out, nil
 	}
 }

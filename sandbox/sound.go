@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"math"
 	"net/http"
-	"sync"
 	"time"
 )
 
@@ -14,17 +13,12 @@ import (
 // child's mailbox hears that something plays where a real phone would
 // play the parent's voice.
 
-var (
-	soundOnce sync.Once
-	soundWAV  []byte
-)
-
-// sound serves the sample sound, a 16-bit mono WAV of three soft notes.
+// sound serves the sample sound, a 16-bit mono WAV of three soft notes
+// (about 22 KB, rendered for each request: the page asks once).
 func (s *Sandbox) sound(w http.ResponseWriter, r *http.Request) {
-	soundOnce.Do(func() { soundWAV = sampleSound() })
 	w.Header().Set("Content-Type", "audio/wav")
 	w.Header().Set("Cache-Control", "max-age=3600")
-	http.ServeContent(w, r, "voice.wav", time.Time{}, bytes.NewReader(soundWAV))
+	http.ServeContent(w, r, "voice.wav", time.Time{}, bytes.NewReader(sampleSound()))
 }
 
 // sampleSound renders three notes rising (C5, E5, G5), each faded in and

@@ -58,6 +58,16 @@ local function mail_drop_child(p, home, child)
   redis.call('DEL', mail_box(p, home, child), mail_unread(p, home, child))
 end
 
+-- mail_drop_unheard deletes the items uid left for child that wait
+-- unheard (the guardian was unlinked from the child).
+local function mail_drop_unheard(p, home, child, uid)
+  local box = mail_box(p, home, child)
+  for _, id in ipairs(redis.call('ZRANGE', mail_unread(p, home, child), 0, -1)) do
+    local raw = redis.call('HGET', box, id)
+    if raw and cjson.decode(raw).u == uid then mail_delete(p, home, child, id) end
+  end
+end
+
 -- mail_forget removes what the mailbox keeps of a person: the items they
 -- left, and the replies sent only to them; a reply also sent to others
 -- loses their name, and one they recorded as a teacher loses its

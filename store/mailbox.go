@@ -127,6 +127,9 @@ func mailStatus(op string, cmd *redis.Cmd) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", op, err)
 	}
+	if len(res) == 0 {
+		return nil, fmt.Errorf("store: %s: an empty reply", op)
+	}
 	switch res[0] {
 	case "denied":
 		return nil, fmt.Errorf("store: %s: %w", op, homelink.ErrNotAllowed)
@@ -153,8 +156,13 @@ func (s *Store) LeaveMessage(ctx context.Context, by homelink.By, h, c int64, it
 	if err != nil {
 		return homelink.MailItem{}, 0, err
 	}
-	kept, err := mailItem(h, c, res[0].(string))
-	return kept, int(res[1].(int64)), err
+	raw, ok1 := res[0].(string)
+	left, ok2 := res[1].(int64)
+	if !ok1 || !ok2 {
+		return homelink.MailItem{}, 0, fmt.Errorf("store: leave message: unexpected reply %v", res)
+	}
+	kept, err := mailItem(h, c, raw)
+	return kept, int(left), err
 }
 
 // Unread counts each child's waiting items at home h, in one round trip.
@@ -165,8 +173,11 @@ func (s *Store) Unread(ctx context.Context, h int64) (map[int64]int, error) {
 	}
 	out := map[int64]int{}
 	for i := 0; i+1 < len(res); i += 2 {
-		c, _ := strconv.ParseInt(res[i].(string), 10, 64)
-		out[c] = int(res[i+1].(int64))
+		id, _ := res[i].(string)
+		n, _ := res[i+1].(int64)
+		if c, err := strconv.ParseInt(id, 10, 64); err == nil && n > 0 {
+			out[c] = int(n)
+		}
 	}
 	return out, nil
 }
@@ -177,8 +188,12 @@ func (s *Store) OpenMailbox(ctx context.Context, by homelink.By, h, c, after int
 	if err != nil {
 		return nil, 0, err
 	}
+	rest, ok := res[0].(int64)
+	if !ok {
+		return nil, 0, fmt.Errorf("store: open mailbox: unexpected reply %v", res[0])
+	}
 	items, err := mailItems(h, c, res[1:])
-	return items, int(res[0].(int64)), err
+	return items, int(rest), err
 }
 
 // MarkHeard marks a child's waiting items heard, up to id upTo.
@@ -254,9 +269,12 @@ func (s *Store) UserMail(ctx context.Context, user int64) ([]homelink.MailItem, 
 	}
 	var out []homelink.MailItem
 	for i := 0; i+2 < len(res); i += 3 {
-		h, _ := strconv.ParseInt(res[i].(string), 10, 64)
-		c, _ := strconv.ParseInt(res[i+1].(string), 10, 64)
-		it, err := mailItem(h, c, res[i+2].(string))
+		hs, _ := res[i].(string)
+		cs, _ := res[i+1].(string)
+		raw, _ := res[i+2].(string)
+		h, _ := strconv.ParseInt(hs, 10, 64)
+		c, _ := strconv.ParseInt(cs, 10, 64)
+		it, err := mailItem(h, c, raw)
 		if err != nil {
 			return nil, err
 		}

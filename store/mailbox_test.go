@@ -367,3 +367,24 @@ func TestForgetAndChildRemovalTakeTheMail(t *testing.T) {
 		}
 	}
 }
+
+// A guardian a teacher unlinked from the child: what they left that was
+// not heard yet is never played; what was heard, and the other parent's,
+// stay.
+func TestUnlinkedGuardiansUnheardMessagesGo(t *testing.T) {
+	w := newMailWorld(t)
+	ctx := context.Background()
+	heard := w.leave(t, w.dad, voice(1))
+	if _, err := w.s.MarkHeard(ctx, homelink.By{User: w.teacher}, w.home.ID, w.child.ID, heard.ID); err != nil {
+		t.Fatal(err)
+	}
+	waiting := w.leave(t, w.dad, voice(2))
+	moms := w.leave(t, mom, voice(3))
+	if ok, err := w.s.UnlinkGuardian(ctx, w.home.ID, w.child.ID, w.dad, w.teacher, 0); err != nil || !ok {
+		t.Fatalf("unlink: %v, %v", ok, err)
+	}
+	got, _ := w.s.MailItems(ctx, w.home.ID, w.child.ID, []int64{heard.ID, waiting.ID, moms.ID})
+	if len(got) != 2 || got[0].ID != heard.ID || got[1].ID != moms.ID || w.unread(t) != 1 {
+		t.Fatalf("after the father was unlinked: %+v, %d waiting", got, w.unread(t))
+	}
+}

@@ -25,7 +25,7 @@ func TestOnlyCallScriptsCarryTheCallHelpers(t *testing.T) {
 			name == "forget" || name == "hours_set" || name == "child_remove" || name == "guardian_unlink" || name == "strangers_forget" ||
 			name == "remind_dayoff"
 		wantsMail := strings.HasPrefix(name, "mail_") && name != "mail_unread" ||
-			name == "forget" || name == "child_remove" || name == "strangers_forget"
+			name == "forget" || name == "child_remove" || name == "strangers_forget" || name == "guardian_unlink"
 		wantsAgenda := wantsCalls || wantsMail || strings.HasPrefix(name, "digest_") || name == "home_create"
 		if calls != wantsCalls {
 			t.Errorf("script %s carries the call helpers: %v, want %v", name, calls, wantsCalls)
