@@ -154,7 +154,7 @@ func TestMessageInBothLanguages(t *testing.T) {
 	mom.Types("想你了，周末好好吃饭")
 	mom.Sees("✓ 给小明的文字已保存。")
 	mom.Tap("✅ 完成")
-	mom.Sees("您的留言已经留在青溪村儿童之家了。老师会转达给孩子，小明听过以后会通知您。")
+	mom.Sees("您的留言已经留在青溪村儿童之家了。老师会让小明听到、看到，小明听过后会通知您。")
 
 	far.Types("/message")
 	far.Sees("A message for 阿福")

@@ -123,20 +123,15 @@ func (b *Bot) askMailChild(ctx context.Context, r *request, _ target) error {
 		homes[g.HomeID] = true
 	}
 	var bs []outbox.Button
-	for _, cid := range slices.Sorted(maps.Keys(r.user.Roles.Guards)) {
-		t := target{home: r.user.Roles.Guards[cid].HomeID, child: cid}
-		c, h, err := b.childAndHome(ctx, t)
-		if errors.Is(err, homelink.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("bot: children to message: %w", err)
-		}
+	err := b.eachChild(ctx, r, func(t target, c homelink.Child, h homelink.Home) {
 		label := c.Name
 		if len(homes) > 1 {
 			label = r.text("MailChildAtHome", "Child", c.Name, "Home", h.Name)
 		}
 		bs = append(bs, b.leave.pick.button(r, label, t))
+	})
+	if err != nil {
+		return err
 	}
 	return r.present(ctx, r.html("MailChildAsk"), append(rows(bs...), []outbox.Button{r.cancelButton()}))
 }
@@ -215,4 +210,21 @@ func mailLeaveCancelled(r *request) string {
 		return r.html("CancelDone") // still choosing the child
 	}
 	return r.html("MailCancelKept", "Child", a.ChildName)
+}
+
+// eachChild calls do for each child the guardian is linked to, in id
+// order, with its home; a child removed meanwhile is left out.
+func (b *Bot) eachChild(ctx context.Context, r *request, do func(t target, c homelink.Child, h homelink.Home)) error {
+	for _, cid := range slices.Sorted(maps.Keys(r.user.Roles.Guards)) {
+		t := target{home: r.user.Roles.Guards[cid].HomeID, child: cid}
+		c, h, err := b.childAndHome(ctx, t)
+		if errors.Is(err, homelink.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("bot: children of %d: %w", r.user.ID, err)
+		}
+		do(t, c, h)
+	}
+	return nil
 }

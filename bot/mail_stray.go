@@ -2,10 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
@@ -57,16 +53,11 @@ func (b *Bot) offerStray(ctx context.Context, r *request) (bool, error) {
 		return true, err
 	}
 	var bs []outbox.Button
-	for _, cid := range slices.Sorted(maps.Keys(r.user.Roles.Guards)) {
-		t := target{home: r.user.Roles.Guards[cid].HomeID, child: cid}
-		c, _, err := b.childAndHome(ctx, t)
-		if errors.Is(err, homelink.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return true, fmt.Errorf("bot: children to offer a message to: %w", err)
-		}
+	err := b.eachChild(ctx, r, func(t target, c homelink.Child, _ homelink.Home) {
 		bs = append(bs, b.stray.keep.button(r, r.text("StrayKeepButton", "Child", c.Name), t))
+	})
+	if err != nil {
+		return true, err
 	}
 	if len(bs) == 0 {
 		return false, r.leaveFlow(ctx)
