@@ -210,7 +210,7 @@ func TestDailyLimitOfMessages(t *testing.T) {
 
 	before := h.snapshot()
 	mom.Types("第 31 条")
-	mom.Sees("您今天已经给小明留了 30 条留言，这是一天最多能留的数量。明天可以再留；已经留下的都保存好了。")
+	mom.Sees("今天给小明的留言已经满 30 条，这一条没有保存。之前留的都保存好了，明天可以再留。")
 	if after := h.snapshot(); !maps.Equal(before, after) {
 		t.Fatalf("a refused message changed Redis: %v", changedKeys(before, after))
 	}
