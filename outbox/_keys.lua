@@ -12,3 +12,4 @@ local function chattatkey(base, chat) return base .. 'ctat:' .. chat end
 local function chatqueuedkey(base, chat) return base .. 'cq:' .. chat end
 local function chatpausekey(base, chat) return base .. 'pause:' .. chat end
 local function chatmsgskey(base, chat) return base .. 'cm:' .. chat end
+local function chatlastkey(base, chat) return base .. 'cl:' .. chat end

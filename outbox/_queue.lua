@@ -2,6 +2,25 @@
 -- _limits.lua (it uses both); enqueue.lua queues one message with it,
 -- enqueue_all.lua several in one call.
 --
+-- follow links a message queued to go at once to the one queued before
+-- it to its chat in its lane (its 'prev'), if that one still waits: a
+-- claim hands it out only once that one is sent or failed (behind), so a
+-- chat gets a lane's messages in the order they were queued, one at a
+-- time, even when they tie in the lane (the same millisecond, where Redis
+-- orders ids as text: 100 before 96) and the chat's burst would let
+-- several workers send at once. Lanes keep their priority: a reply does
+-- not wait for a broadcast to its chat. A message queued for later is
+-- not linked, nor is anything linked to it.
+local function follow(base, chat, lane, id, mkey, ttl)
+  local lkey = chatlastkey(base, chat)
+  local prev = redis.call('HGET', lkey, lane)
+  if prev and redis.call('HGET', msgkey(base, prev), 'state') == 'queued' then
+    redis.call('HSET', mkey, 'prev', prev)
+  end
+  redis.call('HSET', lkey, lane, id)
+  redis.call('EXPIRE', lkey, ttl)
+end
+
 -- enqueue_one queues a message. A message to an unreachable chat is
 -- dead-lettered at once, unless it is a reply to the chat a person just
 -- wrote from: that clears the chat's unreachable mark instead. An
@@ -52,18 +71,24 @@ local function enqueue_one(base, now, k, m)
   redis.call('SADD', cm, id)
   redis.call('EXPIRE', cm, m.ttl)
   local due = tonumber(m.due)
-  if due <= 0 then due = now end
+  if due <= 0 then
+    due = now
+    follow(base, m.chat, m.lane, id, mkey, m.ttl)
+  end
   redis.call('HSET', mkey, 'due', due)
   redis.call('ZADD', k.lane, due, id)
   return id, cleared
 end
 
--- behind: whether a message must wait for the one queued before it to
--- the same chat in the same EnqueueAll (its 'after'), which is still
+-- behind: whether a message must wait for one queued before it to its
+-- chat: the one before it in its lane (its 'prev', follow) or in the same
+-- EnqueueAll (its 'after', whatever the lane), while that one is still
 -- queued or in a worker's hands. Sent, failed or forgotten, it is out of
 -- the way.
 local function behind(base, mkey)
-  local after = redis.call('HGET', mkey, 'after')
-  if not after then return false end
-  return redis.call('HGET', msgkey(base, after), 'state') == 'queued'
+  local before = redis.call('HMGET', mkey, 'prev', 'after')
+  for _, id in ipairs({before[1], before[2]}) do
+    if id and redis.call('HGET', msgkey(base, id), 'state') == 'queued' then return true end
+  end
+  return false
 end

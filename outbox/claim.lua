@@ -16,8 +16,9 @@
 -- later messages (read, not weighed again): one chat's backlog, however
 -- long, does not hide the chats behind it. The lane is read a page at a
 -- time, further only while every candidate so far had to wait. A message
--- queued by EnqueueAll after another to its chat waits until that one is
--- sent or failed.
+-- queued after another to its chat and lane, or by EnqueueAll after
+-- another to its chat, waits until that one is sent or failed (behind in
+-- _queue.lua): a chat has one message of a lane in flight at a time.
 -- Returns {'go', id, payload, delay ms}, {'drop', id, lane} or {'wait', ms}.
 local base = ARGV[1]
 local now = now_ms()
@@ -60,8 +61,9 @@ for lane = 0, 2 do
         redis.call('HSET', mkey, 'owner', ARGV[10])
         return {'drop', id, tostring(lane)}
       elseif behind(base, mkey) then
-        -- the message queued before it to this chat (EnqueueAll) goes
-        -- first; the chat's other messages are weighed on their own
+        -- the message queued before it to this chat goes first. The
+        -- chat's other messages are still weighed (not marked waiting):
+        -- a tie in the lane may put this one before the one it waits for.
       else
         local w = chat_wait(base, chat, now, tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]))
         if w > 0 then

@@ -12,7 +12,10 @@ import (
 // An interactive message its chat's backlog leaves out (Options.ChatBacklog,
 // Message.Droppable) is not queued: ErrBacklog. A message to a chat that
 // blocked the bot (and not a Reply) is dead-lettered at once: its id is
-// returned and its Status is failed, "blocked: …".
+// returned and its Status is failed, "blocked: …". A chat gets the
+// messages of one lane in the order they were queued, one after the
+// other: a message waits until the one queued before it to its chat and
+// lane is sent or failed. A higher lane's messages go ahead of them.
 func (o *Outbox) Enqueue(ctx context.Context, m Message) (string, error) {
 	return o.enqueue(ctx, m, time.Time{}, true)
 }

@@ -33,7 +33,7 @@ local function done()
   if redis.call('HGET', KEYS[2], 'state') ~= 'queued' then return end
   local chat = redis.call('HGET', KEYS[2], 'chat')
   local key = chatqueuedkey(base, chat)
-  if redis.call('DECR', key) <= 0 then redis.call('DEL', key) end
+  if redis.call('DECR', key) <= 0 then redis.call('DEL', key, chatlastkey(base, chat)) end
   redis.call('SREM', chatmsgskey(base, chat), id)
 end
 -- forget_person: what was said is no longer needed once it is said or

@@ -1,7 +1,8 @@
 -- Forgets a chat: every message still waiting for it (in a lane, or held
 -- by a worker, which then finds no record to write), the index of them,
--- its counter, pacing and pauses, and its unreachable mark. A purged
--- message of a batch counts as failed, so the batch still ends.
+-- its counter and last queued ids, pacing and pauses, and its unreachable
+-- mark. A purged message of a batch counts as failed, so the batch still
+-- ends.
 -- KEYS[1..3] lanes 0..2, KEYS[4] inflight, KEYS[5] dead, KEYS[6] unreachable
 -- ARGV[1] key base, ARGV[2] chat
 -- Returns how many messages were purged.
@@ -18,6 +19,6 @@ for _, id in ipairs(ids) do
   end
   redis.call('DEL', mkey)
 end
-redis.call('DEL', index, chatqueuedkey(base, chat), chattatkey(base, chat), chatpausekey(base, chat))
+redis.call('DEL', index, chatqueuedkey(base, chat), chatlastkey(base, chat), chattatkey(base, chat), chatpausekey(base, chat))
 redis.call('SREM', KEYS[6], chat)
 return #ids

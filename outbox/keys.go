@@ -9,7 +9,7 @@ import "strconv"
 //
 //	<p>{ob}:lane:<n>       zset    message ids waiting in lane n (0 interactive, 1 reminder, 2 bulk), scored by due unix ms
 //	<p>{ob}:inflight       zset    message ids a worker holds, scored by lease expiry (unix ms)
-//	<p>{ob}:m:<id>         hash    lane, chat, p (payload JSON sealed with AES-256-GCM, seal.go), state, attempts, tgid, reason, batch, enq (unix ms), owner, reply ("1": a Reply), after (the id queued before it to its chat by the same EnqueueAll, sent first); TTL once done
+//	<p>{ob}:m:<id>         hash    lane, chat, p (payload JSON sealed with AES-256-GCM, seal.go), state, attempts, tgid, reason, batch, enq (unix ms), owner, reply ("1": a Reply), due (unix ms), prev (the id queued before it to its chat and lane, still waiting when it was queued: sent first), after (the id queued before it to its chat by the same EnqueueAll, sent first); TTL once done
 //	<p>{ob}:b:<batch>      hash    total, sent, failed: counters of a batch
 //	<p>{ob}:bm:<batch>     set     message ids of a batch
 //	<p>{ob}:dead           zset    dead-lettered message ids, scored by unix ms
@@ -19,6 +19,7 @@ import "strconv"
 //	<p>{ob}:ctat:<chat>    string  a chat's next free slot
 //	<p>{ob}:cq:<chat>      string  how many messages wait for the chat; while any do, replies queue behind them
 //	<p>{ob}:cm:<chat>      set     ids of the messages waiting for the chat, so Forget and Queued find them
+//	<p>{ob}:cl:<chat>      hash    lane number → the id last queued to the chat in that lane (the next one's prev); gone with cq
 //	<p>{ob}:pause          string  set while Telegram asked the whole bot to wait (PX)
 //	<p>{ob}:pause:<chat>   string  set while Telegram asked us to wait for one chat (PX)
 //	<p>{ob}:seq            string  message id counter
@@ -44,6 +45,7 @@ func (k keys) tatPaid() string              { return k.base() + "tat:paid" }
 func (k keys) chatTat(chat int64) string    { return k.base() + "ctat:" + chatID(chat) }
 func (k keys) chatQueued(chat int64) string { return k.base() + "cq:" + chatID(chat) }
 func (k keys) chatMsgs(chat int64) string   { return k.base() + "cm:" + chatID(chat) }
+func (k keys) chatLast(chat int64) string   { return k.base() + "cl:" + chatID(chat) }
 func (k keys) pause() string                { return k.base() + "pause" }
 func (k keys) chatPause(chat int64) string  { return k.base() + "pause:" + chatID(chat) }
 func (k keys) seq() string                  { return k.base() + "seq" }

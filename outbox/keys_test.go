@@ -23,13 +23,13 @@ func TestLuaKeyNamesMatchGo(t *testing.T) {
 	sc := redis.NewScript(string(helpers) + `
 local b = ARGV[1]
 return {lanekey(b, 2), msgkey(b, '17'), batchkey(b, 'x'), batchidskey(b, 'x'),
-  chattatkey(b, '-100'), chatqueuedkey(b, '42'), chatpausekey(b, '-100'), chatmsgskey(b, '42')}`)
+  chattatkey(b, '-100'), chatqueuedkey(b, '42'), chatpausekey(b, '-100'), chatmsgskey(b, '42'), chatlastkey(b, '42')}`)
 	got, err := sc.Run(context.Background(), rdb, nil, k.base()).StringSlice()
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []string{k.lane(Bulk), k.msg("17"), k.batch("x"), k.batchIDs("x"),
-		k.chatTat(-100), k.chatQueued(42), k.chatPause(-100), k.chatMsgs(42)}
+		k.chatTat(-100), k.chatQueued(42), k.chatPause(-100), k.chatMsgs(42), k.chatLast(42)}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("Lua builds %v, Go %v", got, want)
 	}

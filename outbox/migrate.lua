@@ -12,7 +12,7 @@ end
 -- The message now waits for the new chat, not the old one.
 local was = redis.call('HGET', KEYS[2], 'chat')
 local old = chatqueuedkey(base, was)
-if redis.call('DECR', old) <= 0 then redis.call('DEL', old) end
+if redis.call('DECR', old) <= 0 then redis.call('DEL', old, chatlastkey(base, was)) end
 redis.call('SREM', chatmsgskey(base, was), id)
 local new = chatqueuedkey(base, ARGV[4])
 redis.call('INCR', new)

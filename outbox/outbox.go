@@ -275,8 +275,11 @@ type Outbox struct {
 	// lastAnswer is when Redis last answered a claim or a reservation
 	// (unix ns): while it does, nothing is sent at the local pace.
 	lastAnswer atomic.Int64
-	wake       chan struct{}
-	wg         sync.WaitGroup
+	// sleep waits for a reserved slot (wait); a test makes it oversleep,
+	// as a busy machine does.
+	sleep func(context.Context, time.Duration)
+	wake  chan struct{}
+	wg    sync.WaitGroup
 }
 
 // New returns an Outbox sending through api and queueing in rdb. Call Run
@@ -292,7 +295,7 @@ func New(api *bot.Bot, rdb *redis.Client, opt Options) *Outbox {
 		panic(err)
 	}
 	o := &Outbox{api: api, rdb: rdb, k: keys{p: opt.Prefix}, opt: opt, seal: seal,
-		scripts: map[string]*redis.Script{}, local: newLocalPace(opt), wake: make(chan struct{}, 1)}
+		scripts: map[string]*redis.Script{}, local: newLocalPace(opt), sleep: wait, wake: make(chan struct{}, 1)}
 	// Files named _*.lua are helpers (key names, limiter), prepended to
 	// every script in name order.
 	var helpers strings.Builder
@@ -375,7 +378,9 @@ func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 	if res[2].(int64) == 1 {
 		o.reachability(ctx, m.ChatID, true)
 	}
-	wait(ctx, time.Duration(res[1].(int64))*time.Millisecond)
+	if !o.waitForSlot(ctx, time.Duration(res[1].(int64))*time.Millisecond) {
+		return 0, o.enqueueReply(ctx, m)
+	}
 	start := time.Now()
 	id, callErr := o.call(ctx, m)
 	out := classify(callErr, m)
@@ -397,6 +402,21 @@ func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 		o.pause(ctx, out)
 	}
 	return 0, o.enqueueReply(ctx, m)
+}
+
+// waitForSlot waits delay for a slot the shared limiter reserved, and
+// reports whether the message may still go: not when it woke more than
+// lateness after the slot (a busy machine held it up), for it would go in
+// a bunch with the sends of the slots after its own. Like a worker late
+// for its slot (deliver), it is queued instead and goes in a slot of its
+// own.
+func (o *Outbox) waitForSlot(ctx context.Context, delay time.Duration) bool {
+	if delay <= 0 {
+		return true
+	}
+	slot := time.Now().Add(delay)
+	o.sleep(ctx, delay)
+	return time.Since(slot) <= lateness
 }
 
 // enqueueReply queues an interactive message that could not go at once.

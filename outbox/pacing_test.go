@@ -37,6 +37,39 @@ func TestAWorkerLateForItsSlotGivesTheMessageBack(t *testing.T) {
 	}
 }
 
+// A reply that woke too late for the slot it reserved (a busy machine
+// held it up) is queued rather than sent in a bunch with the replies of
+// the slots after its own; a worker sends it in a slot of its own. One on
+// time goes at once.
+func TestAReplyLateForItsSlotIsQueued(t *testing.T) {
+	tg := emulator.New()
+	t.Cleanup(tg.Close)
+	_, prefix := redistest.Client(t)
+	o := instance(t, tg, prefix, Options{})
+	mom, dad := tg.NewUser(1, "Mom", "en"), tg.NewUser(2, "Dad", "en")
+	ctx := context.Background()
+	// Others' replies booked the limiter a little ahead: each waits.
+	bookAhead := func() {
+		o.rdb.Set(ctx, o.k.tat(), time.Now().Add(50*time.Millisecond).UnixMilli(), time.Minute)
+	}
+	bookAhead()
+	if id, err := o.Send(ctx, Message{ChatID: mom.ID, Text: "on time", Reply: true}); err != nil || id == 0 {
+		t.Fatalf("a reply on time: id %d, %v", id, err)
+	}
+	o.sleep = func(ctx context.Context, d time.Duration) { wait(ctx, d+3*lateness) }
+	bookAhead()
+	if id, err := o.Send(ctx, Message{ChatID: dad.ID, Text: "late", Reply: true}); err != nil || id != 0 {
+		t.Fatalf("a reply late for its slot: id %d, %v", id, err)
+	}
+	if n := len(dad.Messages()); n != 0 {
+		t.Fatalf("a reply late for its slot was sent at once (%d)", n)
+	}
+	run(t, o)
+	if _, ok := dad.WaitForMessage("late", 5*time.Second); !ok {
+		t.Fatal("the queued reply was never sent")
+	}
+}
+
 // While Redis is away, replies go out at this replica's own pace, a
 // quarter of the bot-wide rate, not all at once.
 func TestRepliesWithoutRedisGoAtAQuarterOfTheRate(t *testing.T) {
