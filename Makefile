@@ -24,6 +24,9 @@ docker:
 bench:
 	go test -run XXX -bench 'Webhook' -benchtime 20000x ./app
 	go test -run XXX -bench 'RemindersSameMinute|ReminderMemory' -benchtime 1x -count 5 ./app
+	go test -run XXX -bench OpenMailbox200 -benchtime 50x -count 5 ./app
+	go test -run XXX -bench MailItemMemory -benchtime 1x -count 3 ./store
+	go test -run XXX -bench 'EnqueueAll|EnqueueEach' ./outbox
 	go test -run XXX -bench . -benchtime 5x ./cmd/homelink
 	go test -run XXX -bench ThroughputLimitsOff -benchtime 20000x ./outbox
 	go test -run XXX -bench AchievedRate -benchtime 6000x ./outbox
