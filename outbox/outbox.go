@@ -379,7 +379,13 @@ func (o *Outbox) Send(ctx context.Context, m Message) (int, error) {
 		o.reachability(ctx, m.ChatID, true)
 	}
 	if !o.waitForSlot(ctx, time.Duration(res[1].(int64))*time.Millisecond) {
-		return 0, o.enqueueReply(ctx, m)
+		err := o.enqueueReply(ctx, m)
+		if err == nil {
+			return 0, nil
+		}
+		// Redis went away meanwhile (a failover): the reserved slot,
+		// late, is better than no answer at all.
+		o.opt.Log.Warn("a late reply could not be queued; sent in its late slot", chatAttr(m.ChatID), errAttr(err))
 	}
 	start := time.Now()
 	id, callErr := o.call(ctx, m)

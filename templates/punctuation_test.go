@@ -45,6 +45,7 @@ var sampleValues = map[string]any{
 	"Instructions": "电话 0851-1234567",
 	"Day":          8,
 	"Days":         "周一至周六",
+	"What":         "语音",
 	"KeepDays":     365,
 	"MailDays":     90,
 	"HeardDays":    30,
@@ -318,7 +319,7 @@ func templateSamples(r *Renderer, lang string) map[string][]any {
 			map[string]any{"Home": bare, "Children": []any{}},
 		},
 		"consent": {
-			map[string]any{"Role": "guardian", "Child": "小明", "Home": "青溪村儿童之家"},
+			map[string]any{"Role": "guardian", "Child": "小明", "Home": "青溪村儿童之家", "KeepDays": 365, "MailDays": 90, "HeardDays": 30},
 			map[string]any{"Role": "teacher", "Home": "青溪村儿童之家"},
 			map[string]any{"Role": "coordinator", "Home": "青溪村儿童之家、山口儿童之家"},
 		},
