@@ -30,6 +30,7 @@ type strayAnswers struct {
 	Text string            `json:"x,omitempty"`
 }
 
+// mailStrayActions declares the offer of a stray message and its button.
 func (b *Bot) mailStrayActions() {
 	s := &b.stray
 	s.offer = &step{name: "offer", need: guardian}
