@@ -38,6 +38,8 @@ type Store interface {
 	BookingStore
 	ReminderStore
 	MailboxStore
+	BroadcastStore
+	ReportStore
 }
 
 // SettingsStore keeps a person's own settings.
