@@ -204,6 +204,11 @@ type Sender interface {
 	SetReachable(ctx context.Context, chatID int64, reachable bool) error
 	Forget(ctx context.Context, chatID int64) error
 	Queued(ctx context.Context, chatID int64) ([]outbox.Queued, error)
+	// Batch counts what became of a batch's messages (a broadcast run);
+	// CancelBatch withdraws what of it still waits and drops whatever is
+	// queued into it later, returning how many it withdrew.
+	Batch(ctx context.Context, batch string) (outbox.BatchStatus, error)
+	CancelBatch(ctx context.Context, batch string) (int, error)
 }
 
 // Config is what a Bot is built from.

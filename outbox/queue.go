@@ -240,3 +240,10 @@ func (o *Outbox) Depth(ctx context.Context) ([3]int64, error) {
 	}
 	return d, nil
 }
+
+// CancelBatch withdraws the batch's messages that still wait (not those a
+// worker holds), counting them as cancelled, and drops whatever is queued
+// into the batch later. It returns how many it withdrew.
+func (o *Outbox) CancelBatch(ctx context.Context, batch string) (int, error) {
+	return 0, fmt.Errorf("outbox: cancel batch %s: not built yet", batch)
+}
