@@ -128,6 +128,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		AdminIDs: cfg.AdminIDs, InviteTTL: cfg.InviteTTL, Zone: cfg.DefaultTimezone,
 		ButtonKey: buttonKey(cfg.BotToken), MaxUpcoming: cfg.MaxUpcomingPerChild, HistoryRetention: cfg.BookingHistoryRetention,
 		MailDailyLimit: cfg.MailDailyLimit, MailRetention: cfg.MailRetention,
+		BroadcastRate: cfg.broadcastRate(),
 	})
 	a.Intake = intake.New(a.Store, a.Bot, a.log, a.Metrics, intake.Options{Workers: cfg.Workers, Lease: cfg.InboxLease,
 		Replicated: cfg.RedisWaitReplicas > 0})
@@ -391,4 +392,13 @@ func redactToken(err error, token string) error {
 		return err
 	}
 	return errors.New(strings.ReplaceAll(err.Error(), token, "<token>"))
+}
+
+// broadcastRate is how many messages a second the outbox sends in its
+// bulk lane: the paid ceiling when broadcasts are paid, else the bot's.
+func (c Config) broadcastRate() float64 {
+	if c.PaidBroadcast {
+		return c.PaidRatePerSecond
+	}
+	return c.RatePerSecond
 }

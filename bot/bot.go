@@ -243,6 +243,11 @@ type Config struct {
 	// MailRetention is how long a mailbox item is kept after it arrived
 	// (MAILBOX_RETENTION; homelink.DefaultMailRetention when 0).
 	MailRetention time.Duration
+	// BroadcastRate is how many messages a second the outbox sends a
+	// broadcast's (its RATE_PER_SECOND, or PAID_RATE_PER_SECOND with paid
+	// broadcasts), for the time a broadcast's preview estimates;
+	// defaultBroadcastRate when 0.
+	BroadcastRate float64
 }
 
 // Bot handles updates.
@@ -265,6 +270,8 @@ type Bot struct {
 	mail       mailActs
 	leave      mailLeaveParts
 	stray      strayParts
+	bc         bcParts
+	bcl        bcListParts
 	language   *action
 	back       *action
 	cancelFlow *action
@@ -306,6 +313,9 @@ func New(cfg Config) *Bot {
 	if cfg.MailRetention <= 0 {
 		cfg.MailRetention = homelink.DefaultMailRetention
 	}
+	if cfg.BroadcastRate <= 0 {
+		cfg.BroadcastRate = defaultBroadcastRate
+	}
 	b := &Bot{Config: cfg, acts: actions{}, flows: flows{}}
 	b.commands = map[string]slashCommand{
 		"start":    {anyone, b.start},
@@ -339,6 +349,8 @@ func New(cfg Config) *Bot {
 	b.mailActions()
 	b.mailLeaveActions()
 	b.mailStrayActions()
+	b.broadcastActions()
+	b.broadcastsListActions()
 	return b
 }
 

@@ -71,6 +71,8 @@ var menuEntries = []menuEntry{
 	{"homes", homelink.Roles.IsCoordinator, nil},
 	{"invite", func(r homelink.Roles) bool { return r.IsCoordinator() || r.Admin }, nil},
 	{"hours", homelink.Roles.IsStaff, nil},
+	{"broadcast", homelink.Roles.IsStaff, broadcastHelp},
+	{"broadcasts", homelink.Roles.IsStaff, nil},
 	{"start", everyone, nil},
 	{"help", everyone, nil},
 	{"settings", everyone, nil},
