@@ -3,6 +3,7 @@ package homelink
 import (
 	"errors"
 	"html"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -280,4 +281,9 @@ func FillPlaceholders(text string, values map[string]string) string {
 		b.WriteByte(text[i])
 	}
 	return b.String()
+}
+
+// RunBatch is the outbox batch of run n of broadcast id.
+func RunBatch(id, n int64) string {
+	return "bc" + strconv.FormatInt(id, 10) + "." + strconv.FormatInt(n, 10)
 }
