@@ -67,6 +67,9 @@ const (
 	argTime arg = 't'
 	// argItem is a mailbox item's id.
 	argItem arg = 'm'
+	// argBroadcast is a broadcast's id, argRun one of its runs.
+	argBroadcast arg = 'x'
+	argRun       arg = 'r'
 )
 
 // target is what an action acts on, read from the button's data or the
@@ -78,6 +81,8 @@ type target struct {
 	booking, series, at int64
 	// item is a mailbox item's id.
 	item int64
+	// broadcast and run are a broadcast's id and one of its runs.
+	broadcast, run int64
 	// n is a choice among buttons (a time zone, a relationship).
 	n int
 }
@@ -100,6 +105,10 @@ func (t target) get(a arg) int64 {
 		return t.at
 	case argItem:
 		return t.item
+	case argBroadcast:
+		return t.broadcast
+	case argRun:
+		return t.run
 	}
 	return int64(t.n)
 }
@@ -122,6 +131,10 @@ func (t *target) set(a arg, v int64) {
 		t.at = v
 	case argItem:
 		t.item = v
+	case argBroadcast:
+		t.broadcast = v
+	case argRun:
+		t.run = v
 	case argChoice:
 		t.n = int(v)
 	}
