@@ -39,6 +39,7 @@ type Store interface {
 	ReminderStore
 	MailboxStore
 	BroadcastStore
+	BroadcastRunStore
 	ReportStore
 }
 
@@ -243,6 +244,9 @@ type Config struct {
 	// MailRetention is how long a mailbox item is kept after it arrived
 	// (MAILBOX_RETENTION; homelink.DefaultMailRetention when 0).
 	MailRetention time.Duration
+	// Wake, when set, asks the agenda to look for due work now rather
+	// than at its next tick (a broadcast's chunks, due at once).
+	Wake func()
 }
 
 // Bot handles updates.
@@ -265,6 +269,7 @@ type Bot struct {
 	mail       mailActs
 	leave      mailLeaveParts
 	stray      strayParts
+	bcRun      broadcastRunActs
 	language   *action
 	back       *action
 	cancelFlow *action
@@ -328,6 +333,7 @@ func New(cfg Config) *Bot {
 	b.cancelFlow = b.acts.add(&action{name: "flow.cancel", code: "fc", need: anyone, run: b.cancelTapped})
 	b.language = b.acts.add(&action{name: "language.choose", code: "lg", args: []arg{argChoice}, need: anyone, run: b.languageChosen})
 	b.homeActions()
+	b.broadcastRunActions()
 	b.shareActions()
 	b.childActions()
 	b.inviteActions()

@@ -178,6 +178,10 @@ func (o *Outbox) Status(ctx context.Context, id string) (Status, error) {
 // BatchStatus counts a batch's messages.
 type BatchStatus struct {
 	Total, Sent, Failed int
+	// Blocked and Cancelled are among Failed; Reasons counts Failed by
+	// the class of their reason.
+	Blocked, Cancelled int
+	Reasons            map[string]int
 }
 
 // Pending is how many of the batch's messages are still to be sent.

@@ -50,52 +50,6 @@ func BroadcastKey(key string) ([]int64, bool) {
 	return out, len(out) >= 2
 }
 
-// RunRef is one recipient of a run as its chunk names them.
-type RunRef struct {
-	Home, User int64
-	Role       homelink.Role
-}
-
-var roleCodes = map[string]homelink.Role{"g": homelink.RoleGuardian, "t": homelink.RoleTeacher, "c": homelink.RoleCoordinator}
-
-// ParseChunk reads a chunk's payload; entries it cannot read are left out.
-func ParseChunk(payload string) []RunRef {
-	var out []RunRef
-	for _, e := range strings.Split(payload, ",") {
-		f := strings.Split(e, ":")
-		if len(f) != 3 {
-			continue
-		}
-		h, err1 := strconv.ParseInt(f[0], 10, 64)
-		u, err2 := strconv.ParseInt(f[1], 10, 64)
-		role, ok := roleCodes[f[2]]
-		if err1 != nil || err2 != nil || !ok {
-			continue
-		}
-		out = append(out, RunRef{Home: h, User: u, Role: role})
-	}
-	return out
-}
-
-// FormatChunk writes refs as a chunk's payload (a held part's).
-func FormatChunk(refs []RunRef) string {
-	var b strings.Builder
-	for i, r := range refs {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		code := "g"
-		switch r.Role {
-		case homelink.RoleTeacher:
-			code = "t"
-		case homelink.RoleCoordinator:
-			code = "c"
-		}
-		fmt.Fprintf(&b, "%d:%d:%s", r.Home, r.User, code)
-	}
-	return b.String()
-}
-
 // CountAudience counts who a broadcast to a in homes would reach now.
 func (s *Store) CountAudience(ctx context.Context, by homelink.By, homes []int64, a homelink.Audience) (int, error) {
 	if !a.Valid() {
@@ -328,12 +282,6 @@ func (s *Store) Run(ctx context.Context, id, n int64) (homelink.BroadcastRun, er
 	return r, nil
 }
 
-// RunSender is who sent the run (0 when it is gone).
-func RunSender(m map[string]string) int64 {
-	n, _ := strconv.ParseInt(m["from"], 10, 64)
-	return n
-}
-
 func runFrom(id, n int64, m map[string]string) (homelink.BroadcastRun, bool) {
 	if m["state"] == "" {
 		return homelink.BroadcastRun{}, false
@@ -350,41 +298,14 @@ func runFrom(id, n int64, m map[string]string) (homelink.BroadcastRun, bool) {
 		Started: ms("started"), Ended: ms("ended"), Total: num("total"), Queued: num("queued"), Held: num("held"),
 		Delivered: num("d"), Blocked: num("bl"), Cancelled: num("c")}
 	r.Homes = ids(strings.Split(m["homes"], ","))
+	r.From, _ = strconv.ParseInt(m["from"], 10, 64)
+	r.Placed, r.Skipped, r.ProgressID = num("placed"), num("skipped"), m["pid"]
 	r.Chat, _ = strconv.ParseInt(m["pc"], 10, 64)
 	r.Message = num("pm")
 	if f := m["f"]; f != "" {
 		_ = json.Unmarshal([]byte(f), &r.Failed)
 	}
 	return r, true
-}
-
-// RunProgress is what the progress job keeps of a run besides its
-// homelink.BroadcastRun: its sender, the recipients its chunks dealt
-// with (queued, held or skipped), the skipped, and the outbox id of the
-// progress message while Telegram's id is not known yet.
-type RunProgress struct {
-	Run     homelink.BroadcastRun
-	From    int64
-	Placed  int
-	Skipped int
-	// Pending is the outbox id of the progress message queued but not
-	// yet known to be sent.
-	Pending string
-}
-
-// RunProgressOf reads run n of broadcast id for the progress job.
-func (s *Store) RunProgressOf(ctx context.Context, id, n int64) (RunProgress, error) {
-	m, err := s.rdb.HGetAll(ctx, s.k.broadcastRun(id, n)).Result()
-	if err != nil {
-		return RunProgress{}, fmt.Errorf("store: run %d.%d: %w", id, n, err)
-	}
-	r, ok := runFrom(id, n, m)
-	if !ok {
-		return RunProgress{}, homelink.ErrNotFound
-	}
-	placed, _ := strconv.Atoi(m["placed"])
-	skipped, _ := strconv.Atoi(m["skipped"])
-	return RunProgress{Run: r, From: RunSender(m), Placed: placed, Skipped: skipped, Pending: m["pid"]}, nil
 }
 
 // SetRunMessage records the run's progress message: its outbox id while
@@ -403,20 +324,17 @@ func (s *Store) SetRunMessage(ctx context.Context, id, n int64, outboxID string,
 	return nil
 }
 
-// RunID names one run.
-type RunID struct{ Broadcast, N int64 }
-
 // ActiveRuns are the runs not ended yet (sending, or cancelled with
 // messages still in the outbox's hands).
-func (s *Store) ActiveRuns(ctx context.Context) ([]RunID, error) {
+func (s *Store) ActiveRuns(ctx context.Context) ([]homelink.RunID, error) {
 	ms, err := s.rdb.ZRange(ctx, s.k.activeRuns(), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("store: active runs: %w", err)
 	}
-	out := make([]RunID, 0, len(ms))
+	out := make([]homelink.RunID, 0, len(ms))
 	for _, m := range ms {
 		if n, ok := BroadcastKey(m); ok && len(n) == 2 {
-			out = append(out, RunID{n[0], n[1]})
+			out = append(out, homelink.RunID{Broadcast: n[0], N: n[1]})
 		}
 	}
 	return out, nil
@@ -539,4 +457,12 @@ func (s *Store) CancelRun(ctx context.Context, by homelink.By, id, n int64) (hom
 		return homelink.BroadcastRun{}, err
 	}
 	return s.Run(ctx, id, n)
+}
+
+// HoldRecipients puts refs of run n back until until, as bc.held key.
+func (s *Store) HoldRecipients(ctx context.Context, id, n int64, key string, until time.Time, refs []homelink.RunRef) error {
+	if err := s.run(ctx, "bc_hold", nil, id, n, key, until.UnixMilli(), homelink.FormatChunk(refs)).Err(); err != nil {
+		return fmt.Errorf("store: hold run %d.%d: %w", id, n, err)
+	}
+	return nil
 }

@@ -18,7 +18,7 @@ import (
 // guardian's children at the home and their next confirmed call there.
 // Two round trips for any number of refs. A person gone since (no user
 // hash, or no longer in the role the chunk names) is left out.
-func (s *Store) Recipients(ctx context.Context, refs []RunRef, now time.Time) ([]homelink.Recipient, error) {
+func (s *Store) Recipients(ctx context.Context, refs []homelink.RunRef, now time.Time) ([]homelink.Recipient, error) {
 	if len(refs) == 0 {
 		return nil, nil
 	}
@@ -136,7 +136,7 @@ func (s *Store) Recipients(ctx context.Context, refs []RunRef, now time.Time) ([
 }
 
 // holds reports whether u still holds the role r names at r's home.
-func holds(u homelink.User, r RunRef) bool {
+func holds(u homelink.User, r homelink.RunRef) bool {
 	switch r.Role {
 	case homelink.RoleTeacher:
 		return u.Roles.Teaches[r.Home]
@@ -164,7 +164,7 @@ func (s *Store) PreviewRecipient(ctx context.Context, by homelink.By, homes []in
 	if len(res) != 3 {
 		return homelink.Recipient{}, false, nil
 	}
-	refs := ParseChunk(strings.Join(res, ":"))
+	refs := homelink.ParseChunk(strings.Join(res, ":"))
 	rs, err := s.Recipients(ctx, refs, s.clock.Now())
 	if err != nil || len(rs) == 0 {
 		return homelink.Recipient{}, false, err

@@ -71,7 +71,7 @@ func TestBroadcastNowReachesTheHomesGuardiansOnce(t *testing.T) {
 	rec := w.s.rdb.HGet(ctx, w.s.k.prefix+"{agenda}:i:bc.chunk:"+sha4(chunkKey), chunkKey).Val()
 	parts := strings.SplitN(rec, "|", 4) // attempts|token|due|payload
 	payload := parts[len(parts)-1]
-	refs := ParseChunk(payload)
+	refs := homelink.ParseChunk(payload)
 	got := []int64{}
 	for _, r := range refs {
 		got = append(got, r.User)
@@ -92,12 +92,12 @@ func TestBroadcastNowReachesTheHomesGuardiansOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = w.s.RunPlaced(ctx, b.ID, 1, "0", 2, 0, 0, false)
-	p, err := w.s.RunProgressOf(ctx, b.ID, 1)
-	if err != nil || p.Run.Queued != 2 || p.Placed != 2 || p.From != coord1 {
+	p, err := w.s.Run(ctx, b.ID, 1)
+	if err != nil || p.Queued != 2 || p.Placed != 2 || p.From != coord1 {
 		t.Fatalf("progress = %+v, %v; want 2 queued once", p, err)
 	}
 	active, _ := w.s.ActiveRuns(ctx)
-	if !slices.Equal(active, []RunID{{b.ID, 1}}) {
+	if !slices.Equal(active, []homelink.RunID{{Broadcast: b.ID, N: 1}}) {
 		t.Fatalf("active = %v", active)
 	}
 	ended, err := w.s.FinishRun(ctx, b.ID, 1, homelink.BroadcastRun{Delivered: 1, Blocked: 1})
