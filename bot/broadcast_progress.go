@@ -287,8 +287,10 @@ func (r *request) failReason(why string) string {
 }
 
 // stopRunTapped stops a run: no more of it is queued, and what waits in
-// the outbox is withdrawn at once; the report follows from the progress
-// job when the few messages already in a worker's hands are through.
+// the outbox is withdrawn at once. The tap is answered at once with what
+// went; the message becomes the report at the run's next turn, once the
+// few messages already in a worker's hands are through (so its edits stay
+// homelink.ProgressEvery apart).
 func (b *Bot) stopRunTapped(ctx context.Context, r *request, t target) error {
 	run, err := b.Store.CancelRun(ctx, r.by(), t.broadcast, t.run)
 	if errors.Is(err, homelink.ErrNotFound) || errors.Is(err, homelink.ErrNotAllowed) {
@@ -297,20 +299,16 @@ func (b *Bot) stopRunTapped(ctx context.Context, r *request, t target) error {
 	if err != nil {
 		return err
 	}
-	if _, err := b.Sender.CancelBatch(ctx, homelink.RunBatch(t.broadcast, t.run)); err != nil {
+	batch := homelink.RunBatch(t.broadcast, t.run)
+	if _, err := b.Sender.CancelBatch(ctx, batch); err != nil {
 		return fmt.Errorf("bot: stop broadcast %d.%d: %w", t.broadcast, t.run, err)
 	}
-	bc, err := b.Store.Broadcast(ctx, t.broadcast)
-	if err != nil && !errors.Is(err, homelink.ErrNotFound) {
-		return err
-	}
 	if run.State != homelink.RunCancelled {
-		// It had ended: its report is on the message already, or soon.
-		return r.show(ctx, b.runReport(r, bc, run), nil)
+		return r.answer(ctx, r.text("BroadcastEndedAlready"))
 	}
-	st, err := b.Sender.Batch(ctx, homelink.RunBatch(t.broadcast, t.run))
+	st, err := b.Sender.Batch(ctx, batch)
 	if err != nil {
 		return err
 	}
-	return r.show(ctx, b.runProgress(r, bc, runFigures(run, st)), nil)
+	return r.answer(ctx, r.text("BroadcastStopping", "N", number(st.Sent)))
 }
