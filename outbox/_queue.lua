@@ -1,7 +1,50 @@
--- Queueing helper, prepended to every outbox script after _keys.lua and
--- _limits.lua (it uses both); enqueue.lua queues one message with it,
--- enqueue_all.lua several in one call.
+-- Queueing helpers, prepended to every outbox script after _keys.lua and
+-- _limits.lua (they use both): enqueue.lua queues one message with
+-- enqueue_one, enqueue_all.lua several in one call; finish.lua, forget.lua
+-- and cancel.lua end a message's wait with done and count it with
+-- count_failed.
 --
+-- done: a message that waited for its chat no longer does (sent, failed or
+-- withdrawn): the chat has one message fewer waiting, so replies may go
+-- direct again. Once only: a repeat finds the state moved on.
+local function done(base, mkey, id)
+  if redis.call('HGET', mkey, 'state') ~= 'queued' then return end
+  local chat = redis.call('HGET', mkey, 'chat')
+  local key = chatqueuedkey(base, chat)
+  if redis.call('DECR', key) <= 0 then redis.call('DEL', key, chatlastkey(base, chat)) end
+  redis.call('SREM', chatmsgskey(base, chat), id)
+end
+
+-- forget_person: what was said is no longer needed once it is said or
+-- refused, nor which person it went to (a group's id stays: a migrated
+-- group's new id is news).
+local function forget_person(mkey)
+  redis.call('HDEL', mkey, 'p')
+  if tonumber(redis.call('HGET', mkey, 'chat') or '0') > 0 then redis.call('HDEL', mkey, 'chat') end
+end
+
+-- The classes of a failed message's reason: its text up to the first ':'
+-- (reasons.go words them and says what each means). Anything else is
+-- 'other', so a batch's counters stay few whatever Telegram says.
+local reason_classes = {['blocked'] = true, ['bad request'] = true, ['not found'] = true,
+  ['gave up'] = true, ['unreadable'] = true, ['cancelled'] = true, ['forgotten'] = true}
+local function reason_class(reason)
+  local class = string.match(reason or '', '^([^:]*):')
+  if class and reason_classes[class] then return class end
+  return 'other'
+end
+
+-- count_failed counts one more failed message of batch ('' for none) in
+-- its hash: in 'failed', all of them, and in 'why:<class>' by its
+-- reason's class (BatchStatus.Reasons; its Blocked and Cancelled are two
+-- of those classes).
+local function count_failed(base, batch, reason)
+  if batch == '' then return end
+  local bkey = batchkey(base, batch)
+  redis.call('HINCRBY', bkey, 'failed', 1)
+  redis.call('HINCRBY', bkey, 'why:' .. reason_class(reason), 1)
+end
+
 -- follow links a message queued to go at once to the one queued before
 -- it to its chat in its lane (its 'prev'), if that one still waits: a
 -- claim hands it out only once that one is sent or failed (behind), so a
@@ -58,11 +101,11 @@ local function enqueue_one(base, now, k, m)
   elseif redis.call('SISMEMBER', k.unreachable, m.chat) == 1 then
     -- A dead letter keeps the reason only: not what was said, nor to whom
     -- (a group's id stays).
-    redis.call('HSET', mkey, 'state', 'failed', 'reason', 'blocked: the user blocked the bot')
-    redis.call('HDEL', mkey, 'p')
-    if tonumber(m.chat) > 0 then redis.call('HDEL', mkey, 'chat') end
+    local reason = 'blocked: the user blocked the bot'
+    redis.call('HSET', mkey, 'state', 'failed', 'reason', reason)
+    forget_person(mkey)
     redis.call('ZADD', k.dead, now, id)
-    if m.batch ~= '' then redis.call('HINCRBY', batchkey(base, m.batch), 'failed', 1) end
+    count_failed(base, m.batch, reason)
     return id, 0
   end
   local cq, cm = chatqueuedkey(base, m.chat), chatmsgskey(base, m.chat)

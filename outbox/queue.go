@@ -177,13 +177,27 @@ func (o *Outbox) Status(ctx context.Context, id string) (Status, error) {
 
 // BatchStatus counts a batch's messages.
 type BatchStatus struct {
+	// Total is every message queued into the batch; Sent and Failed those
+	// that ended so (Pending is the rest).
 	Total, Sent, Failed int
+	// Blocked and Cancelled are two kinds of Failed, counted in it too:
+	// Blocked, messages to people who blocked the bot (found when sending,
+	// or known when queued or claimed); Cancelled, messages CancelBatch
+	// withdrew.
+	Blocked, Cancelled int
+	// Reasons counts the failed messages by the class of their reason
+	// (ReasonClasses; Blocked is Reasons[ReasonBlocked], Cancelled is
+	// Reasons[ReasonCancelled]); they add up to Failed. Nil when none failed.
+	Reasons map[string]int
+	// CancelledAt is when CancelBatch stopped the batch (zero: it was not).
+	CancelledAt time.Time
 }
 
 // Pending is how many of the batch's messages are still to be sent.
 func (b BatchStatus) Pending() int { return b.Total - b.Sent - b.Failed }
 
-// Batch counts what became of a batch's messages.
+// Batch counts what became of a batch's messages: one HGETALL of the
+// batch's counters, whatever its size.
 func (o *Outbox) Batch(ctx context.Context, batch string) (BatchStatus, error) {
 	h, err := o.rdb.HGetAll(ctx, o.k.batch(batch)).Result()
 	if err != nil {
@@ -193,6 +207,18 @@ func (o *Outbox) Batch(ctx context.Context, batch string) (BatchStatus, error) {
 	b.Total, _ = strconv.Atoi(h["total"])
 	b.Sent, _ = strconv.Atoi(h["sent"])
 	b.Failed, _ = strconv.Atoi(h["failed"])
+	for field, v := range h {
+		if class, ok := strings.CutPrefix(field, "why:"); ok {
+			if b.Reasons == nil {
+				b.Reasons = map[string]int{}
+			}
+			b.Reasons[class], _ = strconv.Atoi(v)
+		}
+	}
+	b.Blocked, b.Cancelled = b.Reasons[ReasonBlocked], b.Reasons[ReasonCancelled]
+	if ms, err := strconv.ParseInt(h["stopped"], 10, 64); err == nil {
+		b.CancelledAt = time.UnixMilli(ms)
+	}
 	return b, nil
 }
 
