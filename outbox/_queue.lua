@@ -69,20 +69,25 @@ end
 -- wrote from: that clears the chat's unreachable mark instead. An
 -- interactive message is not queued behind too long a backlog of its
 -- chat: a droppable one (a hint about unexpected text) as soon as
--- anything waits for the chat, any other once the cap is reached.
+-- anything waits for the chat, any other once the cap is reached. A
+-- message of a batch CancelBatch stopped is left out, and not counted.
 -- k: {lane, seq, unreachable, dead} keys; m: {lane, chat, payload (sealed),
 -- batch ('' for none), due (unix ms, 0: now), ttl (record TTL s), reply
 -- ('1'), cap (most messages that may wait for the chat, 0: no cap),
 -- droppable ('1')}, every field a string as ARGV gives it.
--- Returns the message id ('' when its chat's backlog left it out) and
--- cleared: 1 when the chat became reachable again.
+-- Returns the message id ('' when it was left out), cleared: 1 when the
+-- chat became reachable again, and why it was left out ('backlog' or
+-- 'cancelled'; '' when it was not).
 local function enqueue_one(base, now, k, m)
+  if m.batch ~= '' and redis.call('HEXISTS', batchkey(base, m.batch), 'stopped') == 1 then
+    return '', 0, 'cancelled'
+  end
   local cleared = 0
   if m.reply == '1' then cleared = redis.call('SREM', k.unreachable, m.chat) end
   local waiting = tonumber(redis.call('GET', chatqueuedkey(base, m.chat)) or '0')
   local cap = tonumber(m.cap)
   if (m.droppable == '1' and waiting > 0) or (cap > 0 and waiting >= cap) then
-    return '', cleared
+    return '', cleared, 'backlog'
   end
   local id = tostring(redis.call('INCR', k.seq))
   local mkey = msgkey(base, id)
@@ -106,7 +111,7 @@ local function enqueue_one(base, now, k, m)
     forget_person(mkey)
     redis.call('ZADD', k.dead, now, id)
     count_failed(base, m.batch, reason)
-    return id, 0
+    return id, 0, ''
   end
   local cq, cm = chatqueuedkey(base, m.chat), chatmsgskey(base, m.chat)
   redis.call('INCR', cq)
@@ -120,7 +125,7 @@ local function enqueue_one(base, now, k, m)
   end
   redis.call('HSET', mkey, 'due', due)
   redis.call('ZADD', k.lane, due, id)
-  return id, cleared
+  return id, cleared, ''
 end
 
 -- behind: whether a message must wait for one queued before it to its
