@@ -80,14 +80,14 @@ func runFigures(run homelink.BroadcastRun, st outbox.BatchStatus) homelink.Broad
 	run.Failed = map[string]int{}
 	rest := st.Failed - st.Blocked - st.Cancelled
 	for why, n := range st.Reasons {
-		if why == "blocked" || why == "cancelled" || n <= 0 {
+		if why == outbox.ReasonBlocked || why == outbox.ReasonCancelled || n <= 0 {
 			continue
 		}
 		run.Failed[why] += n
 		rest -= n
 	}
 	if rest > 0 {
-		run.Failed["other"] += rest
+		run.Failed[outbox.ReasonOther] += rest
 	}
 	return run
 }
@@ -278,10 +278,12 @@ func (b *Bot) runLines(rd *request, run homelink.BroadcastRun) []string {
 // failReason names a class of failure in the reader's language.
 func (r *request) failReason(why string) string {
 	switch why {
-	case "bad request":
+	case outbox.ReasonBadRequest, outbox.ReasonNotFound:
 		return r.text("BroadcastReasonRefused")
-	case "forbidden":
-		return r.text("BroadcastReasonForbidden")
+	case outbox.ReasonGaveUp:
+		return r.text("BroadcastReasonGaveUp")
+	case outbox.ReasonForgotten:
+		return r.text("BroadcastReasonForgotten")
 	}
 	return r.text("BroadcastReasonOther")
 }
