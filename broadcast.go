@@ -2,7 +2,9 @@ package homelink
 
 import (
 	"errors"
+	"fmt"
 	"html"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -143,9 +145,16 @@ type BroadcastRun struct {
 	Blocked   int            `json:"bl"`
 	Cancelled int            `json:"c"`
 	// Chat and Message are the sender's progress message, edited as it
-	// goes (0 until sent).
-	Chat    int64 `json:"pc,omitempty"`
-	Message int   `json:"pm,omitempty"`
+	// goes (0 until sent); ProgressID is its outbox id while it waits to
+	// be sent.
+	Chat       int64  `json:"pc,omitempty"`
+	Message    int    `json:"pm,omitempty"`
+	ProgressID string `json:"-"`
+	// From is the sender; Placed how many recipients its chunks dealt
+	// with (queued, held or skipped), Skipped those gone since it began.
+	From    int64 `json:"-"`
+	Placed  int   `json:"-"`
+	Skipped int   `json:"-"`
 }
 
 // FailedTotal sums Failed.
@@ -281,3 +290,58 @@ func FillPlaceholders(text string, values map[string]string) string {
 	}
 	return b.String()
 }
+
+// RunBatch is the outbox batch of run n of broadcast id.
+func RunBatch(id, n int64) string {
+	return "bc" + strconv.FormatInt(id, 10) + "." + strconv.FormatInt(n, 10)
+}
+
+// RunRef is one recipient of a run as its chunk names them.
+type RunRef struct {
+	Home, User int64
+	Role       Role
+}
+
+var roleCodes = map[string]Role{"g": RoleGuardian, "t": RoleTeacher, "c": RoleCoordinator}
+
+// ParseChunk reads a chunk's payload ("<home>:<user>:<role>,…", role g,
+// t or c); entries it cannot read are left out.
+func ParseChunk(payload string) []RunRef {
+	var out []RunRef
+	for _, e := range strings.Split(payload, ",") {
+		f := strings.Split(e, ":")
+		if len(f) != 3 {
+			continue
+		}
+		h, err1 := strconv.ParseInt(f[0], 10, 64)
+		u, err2 := strconv.ParseInt(f[1], 10, 64)
+		role, ok := roleCodes[f[2]]
+		if err1 != nil || err2 != nil || !ok {
+			continue
+		}
+		out = append(out, RunRef{Home: h, User: u, Role: role})
+	}
+	return out
+}
+
+// FormatChunk writes refs as a chunk's payload (a held part's).
+func FormatChunk(refs []RunRef) string {
+	var b strings.Builder
+	for i, r := range refs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		code := "g"
+		switch r.Role {
+		case RoleTeacher:
+			code = "t"
+		case RoleCoordinator:
+			code = "c"
+		}
+		fmt.Fprintf(&b, "%d:%d:%s", r.Home, r.User, code)
+	}
+	return b.String()
+}
+
+// RunID names one run of a broadcast.
+type RunID struct{ Broadcast, N int64 }

@@ -38,6 +38,11 @@ func (a *Agenda) PutRecurringIfAbsent(ctx context.Context, kind, key string, r r
 	return a.PutIfAbsent(ctx, kind, key, r.Next(after), payload)
 }
 
+// RecurringPayload is the payload of a recurring item of rule r carrying
+// data, for a script that puts the item itself (agenda.Lua's agenda_put)
+// atomically with its own change; handled through Recurring.
+func RecurringPayload(r rule.Rule, data []byte) ([]byte, error) { return recurringPayload(r, data) }
+
 func recurringPayload(r rule.Rule, data []byte) ([]byte, error) {
 	return json.Marshal(recurring{Rule: r.String(), Zone: r.Location().String(), Data: data})
 }

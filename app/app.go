@@ -72,6 +72,8 @@ type App struct {
 	sched    *scheduler.Scheduler
 	username string
 	ready    atomic.Bool
+	// waking is set while a tick wakeAgenda started runs.
+	waking atomic.Bool
 	// redisSeen is when Redis last answered (unix ns), for /readyz.
 	redisSeen atomic.Int64
 }
@@ -129,6 +131,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		ButtonKey: buttonKey(cfg.BotToken), MaxUpcoming: cfg.MaxUpcomingPerChild, HistoryRetention: cfg.BookingHistoryRetention,
 		MailDailyLimit: cfg.MailDailyLimit, MailRetention: cfg.MailRetention,
 		BroadcastRate: cfg.broadcastRate(),
+		Wake: a.wakeAgenda,
 	})
 	a.Intake = intake.New(a.Store, a.Bot, a.log, a.Metrics, intake.Options{Workers: cfg.Workers, Lease: cfg.InboxLease,
 		Replicated: cfg.RedisWaitReplicas > 0})
@@ -168,6 +171,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		return nil, err
 	}
 	if err := a.sched.Add("mail-expiry", "@every 1h", a.ensureMailExpiry); err != nil {
+		return nil, err
+	}
+	if err := a.registerBroadcasts(); err != nil {
 		return nil, err
 	}
 	strangers := &scheduler.Strangers{Store: a.Store, Outbox: a.Outbox, Clock: a.clock, After: cmp.Or(cfg.ForgetStrangersAfter, 30*24*time.Hour), Log: a.log}

@@ -39,6 +39,7 @@ type Store interface {
 	ReminderStore
 	MailboxStore
 	BroadcastStore
+	BroadcastRunStore
 	ReportStore
 }
 
@@ -248,6 +249,9 @@ type Config struct {
 	// broadcasts), for the time a broadcast's preview estimates;
 	// defaultBroadcastRate when 0.
 	BroadcastRate float64
+	// Wake, when set, asks the agenda to look for due work now rather
+	// than at its next tick (a broadcast's chunks, due at once).
+	Wake func()
 }
 
 // Bot handles updates.
@@ -272,6 +276,7 @@ type Bot struct {
 	stray      strayParts
 	bc         bcParts
 	bcl        bcListParts
+	bcRun      broadcastRunActs
 	language   *action
 	back       *action
 	cancelFlow *action
@@ -338,6 +343,7 @@ func New(cfg Config) *Bot {
 	b.cancelFlow = b.acts.add(&action{name: "flow.cancel", code: "fc", need: anyone, run: b.cancelTapped})
 	b.language = b.acts.add(&action{name: "language.choose", code: "lg", args: []arg{argChoice}, need: anyone, run: b.languageChosen})
 	b.homeActions()
+	b.broadcastRunActions()
 	b.shareActions()
 	b.childActions()
 	b.inviteActions()

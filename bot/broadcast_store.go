@@ -29,7 +29,9 @@ type BroadcastStore interface {
 	// next due (zero: not due again).
 	Broadcasts(ctx context.Context, user int64) ([]homelink.Broadcast, []time.Time, error)
 	// BroadcastRuns are a broadcast's kept runs (homelink.MaxRunsKept),
-	// newest first, with the outbox's counts as they stand.
+	// newest first: the final counts of those that ended; one still
+	// sending has only Total, Queued and Held, the outbox has the rest
+	// (Sender.Batch of homelink.RunBatch).
 	BroadcastRuns(ctx context.Context, id int64) ([]homelink.BroadcastRun, error)
 	// PauseBroadcast withdraws a waiting broadcast's planned sending,
 	// keeping it; ResumeBroadcast plans it again from now (a once-at one
@@ -44,4 +46,8 @@ type BroadcastStore interface {
 	// is withdrawn. It returns the run as it stands; cancelling one that
 	// ended already changes nothing.
 	CancelRun(ctx context.Context, by homelink.By, id, n int64) (homelink.BroadcastRun, error)
+	// PreviewRecipient is one person a broadcast to a in homes would
+	// reach now, with what its placeholders need (false: nobody), for
+	// the preview; the rights are CountAudience's.
+	PreviewRecipient(ctx context.Context, by homelink.By, homes []int64, a homelink.Audience) (homelink.Recipient, bool, error)
 }

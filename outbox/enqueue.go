@@ -10,7 +10,8 @@ import (
 // Enqueue queues m in its lane and returns its id. Once it returns nil the
 // message will end sent or dead-lettered, whatever happens to this replica.
 // An interactive message its chat's backlog leaves out (Options.ChatBacklog,
-// Message.Droppable) is not queued: ErrBacklog. A message to a chat that
+// Message.Droppable) is not queued: ErrBacklog; nor is a message of a
+// batch CancelBatch stopped: ErrCancelled. A message to a chat that
 // blocked the bot (and not a Reply) is dead-lettered at once: its id is
 // returned and its Status is failed, "blocked: …". A chat gets the
 // messages of one lane in the order they were queued, one after the
@@ -24,8 +25,9 @@ func (o *Outbox) Enqueue(ctx context.Context, m Message) (string, error) {
 // round trip and all or none: when it returns an error nothing was
 // queued. The messages may be to different chats and in different lanes;
 // ids are returned in their order, "" for an interactive message its
-// chat's backlog left out (the others are still queued, and no error is
-// returned for it). Each chat gets its messages in the order given, one
+// chat's backlog left out and for a message of a batch CancelBatch
+// stopped (the others are still queued, and no error is returned for
+// them; a message left out is not counted in its batch's Total). Each chat gets its messages in the order given, one
 // after the other, whatever their lanes: a message waits until the one
 // before it to its chat is sent or failed.
 func (o *Outbox) EnqueueAll(ctx context.Context, ms []Message) ([]string, error) {
@@ -40,15 +42,16 @@ func (o *Outbox) EnqueueAll(ctx context.Context, ms []Message) ([]string, error)
 	if err != nil {
 		return nil, fmt.Errorf("outbox: enqueue all (%d messages): %w", len(ms), err)
 	}
-	if len(res) != 2*len(ms) {
+	if len(res) != 3*len(ms) {
 		return nil, fmt.Errorf("outbox: enqueue all: %d answers for %d messages", len(res), len(ms))
 	}
 	ids := make([]string, len(ms))
 	woken := false
 	for i, q := range prep {
-		ids[i], _ = res[2*i].(string)
-		cleared, _ := res[2*i+1].(int64)
-		if o.queuedOne(ctx, q.m, ids[i], cleared == 1) && !woken {
+		ids[i], _ = res[3*i].(string)
+		cleared, _ := res[3*i+1].(int64)
+		why, _ := res[3*i+2].(string)
+		if o.queuedOne(ctx, q.m, ids[i], cleared == 1, why) == nil && !woken {
 			o.wakeWorkers()
 			woken = true
 		}
@@ -97,8 +100,9 @@ func (o *Outbox) enqueue(ctx context.Context, m Message, at time.Time, capped bo
 		return "", fmt.Errorf("outbox: enqueue to %d: %w", m.ChatID, err)
 	}
 	id, _ := res[0].(string)
-	if !o.queuedOne(ctx, m, id, res[1].(int64) == 1) {
-		return "", ErrBacklog
+	why, _ := res[2].(string)
+	if err := o.queuedOne(ctx, m, id, res[1].(int64) == 1, why); err != nil {
+		return "", err
 	}
 	o.wakeWorkers()
 	return id, nil
@@ -138,17 +142,22 @@ func (o *Outbox) prepare(m Message, at time.Time, capped bool) (queued, error) {
 }
 
 // queuedOne tells OnReachability and the metrics what the enqueue
-// scripts did with m: id "" when its chat's backlog left it out (false).
-func (o *Outbox) queuedOne(ctx context.Context, m Message, id string, cleared bool) bool {
+// scripts did with m: id "" when it was left out, why by ("backlog":
+// ErrBacklog, "cancelled": ErrCancelled).
+func (o *Outbox) queuedOne(ctx context.Context, m Message, id string, cleared bool, why string) error {
 	if cleared {
 		o.reachability(ctx, m.ChatID, true)
 	}
 	if id == "" {
+		if why == "cancelled" {
+			o.metrics().OutboxSends.WithLabelValues(m.Lane.String(), "dropped_cancelled").Inc()
+			return ErrCancelled
+		}
 		o.metrics().OutboxSends.WithLabelValues(m.Lane.String(), "dropped_backlog").Inc()
-		return false
+		return ErrBacklog
 	}
 	o.metrics().OutboxQueued.WithLabelValues(m.Lane.String()).Inc()
-	return true
+	return nil
 }
 
 // wakeWorkers wakes an idle worker of this replica to look at the lanes.

@@ -11,9 +11,10 @@
 -- lane number, chat, payload (sealed), batch ('' for none), due unix ms
 -- (0: now), '1' for a reply, most messages that may wait for the chat
 -- (0: no cap), '1' for a droppable message
--- Returns {id, cleared, id, cleared, ...} in the messages' order: cleared
--- is 1 when that message made its chat reachable again; an id is '' when
--- the message was not queued (its chat's backlog).
+-- Returns {id, cleared, why, id, cleared, why, ...} in the messages'
+-- order: cleared is 1 when that message made its chat reachable again; an
+-- id is '' when the message was not queued, and why says why: 'backlog'
+-- (its chat's) or 'cancelled' (its batch).
 local per = 8
 local n = (#ARGV - 2) / per
 if n ~= math.floor(n) then return redis.error_reply('enqueue_all: ' .. #ARGV .. ' arguments') end
@@ -32,7 +33,7 @@ local out, last = {}, {}
 for i = 0, n - 1 do
   local a = 2 + i * per
   local lane = tonumber(ARGV[a + 1])
-  local id, cleared = enqueue_one(base, now,
+  local id, cleared, why = enqueue_one(base, now,
     {lane = KEYS[lane + 1], seq = KEYS[4], unreachable = KEYS[5], dead = KEYS[6]},
     {lane = ARGV[a + 1], chat = ARGV[a + 2], payload = ARGV[a + 3], batch = ARGV[a + 4],
      due = ARGV[a + 5], ttl = ARGV[2], reply = ARGV[a + 6], cap = ARGV[a + 7],
@@ -44,5 +45,6 @@ for i = 0, n - 1 do
   end
   out[#out + 1] = id
   out[#out + 1] = cleared
+  out[#out + 1] = why
 end
 return out

@@ -27,22 +27,6 @@ local final = outcome == 'sent' or outcome == 'failed' or outcome == 'blocked'
 if not final and not redis.call('ZSCORE', KEYS[1], id) then return 1 end
 redis.call('ZREM', KEYS[1], id)
 local batch = redis.call('HGET', KEYS[2], 'batch') or ''
--- done: the chat has one message fewer waiting, so replies may go direct again
--- (once: a repeat finds the state moved on, and a sent message's chat gone)
-local function done()
-  if redis.call('HGET', KEYS[2], 'state') ~= 'queued' then return end
-  local chat = redis.call('HGET', KEYS[2], 'chat')
-  local key = chatqueuedkey(base, chat)
-  if redis.call('DECR', key) <= 0 then redis.call('DEL', key, chatlastkey(base, chat)) end
-  redis.call('SREM', chatmsgskey(base, chat), id)
-end
--- forget_person: what was said is no longer needed once it is said or
--- refused, nor which person it went to (a group's id stays: a migrated
--- group's new id is news).
-local function forget_person()
-  redis.call('HDEL', KEYS[2], 'p')
-  if tonumber(redis.call('HGET', KEYS[2], 'chat') or '0') > 0 then redis.call('HDEL', KEYS[2], 'chat') end
-end
 local function count(field)
   if batch ~= '' then redis.call('HINCRBY', batchkey(base, batch), field, 1) end
 end
@@ -53,10 +37,10 @@ if final then
   redis.call('ZREM', lanekey(base, lane), id)
 end
 if outcome == 'sent' then
-  done()
+  done(base, KEYS[2], id)
   if redis.call('HGET', KEYS[2], 'state') ~= 'sent' then count('sent') end
   redis.call('HSET', KEYS[2], 'state', 'sent', 'tgid', ARGV[4], 'done', now)
-  forget_person()
+  forget_person(KEYS[2])
   redis.call('EXPIRE', KEYS[2], ARGV[7])
 elseif outcome == 'retry' then
   redis.call('HSET', KEYS[2], 'reason', ARGV[4])
@@ -79,10 +63,10 @@ else -- failed or blocked
   local chat = redis.call('HGET', KEYS[2], 'chat')
   -- (A repeat finds no chat: the first record forgot it, and marked it.)
   if outcome == 'blocked' and chat then result = 1 + redis.call('SADD', KEYS[4], chat) end
-  done()
-  if redis.call('HGET', KEYS[2], 'state') ~= 'failed' then count('failed') end
+  done(base, KEYS[2], id)
+  if redis.call('HGET', KEYS[2], 'state') ~= 'failed' then count_failed(base, batch, ARGV[4]) end
   redis.call('HSET', KEYS[2], 'state', 'failed', 'reason', ARGV[4], 'done', now)
-  forget_person() -- a dead letter keeps the reason
+  forget_person(KEYS[2]) -- a dead letter keeps the reason
   redis.call('ZADD', KEYS[3], now, id)
   redis.call('EXPIRE', KEYS[2], ARGV[7])
   return result

@@ -59,6 +59,10 @@ var ErrBlocked = errors.New("outbox: recipient blocked the bot")
 // does and the message is Droppable.
 var ErrBacklog = errors.New("outbox: the chat's backlog is full")
 
+// ErrCancelled means a message was not queued: its batch was cancelled
+// (CancelBatch).
+var ErrCancelled = errors.New("outbox: the message's batch was cancelled")
+
 // Lane is a message's priority.
 type Lane int
 

@@ -119,11 +119,13 @@ func classify(err error, m Message) result {
 	case errors.As(err, &migrate) && !m.Migrated:
 		return result{outcome: "migrate", result: "migrated", migrateTo: int64(migrate.MigrateToChatID)}
 	case errors.Is(err, bot.ErrorForbidden):
-		return result{outcome: "blocked", result: "dead_letter_blocked", reason: "blocked: " + err.Error()}
+		return result{outcome: "blocked", result: "dead_letter_blocked", reason: refusal(ReasonBlocked, err)}
 	case errors.Is(err, bot.ErrorBadRequest) && m.Kind == EditText && strings.Contains(err.Error(), "message is not modified"):
 		return result{outcome: "sent", result: "sent"} // the user already sees it
-	case errors.Is(err, bot.ErrorBadRequest), errors.Is(err, bot.ErrorNotFound), errors.As(err, &migrate):
-		return result{outcome: "failed", result: "dead_letter_bad_request", reason: err.Error()}
+	case errors.Is(err, bot.ErrorNotFound):
+		return result{outcome: "failed", result: "dead_letter_bad_request", reason: refusal(ReasonNotFound, err)}
+	case errors.Is(err, bot.ErrorBadRequest), errors.As(err, &migrate):
+		return result{outcome: "failed", result: "dead_letter_bad_request", reason: refusal(ReasonBadRequest, err)}
 	default: // 5xx, timeouts, network
 		return result{outcome: "retry", result: "retried", reason: err.Error()}
 	}

@@ -116,7 +116,7 @@ func (o *Outbox) deliver(stop context.Context, c *claimed) {
 		err = json.Unmarshal(plain, &m)
 	}
 	if err != nil {
-		o.finish(stop, c, result{outcome: "failed", reason: "unreadable record"})
+		o.finish(stop, c, result{outcome: "failed", reason: ReasonUnreadable + ": the payload cannot be opened"})
 		return
 	}
 	if c.slept {
@@ -140,7 +140,7 @@ func (o *Outbox) deliver(stop context.Context, c *claimed) {
 	if r.outcome == "retry" {
 		if attempts := o.attempts(ctx, c.id); attempts >= o.opt.MaxAttempts {
 			r = result{outcome: "failed", result: "dead_letter_retries",
-				reason: "gave up after " + strconv.Itoa(attempts) + " attempts: " + r.reason}
+				reason: ReasonGaveUp + ": " + strconv.Itoa(attempts) + " attempts, the last: " + r.reason}
 		} else {
 			r.after = retryWait(o.opt.Backoff, o.opt.MaxBackoff, attempts)
 		}

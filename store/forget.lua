@@ -7,7 +7,8 @@
 -- ARGV[7] the week of each home of their calls ("<home>=<week>,…")
 -- Their active calls are cancelled and every call and standing call they
 -- booked is deleted (their booking history), with the mailbox items they
--- left and the replies sent only to them (mail_forget).
+-- left and the replies sent only to them (mail_forget), and the broadcasts
+-- they sent (bc_forget).
 -- Returns {the children they were a guardian of, as
 -- "<home>:<child>:<relationship>"; the cancelled calls still ahead, as
 -- field lists}.
@@ -26,6 +27,7 @@ for _, m in ipairs(redis.call('ZRANGE', KEYS[7], 0, -1)) do
 end
 calls_erase(p, uid)
 mail_forget(p, uid)
+bc_forget(p, uid)
 local fields = redis.call('HGETALL', KEYS[1])
 for i = 1, #fields, 2 do
   local f, v = fields[i], fields[i + 1]

@@ -183,3 +183,37 @@ func (k keys) tagged(id int64, name string) string {
 func (k keys) homeTagged(id int64, name string) string {
 	return k.prefix + "{h" + strconv.FormatInt(id, 10) + "}:" + name
 }
+
+// Broadcasts (broadcast.go, _bc.lua):
+//
+//	<p>{b<id>}:bc            hash    json (homelink.Broadcast as composed), from (sender), created (ms), state (waiting,
+//	                                 paused, done), kind (bc.send or bc.every), groups (how many zone groups),
+//	                                 g<n> ("<zone>|<home>,…": group n's homes, which fire together), f<n> ("1" once
+//	                                 group n of a once-only broadcast fired), left (groups of a once-only broadcast
+//	                                 not fired yet), runs (the run counter)
+//	<p>{b<id>}:fired         hash    "<group>:<due ms>" → run: the firing that started each run, so a retried agenda
+//	                                 item finds its run instead of starting another
+//	<p>{b<id>}:runs          zset    run numbers, scored by start (ms); the oldest beyond homelink.MaxRunsKept go
+//	<p>{b<id>}:run:<n>       hash    from, homes, state (sending, cancelled, done), started, ended (ms), total (recipients
+//	                                 found), placed (dealt with by chunks), queued, held (waiting for quiet hours),
+//	                                 skipped (gone since), chunks, k:<mark> ("1": a chunk or held part counted), pid
+//	                                 (outbox id of the progress message until sent), pc, pm (its chat and Telegram id),
+//	                                 d, bl, c, f (the outbox's final counts: delivered, blocked, cancelled, failed by
+//	                                 reason as JSON)
+//	<p>{b<id>}:run:<n>:turn  string  "1" while a progress edit is not due again; PX homelink.ProgressEvery (Redis's clock)
+//	<p>{u<id>}:bcs           zset    ids of the broadcasts the person sent, scored by creation (ms): /broadcasts,
+//	                                 /mydata, /forget
+//	<p>bc:active             zset    "<id>.<run>" of the runs the progress job follows, scored by start
+//	<p>seq:bc                string  broadcast id counter
+//	<p>{agenda}:… (more)             bc.send and bc.every "<id>.<group>", bc.chunk "<id>.<run>.<k>", bc.held
+//	                                 "<id>.<run>.<k>.<n>"
+func (k keys) broadcast(id int64) string     { return k.bcTagged(id, "bc") }
+func (k keys) broadcastRuns(id int64) string { return k.bcTagged(id, "runs") }
+func (k keys) broadcastRun(id, n int64) string {
+	return k.bcTagged(id, "run:"+strconv.FormatInt(n, 10))
+}
+func (k keys) userBroadcasts(u int64) string { return k.tagged(u, "bcs") }
+func (k keys) activeRuns() string            { return k.prefix + "bc:active" }
+func (k keys) bcTagged(id int64, name string) string {
+	return k.prefix + "{b" + strconv.FormatInt(id, 10) + "}:" + name
+}

@@ -11,7 +11,8 @@ import (
 // scripts that change calls or hours, or forget a person, carry the call
 // helpers; those that change mailboxes (forgetting a person or removing a
 // child among them) the mailbox's; each of those, and the scripts that
-// plan digests, the agenda's library.
+// plan digests, the agenda's library; the broadcasts' scripts (and
+// forgetting a person) the broadcast helpers and the agenda's library.
 func TestOnlyCallScriptsCarryTheCallHelpers(t *testing.T) {
 	entries, _ := scriptFS.ReadDir(".")
 	for _, e := range entries {
@@ -26,7 +27,11 @@ func TestOnlyCallScriptsCarryTheCallHelpers(t *testing.T) {
 			name == "remind_dayoff"
 		wantsMail := strings.HasPrefix(name, "mail_") && name != "mail_unread" ||
 			name == "forget" || name == "child_remove" || name == "strangers_forget" || name == "guardian_unlink"
-		wantsAgenda := wantsCalls || wantsMail || strings.HasPrefix(name, "digest_") || name == "home_create"
+		wantsBC := strings.HasPrefix(name, "bc_") || name == "forget"
+		wantsAgenda := wantsCalls || wantsMail || wantsBC || strings.HasPrefix(name, "digest_") || name == "home_create"
+		if bc := strings.Contains(src, bcHelpers); bc != wantsBC {
+			t.Errorf("script %s carries the broadcast helpers: %v, want %v", name, bc, wantsBC)
+		}
 		if calls != wantsCalls {
 			t.Errorf("script %s carries the call helpers: %v, want %v", name, calls, wantsCalls)
 		}

@@ -69,14 +69,15 @@ func New(rdb *redis.Client, prefix string, clock homelink.Clock) *Store {
 // helpersFor is the Lua a script's source needs before it: the key
 // helpers; for a script that changes calls (or forgets a person, which
 // cancels theirs) the agenda's library and the call helpers too; for one
-// that changes mailboxes the agenda's library and the mailbox helpers.
+// that changes mailboxes the agenda's library and the mailbox helpers;
+// for one of broadcasts (or /forget) the agenda's and the broadcasts'.
 // The others go without: Redis defines every helper anew on each run, and
 // the scripts every update runs (taking it, saving the session) would pay
 // for some sixty functions they never call.
 func helpersFor(src string) string {
-	calls, mail := callScript.MatchString(src), mailScript.MatchString(src)
+	calls, mail, bc := callScript.MatchString(src), mailScript.MatchString(src), bcScript.MatchString(src)
 	out := keyHelpers
-	if calls || mail || agendaScript.MatchString(src) {
+	if calls || mail || bc || agendaScript.MatchString(src) {
 		out = agenda.Lua + keyHelpers
 	}
 	if calls {
@@ -85,6 +86,9 @@ func helpersFor(src string) string {
 	if mail {
 		out += mailHelpers
 	}
+	if bc {
+		out += bcHelpers
+	}
 	return out
 }
 
@@ -92,11 +96,13 @@ var (
 	keyHelpers  = mustRead("_keys.lua")
 	callHelpers = mustRead("_calls.lua")
 	mailHelpers = mustRead("_mail.lua")
+	bcHelpers   = mustRead("_bc.lua")
 	// callScript matches a script that calls a function of the call
 	// helpers, mailScript one of the mailbox's, agendaScript one of the
 	// agenda's library.
 	callScript   = callsUser(callHelpers)
 	mailScript   = callsUser(mailHelpers)
+	bcScript     = callsUser(bcHelpers)
 	agendaScript = callsUser(agenda.Lua)
 )
 

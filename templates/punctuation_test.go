@@ -31,6 +31,11 @@ import (
 // sampleValues fills every placeholder a message uses. A message with a
 // placeholder that is not here fails: add a sample for it.
 var sampleValues = map[string]any{
+	// Broadcasts: a run's progress and report.
+	"Title":        "“家长会改到周六”",
+	"Done":         "640",
+	"Reasons":      "Telegram 拒收 2 人",
+	"Reason":       "Telegram 拒收",
 	"Answer":       "会准时参加",
 	"Child":        "小明",
 	"Guardian":     "李秀兰（妈妈）",

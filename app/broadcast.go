@@ -1,0 +1,41 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/homelink/homelink/store"
+)
+
+// registerBroadcasts hands the agenda's broadcast work to the bot: a run
+// starting (bc.send for one sent now or once, bc.every on its rule in each
+// zone group's time: agenda.Recurring puts the next firing), its chunks
+// (bc.chunk) and the parts held by quiet hours (bc.held). The progress
+// job runs every second on every replica; each run's turn lets one
+// replica at a time edit its message.
+func (a *App) registerBroadcasts() error {
+	start := a.dueHandler(a.Bot.BroadcastStart, noHome)
+	a.Agenda.Register(store.KindBroadcastSend, start)
+	a.Agenda.Register(store.KindBroadcastEvery, a.Agenda.Recurring(start))
+	a.Agenda.Register(store.KindBroadcastChunk, a.dueHandler(a.Bot.BroadcastChunk, noHome))
+	a.Agenda.Register(store.KindBroadcastHeld, a.dueHandler(a.Bot.BroadcastHeld, noHome))
+	return a.sched.Add("broadcast-progress", "@every 1s", a.Bot.BroadcastProgress)
+}
+
+// noHome: a broadcast's agenda key names no home; the bot reads the key.
+func noHome(string) (int64, int64, bool) { return 0, 0, true }
+
+// wakeAgenda runs a tick now, in the background, unless one it started is
+// still running: a broadcast's chunks are due at once, and the first
+// recipients should not wait for the next second's tick.
+func (a *App) wakeAgenda() {
+	if a.Agenda == nil || !a.waking.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer a.waking.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = a.Agenda.Tick(ctx)
+	}()
+}
