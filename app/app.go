@@ -131,7 +131,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		ButtonKey: buttonKey(cfg.BotToken), MaxUpcoming: cfg.MaxUpcomingPerChild, HistoryRetention: cfg.BookingHistoryRetention,
 		MailDailyLimit: cfg.MailDailyLimit, MailRetention: cfg.MailRetention,
 		BroadcastRate: cfg.broadcastRate(),
-		Wake: a.wakeAgenda,
+		Wake:          a.wakeAgenda,
 	})
 	a.Intake = intake.New(a.Store, a.Bot, a.log, a.Metrics, intake.Options{Workers: cfg.Workers, Lease: cfg.InboxLease,
 		Replicated: cfg.RedisWaitReplicas > 0})

@@ -16,12 +16,6 @@ import (
 // reaches and about how long that takes at the outbox's rate, with the
 // urgent switch for coordinators and the ways to send it.
 
-// previewer finds one real recipient for the preview; the store declares
-// it beside CountAudience.
-type previewer interface {
-	PreviewRecipient(ctx context.Context, by homelink.By, homes []int64, a homelink.Audience) (homelink.Recipient, bool, error)
-}
-
 // previewBroadcast moves to the preview step with a, shows the broadcast
 // as a recipient will see it, and below it the menu.
 func (b *Bot) previewBroadcast(ctx context.Context, r *request, a bcAnswers) error {
@@ -59,13 +53,11 @@ func (b *Bot) previewBroadcast(ctx context.Context, r *request, a bcAnswers) err
 // previewRecipient is one person the broadcast would reach now; when it
 // reaches nobody yet, the sender stands in, at the first of its homes.
 func (b *Bot) previewRecipient(ctx context.Context, r *request, a bcAnswers) (homelink.Recipient, bool, error) {
-	if p, ok := b.Store.(previewer); ok {
-		rcp, found, err := p.PreviewRecipient(ctx, r.by(), a.Homes, a.Audience)
-		if err != nil || found {
-			return rcp, found, err
-		}
+	rcp, found, err := b.Store.PreviewRecipient(ctx, r.by(), a.Homes, a.Audience)
+	if err != nil || found {
+		return rcp, found, err
 	}
-	rcp := homelink.Recipient{User: r.user.ID, Name: r.user.Name, Lang: r.lang, Zone: r.user.TimeZone}
+	rcp = homelink.Recipient{User: r.user.ID, Name: r.user.Name, Lang: r.lang, Zone: r.user.TimeZone}
 	if len(a.Homes) > 0 {
 		home, err := b.Store.Home(ctx, a.Homes[0])
 		if err != nil {

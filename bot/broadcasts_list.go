@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"html/template"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -158,9 +156,6 @@ func (b *Bot) listButtons(r *request, n int, bc homelink.Broadcast) []outbox.But
 		b.bcl.reports.button(r, r.text("BcReportsButton", "N", n), t))
 }
 
-// tagPattern matches a Telegram HTML tag.
-var tagPattern = regexp.MustCompile(`<[^>]*>`)
-
 // excerpt is the first words of a broadcast's first version, as plain
 // text, with a camera for a photo.
 func excerpt(bc homelink.Broadcast) string {
@@ -168,7 +163,7 @@ func excerpt(bc homelink.Broadcast) string {
 		return ""
 	}
 	v := bc.Versions[0]
-	text := strings.Join(strings.Fields(html.UnescapeString(tagPattern.ReplaceAllString(v.Text, ""))), " ")
+	text := plainText(v.Text)
 	if utf8.RuneCountInString(text) > excerptRunes {
 		text = string([]rune(text)[:excerptRunes-1]) + "…"
 	}
