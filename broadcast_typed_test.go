@@ -141,3 +141,26 @@ func TestParseTimeOfDay(t *testing.T) {
 		}
 	}
 }
+
+// Whatever is typed, the moment and weekly parsers answer without
+// panicking, and what they take is a real date and time.
+func FuzzParseBroadcastTimes(f *testing.F) {
+	for _, s := range []string{"tomorrow 9:00", "明天上午9点", "下周一 9点", "12月5日 周六 18:00", "Friday 6pm",
+		"Mon-Fri 7:30", "每周五晚上6点", "2027年2月30日 9点", "今晚12点", "９：１５"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 11, 28, 10, 30, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		if d, m, err := ParseMoment(s, now); err == nil {
+			if !d.valid() || m < 0 || m >= 24*60 || d.Before(DateOf(now)) {
+				t.Fatalf("%q = %v %d", s, d, m)
+			}
+		}
+		if days, m, err := ParseWeeklyTime(s); err == nil && (len(days) == 0 || m < 0 || m >= 24*60) {
+			t.Fatalf("%q = %v %d", s, days, m)
+		}
+		if m, err := ParseTimeOfDay(s); err == nil && (m < 0 || m >= 24*60) {
+			t.Fatalf("%q = %d", s, m)
+		}
+	})
+}

@@ -343,6 +343,7 @@ func (h *harness) reset(t *testing.T) fixture {
 	}
 	f := seed(t, h)
 	seedCall(t, h, &f)
+	seedBroadcast(t, h, f)
 	return f
 }
 

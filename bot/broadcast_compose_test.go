@@ -71,7 +71,7 @@ func TestScheduleWordsInBothLanguages(t *testing.T) {
 		{"", "0 7 * * 0,6", "every Saturday and Sunday at 07:00, each home's time", "每周六、周日 07:00（各儿童之家当地时间）"},
 		{"", "30 8 1 * *", "by the cron expression <code>30 8 1 * *</code>, each home's time", "按 cron 表达式 <code>30 8 1 * *</code>（各儿童之家当地时间）"},
 		{"2026-12-05 18:00", "", "once, on Sat 5 Dec 18:00, each home's time", "12月5日 周六 18:00 发送一次（各儿童之家当地时间）"},
-		{"", "", "at once", "立即发送"},
+		{"", "", "sent at once", "立即发送"},
 	} {
 		if got := string(reader(b, "en", nil).scheduleWords(c.once, c.rule)); got != c.en {
 			t.Errorf("%q %q in English: %q, want %q", c.once, c.rule, got, c.en)
