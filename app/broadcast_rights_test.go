@@ -66,9 +66,9 @@ func TestMyDataAndForgetCoverBroadcasts(t *testing.T) {
 	}
 	coord.Types("/forget")
 	coord.Tap("Yes, delete everything")
-	coord.Sees("deleted")
+	coord.SeesLast("Everything homelink stored about you is deleted")
 	if _, err := st.Broadcast(ctx, weekly.ID); !errors.Is(err, homelink.ErrNotFound) {
-		t.Fatalf("the weekly broadcast survived /forget: %v", err)
+		t.Fatalf("the weekly broadcast survived /forget: %v\n%s", err, transcript(coord.Messages()))
 	}
 	if n := h.rdb.ZCount(ctx, h.prefix+"{agenda}:due", "-inf", "+inf").Val(); n > 0 {
 		for _, m := range h.rdb.ZRange(ctx, h.prefix+"{agenda}:due", 0, -1).Val() {
