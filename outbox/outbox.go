@@ -117,8 +117,10 @@ type Message struct {
 	Kind   Kind   `json:"k,omitempty"`
 	Text   string `json:"x,omitempty"`
 	FileID string `json:"f,omitempty"`
-	// FileName and FileData upload a small document (Kind Document) instead
-	// of sending one by FileID; it is kept in Redis until sent.
+	// FileName and FileData upload a small document (Kind Document) or
+	// photo (Kind Photo: a PNG or JPEG of at most 10 MB, a chart of a
+	// weekly report) instead of sending one by FileID; it is kept in Redis,
+	// sealed, until sent, so keep it small (tens of kB).
 	FileName      string     `json:"fn,omitempty"`
 	FileData      []byte     `json:"fd,omitempty"`
 	FromChatID    int64      `json:"fc,omitempty"`
