@@ -23,6 +23,11 @@
 // was handled, so a crash before the send handles it again. While Redis
 // is away, replies go at a quarter of the bot-wide rate per replica.
 //
+// Messages of a broadcast share a batch (Message.Batch): Batch counts
+// them, the failed ones by the class of their reason (ReasonClasses), in
+// one read whatever the batch's size; CancelBatch stops it, withdrawing
+// what still waits and leaving out whatever is queued into it later.
+//
 // What became of a message is recorded by the claim that holds it and by
 // no other, and a record retried while Redis is away (for as long as the
 // message's lease allows) takes effect once: a message is sent again only
