@@ -32,7 +32,7 @@ type broadcastBench struct {
 	homes []int64
 }
 
-func newBroadcastBench(b *testing.B, perHome int) *broadcastBench {
+func newBroadcastBench(b testing.TB, perHome int) *broadcastBench {
 	tg := emulator.New(emulator.WithLimits(emulator.Limits{Off: true}))
 	b.Cleanup(tg.Close)
 	rdb, prefix := redistest.Client(b)
@@ -82,7 +82,7 @@ func newBroadcastBench(b *testing.B, perHome int) *broadcastBench {
 
 // send saves a broadcast to every parent of the homes, sent now, as
 // /broadcast's [Send now] does.
-func (bb *broadcastBench) send(b *testing.B) homelink.Broadcast {
+func (bb *broadcastBench) send(b testing.TB) homelink.Broadcast {
 	bc, err := bb.h.store().SaveBroadcast(context.Background(), homelink.By{User: bb.coord}, homelink.Broadcast{
 		Homes: bb.homes, Audience: homelink.AudienceGuardians, Urgent: true,
 		Versions: []homelink.BroadcastVersion{

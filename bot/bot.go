@@ -198,6 +198,9 @@ type Sender interface {
 	// round trip (a page of a child's mailbox, a reply to its family):
 	// their ids, "" for one its chat's backlog left out.
 	EnqueueAll(ctx context.Context, ms []outbox.Message) ([]string, error)
+	// EnqueueAllOnce is EnqueueAll once per key: a retry of the same work
+	// gets outbox.ErrQueuedBefore and queues nothing again.
+	EnqueueAllOnce(ctx context.Context, key string, ms []outbox.Message) ([]string, error)
 	Status(ctx context.Context, id string) (outbox.Status, error)
 	Edit(ctx context.Context, e outbox.Edit) error
 	AnswerCallback(ctx context.Context, queryID, text string) error
