@@ -128,6 +128,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		AdminIDs: cfg.AdminIDs, InviteTTL: cfg.InviteTTL, Zone: cfg.DefaultTimezone,
 		ButtonKey: buttonKey(cfg.BotToken), MaxUpcoming: cfg.MaxUpcomingPerChild, HistoryRetention: cfg.BookingHistoryRetention,
 		MailDailyLimit: cfg.MailDailyLimit, MailRetention: cfg.MailRetention,
+		ContactGapDays: cfg.ContactGapDays,
 	})
 	a.Intake = intake.New(a.Store, a.Bot, a.log, a.Metrics, intake.Options{Workers: cfg.Workers, Lease: cfg.InboxLease,
 		Replicated: cfg.RedisWaitReplicas > 0})
@@ -146,6 +147,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	a.registerReminders()
 	a.registerMail()
 	if err := a.registerMailExpiry(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.registerReports(ctx); err != nil {
 		return nil, err
 	}
 	a.sched = scheduler.New(a.log)
@@ -167,6 +171,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		return nil, err
 	}
 	if err := a.sched.Add("mail-expiry", "@every 1h", a.ensureMailExpiry); err != nil {
+		return nil, err
+	}
+	if err := a.sched.Add("reports", "@every 1h", a.ensureReports); err != nil {
 		return nil, err
 	}
 	strangers := &scheduler.Strangers{Store: a.Store, Outbox: a.Outbox, Clock: a.clock, After: cmp.Or(cfg.ForgetStrangersAfter, 30*24*time.Hour), Log: a.log}

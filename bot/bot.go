@@ -243,6 +243,10 @@ type Config struct {
 	// MailRetention is how long a mailbox item is kept after it arrived
 	// (MAILBOX_RETENTION; homelink.DefaultMailRetention when 0).
 	MailRetention time.Duration
+	// ContactGapDays is how many days without a contact put a child in
+	// the contact-gap alert (CONTACT_GAP_DAYS;
+	// homelink.DefaultContactGapDays when 0).
+	ContactGapDays int
 }
 
 // Bot handles updates.
@@ -265,6 +269,7 @@ type Bot struct {
 	mail       mailActs
 	leave      mailLeaveParts
 	stray      strayParts
+	report     reportActs
 	language   *action
 	back       *action
 	cancelFlow *action
@@ -306,6 +311,9 @@ func New(cfg Config) *Bot {
 	if cfg.MailRetention <= 0 {
 		cfg.MailRetention = homelink.DefaultMailRetention
 	}
+	if cfg.ContactGapDays <= 0 {
+		cfg.ContactGapDays = homelink.DefaultContactGapDays
+	}
 	b := &Bot{Config: cfg, acts: actions{}, flows: flows{}}
 	b.commands = map[string]slashCommand{
 		"start":    {anyone, b.start},
@@ -323,6 +331,7 @@ func New(cfg Config) *Bot {
 		"calls":    {callsReader, b.callsCommand},
 		"hours":    {staff, b.hoursCommand},
 		"mailbox":  {anyTeacher, b.mailboxCommand},
+		"report":   {staff, b.reportCommand},
 	}
 	b.back = b.acts.add(&action{name: "flow.back", code: "bk", need: anyone, run: b.goBack})
 	b.cancelFlow = b.acts.add(&action{name: "flow.cancel", code: "fc", need: anyone, run: b.cancelTapped})
@@ -339,6 +348,7 @@ func New(cfg Config) *Bot {
 	b.mailActions()
 	b.mailLeaveActions()
 	b.mailStrayActions()
+	b.reportActions()
 	return b
 }
 

@@ -309,6 +309,34 @@ func (s *Store) coordinatorReports(ctx context.Context, people map[int64]bool, z
 	return args, nil
 }
 
+// firstReports are a new home's first weekly report (in its zone, loc)
+// and its creator's first weekly summary, should they have none: in the
+// zone they chose, else the home's (EnsureReports, which reads their
+// other homes too, would not move one planned already; the summary's run
+// reads their zone again).
+func (s *Store) firstReports(ctx context.Context, creator int64, loc *time.Location) (report, summary time.Time, err error) {
+	tz := s.rdb.HGet(ctx, s.k.user(creator), "tz")
+	if err := tz.Err(); err != nil && !isNil(err) {
+		return report, summary, fmt.Errorf("store: create home: %w", err)
+	}
+	own, zerr := homelink.CheckTimeZone(tz.Val())
+	if zerr != nil {
+		own = loc
+	}
+	now := s.clock.Now()
+	for _, x := range []struct {
+		at  *time.Time
+		loc *time.Location
+	}{{&report, loc}, {&summary, own}} {
+		r, err := rule.Parse(homelink.ReportRule, x.loc)
+		if err != nil {
+			return report, summary, fmt.Errorf("store: report rule: %w", err)
+		}
+		*x.at = r.Next(now)
+	}
+	return report, summary, nil
+}
+
 // firstStaffHome is the lowest id among the homes roles teach at or
 // manage (0: none).
 func firstStaffHome(r homelink.Roles) int64 {
