@@ -29,7 +29,7 @@ func (s *Store) CreateHome(ctx context.Context, by homelink.By, h homelink.Home)
 	}
 	n, err := s.run(ctx, "home_create", []string{s.k.home(id), s.k.coordinators(id), s.k.user(creator), s.k.homes()},
 		id, h.Name, h.TimeZone, h.Instructions, creator, homelink.NextDigest(s.clock.Now(), loc).UnixMilli(),
-		report.UnixMilli(), summary.UnixMilli()).Int()
+		report.due, report.told, summary.due, summary.told).Int()
 	if err != nil {
 		return h, fmt.Errorf("store: create home: %w", err)
 	}

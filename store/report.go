@@ -215,8 +215,8 @@ func (s *Store) planReport(ctx context.Context, kind, key, claim, monday string,
 
 // EnsureReports gives every home without a weekly report planned one,
 // and every coordinator without a weekly summary theirs, at the next
-// homelink.ReportRule in its zone: every replica does at start and every
-// hour (a home made since, a person made coordinator, a job whose run
+// homelink.ReportRule in its zone (firstReport): every replica does at
+// start and every hour (a home made since, a person made coordinator, a job whose run
 // failed past its retries). A planned one keeps its time. A
 // coordinator's zone is the one they chose, else that of the first home
 // (lowest id) they teach at or manage, else the default, as the bot reads
@@ -241,21 +241,15 @@ func (s *Store) EnsureReports(ctx context.Context) error {
 		return fmt.Errorf("store: reports: %w", err)
 	}
 	now := s.clock.Now()
-	next := func(loc *time.Location) (int64, error) {
-		r, err := rule.Parse(homelink.ReportRule, loc)
-		if err != nil {
-			return 0, fmt.Errorf("store: report rule: %w", err)
-		}
-		return r.Next(now).UnixMilli(), nil
-	}
+	next := func(loc *time.Location) (reportStart, error) { return firstReport(now, loc) }
 	var args []any
 	people := map[int64]bool{}
 	for h, tz := range zones {
-		due, err := next(s.zoneFrom(tz))
+		first, err := next(s.zoneFrom(tz))
 		if err != nil {
 			return err
 		}
-		args = append(args, KindReportHome, h, due)
+		args = append(args, KindReportHome, h, first.due, first.told)
 		for _, c := range coords[h].Val() {
 			if id, err := strconv.ParseInt(c, 10, 64); err == nil {
 				people[id] = true
@@ -275,7 +269,7 @@ func (s *Store) EnsureReports(ctx context.Context) error {
 // coordinatorReports are the report_ensure arguments of the coordinators
 // among people: each one's summary at its next time in their zone.
 func (s *Store) coordinatorReports(ctx context.Context, people map[int64]bool, zones map[int64]*redis.StringCmd,
-	next func(*time.Location) (int64, error)) ([]any, error) {
+	next func(*time.Location) (reportStart, error)) ([]any, error) {
 	pipe := s.rdb.Pipeline()
 	users := map[int64]*redis.MapStringStringCmd{}
 	for id := range people {
@@ -300,21 +294,21 @@ func (s *Store) coordinatorReports(ctx context.Context, people map[int64]bool, z
 				loc = s.zoneFrom(zones[first])
 			}
 		}
-		due, err := next(loc)
+		first, err := next(loc)
 		if err != nil {
 			return nil, err
 		}
-		args = append(args, KindReportCoord, id, due)
+		args = append(args, KindReportCoord, id, first.due, first.told)
 	}
 	return args, nil
 }
 
 // firstReports are a new home's first weekly report (in its zone, loc)
-// and its creator's first weekly summary, should they have none: in the
-// zone they chose, else the home's (EnsureReports, which reads their
-// other homes too, would not move one planned already; the summary's run
-// reads their zone again).
-func (s *Store) firstReports(ctx context.Context, creator int64, loc *time.Location) (report, summary time.Time, err error) {
+// and its creator's first weekly summary, should they have none (in the
+// zone they chose, else the home's: EnsureReports, which reads their
+// other homes too, would not move one planned already), each with the
+// week it counts as told (firstReport).
+func (s *Store) firstReports(ctx context.Context, creator int64, loc *time.Location) (report, summary reportStart, err error) {
 	tz := s.rdb.HGet(ctx, s.k.user(creator), "tz")
 	if err := tz.Err(); err != nil && !isNil(err) {
 		return report, summary, fmt.Errorf("store: create home: %w", err)
@@ -324,17 +318,35 @@ func (s *Store) firstReports(ctx context.Context, creator int64, loc *time.Locat
 		own = loc
 	}
 	now := s.clock.Now()
-	for _, x := range []struct {
-		at  *time.Time
-		loc *time.Location
-	}{{&report, loc}, {&summary, own}} {
-		r, err := rule.Parse(homelink.ReportRule, x.loc)
-		if err != nil {
-			return report, summary, fmt.Errorf("store: report rule: %w", err)
-		}
-		*x.at = r.Next(now)
+	if report, err = firstReport(now, loc); err != nil {
+		return report, summary, err
 	}
-	return report, summary, nil
+	summary, err = firstReport(now, own)
+	return report, summary, err
+}
+
+// reportStart is a weekly report job's first run and its payload.
+type reportStart struct {
+	due  int64  // unix ms
+	told string // the Monday (YYYY-MM-DD) of the week it counts as told
+}
+
+// firstReport is the first run of a weekly report job made at now in loc:
+// the next homelink.ReportRule time, with the week before the latest one
+// counted as told, so a first run that fires before its time in its
+// person's zone (they moved, or their zone was guessed) reports nothing
+// twice and no week from before the job existed.
+func firstReport(now time.Time, loc *time.Location) (reportStart, error) {
+	r, err := rule.Parse(homelink.ReportRule, loc)
+	if err != nil {
+		return reportStart{}, fmt.Errorf("store: report rule: %w", err)
+	}
+	last := r.Next(now.Add(-8 * 24 * time.Hour))
+	for n := r.Next(last); !n.After(now); n = r.Next(n) {
+		last = n
+	}
+	told := weekEnd(last.In(loc)).AddDate(0, 0, -14)
+	return reportStart{due: r.Next(now).UnixMilli(), told: told.Format(time.DateOnly)}, nil
 }
 
 // firstStaffHome is the lowest id among the homes roles teach at or
