@@ -250,6 +250,10 @@ type Config struct {
 	// Wake, when set, asks the agenda to look for due work now rather
 	// than at its next tick (a broadcast's chunks, due at once).
 	Wake func()
+	// ContactGapDays is how many days without a contact put a child in
+	// the contact-gap alert (CONTACT_GAP_DAYS;
+	// homelink.DefaultContactGapDays when 0).
+	ContactGapDays int
 }
 
 // Bot handles updates.
@@ -273,6 +277,7 @@ type Bot struct {
 	leave      mailLeaveParts
 	stray      strayParts
 	bcRun      broadcastRunActs
+	report     reportActs
 	language   *action
 	back       *action
 	cancelFlow *action
@@ -314,6 +319,9 @@ func New(cfg Config) *Bot {
 	if cfg.MailRetention <= 0 {
 		cfg.MailRetention = homelink.DefaultMailRetention
 	}
+	if cfg.ContactGapDays <= 0 {
+		cfg.ContactGapDays = homelink.DefaultContactGapDays
+	}
 	b := &Bot{Config: cfg, acts: actions{}, flows: flows{}}
 	b.commands = map[string]slashCommand{
 		"start":    {anyone, b.start},
@@ -331,6 +339,7 @@ func New(cfg Config) *Bot {
 		"calls":    {callsReader, b.callsCommand},
 		"hours":    {staff, b.hoursCommand},
 		"mailbox":  {anyTeacher, b.mailboxCommand},
+		"report":   {staff, b.reportCommand},
 	}
 	b.back = b.acts.add(&action{name: "flow.back", code: "bk", need: anyone, run: b.goBack})
 	b.cancelFlow = b.acts.add(&action{name: "flow.cancel", code: "fc", need: anyone, run: b.cancelTapped})
@@ -348,6 +357,7 @@ func New(cfg Config) *Bot {
 	b.mailActions()
 	b.mailLeaveActions()
 	b.mailStrayActions()
+	b.reportActions()
 	return b
 }
 

@@ -71,6 +71,7 @@ var menuEntries = []menuEntry{
 	{"homes", homelink.Roles.IsCoordinator, nil},
 	{"invite", func(r homelink.Roles) bool { return r.IsCoordinator() || r.Admin }, nil},
 	{"hours", homelink.Roles.IsStaff, nil},
+	{"report", homelink.Roles.IsStaff, nil},
 	{"start", everyone, nil},
 	{"help", everyone, nil},
 	{"settings", everyone, nil},
