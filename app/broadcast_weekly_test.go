@@ -111,7 +111,7 @@ func TestWeeklyBroadcastFiresAtEachHomesLocalTime(t *testing.T) {
 	}
 	check(londonParent, lon, 4)
 	check(latecomer, lon, 3)
-	if !strings.Contains(people[f.mom].Messages()[len(people[f.mom].Messages())-1].Text, "李秀兰！青溪村儿童之家问候您") {
+	if !strings.Contains(transcript(people[f.mom].Messages()), "周五好，李秀兰！青溪村儿童之家问候您。") {
 		t.Fatalf("the mother's copy is not in Chinese with her name and home:\n%s", transcript(people[f.mom].Messages()))
 	}
 	if !strings.Contains(people[londonParent].Messages()[0].Text, "London Home says hello, Sam.") {

@@ -210,7 +210,8 @@ func (k keys) homeTagged(id int64, name string) string {
 //	                                 (outbox id of the progress message until sent), pc, pm (its chat and Telegram id),
 //	                                 d, bl, c, f (the outbox's final counts: delivered, blocked, cancelled, failed by
 //	                                 reason as JSON)
-//	<p>{b<id>}:run:<n>:turn  string  "1" while a progress edit is not due again; PX homelink.ProgressEvery (Redis's clock)
+//	<p>{b<id>}:run:<n>:turn  string  "1" while a progress edit is not due again; PX homelink.ProgressEvery (Redis's clock),
+//	                                 2 s when the run starts
 //	<p>{u<id>}:bcs           zset    ids of the broadcasts the person sent, scored by creation (ms): /broadcasts,
 //	                                 /mydata, /forget
 //	<p>bc:active             zset    "<id>.<run>" of the runs the progress job follows, scored by start
