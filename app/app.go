@@ -130,8 +130,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		AdminIDs: cfg.AdminIDs, InviteTTL: cfg.InviteTTL, Zone: cfg.DefaultTimezone,
 		ButtonKey: buttonKey(cfg.BotToken), MaxUpcoming: cfg.MaxUpcomingPerChild, HistoryRetention: cfg.BookingHistoryRetention,
 		MailDailyLimit: cfg.MailDailyLimit, MailRetention: cfg.MailRetention,
-		BroadcastRate: cfg.broadcastRate(),
-		Wake:          a.wakeAgenda,
+		Wake: a.wakeAgenda, ContactGapDays: cfg.ContactGapDays, BroadcastRate: cfg.broadcastRate(),
 	})
 	a.Intake = intake.New(a.Store, a.Bot, a.log, a.Metrics, intake.Options{Workers: cfg.Workers, Lease: cfg.InboxLease,
 		Replicated: cfg.RedisWaitReplicas > 0})
@@ -150,6 +149,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 	a.registerReminders()
 	a.registerMail()
 	if err := a.registerMailExpiry(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.registerReports(ctx); err != nil {
 		return nil, err
 	}
 	a.sched = scheduler.New(a.log)
@@ -174,6 +176,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*App, error) {
 		return nil, err
 	}
 	if err := a.registerBroadcasts(); err != nil {
+		return nil, err
+	}
+	if err := a.sched.Add("reports", "@every 1h", a.ensureReports); err != nil {
 		return nil, err
 	}
 	strangers := &scheduler.Strangers{Store: a.Store, Outbox: a.Outbox, Clock: a.clock, After: cmp.Or(cfg.ForgetStrangersAfter, 30*24*time.Hour), Log: a.log}

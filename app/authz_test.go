@@ -220,6 +220,13 @@ var matrix = []matrixCase{
 	{kind: "typed", name: "hours.view/hours", text: "Sat 09:00-11:30", answers: atOtherHome, allow: staffThere},
 	{kind: "typed", name: "hours.slot/minutes", text: "25", answers: atHome, allow: staffHere},
 	{kind: "typed", name: "hours.slot/minutes", text: "25", answers: atOtherHome, allow: staffThere},
+
+	// Weekly reports: any teacher or coordinator; a home's report only
+	// for its own staff (the standing button under the summary).
+	{kind: "command", name: "report", allow: []string{"teacher", "teacher of another home", "coordinator", "coordinator of other homes"}},
+	{kind: "button", name: "report.home", args: home, allow: staffHere},
+	{kind: "button", name: "report.home", args: otherHome, allow: staffThere},
+	{kind: "button", name: "report.homes", args: choice(1), allow: []string{"teacher", "teacher of another home", "coordinator", "coordinator of other homes"}},
 }
 
 // matrix gets the rows of calls, from booking_authz_test.go.

@@ -50,6 +50,9 @@ type Config struct {
 	// one child in a day; MailRetention how long an item is kept.
 	MailDailyLimit int
 	MailRetention  time.Duration
+	// ContactGapDays is how many days without a held call or a message
+	// either way put a child in the weekly contact-gap alert.
+	ContactGapDays int
 	// InviteKey signs invitation codes (Redis keeps only HMACs);
 	// InviteKeyPrevious finds codes signed before a rotation.
 	InviteKey, InviteKeyPrevious []byte
@@ -287,6 +290,11 @@ var Settings = []Setting{
 			}
 			c.MailRetention = d
 			return nil
+		}},
+	{Name: "CONTACT_GAP_DAYS", Default: strconv.Itoa(homelink.DefaultContactGapDays), Help: "How many days without a held call or a message either way put a child in the teachers' and coordinators' Monday list of children not reached, and their parents in line for a gentle nudge (1 to 90).",
+		set: func(c *Config, v string) (err error) {
+			c.ContactGapDays, err = intIn(v, 1, 90)
+			return err
 		}},
 	{Name: "LOG_LEVEL", Default: "info", Help: "debug, info, warn or error.",
 		set: func(c *Config, v string) error {

@@ -198,6 +198,9 @@ type Sender interface {
 	// round trip (a page of a child's mailbox, a reply to its family):
 	// their ids, "" for one its chat's backlog left out.
 	EnqueueAll(ctx context.Context, ms []outbox.Message) ([]string, error)
+	// EnqueueAllOnce is EnqueueAll once per key: a retry of the same work
+	// gets outbox.ErrQueuedBefore and queues nothing again.
+	EnqueueAllOnce(ctx context.Context, key string, ms []outbox.Message) ([]string, error)
 	Status(ctx context.Context, id string) (outbox.Status, error)
 	Edit(ctx context.Context, e outbox.Edit) error
 	AnswerCallback(ctx context.Context, queryID, text string) error
@@ -252,6 +255,10 @@ type Config struct {
 	// Wake, when set, asks the agenda to look for due work now rather
 	// than at its next tick (a broadcast's chunks, due at once).
 	Wake func()
+	// ContactGapDays is how many days without a contact put a child in
+	// the contact-gap alert (CONTACT_GAP_DAYS;
+	// homelink.DefaultContactGapDays when 0).
+	ContactGapDays int
 }
 
 // Bot handles updates.
@@ -277,6 +284,7 @@ type Bot struct {
 	bc         bcParts
 	bcl        bcListParts
 	bcRun      broadcastRunActs
+	report     reportActs
 	language   *action
 	back       *action
 	cancelFlow *action
@@ -321,6 +329,9 @@ func New(cfg Config) *Bot {
 	if cfg.BroadcastRate <= 0 {
 		cfg.BroadcastRate = defaultBroadcastRate
 	}
+	if cfg.ContactGapDays <= 0 {
+		cfg.ContactGapDays = homelink.DefaultContactGapDays
+	}
 	b := &Bot{Config: cfg, acts: actions{}, flows: flows{}}
 	b.commands = map[string]slashCommand{
 		"start":    {anyone, b.start},
@@ -338,6 +349,7 @@ func New(cfg Config) *Bot {
 		"calls":    {callsReader, b.callsCommand},
 		"hours":    {staff, b.hoursCommand},
 		"mailbox":  {anyTeacher, b.mailboxCommand},
+		"report":   {staff, b.reportCommand},
 	}
 	b.back = b.acts.add(&action{name: "flow.back", code: "bk", need: anyone, run: b.goBack})
 	b.cancelFlow = b.acts.add(&action{name: "flow.cancel", code: "fc", need: anyone, run: b.cancelTapped})
@@ -357,6 +369,7 @@ func New(cfg Config) *Bot {
 	b.mailStrayActions()
 	b.broadcastActions()
 	b.broadcastsListActions()
+	b.reportActions()
 	return b
 }
 

@@ -166,8 +166,10 @@ func (b *Bot) sendPart(ctx context.Context, d Due, id, rn int64, mark string, he
 		}
 		nHeld += len(held[t])
 	}
+	// Once per chunk: a chunk retried after its worker died between
+	// queuing and counting queues nobody twice.
 	if len(ms) > 0 {
-		if _, err := b.Sender.EnqueueAll(ctx, ms); err != nil {
+		if _, err := b.Sender.EnqueueAllOnce(ctx, batch+":"+mark, ms); err != nil && !errors.Is(err, outbox.ErrQueuedBefore) {
 			return fmt.Errorf("bot: broadcast %s: %w", d.Key, err)
 		}
 	}

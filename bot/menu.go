@@ -73,6 +73,7 @@ var menuEntries = []menuEntry{
 	{"hours", homelink.Roles.IsStaff, nil},
 	{"broadcast", homelink.Roles.IsStaff, broadcastHelp},
 	{"broadcasts", homelink.Roles.IsStaff, nil},
+	{"report", homelink.Roles.IsStaff, nil},
 	{"start", everyone, nil},
 	{"help", everyone, nil},
 	{"settings", everyone, nil},

@@ -57,6 +57,8 @@ type myDataDoc struct {
 	MailReplies  []mailReplyDoc `json:"replies_sent_to_you,omitempty"`
 	MailRecorded []mailReplyDoc `json:"replies_you_recorded,omitempty"`
 	Flow         *sessionDoc    `json:"conversation_in_progress,omitempty"`
+	// Broadcasts are those they sent that are kept.
+	Broadcasts []broadcastDoc `json:"broadcasts_you_sent,omitempty"`
 	// WrongCodes counts invitation codes they typed wrong this hour (the
 	// throttle; /forget keeps it until the hour ends).
 	WrongCodes int `json:"wrong_invitation_codes_this_hour,omitempty"`
@@ -185,6 +187,9 @@ func (b *Bot) collectData(ctx context.Context, r *request) (myDataDoc, error) {
 	}
 	doc.Calls = calls
 	if doc.MailLeft, doc.MailReplies, doc.MailRecorded, err = b.mailDocs(ctx, r); err != nil {
+		return doc, err
+	}
+	if doc.Broadcasts, err = b.broadcastDocs(ctx, r); err != nil {
 		return doc, err
 	}
 	if s := r.session; s.Active() {

@@ -24,9 +24,14 @@ type Message struct {
 	// "video_note", "document", "audio", "animation", "sticker".
 	Kind   string
 	FileID string
-	// FileName and File are an uploaded file's name and bytes.
+	// FileName and File are an uploaded file's name and bytes; File is
+	// also set for a file sent by the file id of one the fake keeps (an
+	// upload, or a user's photo). A photo has no name.
 	FileName string
 	File     []byte
+	// Sizes are a photo's sizes, smallest first, when the fake knows them
+	// (the photo's bytes are File): the last one's id is FileID.
+	Sizes    []PhotoSize
 	Keyboard [][]Button
 	// DisableNotification is the send's disable_notification: the user
 	// got the message without a sound. An edit keeps it (Telegram never
@@ -126,7 +131,11 @@ func (m *Message) wire(c *chat, from map[string]any) map[string]any {
 			}
 		}
 	case "photo":
-		w["photo"] = []map[string]any{{"file_id": m.FileID, "file_unique_id": "u" + m.FileID, "width": 640, "height": 480}}
+		if len(m.Sizes) > 0 {
+			w["photo"] = wireSizes(m.Sizes)
+		} else {
+			w["photo"] = []map[string]any{{"file_id": m.FileID, "file_unique_id": "u" + m.FileID, "width": 640, "height": 480}}
+		}
 	default:
 		w[m.Kind] = map[string]any{"file_id": m.FileID, "file_unique_id": "u" + m.FileID, "duration": 5}
 	}

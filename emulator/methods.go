@@ -66,6 +66,8 @@ func (s *Server) call(r *http.Request, method string, p params) (any, *apiError)
 		return s.deleteWebhook(p)
 	case "getwebhookinfo":
 		return s.webhookInfo(), nil
+	case "getfile":
+		return s.getFile(p)
 	}
 	if kind, ok := mediaKinds[m]; ok {
 		return s.sendMedia(kind, p)
@@ -133,13 +135,27 @@ func (s *Server) sendMessage(p params) (any, *apiError) {
 	return m.wire(c, s.botUser()), nil
 }
 
+// sendMedia sends a file by file id or uploaded (multipart). An upload is
+// kept (a photo checked as Telegram checks it first), and so is sent
+// again with its bytes when its file id is.
 func (s *Server) sendMedia(kind string, p params) (any, *apiError) {
 	c := s.chats[mustID(p)]
 	field := kind
 	fileID := p.str(field)
 	up, uploaded := p.uploads[field]
+	var f *storedFile
 	if uploaded {
-		fileID = fmt.Sprintf("upload-%s-%d", kind, rand.Int64())
+		fileID = newFileID("upload-" + kind)
+		if kind == "photo" {
+			var aerr *apiError
+			if f, aerr = s.keepPhoto(fileID, up.name, up.data); aerr != nil {
+				return nil, aerr
+			}
+		} else {
+			f = s.keepFile(fileID, kind, up.name, up.data)
+		}
+	} else if known, ok := s.files[fileID]; ok && known.kind == kind {
+		f = known
 	}
 	if fileID == "" {
 		return nil, badRequest("there is no " + kind + " in the request")
@@ -152,8 +168,15 @@ func (s *Server) sendMedia(kind string, p params) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	m := c.add(&Message{FromBot: true, Date: s.now(), Kind: kind, FileID: fileID, FileName: up.name, File: up.data, Text: plain,
-		Raw: p.str("caption"), ParseMode: p.str("parse_mode"), Keyboard: kb, DisableNotification: p.bool("disable_notification")})
+	m := &Message{FromBot: true, Date: s.now(), Kind: kind, FileID: fileID, Text: plain,
+		Raw: p.str("caption"), ParseMode: p.str("parse_mode"), Keyboard: kb, DisableNotification: p.bool("disable_notification")}
+	if f != nil {
+		m.File, m.Sizes = f.data, f.sizes
+		if kind != "photo" {
+			m.FileName = f.name
+		}
+	}
+	c.add(m)
 	s.sent(*m)
 	return m.wire(c, s.botUser()), nil
 }

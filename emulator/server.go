@@ -2,8 +2,9 @@
 // tests and the sandbox. The real go-telegram/bot client talks to it exactly
 // as to Telegram: it parses multipart, urlencoded and JSON requests, keeps
 // every chat's messages with edits applied, delivers updates by getUpdates
-// or by webhook, enforces Telegram's limits and rules, and can be told to
-// fail. Helpers let a test act as users: type, tap a button, send a voice
+// or by webhook, enforces Telegram's limits and rules, keeps the files the
+// bot uploads (getFile and its download link serve them), and can be told
+// to fail. Helpers let a test act as users: type, tap a button, send a voice
 // note, block the bot, and read what each user now sees.
 package emulator
 
@@ -42,6 +43,8 @@ type Server struct {
 	commands map[string][]BotCommand
 	queries  map[string]*callbackQuery
 	migrated map[int64]int64
+	files    map[string]*storedFile // by file id
+	paths    map[string]*storedFile // by getFile's file_path
 	onSend   func(Message)
 	now      func() time.Time // limits and message dates; Call times are wall time
 
@@ -85,6 +88,8 @@ func New(opts ...Option) *Server {
 		commands: map[string][]BotCommand{},
 		queries:  map[string]*callbackQuery{},
 		migrated: map[int64]int64{},
+		files:    map[string]*storedFile{},
+		paths:    map[string]*storedFile{},
 		nextUpd:  100000,
 		closed:   make(chan struct{}),
 		now:      time.Now,
@@ -294,6 +299,10 @@ func badRequest(desc string) *apiError {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	arrived := time.Now()
+	if strings.HasPrefix(r.URL.Path, "/file/bot") {
+		s.download(w, r)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	token, method, ok2 := strings.Cut(rest, "/")
 	if !ok || !ok2 {

@@ -56,9 +56,19 @@ func (u *User) SendsVoice() int64 {
 	return u.say(u.ID, &Message{Kind: "voice", FileID: fmt.Sprintf("voice-%d", rand.Int64())})
 }
 
-// SendsPhoto sends a photo with an optional caption.
+// SendsPhoto sends a photo with an optional caption: a sample picture
+// the fake keeps, so the bot may send it on by its file id and whoever
+// gets it sees it.
 func (u *User) SendsPhoto(caption string) int64 {
-	return u.say(u.ID, &Message{Kind: "photo", FileID: fmt.Sprintf("photo-%d", rand.Int64()), Text: caption})
+	s := u.s
+	s.mu.Lock()
+	f, aerr := s.keepPhoto(newFileID("photo"), "photo.png", samplePhoto())
+	s.mu.Unlock()
+	if aerr != nil {
+		panic("emulator: the sample photo: " + aerr.description)
+	}
+	last := f.sizes[len(f.sizes)-1]
+	return u.say(u.ID, &Message{Kind: "photo", FileID: last.FileID, Text: caption, File: f.data, Sizes: f.sizes})
 }
 
 // SendsVideo sends a video with an optional caption.

@@ -34,15 +34,15 @@ local function reason_class(reason)
   return 'other'
 end
 
--- count_failed counts one more failed message of batch ('' for none) in
--- its hash: in 'failed', all of them, and in 'why:<class>' by its
--- reason's class (BatchStatus.Reasons; its Blocked and Cancelled are two
--- of those classes).
-local function count_failed(base, batch, reason)
-  if batch == '' then return end
+-- count_failed counts n (1 when nil) more failed messages of batch (''
+-- for none) in its hash: in 'failed', all of them, and in 'why:<class>'
+-- by their reason's class (BatchStatus.Reasons; its Blocked and
+-- Cancelled are two of those classes).
+local function count_failed(base, batch, reason, n)
+  if batch == '' or n == 0 then return end
   local bkey = batchkey(base, batch)
-  redis.call('HINCRBY', bkey, 'failed', 1)
-  redis.call('HINCRBY', bkey, 'why:' .. reason_class(reason), 1)
+  redis.call('HINCRBY', bkey, 'failed', n or 1)
+  redis.call('HINCRBY', bkey, 'why:' .. reason_class(reason), n or 1)
 end
 
 -- follow links a message queued to go at once to the one queued before

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -198,4 +199,90 @@ func BenchmarkEnqueueEach(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "redis-trips/op")
+}
+
+// slowest records the longest single Redis command (a script run counts
+// as one): how long Redis was held at a time.
+type slowest struct {
+	roundTrips
+	mu  sync.Mutex
+	max time.Duration
+}
+
+func (s *slowest) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		start := time.Now()
+		err := next(ctx, cmd)
+		d := time.Since(start)
+		s.mu.Lock()
+		s.max = max(s.max, d)
+		s.mu.Unlock()
+		return err
+	}
+}
+
+// broadcastChunk is 200 bulk messages of one broadcast run's batch, as
+// the broadcast engine queues a chunk of its audience.
+func broadcastChunk(batch string, first int64) []Message {
+	ms := make([]Message, 200)
+	for i := range ms {
+		ms[i] = Message{Lane: Bulk, ChatID: first + int64(i), Batch: batch,
+			Text: "<b>青溪村儿童之家</b>\n李秀兰您好：本周六上午 10:00 开放日，欢迎来看看小明和丽丽。"}
+	}
+	return ms
+}
+
+// BenchmarkEnqueueAllBroadcastChunk: queueing one chunk of a broadcast,
+// 200 bulk messages of one batch in one EnqueueAll (sealed, counted in the
+// batch), per chunk and per message.
+func BenchmarkEnqueueAllBroadcastChunk(b *testing.B) {
+	tg := emulator.New()
+	defer tg.Close()
+	o, rt := benchOutbox(b, tg, Options{})
+	ctx := context.Background()
+	rt.n.Store(0)
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := o.EnqueueAll(ctx, broadcastChunk("bc1.1", int64(7_000_000+200*i))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(200*b.N), "ns/msg")
+	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "redis-trips/op")
+}
+
+// BenchmarkCancelBatch: cancelling a 10,000-message batch that waits in
+// the bulk lane (no worker runs), per cancel, with the longest single
+// Redis command it made (a slice of withdraw.lua): how long Redis was
+// held at a time.
+func BenchmarkCancelBatch(b *testing.B) {
+	tg := emulator.New()
+	defer tg.Close()
+	o, _ := benchOutbox(b, tg, Options{})
+	slow := &slowest{}
+	o.rdb.AddHook(slow)
+	ctx := context.Background()
+	const n = 10_000
+	var longest time.Duration
+	b.StopTimer()
+	for i := range b.N {
+		batch := "bc2." + strconv.Itoa(i)
+		for c := 0; c < n; c += 200 {
+			if _, err := o.EnqueueAll(ctx, broadcastChunk(batch, int64(8_000_000+c))); err != nil {
+				b.Fatal(err)
+			}
+		}
+		slow.mu.Lock()
+		slow.max = 0
+		slow.mu.Unlock()
+		b.StartTimer()
+		got, err := o.CancelBatch(ctx, batch)
+		b.StopTimer()
+		if err != nil || got != n {
+			b.Fatalf("withdrew %d, %v", got, err)
+		}
+		longest = max(longest, slow.max)
+	}
+	b.ReportMetric(float64(longest.Microseconds())/1000, "longest-command-ms")
 }

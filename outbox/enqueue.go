@@ -3,6 +3,7 @@ package outbox
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -31,6 +32,25 @@ func (o *Outbox) Enqueue(ctx context.Context, m Message) (string, error) {
 // after the other, whatever their lanes: a message waits until the one
 // before it to its chat is sent or failed.
 func (o *Outbox) EnqueueAll(ctx context.Context, ms []Message) ([]string, error) {
+	return o.enqueueAll(ctx, "", ms)
+}
+
+// ErrQueuedBefore means EnqueueAllOnce found its key: the messages were
+// queued by an earlier call, and nothing was queued now.
+var ErrQueuedBefore = errors.New("outbox: queued before")
+
+// EnqueueAllOnce is EnqueueAll, once per key (kept for the record TTL): a
+// retried piece of work (a broadcast's chunk whose worker crashed after
+// queuing it, before recording that it did) queues nothing the second
+// time and gets ErrQueuedBefore. The key and the messages go in one step.
+func (o *Outbox) EnqueueAllOnce(ctx context.Context, key string, ms []Message) ([]string, error) {
+	if key == "" {
+		return nil, errors.New("outbox: enqueue once: no key")
+	}
+	return o.enqueueAll(ctx, key, ms)
+}
+
+func (o *Outbox) enqueueAll(ctx context.Context, once string, ms []Message) ([]string, error) {
 	if len(ms) == 0 {
 		return nil, nil
 	}
@@ -38,9 +58,15 @@ func (o *Outbox) EnqueueAll(ctx context.Context, ms []Message) ([]string, error)
 	if err != nil {
 		return nil, err
 	}
+	if once != "" {
+		keys = append(keys, o.k.base()+"once:"+once)
+	}
 	res, err := o.scripts["enqueue_all"].Run(ctx, o.rdb, keys, args...).Slice()
 	if err != nil {
 		return nil, fmt.Errorf("outbox: enqueue all (%d messages): %w", len(ms), err)
+	}
+	if len(res) == 1 && res[0] == "once" {
+		return nil, ErrQueuedBefore
 	}
 	if len(res) != 3*len(ms) {
 		return nil, fmt.Errorf("outbox: enqueue all: %d answers for %d messages", len(res), len(ms))

@@ -6,7 +6,9 @@
 -- _queue.lua), so the chat gets them in order even when several workers
 -- send at once, whatever their lanes.
 -- KEYS[1] lane 0, KEYS[2] lane 1, KEYS[3] lane 2, KEYS[4] seq,
--- KEYS[5] unreachable, KEYS[6] dead
+-- KEYS[5] unreachable, KEYS[6] dead, KEYS[7] (optional) the once key
+-- (EnqueueAllOnce): set for the record TTL by the call that queues the
+-- messages; a call that finds it set queues nothing and returns {'once'}
 -- ARGV[1] key base, ARGV[2] record TTL s, then 8 for each message:
 -- lane number, chat, payload (sealed), batch ('' for none), due unix ms
 -- (0: now), '1' for a reply, most messages that may wait for the chat
@@ -28,6 +30,7 @@ for i = 0, n - 1 do
     return redis.error_reply('enqueue_all: message ' .. (i + 1) .. ': bad chat, due or cap')
   end
 end
+if KEYS[7] and not redis.call('SET', KEYS[7], '1', 'NX', 'EX', ARGV[2]) then return {'once'} end
 local base, now = ARGV[1], now_ms()
 local out, last = {}, {}
 for i = 0, n - 1 do

@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -236,5 +237,27 @@ func TestEnqueueAllLeavesOutWhatTheBacklogCannotTake(t *testing.T) {
 	}
 	if got := texts(mom); !slices.Equal(got, []string{"hint"}) {
 		t.Errorf("the mother sees %q", got)
+	}
+}
+
+// A chunk queued once by key is not queued again when its work is
+// retried (the worker crashed before recording it): the second call
+// queues nothing and says so.
+func TestEnqueueAllOnceQueuesAKeyOnce(t *testing.T) {
+	ob, _ := newOutbox(t)
+	ctx := context.Background()
+	ms := []Message{{Lane: Bulk, ChatID: 101, Text: "a", Batch: "bc1.1"}, {Lane: Bulk, ChatID: 102, Text: "b", Batch: "bc1.1"}}
+	ids, err := ob.EnqueueAllOnce(ctx, "bc1.1:c0", ms)
+	if err != nil || len(ids) != 2 || ids[0] == "" || ids[1] == "" {
+		t.Fatalf("first = %v, %v", ids, err)
+	}
+	if ids, err := ob.EnqueueAllOnce(ctx, "bc1.1:c0", ms); !errors.Is(err, ErrQueuedBefore) || ids != nil {
+		t.Fatalf("again = %v, %v; want ErrQueuedBefore", ids, err)
+	}
+	if st, err := ob.Batch(ctx, "bc1.1"); err != nil || st.Total != 2 {
+		t.Fatalf("batch = %+v, %v; want 2 queued once", st, err)
+	}
+	if _, err := ob.EnqueueAllOnce(ctx, "bc1.1:c1", ms[:1]); err != nil {
+		t.Fatalf("another key: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import "strconv"
 //	<p>{ob}:m:<id>         hash    lane, chat, p (payload JSON sealed with AES-256-GCM, seal.go), state, attempts, tgid, reason, batch, enq (unix ms), owner ("-" once CancelBatch withdrew it), reply ("1": a Reply), due (unix ms), prev (the id queued before it to its chat and lane, still waiting when it was queued: sent first), after (the id queued before it to its chat by the same EnqueueAll, sent first); TTL once done
 //	<p>{ob}:b:<batch>      hash    total, sent, failed, why:<reason class> (failed by ReasonClass): counters of a batch; stopped (unix ms) once CancelBatch stopped it
 //	<p>{ob}:bm:<batch>     set     message ids of a batch
+//	<p>{ob}:once:<key>     string  "1": EnqueueAllOnce queued the messages of key; TTL the record TTL
 //	<p>{ob}:dead           zset    dead-lettered message ids, scored by unix ms
 //	<p>{ob}:unreachable    set     chat ids that blocked the bot; nothing is sent to them
 //	<p>{ob}:tat            string  the bot-wide limiter's next free slot (unix ms, GCRA)

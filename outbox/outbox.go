@@ -23,6 +23,11 @@
 // was handled, so a crash before the send handles it again. While Redis
 // is away, replies go at a quarter of the bot-wide rate per replica.
 //
+// Messages of a broadcast share a batch (Message.Batch): Batch counts
+// them, the failed ones by the class of their reason (ReasonClasses), in
+// one read whatever the batch's size; CancelBatch stops it, withdrawing
+// what still waits and leaving out whatever is queued into it later.
+//
 // What became of a message is recorded by the claim that holds it and by
 // no other, and a record retried while Redis is away (for as long as the
 // message's lease allows) takes effect once: a message is sent again only
@@ -117,8 +122,10 @@ type Message struct {
 	Kind   Kind   `json:"k,omitempty"`
 	Text   string `json:"x,omitempty"`
 	FileID string `json:"f,omitempty"`
-	// FileName and FileData upload a small document (Kind Document) instead
-	// of sending one by FileID; it is kept in Redis until sent.
+	// FileName and FileData upload a small document (Kind Document) or
+	// photo (Kind Photo: a PNG or JPEG of at most 10 MB, a chart of a
+	// weekly report) instead of sending one by FileID; it is kept in Redis,
+	// sealed, until sent, so keep it small (tens of kB).
 	FileName      string     `json:"fn,omitempty"`
 	FileData      []byte     `json:"fd,omitempty"`
 	FromChatID    int64      `json:"fc,omitempty"`

@@ -34,7 +34,7 @@ func (o *Outbox) call(ctx context.Context, m Message) (int, error) {
 			MessageID: m.MessageID, Text: m.Text, ParseMode: models.ParseModeHTML, ReplyMarkup: kb,
 			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()}})
 	case Photo:
-		sent, err = o.api.SendPhoto(ctx, &bot.SendPhotoParams{ChatID: m.ChatID, Photo: file(m.FileID),
+		sent, err = o.api.SendPhoto(ctx, &bot.SendPhotoParams{ChatID: m.ChatID, Photo: upload(m),
 			Caption: m.Text, ParseMode: models.ParseModeHTML, ReplyMarkup: kb, DisableNotification: m.Silent, AllowPaidBroadcast: paid})
 	case Voice:
 		sent, err = o.api.SendVoice(ctx, &bot.SendVoiceParams{ChatID: m.ChatID, Voice: file(m.FileID),
@@ -46,11 +46,7 @@ func (o *Outbox) call(ctx context.Context, m Message) (int, error) {
 		sent, err = o.api.SendVideoNote(ctx, &bot.SendVideoNoteParams{ChatID: m.ChatID, VideoNote: file(m.FileID),
 			ReplyMarkup: kb, DisableNotification: m.Silent, AllowPaidBroadcast: paid})
 	case Document:
-		doc := file(m.FileID)
-		if m.FileData != nil {
-			doc = &models.InputFileUpload{Filename: m.FileName, Data: bytes.NewReader(m.FileData)}
-		}
-		sent, err = o.api.SendDocument(ctx, &bot.SendDocumentParams{ChatID: m.ChatID, Document: doc,
+		sent, err = o.api.SendDocument(ctx, &bot.SendDocumentParams{ChatID: m.ChatID, Document: upload(m),
 			Caption: m.Text, ParseMode: models.ParseModeHTML, ReplyMarkup: kb, DisableNotification: m.Silent, AllowPaidBroadcast: paid})
 	case Copy:
 		var id *models.MessageID
@@ -72,6 +68,15 @@ func (o *Outbox) call(ctx context.Context, m Message) (int, error) {
 }
 
 func file(id string) models.InputFile { return &models.InputFileString{Data: id} }
+
+// upload is m's file: its FileData uploaded (multipart) when it has
+// some, else its FileID.
+func upload(m Message) models.InputFile {
+	if m.FileData != nil {
+		return &models.InputFileUpload{Filename: m.FileName, Data: bytes.NewReader(m.FileData)}
+	}
+	return file(m.FileID)
+}
 
 func keyboard(rows [][]Button) models.ReplyMarkup {
 	if len(rows) == 0 {

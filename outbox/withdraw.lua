@@ -22,16 +22,16 @@ for i = 4, #ARGV do
     local lease = redis.call('ZSCORE', KEYS[4], id)
     if not lease or tonumber(lease) <= now then
       redis.call('ZREM', KEYS[1 + tonumber(m[3])], id)
-      redis.call('ZREM', KEYS[4], id)
+      if lease then redis.call('ZREM', KEYS[4], id) end
       done(base, mkey, id)
-      -- No claim may record it now: a late worker's record changes nothing.
-      redis.call('HSET', mkey, 'owner', '-')
-      redis.call('HSET', mkey, 'state', 'failed', 'reason', reason, 'done', now)
+      -- No claim may record it now (owner '-'): a late worker's record
+      -- changes nothing.
+      redis.call('HSET', mkey, 'state', 'failed', 'reason', reason, 'done', now, 'owner', '-')
       forget_person(mkey)
       redis.call('EXPIRE', mkey, ARGV[3])
-      count_failed(base, batch, reason)
       n = n + 1
     end
   end
 end
+count_failed(base, batch, reason, n)
 return n

@@ -35,8 +35,9 @@ var webFiles embed.FS
 //	POST /api/people/{id}/photo        the person sends a sample photo
 //	POST /api/people/{id}/language     {"lang"}: the person's Telegram language
 //	POST /api/clock                    {"add":"1h"} or {"set":"2026-12-05T09:00"} (DEFAULT_TIMEZONE)
-//	GET  /files/{id}/{message}         the file the bot sent in that message (/mydata's)
-//	GET  /sound.wav                    the sample sound every voice note plays (the emulator keeps no media)
+//	GET  /files/{id}/{message}         the file the bot sent in that message (/mydata's), or the
+//	                                   photo in it (a report's chart; a photo the person sent)
+//	GET  /sound.wav                    the sample sound every voice note plays (the emulator keeps no sound)
 func (s *Sandbox) handler() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(webFiles, "web")
@@ -88,7 +89,8 @@ type messageView struct {
 	Kind     string `json:"kind"`
 	HTML     string `json:"html"`
 	FileName string `json:"fileName,omitempty"`
-	// File is where to open the file the bot sent (a document).
+	// File is where to open the file the bot sent (a document), or to
+	// load a photo whose picture the emulator keeps.
 	File     string         `json:"file,omitempty"`
 	Keyboard [][]buttonView `json:"keyboard,omitempty"`
 	// Dead is set when the last tap on the keyboard was answered with only
@@ -330,6 +332,9 @@ func (s *Sandbox) file(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m, ok := s.message(p, n)
+	if !ok {
+		m, ok = s.ownPhoto(p, n)
+	}
 	if !ok || len(m.File) == 0 {
 		http.Error(w, "no file in that message", http.StatusNotFound)
 		return
@@ -341,11 +346,14 @@ func (s *Sandbox) file(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	switch strings.ToLower(path.Ext(name)) {
-	case ".json":
+	switch ext := strings.ToLower(path.Ext(name)); {
+	case m.Kind == "photo" && photoTypes[http.DetectContentType(m.File)]:
+		// A photo shows in the chat as a picture (an <img>), never as a page.
+		h.Set("Content-Type", http.DetectContentType(m.File))
+	case ext == ".json":
 		h.Set("Content-Type", "application/json; charset=utf-8")
 		h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
-	case ".txt":
+	case ext == ".txt":
 		h.Set("Content-Type", "text/plain; charset=utf-8")
 		h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
 	default:
@@ -353,6 +361,19 @@ func (s *Sandbox) file(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	}
 	w.Write(m.File)
+}
+
+// photoTypes are the pictures a photo is served as.
+var photoTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true}
+
+// ownPhoto is a photo the person sent in their chat (message msg).
+func (s *Sandbox) ownPhoto(p *person, msg int) (emulator.Message, bool) {
+	for _, m := range s.tg.Transcript(p.user.ID) {
+		if m.ID == msg && !m.FromBot && m.Kind == "photo" {
+			return m, true
+		}
+	}
+	return emulator.Message{}, false
 }
 
 func (s *Sandbox) person(id string) *person {

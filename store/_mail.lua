@@ -115,3 +115,20 @@ local function mail_notify(p, home, now, every)
     end
   end
 end
+
+-- contact_note records a contact with child at home at now (unix ms): a
+-- call marked held (call_mark), an item a guardian left (mail_leave), a
+-- reply of the child's (mail_reply). The contact hash keeps the child's
+-- last contact and the week (the home's, as the caller counts it) of it,
+-- so that the child's first contact of a week adds one to the week's
+-- 'reached' and later ones add nothing. A clock a little behind (another
+-- replica) neither moves the last contact back nor counts an older week.
+local function contact_note(p, home, child, now, week)
+  local k = hkey(p, home, 'contact')
+  local f = redis.call('HMGET', k, child, child .. ':w')
+  if not f[1] or tonumber(f[1]) < now then redis.call('HSET', k, child, string.format('%.0f', now)) end
+  if not f[2] or f[2] < week then
+    redis.call('HSET', k, child .. ':w', week)
+    mail_count(p, home, week, 'reached', 1)
+  end
+end

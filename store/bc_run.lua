@@ -37,6 +37,9 @@ redis.call('HSET', rk, 'from', from, 'homes', table.concat(kept, ','), 'state', 
 redis.call('HSET', bckey(p, id, 'fired'), n .. ':' .. ARGV[4], run)
 redis.call('ZADD', bckey(p, id, 'runs'), now, run)
 redis.call('ZADD', bc_active(p), now, id .. '.' .. run)
+-- The first progress comes two seconds on (Redis's clock): a small run is
+-- through by then, and its sender gets the report alone.
+redis.call('SET', rk .. ':turn', '1', 'PX', 2000)
 for k = 0, chunks - 1 do
   local part = {}
   for i = k * size + 1, math.min((k + 1) * size, #people) do

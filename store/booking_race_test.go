@@ -66,8 +66,9 @@ func TestFiftyParentsRaceForTheLastLine(t *testing.T) {
 			expiries++
 		}
 	}
-	// Two items of each call, and the home's morning digest.
-	if n := w.s.rdb.ZCard(ctx, w.s.k.prefix+"{agenda}:due").Val(); expiries != 2 || n != 5 {
+	// Two items of each call, and the home's morning digest, weekly
+	// report and its coordinator's weekly summary.
+	if n := w.s.rdb.ZCard(ctx, w.s.k.prefix+"{agenda}:due").Val(); expiries != 2 || n != 7 {
 		t.Fatalf("agenda holds %d items, %d expiries of the two calls", n, expiries)
 	}
 }

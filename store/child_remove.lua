@@ -1,5 +1,6 @@
 -- Removes a child and everything stored about it: its record, its
--- guardians' links, its open invitations and its mailbox; its active calls are
+-- guardians' links (and when they were last nudged about it), its last
+-- contact, its open invitations and its mailbox; its active calls are
 -- cancelled (by who removes it) and its standing calls ended.
 -- KEYS[1] children zset, KEYS[2] child hash, KEYS[3] guardians hash, KEYS[4] home invites zset
 -- ARGV[1] prefix, ARGV[2] home id, ARGV[3] child id, ARGV[4] who removes it,
@@ -14,8 +15,9 @@ calls_cancel(call_clock(5), home, child_call_ids(p, home, child), function() ret
 redis.call('DEL', hkey(p, home, 'childcalls:' .. child))
 local guardians = redis.call('HKEYS', KEYS[3])
 for _, uid in ipairs(guardians) do
-  redis.call('HDEL', ukey(p, uid, 'user'), 'g:' .. child, 'consent:g:' .. child)
+  redis.call('HDEL', ukey(p, uid, 'user'), 'g:' .. child, 'consent:g:' .. child, 'nudge:' .. child)
 end
+redis.call('HDEL', hkey(p, home, 'contact'), child, child .. ':w')
 redis.call('DEL', KEYS[2], KEYS[3], hkey(p, home, 'links:' .. child))
 mail_drop_child(p, home, child)
 for _, id in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do

@@ -23,8 +23,13 @@ func (s *Store) CreateHome(ctx context.Context, by homelink.By, h homelink.Home)
 	if zerr != nil {
 		loc = s.zone
 	}
+	report, summary, err := s.firstReports(ctx, creator, loc)
+	if err != nil {
+		return h, err
+	}
 	n, err := s.run(ctx, "home_create", []string{s.k.home(id), s.k.coordinators(id), s.k.user(creator), s.k.homes()},
-		id, h.Name, h.TimeZone, h.Instructions, creator, homelink.NextDigest(s.clock.Now(), loc).UnixMilli()).Int()
+		id, h.Name, h.TimeZone, h.Instructions, creator, homelink.NextDigest(s.clock.Now(), loc).UnixMilli(),
+		report.due, report.told, summary.due, summary.told).Int()
 	if err != nil {
 		return h, fmt.Errorf("store: create home: %w", err)
 	}

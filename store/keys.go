@@ -109,6 +109,15 @@ import "strconv"
 //	                                 by them, scored by arrival: /mydata, /forget
 //	<p>{agenda}:… (more)             mail.notice "<home>.<teacher>", mail.heard and mail.reply "<home>.<c>.<id>",
 //	                                 mail.expire "daily", put by the mailbox scripts (KindMail* in mailbox.go)
+//	<p>{h<id>}:contact       hash    <c> → child c's last contact (unix ms: a call marked held, an item a guardian left,
+//	                                 a reply of the child's; report.go), <c>:w → the home's week (WeekOf) of it; kept by
+//	                                 call_mark, mail_leave and mail_reply (contact_note in _mail.lua), dropped with the child
+//	<p>{h<id>}:week:<week> (more)    reached: children with a contact in that week, each counted at their first contact of
+//	                                 the week (contact_note)
+//	<p>{u<id>}:user (more)   hash    nudge:<c> (unix ms): when the guardian was last nudged about child c, who had no contact
+//	                                 for a while (GapNudge); goes with the user hash (/forget), and with the child
+//	<p>{agenda}:… (more)             rep.home "<home>", rep.to "<home>.<teacher>", rep.nudge "<home>.<guardian>",
+//	                                 rep.coord and rep.sum "<coordinator>": the weekly reports (KindReport* in report.go)
 //	<p>seq:home, seq:child, seq:invite, seq:call, seq:series, seq:mail  string  id counters
 //
 // <id> is the Telegram user id, or the chat id for updates without a user.
@@ -166,6 +175,7 @@ func (k keys) mailbox(h, c int64) string  { return k.homeTagged(h, "mail:"+strco
 func (k keys) unread(h, c int64) string   { return k.homeTagged(h, "unread:"+strconv.FormatInt(c, 10)) }
 func (k keys) mailExp(h int64) string     { return k.homeTagged(h, "mailexp") }
 func (k keys) mailNoticed(h int64) string { return k.homeTagged(h, "mailnoticed") }
+func (k keys) contact(h int64) string     { return k.homeTagged(h, "contact") }
 func (k keys) userMail(id int64) string   { return k.tagged(id, "mail") }
 
 func (k keys) series(h, id int64) string { return k.homeTagged(h, "series:"+strconv.FormatInt(id, 10)) }
@@ -200,7 +210,8 @@ func (k keys) homeTagged(id int64, name string) string {
 //	                                 (outbox id of the progress message until sent), pc, pm (its chat and Telegram id),
 //	                                 d, bl, c, f (the outbox's final counts: delivered, blocked, cancelled, failed by
 //	                                 reason as JSON)
-//	<p>{b<id>}:run:<n>:turn  string  "1" while a progress edit is not due again; PX homelink.ProgressEvery (Redis's clock)
+//	<p>{b<id>}:run:<n>:turn  string  "1" while a progress edit is not due again; PX homelink.ProgressEvery (Redis's clock),
+//	                                 2 s when the run starts
 //	<p>{u<id>}:bcs           zset    ids of the broadcasts the person sent, scored by creation (ms): /broadcasts,
 //	                                 /mydata, /forget
 //	<p>bc:active             zset    "<id>.<run>" of the runs the progress job follows, scored by start

@@ -1,5 +1,6 @@
 -- Keeps an item a guardian left for a child, counts it in the home's
 -- week and the sender's day, and plans each teacher's notice (mail_notify).
+-- It is a contact with the child (contact_note).
 -- ARGV[1] prefix, ARGV[2] sender, ARGV[3] home, ARGV[4] child, ARGV[5] now (ms),
 -- ARGV[6] week (the home's), ARGV[7] day (the sender's MailDay), ARGV[8] daily limit,
 -- ARGV[9] kind, ARGV[10] file id, ARGV[11] text, ARGV[12] notice spacing (ms),
@@ -24,5 +25,6 @@ redis.call('ZADD', mail_unread(p, home, child), id, id)
 redis.call('ZADD', hkey(p, home, 'mailexp'), string.format('%.0f', now + tonumber(ARGV[13])), child .. '.' .. id)
 redis.call('ZADD', ukey(p, by, 'mail'), ARGV[5], mail_member(home, child, id))
 mail_count(p, home, ARGV[6], 'mail.in', 1)
+contact_note(p, home, child, now, ARGV[6])
 mail_notify(p, home, now, tonumber(ARGV[12]))
 return {'ok', raw, limit - n - 1}

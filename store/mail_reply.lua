@@ -1,7 +1,8 @@
 -- Keeps a child's reply, recorded by a teacher of its home: each item is
 -- sent to every guardian linked now, counted, and its delivery planned
 -- (agenda mail.reply keyed "<home>.<child>.<first id>", payload the ids).
--- Nothing is kept when the child has no guardian.
+-- Nothing is kept when the child has no guardian. A reply kept is a
+-- contact with the child (contact_note).
 -- ARGV[1] prefix, ARGV[2] teacher, ARGV[3] home, ARGV[4] child, ARGV[5] now (ms),
 -- ARGV[6] week (the home's), ARGV[7] retention (ms), ARGV[8..] the items, each
 -- three arguments: kind, file id, text
@@ -30,6 +31,7 @@ for i = 8, #ARGV - 2, 3 do
   out[#out + 1] = raw
 end
 mail_count(p, home, ARGV[6], 'mail.out', #ids)
+if #ids > 0 then contact_note(p, home, child, now, ARGV[6]) end
 if #ids > 0 then
   agenda_put(p, 'mail.reply', home .. '.' .. child .. '.' .. ids[1], ARGV[5], table.concat(ids, ','))
 end

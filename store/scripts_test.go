@@ -10,9 +10,10 @@ import (
 // The scripts every update runs carry no helpers but the key helpers; the
 // scripts that change calls or hours, or forget a person, carry the call
 // helpers; those that change mailboxes (forgetting a person or removing a
-// child among them) the mailbox's; each of those, and the scripts that
-// plan digests, the agenda's library; the broadcasts' scripts (and
-// forgetting a person) the broadcast helpers and the agenda's library.
+// child among them) or keep a contact the mailbox's; each of those, and
+// the scripts that plan digests and weekly reports, the agenda's library;
+// the broadcasts' scripts (and forgetting a person) the broadcast helpers
+// and the agenda's library.
 func TestOnlyCallScriptsCarryTheCallHelpers(t *testing.T) {
 	entries, _ := scriptFS.ReadDir(".")
 	for _, e := range entries {
@@ -26,9 +27,11 @@ func TestOnlyCallScriptsCarryTheCallHelpers(t *testing.T) {
 			name == "forget" || name == "hours_set" || name == "child_remove" || name == "guardian_unlink" || name == "strangers_forget" ||
 			name == "remind_dayoff"
 		wantsMail := strings.HasPrefix(name, "mail_") && name != "mail_unread" ||
-			name == "forget" || name == "child_remove" || name == "strangers_forget" || name == "guardian_unlink"
+			name == "forget" || name == "child_remove" || name == "strangers_forget" || name == "guardian_unlink" ||
+			name == "call_mark" // a call held is a contact (contact_note)
 		wantsBC := strings.HasPrefix(name, "bc_") || name == "forget"
-		wantsAgenda := wantsCalls || wantsMail || wantsBC || strings.HasPrefix(name, "digest_") || name == "home_create"
+		wantsAgenda := wantsCalls || wantsMail || wantsBC || strings.HasPrefix(name, "digest_") || name == "home_create" ||
+			name == "report_plan" || name == "report_ensure"
 		if bc := strings.Contains(src, bcHelpers); bc != wantsBC {
 			t.Errorf("script %s carries the broadcast helpers: %v, want %v", name, bc, wantsBC)
 		}

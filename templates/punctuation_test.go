@@ -98,6 +98,20 @@ var sampleValues = map[string]any{
 	"Why":          "结束时间早于开始时间",
 	"Year":         2016,
 	"Zone":         "中国（北京时间）",
+	// Weekly reports and contact gaps.
+	"Requested":  6,
+	"Confirmed":  5,
+	"Held":       4,
+	"Missed":     1,
+	"Cancelled":  1,
+	"ToChild":    12,
+	"FromChild":  3,
+	"Reached":    8,
+	"NotReached": 2,
+	"GapDays":    14,
+	"Messages":   15,
+	"Gaps":       3,
+	"Names":      "小明（21 天）、丽丽（没联系过，30 天）",
 }
 
 var (

@@ -98,6 +98,8 @@ function phone(p) {
   });
   root.querySelector(".voice").addEventListener("click", () => post(`/api/people/${p.id}/voice`));
   root.querySelector(".photo").addEventListener("click", () => post(`/api/people/${p.id}/photo`));
+  const chat = root.querySelector(".chat");
+  chat.addEventListener("scroll", () => { chat.dataset.stick = nearEnd(chat) ? "1" : ""; });
   document.getElementById("phones").appendChild(root);
   // The answers the bot gave before the page opened are not news.
   ph = { root, chat: root.querySelector(".chat"), rendered: "", answers: new Set((p.answers || []).map((a) => a.id)) };
@@ -138,7 +140,21 @@ function message(p, m) {
     const card = document.createElement("span");
     card.className = "card";
     const label = { voice: "Voice note", photo: "Photo", video: "Video", video_note: "Video message", document: m.fileName || "Document", sticker: "Sticker", audio: "Audio", animation: "GIF" }[m.kind] || m.kind;
-    if (m.file) {
+    if (m.kind === "photo" && m.file) {
+      // The picture itself (a report's chart, a photo passed on), opening
+      // full size as Telegram does when tapped.
+      const a = document.createElement("a");
+      a.href = m.file;
+      a.target = "_blank";
+      a.rel = "noopener";
+      a.className = "photo";
+      const img = document.createElement("img");
+      img.src = m.file;
+      img.alt = label;
+      img.addEventListener("load", () => keepAtBottom(li));
+      a.appendChild(img);
+      body.appendChild(a);
+    } else if (m.file) {
       // The file the bot sent opens as it would from the chat.
       const a = document.createElement("a");
       a.href = m.file;
@@ -163,7 +179,7 @@ function message(p, m) {
       body.appendChild(card);
     }
     if (m.html) {
-      body.appendChild(document.createElement("br"));
+      if (!body.querySelector("img")) body.appendChild(document.createElement("br"));
       body.appendChild(telegramHTML(m.html));
     }
   }
@@ -200,6 +216,17 @@ function message(p, m) {
   return li;
 }
 
+// nearEnd: the chat shows its last message.
+function nearEnd(chat) { return chat.scrollHeight - chat.scrollTop - chat.clientHeight < 40; }
+
+// keepAtBottom: a picture that loads after the chat was scrolled to its
+// end would push the end out of sight; the chat follows it, unless the
+// reader had scrolled up (stick, kept by the chat's scroll events).
+function keepAtBottom(li) {
+  const chat = li.closest(".chat");
+  if (chat && chat.dataset.stick === "1") chat.scrollTop = chat.scrollHeight;
+}
+
 async function refresh() {
   const res = await fetch("/api/state");
   if (!res.ok) return;
@@ -218,9 +245,12 @@ async function refresh() {
     const key = JSON.stringify(p.messages || []);
     if (key === ph.rendered) continue;
     ph.rendered = key;
-    const atBottom = ph.chat.scrollHeight - ph.chat.scrollTop - ph.chat.clientHeight < 40;
+    const atBottom = nearEnd(ph.chat);
     ph.chat.replaceChildren(...(p.messages || []).map((m) => message(p, m)));
-    if (atBottom || ph.chat.dataset.seen !== "1") ph.chat.scrollTop = ph.chat.scrollHeight;
+    if (atBottom || ph.chat.dataset.seen !== "1") {
+      ph.chat.scrollTop = ph.chat.scrollHeight;
+      ph.chat.dataset.stick = "1";
+    }
     ph.chat.dataset.seen = "1";
   }
 }

@@ -1,0 +1,53 @@
+package app
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/bot"
+	"github.com/homelink/homelink/store"
+)
+
+// A chunk whose worker dies after queuing it and before the agenda hears
+// (its lease runs out, and another replica runs it again) queues nobody
+// twice and counts its recipients once; the run still ends with all of
+// them.
+func TestABroadcastChunkRunTwiceQueuesOnce(t *testing.T) {
+	bb := newBroadcastBench(t, 3) // 100 homes of 3 parents: 300, two chunks
+	ctx := context.Background()
+	bc := bb.send(t)
+	run, total, err := bb.h.store().StartRun(ctx, bc.ID, 0, bb.h.clock.Now())
+	if err != nil || total != 300 {
+		t.Fatalf("start = %d, %d, %v", run, total, err)
+	}
+	// The chunks as the agenda holds them (_agenda.lua's layout): read,
+	// and run each twice.
+	for k := range 2 {
+		key := fmt.Sprintf("%d.%d.%d", bc.ID, run, k)
+		sum := sha1.Sum([]byte(key))
+		rec, err := bb.h.rdb.HGet(ctx, bb.h.prefix+"{agenda}:i:"+store.KindBroadcastChunk+":"+hex.EncodeToString(sum[:2]), key).Result()
+		if err != nil {
+			t.Fatalf("chunk %s: %v", key, err)
+		}
+		payload := strings.SplitN(rec, "|", 4)[3]
+		for range 2 {
+			d := bot.Due{Kind: store.KindBroadcastChunk, Key: key, At: bb.h.clock.Now(), Payload: []byte(payload)}
+			if err := bb.a.Bot.BroadcastChunk(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	st, err := bb.a.Outbox.Batch(ctx, homelink.RunBatch(bc.ID, run))
+	if err != nil || st.Total != 300 {
+		t.Fatalf("batch = %+v, %v; want 300 queued once", st, err)
+	}
+	r, err := bb.h.store().Run(ctx, bc.ID, run)
+	if err != nil || r.Queued != 300 || r.Placed != 300 {
+		t.Fatalf("run = %+v, %v; want 300 counted once", r, err)
+	}
+}
