@@ -207,8 +207,8 @@ func TestPairingFromAdminToParents(t *testing.T) {
 		return strings.Join(names, " ")
 	}
 	ok := h.tg.WaitFor(5*time.Second, func() bool {
-		return menu(9002) == "homes invite hours report start help settings language mydata forget cancel" &&
-			menu(9003) == "calls children mailbox hours report start help settings language mydata forget cancel" &&
+		return menu(9002) == "homes invite hours broadcast broadcasts report start help settings language mydata forget cancel" &&
+			menu(9003) == "calls children mailbox hours broadcast broadcasts report start help settings language mydata forget cancel" &&
 			menu(9004) == "book message calls children start help settings language mydata forget cancel" &&
 			menu(9005) == "start help settings language mydata forget cancel"
 	})
