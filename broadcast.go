@@ -145,11 +145,13 @@ type BroadcastRun struct {
 	Blocked   int            `json:"bl"`
 	Cancelled int            `json:"c"`
 	// Chat and Message are the sender's progress message, edited as it
-	// goes (0 until sent); ProgressID is its outbox id while it waits to
-	// be sent.
+	// goes (0 until sent; -1 when it could not be sent); ProgressID is
+	// its outbox id while it waits to be sent.
 	Chat       int64  `json:"pc,omitempty"`
 	Message    int    `json:"pm,omitempty"`
 	ProgressID string `json:"-"`
+	// Shown is a digest of what the progress message shows now.
+	Shown string `json:"-"`
 	// From is the sender; Placed how many recipients its chunks dealt
 	// with (queued, held or skipped), Skipped those gone since it began.
 	From    int64 `json:"-"`

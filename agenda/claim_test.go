@@ -316,3 +316,35 @@ func TestALateRecurringRunIsSkippedAndTheSeriesGoesOn(t *testing.T) {
 		t.Fatalf("ran %v, want only the 2 December digest", ran)
 	}
 }
+
+// A recurring handler that finds its thing gone ends the series with
+// ErrStop: the run is acknowledged and no next one comes.
+func TestErrStopEndsARecurringSeries(t *testing.T) {
+	w := newWorld(t)
+	a := w.instance(agenda.Options{})
+	daily, _ := rule.Parse("every day at 08:00", time.UTC)
+	runs := 0
+	a.Register("weekly.broadcast", a.Recurring(agenda.Handler{Handle: func(context.Context, agenda.Item) error {
+		runs++
+		if runs == 2 {
+			return agenda.ErrStop
+		}
+		return nil
+	}}))
+	start := time.Date(2026, 12, 1, 7, 0, 0, 0, time.UTC)
+	w.clock.Set(start)
+	if err := a.PutRecurring(context.Background(), "weekly.broadcast", "b-1", daily, start, nil); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		w.clock.Advance(24 * time.Hour)
+		w.tick(a)
+		w.tick(a)
+	}
+	if runs != 2 {
+		t.Fatalf("ran %d times; want the series to end at its second run", runs)
+	}
+	if n, _ := a.Failed(context.Background(), 10); len(n) != 0 {
+		t.Fatalf("the ending run was recorded as failed: %+v", n)
+	}
+}

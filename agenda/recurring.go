@@ -3,6 +3,7 @@ package agenda
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -47,6 +48,11 @@ func recurringPayload(r rule.Rule, data []byte) ([]byte, error) {
 	return json.Marshal(recurring{Rule: r.String(), Zone: r.Location().String(), Data: data})
 }
 
+// ErrStop, returned by the handler of a recurring item, ends its series:
+// the run is acknowledged and no next one is put (what the item stood
+// for is gone, such as a deleted weekly broadcast).
+var ErrStop = errors.New("agenda: the series ends")
+
 // Recurring makes a handler of a recurring kind: handle gets the item with
 // its own data as Payload; when it succeeds, or the run is skipped as too
 // late (h.UsefulFor past its time), the item is put again at its rule's
@@ -73,7 +79,9 @@ func (a *Agenda) Recurring(h Handler) Handler {
 		if useful <= 0 || a.clock.Now().Sub(it.Due) <= useful {
 			own := it
 			own.Payload = p.Data
-			if err := inner(ctx, own); err != nil {
+			if err := inner(ctx, own); errors.Is(err, ErrStop) {
+				return nil // the series ends: no next one
+			} else if err != nil {
 				return err
 			}
 		}

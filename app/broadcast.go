@@ -2,8 +2,12 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	"github.com/homelink/homelink"
+	"github.com/homelink/homelink/agenda"
+	"github.com/homelink/homelink/bot"
 	"github.com/homelink/homelink/store"
 )
 
@@ -14,9 +18,24 @@ import (
 // job runs every second on every replica; each run's turn lets one
 // replica at a time edit its message.
 func (a *App) registerBroadcasts() error {
-	start := a.dueHandler(a.Bot.BroadcastStart, noHome)
-	a.Agenda.Register(store.KindBroadcastSend, start)
-	a.Agenda.Register(store.KindBroadcastEvery, a.Agenda.Recurring(start))
+	// A broadcast deleted or paused meanwhile starts nothing; a repeating
+	// one's series then ends (agenda.ErrStop), rather than coming back
+	// every week for nothing.
+	once := func(ctx context.Context, d bot.Due) error {
+		if err := a.Bot.BroadcastStart(ctx, d); !errors.Is(err, homelink.ErrNotFound) {
+			return err
+		}
+		return nil
+	}
+	every := func(ctx context.Context, d bot.Due) error {
+		err := a.Bot.BroadcastStart(ctx, d)
+		if errors.Is(err, homelink.ErrNotFound) {
+			return agenda.ErrStop
+		}
+		return err
+	}
+	a.Agenda.Register(store.KindBroadcastSend, a.dueHandler(once, noHome))
+	a.Agenda.Register(store.KindBroadcastEvery, a.Agenda.Recurring(a.dueHandler(every, noHome)))
 	a.Agenda.Register(store.KindBroadcastChunk, a.dueHandler(a.Bot.BroadcastChunk, noHome))
 	a.Agenda.Register(store.KindBroadcastHeld, a.dueHandler(a.Bot.BroadcastHeld, noHome))
 	return a.sched.Add("broadcast-progress", "@every 1s", a.Bot.BroadcastProgress)

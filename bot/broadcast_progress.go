@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html"
@@ -93,8 +95,10 @@ func runFigures(run homelink.BroadcastRun, st outbox.BatchStatus) homelink.Broad
 }
 
 // progress brings one run's message up to date, and ends the run once
-// everything it queued was sent or failed (and nothing waits for quiet
-// hours), or once it was cancelled and the outbox holds none of it.
+// the outbox holds none of it and (unless it was stopped) every recipient
+// was dealt with and nobody waits for their quiet hours. The end is judged
+// by the outbox's counts of the batch alone, so a chunk whose messages a
+// stop left out cannot keep a run open.
 func (b *Bot) progress(ctx context.Context, id homelink.RunID) error {
 	run, err := b.Store.Run(ctx, id.Broadcast, id.N)
 	if errors.Is(err, homelink.ErrNotFound) {
@@ -106,8 +110,8 @@ func (b *Bot) progress(ctx context.Context, id homelink.RunID) error {
 	}
 	batch := homelink.RunBatch(id.Broadcast, id.N)
 	if run.State == homelink.RunCancelled {
-		// Whoever cancelled withdrew the batch; again here, in case they
-		// crashed between marking the run and withdrawing.
+		// Whoever stopped it withdrew the batch; again here, in case they
+		// died between marking the run and withdrawing.
 		if _, err := b.Sender.CancelBatch(ctx, batch); err != nil {
 			return err
 		}
@@ -117,58 +121,90 @@ func (b *Bot) progress(ctx context.Context, id homelink.RunID) error {
 		return err
 	}
 	run = runFigures(run, st)
-	outboxDone := st.Sent+st.Failed >= run.Queued && st.Pending() <= 0
-	done := outboxDone && (run.State == homelink.RunCancelled ||
+	done := st.Pending() <= 0 && (run.State == homelink.RunCancelled ||
 		run.State == homelink.RunSending && run.Placed >= run.Total && run.Held <= 0)
-	rd, err := b.readerOf(ctx, run.From)
-	if err != nil {
+	if waiting, err := b.runMessage(ctx, &run); err != nil || waiting {
+		// The first progress message is still queued: the report must
+		// not be lost by ending the run before it can be edited.
 		return err
 	}
 	bc, err := b.Store.Broadcast(ctx, id.Broadcast)
-	if err != nil && !errors.Is(err, homelink.ErrNotFound) {
+	gone := errors.Is(err, homelink.ErrNotFound)
+	if err != nil && !gone {
 		return err
 	}
 	if done {
 		ended, err := b.Store.FinishRun(ctx, id.Broadcast, id.N, run)
-		if err != nil || !ended {
+		if err != nil || !ended || gone {
+			// A broadcast deleted meanwhile (or its sender forgotten)
+			// gets no report.
 			return err
 		}
-		return b.showRun(ctx, rd, bc, run, b.runReport(rd, bc, run), nil)
 	}
-	kb := rows(b.bcRun.stop.button(rd, rd.text("BroadcastStopButton"), target{broadcast: id.Broadcast, run: id.N}))
-	return b.showRun(ctx, rd, bc, run, b.runProgress(rd, bc, run), kb)
+	if gone || run.Message < 0 {
+		return nil
+	}
+	rd, err := b.readerOf(ctx, run.From)
+	if err != nil {
+		return err
+	}
+	text, kb := b.runReport(rd, bc, run), [][]outbox.Button(nil)
+	if !done {
+		text = b.runProgress(rd, bc, run)
+		kb = rows(b.bcRun.stop.button(rd, rd.text("BroadcastStopButton"), target{broadcast: id.Broadcast, run: id.N}))
+	}
+	return b.showRun(ctx, rd, run, text, kb)
+}
+
+// runMessage learns Telegram's id of the run's first progress message
+// once it is sent, and gives up on it when it could not be (the sender
+// blocked homelink): waiting is true while it is still queued.
+func (b *Bot) runMessage(ctx context.Context, run *homelink.BroadcastRun) (waiting bool, err error) {
+	if run.Message != 0 || run.ProgressID == "" {
+		return false, nil
+	}
+	st, err := b.Sender.Status(ctx, run.ProgressID)
+	if err != nil {
+		return false, err
+	}
+	switch st.State {
+	case "sent":
+		run.Message = st.MessageID
+	case "queued":
+		return true, nil
+	default: // failed, or its record gone: no progress message, ever
+		run.Message = -1
+	}
+	return false, b.Store.SetRunMessage(ctx, run.Broadcast, run.N, "", run.From, run.Message)
 }
 
 // showRun puts text on the run's progress message: a new message the
-// first time, an edit once Telegram's id is known. While the first is
-// still queued, nothing more is sent.
-func (b *Bot) showRun(ctx context.Context, rd *request, bc homelink.Broadcast, run homelink.BroadcastRun, text string, kb [][]outbox.Button) error {
-	if run.Message == 0 && run.ProgressID != "" {
-		st, err := b.Sender.Status(ctx, run.ProgressID)
-		if err != nil {
+// first time, an edit after, and nothing when it would show what it shows
+// already (a run waiting all night for quiet hours to end is not edited
+// every five seconds).
+func (b *Bot) showRun(ctx context.Context, rd *request, run homelink.BroadcastRun, text string, kb [][]outbox.Button) error {
+	sum := sha256.Sum256([]byte(fmt.Sprint(text, kb)))
+	shown := hex.EncodeToString(sum[:8])
+	if shown == run.Shown {
+		return nil
+	}
+	if run.Message > 0 {
+		if err := b.Sender.Edit(ctx, outbox.Edit{ChatID: rd.user.ID, MessageID: run.Message, Text: text, Keyboard: kb}); err != nil {
 			return err
 		}
-		switch st.State {
-		case "sent":
-			if err := b.Store.SetRunMessage(ctx, run.Broadcast, run.N, "", rd.user.ID, st.MessageID); err != nil {
-				return err
-			}
-			run.Message = st.MessageID
-		case "queued":
-			return nil
-		}
-	}
-	if run.Message != 0 {
-		return b.Sender.Edit(ctx, outbox.Edit{ChatID: rd.user.ID, MessageID: run.Message, Text: text, Keyboard: kb})
+		return b.Store.RunShown(ctx, run.Broadcast, run.N, shown)
 	}
 	id, err := b.Sender.Enqueue(ctx, outbox.Message{Lane: outbox.Reminder, ChatID: rd.user.ID, Text: text, Keyboard: kb})
+	if errors.Is(err, outbox.ErrBlocked) {
+		return b.Store.SetRunMessage(ctx, run.Broadcast, run.N, "", rd.user.ID, -1)
+	}
 	if err != nil {
-		if errors.Is(err, outbox.ErrBlocked) {
-			return nil
-		}
 		return err
 	}
-	return b.Store.SetRunMessage(ctx, run.Broadcast, run.N, id, 0, 0)
+	if err := b.Store.SetRunMessage(ctx, run.Broadcast, run.N, id, 0, 0); err != nil {
+		return err
+	}
+	return b.Store.RunShown(ctx, run.Broadcast, run.N, shown)
 }
 
 // runTitle names the broadcast by its first words, in the sender's

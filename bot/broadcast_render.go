@@ -28,7 +28,9 @@ const defaultBroadcastRate = 30
 // with sound (quiet hours are the engine's to keep), a photo with its
 // caption or a text.
 func (b *Bot) broadcastMessage(bc homelink.Broadcast, r homelink.Recipient) outbox.Message {
-	v := bc.Version(r.Lang)
+	// Someone who never chose a language reads the bot in the fallback
+	// language, and so this too.
+	v := bc.Version(homelink.PreferredLanguage(r.Lang, "", b.Catalog.Fallback(), b.Catalog.Supported))
 	text := v.Text
 	if strings.Contains(text, "{") {
 		lang := v.Lang

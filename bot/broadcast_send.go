@@ -41,7 +41,7 @@ type BroadcastRunStore interface {
 	// hours end), as agenda item bc.held keyed key, unless the run ended.
 	HoldRecipients(ctx context.Context, id, n int64, key string, until time.Time, refs []homelink.RunRef) error
 	// RunPlaced counts, once per mark, what a chunk or held part did.
-	RunPlaced(ctx context.Context, id, n int64, mark string, queued, held, skipped int, heldSent bool) error
+	RunPlaced(ctx context.Context, id, n int64, mark string, queued, held, skipped, left int, heldSent bool) error
 	// ActiveRuns are the runs the progress job follows.
 	ActiveRuns(ctx context.Context) ([]homelink.RunID, error)
 	// ProgressTurn reports whether this caller may update the run's
@@ -50,6 +50,8 @@ type BroadcastRunStore interface {
 	// SetRunMessage records the progress message: its outbox id while
 	// queued (msg 0), then its chat and Telegram id.
 	SetRunMessage(ctx context.Context, id, n int64, outboxID string, chat int64, msg int) error
+	// RunShown records a digest of what the progress message shows now.
+	RunShown(ctx context.Context, id, n int64, shown string) error
 	// FinishRun ends the run with the outbox's final counts; true when
 	// this call ended it.
 	FinishRun(ctx context.Context, id, n int64, r homelink.BroadcastRun) (bool, error)
@@ -74,7 +76,9 @@ func keyNumbers(key string, n int) ([]int64, bool) {
 
 // BroadcastStart starts a run: the agenda's bc.send or bc.every item,
 // keyed "<id>.<group>". A broadcast deleted or paused meanwhile starts
-// nothing. The run's progress message comes from the progress job.
+// nothing and returns homelink.ErrNotFound, so a repeating one's series
+// ends there (a resume plans it again). The run's progress message comes
+// from the progress job.
 func (b *Bot) BroadcastStart(ctx context.Context, d Due) error {
 	n, ok := keyNumbers(d.Key, 2)
 	if !ok {
@@ -82,7 +86,7 @@ func (b *Bot) BroadcastStart(ctx context.Context, d Due) error {
 	}
 	run, total, err := b.Store.StartRun(ctx, n[0], int(n[1]), d.At)
 	if errors.Is(err, homelink.ErrNotFound) {
-		return nil
+		return fmt.Errorf("bot: start broadcast %s: %w", d.Key, err)
 	}
 	if err != nil {
 		return fmt.Errorf("bot: start broadcast %s: %w", d.Key, err)
@@ -134,8 +138,14 @@ func (b *Bot) sendPart(ctx context.Context, d Due, id, rn int64, mark string, he
 		return fmt.Errorf("bot: broadcast %s: %w", d.Key, err)
 	}
 	refs := homelink.ParseChunk(string(d.Payload))
-	now := b.Clock.Now()
-	rs, err := b.Store.Recipients(ctx, refs, now)
+	// Who waits for their quiet hours is judged at the chunk's due time,
+	// not now: a chunk redone after a crash splits its people exactly as
+	// its first run did, so nobody is both queued then and held now.
+	at := d.At
+	if at.IsZero() {
+		at = b.Clock.Now()
+	}
+	rs, err := b.Store.Recipients(ctx, refs, b.Clock.Now())
 	if err != nil {
 		return fmt.Errorf("bot: broadcast %s: %w", d.Key, err)
 	}
@@ -144,7 +154,7 @@ func (b *Bot) sendPart(ctx context.Context, d Due, id, rn int64, mark string, he
 	held := map[time.Time][]homelink.RunRef{}
 	for _, r := range rs {
 		if !bc.Urgent && !heldPart {
-			if until, quiet := r.Quiet.Until(now, b.recipientZone(r)); quiet {
+			if until, quiet := r.Quiet.Until(at, b.recipientZone(r)); quiet {
 				held[until] = append(held[until], homelink.RunRef{Home: r.Home, User: r.User, Role: r.Role})
 				continue
 			}
@@ -168,12 +178,24 @@ func (b *Bot) sendPart(ctx context.Context, d Due, id, rn int64, mark string, he
 	}
 	// Once per chunk: a chunk retried after its worker died between
 	// queuing and counting queues nobody twice.
+	// Those a stop left out (its batch stopped meanwhile) are not counted
+	// as queued; the run's end is judged by the outbox's own counts.
+	queued := len(ms)
 	if len(ms) > 0 {
-		if _, err := b.Sender.EnqueueAllOnce(ctx, batch+":"+mark, ms); err != nil && !errors.Is(err, outbox.ErrQueuedBefore) {
+		ids, err := b.Sender.EnqueueAllOnce(ctx, batch+":"+mark, ms)
+		if err != nil && !errors.Is(err, outbox.ErrQueuedBefore) {
 			return fmt.Errorf("bot: broadcast %s: %w", d.Key, err)
 		}
+		if err == nil {
+			queued = 0
+			for _, id := range ids {
+				if id != "" {
+					queued++
+				}
+			}
+		}
 	}
-	if err := b.Store.RunPlaced(ctx, id, rn, mark, len(ms), nHeld, len(refs)-len(rs), heldPart); err != nil {
+	if err := b.Store.RunPlaced(ctx, id, rn, mark, queued, nHeld, len(refs)-len(rs), len(ms)-queued, heldPart); err != nil {
 		return fmt.Errorf("bot: broadcast %s: %w", d.Key, err)
 	}
 	b.count(d.Kind, "queued")
@@ -185,5 +207,5 @@ func (b *Bot) recipientZone(r homelink.Recipient) *time.Location {
 	if loc, err := homelink.CheckTimeZone(r.Zone); err == nil {
 		return loc
 	}
-	return b.Zone
+	return b.defaultZone()
 }

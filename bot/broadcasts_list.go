@@ -231,10 +231,22 @@ func (b *Bot) bcDelete(ctx context.Context, r *request, t target) error {
 	if !ok || err != nil {
 		return err
 	}
+	runs, err := b.Store.BroadcastRuns(ctx, bc.ID)
+	if err != nil {
+		return fmt.Errorf("bot: delete broadcast %d: %w", bc.ID, err)
+	}
 	if err := b.Store.DeleteBroadcast(ctx, r.by(), bc.ID); errors.Is(err, homelink.ErrNotFound) {
 		return b.showBroadcasts(ctx, r, r.html("Gone"))
 	} else if err != nil {
 		return fmt.Errorf("bot: delete broadcast %d: %w", bc.ID, err)
+	}
+	// A run still sending stops at once, as its stop button would stop it.
+	for _, run := range runs {
+		if run.State == homelink.RunSending {
+			if _, err := b.Sender.CancelBatch(ctx, homelink.RunBatch(bc.ID, run.N)); err != nil {
+				return fmt.Errorf("bot: delete broadcast %d: %w", bc.ID, err)
+			}
+		}
 	}
 	return b.showBroadcasts(ctx, r, r.html("BcDeleted", "Text", excerpt(bc)))
 }

@@ -11,15 +11,16 @@ local function bc_split(s)
 end
 
 -- bc_may: whether uid may send to every home of homes (a list): as a
--- coordinator of each, or as a teacher of the only one (not urgent).
-local function bc_may(p, uid, homes, urgent)
+-- coordinator of each, or as a teacher of the only one (not urgent, and
+-- not to the teachers alone: that is a coordinator's audience).
+local function bc_may(p, uid, homes, urgent, audience)
   if #homes == 0 then return false end
   local coord = true
   for _, h in ipairs(homes) do
     if not coordinates(p, uid, h) then coord = false break end
   end
   if coord then return true end
-  return (not urgent) and #homes == 1 and teaches(p, uid, homes[1])
+  return (not urgent) and audience ~= 'teachers' and #homes == 1 and teaches(p, uid, homes[1])
 end
 
 -- bc_people adds to out the people of home h an audience reaches, as

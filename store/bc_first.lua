@@ -4,7 +4,7 @@
 -- Returns {home, user, role}, {} when it reaches nobody, or {'denied'}.
 local p, by = ARGV[1], ARGV[2]
 local homes = bc_split(ARGV[3])
-if not bc_may(p, by, homes, ARGV[5] == '1') then return {'denied'} end
+if not bc_may(p, by, homes, ARGV[5] == '1', ARGV[4]) then return {'denied'} end
 local seen, out = {}, {}
 for _, h in ipairs(homes) do
   bc_people(p, h, ARGV[4], by, seen, out)

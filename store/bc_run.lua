@@ -5,7 +5,7 @@
 -- once, in one step. The same firing started again (a retried item) finds
 -- its run and does nothing more.
 -- ARGV[1] prefix, ARGV[2] id, ARGV[3] group n, ARGV[4] the firing (its due, ms),
--- ARGV[5] now (ms), ARGV[6] chunk size
+-- ARGV[5] now (ms), ARGV[6] chunk size, ARGV[7] how many runs keep their report
 -- Returns {'run', run, total, new ('1' when started now)}, {'gone'} or {'paused'}.
 local p, id, n, now = ARGV[1], ARGV[2], ARGV[3], ARGV[5]
 local key = bckey(p, id, 'bc')
@@ -23,7 +23,7 @@ local homes = bc_split(string.sub(group, string.find(group, '|', 1, true) + 1))
 local single = #(def.h or {}) == 1
 local seen, people, kept = {}, {}, {}
 for _, h in ipairs(homes) do
-  if coordinates(p, from, h) or ((not urgent) and single and teaches(p, from, h)) then
+  if coordinates(p, from, h) or ((not urgent) and single and def.a ~= 'teachers' and teaches(p, from, h)) then
     kept[#kept + 1] = h
     bc_people(p, h, def.a, from, seen, people)
   end
@@ -56,11 +56,18 @@ end
 local runs = bckey(p, id, 'runs')
 local extra = redis.call('ZCARD', runs) - tonumber(ARGV[7] or '12')
 if extra > 0 then
+  local gone = {}
   for _, r in ipairs(redis.call('ZRANGE', runs, 0, extra - 1)) do
     if not redis.call('ZSCORE', bc_active(p), id .. '.' .. r) then
       redis.call('DEL', bckey(p, id, 'run:' .. r))
       redis.call('ZREM', runs, r)
+      gone[r] = true
     end
+  end
+  -- Their firings go too: the fired hash stays as small as the runs kept.
+  local f = redis.call('HGETALL', bckey(p, id, 'fired'))
+  for i = 1, #f, 2 do
+    if gone[f[i + 1]] then redis.call('HDEL', bckey(p, id, 'fired'), f[i]) end
   end
 end
 return {'run', tostring(run), tostring(#people), '1'}

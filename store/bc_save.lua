@@ -7,7 +7,7 @@
 -- then per group: zone, homes (comma list), due (ms), payload.
 -- Returns the id, or 0 when the sender may not.
 local p, by, now = ARGV[1], ARGV[2], ARGV[5]
-if not bc_may(p, by, bc_split(ARGV[3]), ARGV[4] == '1') then return 0 end
+if not bc_may(p, by, bc_split(ARGV[3]), ARGV[4] == '1', cjson.decode(ARGV[6]).a) then return 0 end
 local id = redis.call('INCR', p .. 'seq:bc')
 local def = string.gsub(ARGV[6], '^{"id":0,', '{"id":' .. id .. ',', 1)
 local key = bckey(p, id, 'bc')
@@ -20,4 +20,12 @@ end
 redis.call('HSET', key, 'json', def, 'from', by, 'created', now, 'state', 'waiting', 'groups', n,
   'left', n, 'kind', ARGV[7], 'runs', 0)
 redis.call('ZADD', ukey(p, by, 'bcs'), now, id)
+-- A person keeps their last MAX_DONE sent broadcasts (for /broadcasts'
+-- reports and /mydata); older ones go, with their reports.
+local MAX_DONE = 50
+local done = {}
+for _, old in ipairs(redis.call('ZRANGE', ukey(p, by, 'bcs'), 0, -1)) do
+  if redis.call('HGET', bckey(p, old, 'bc'), 'state') == 'done' then done[#done + 1] = old end
+end
+for i = 1, #done - MAX_DONE do bc_drop(p, done[i]) end
 return id

@@ -287,7 +287,7 @@ func (s *Store) Run(ctx context.Context, id, n int64) (homelink.BroadcastRun, er
 // chunk, which a read must not pay for (the progress job's cost stays the
 // same for a hundred recipients or a hundred thousand).
 var runFields = []string{"from", "homes", "state", "started", "ended", "total", "placed", "queued", "held", "skipped",
-	"pid", "pc", "pm", "d", "bl", "c", "f"}
+	"pid", "pc", "pm", "ps", "d", "bl", "c", "f"}
 
 func fieldMap(vals []any) map[string]string {
 	m := make(map[string]string, len(runFields))
@@ -316,7 +316,7 @@ func runFrom(id, n int64, m map[string]string) (homelink.BroadcastRun, bool) {
 		Delivered: num("d"), Blocked: num("bl"), Cancelled: num("c")}
 	r.Homes = ids(strings.Split(m["homes"], ","))
 	r.From, _ = strconv.ParseInt(m["from"], 10, 64)
-	r.Placed, r.Skipped, r.ProgressID = num("placed"), num("skipped"), m["pid"]
+	r.Placed, r.Skipped, r.ProgressID, r.Shown = num("placed"), num("skipped"), m["pid"], m["ps"]
 	r.Chat, _ = strconv.ParseInt(m["pc"], 10, 64)
 	r.Message = num("pm")
 	if f := m["f"]; f != "" {
@@ -326,17 +326,24 @@ func runFrom(id, n int64, m map[string]string) (homelink.BroadcastRun, bool) {
 }
 
 // SetRunMessage records the run's progress message: its outbox id while
-// queued, then its chat and Telegram id.
+// queued (msg 0), then its chat and Telegram id (msg -1: it could not be
+// sent, and none is tried again). A run no longer kept is left alone.
 func (s *Store) SetRunMessage(ctx context.Context, id, n int64, outboxID string, chat int64, msg int) error {
-	key := s.k.broadcastRun(id, n)
-	var err error
-	if msg == 0 {
-		err = s.rdb.HSet(ctx, key, "pid", outboxID).Err()
-	} else {
-		err = s.rdb.HSet(ctx, key, "pc", chat, "pm", msg, "pid", "").Err()
+	args := []any{id, n, "pid", outboxID}
+	if msg != 0 {
+		args = append(args, "pc", chat, "pm", msg)
 	}
-	if err != nil {
+	if err := s.run(ctx, "bc_note", nil, args...).Err(); err != nil {
 		return fmt.Errorf("store: run %d.%d message: %w", id, n, err)
+	}
+	return nil
+}
+
+// RunShown records what the run's progress message shows now (a digest of
+// its text), so an update that would change nothing is not sent.
+func (s *Store) RunShown(ctx context.Context, id, n int64, shown string) error {
+	if err := s.run(ctx, "bc_note", nil, id, n, "ps", shown).Err(); err != nil {
+		return fmt.Errorf("store: run %d.%d shown: %w", id, n, err)
 	}
 	return nil
 }
@@ -386,9 +393,11 @@ func (s *Store) StartRun(ctx context.Context, id int64, n int, fire time.Time) (
 }
 
 // RunPlaced counts, once per mark, what a chunk of run n did (see
-// bc_placed.lua); heldSent marks a held part sent at last.
-func (s *Store) RunPlaced(ctx context.Context, id, n int64, mark string, queued, held, skipped int, heldSent bool) error {
-	if err := s.run(ctx, "bc_placed", nil, id, n, mark, queued, held, skipped, flag(heldSent)).Err(); err != nil {
+// bc_placed.lua): queued, held, skipped (gone since) and left out (its
+// batch stopped as they were queued); heldSent marks a held part sent at
+// last.
+func (s *Store) RunPlaced(ctx context.Context, id, n int64, mark string, queued, held, skipped, left int, heldSent bool) error {
+	if err := s.run(ctx, "bc_placed", nil, id, n, mark, queued, held, skipped, flag(heldSent), left).Err(); err != nil {
 		return fmt.Errorf("store: run %d.%d placed: %w", id, n, err)
 	}
 	return nil

@@ -35,7 +35,7 @@ func (s *Store) Recipients(ctx context.Context, refs []homelink.RunRef, now time
 		}
 		if r.Role == homelink.RoleGuardian {
 			calls[i] = pipe.ZRangeByScore(ctx, s.k.userCalls(r.User), &redis.ZRangeBy{
-				Min: strconv.FormatInt(now.UnixMilli(), 10), Max: "+inf", Count: 8})
+				Min: strconv.FormatInt(now.UnixMilli(), 10), Max: "+inf", Count: 64})
 		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !isNil(err) {

@@ -88,10 +88,10 @@ func TestBroadcastNowReachesTheHomesGuardiansOnce(t *testing.T) {
 	if bc.State != homelink.BroadcastDone {
 		t.Fatalf("state after its only run started = %q; want done", bc.State)
 	}
-	if err := w.s.RunPlaced(ctx, b.ID, 1, "0", 2, 0, 0, false); err != nil {
+	if err := w.s.RunPlaced(ctx, b.ID, 1, "0", 2, 0, 0, 0, false); err != nil {
 		t.Fatal(err)
 	}
-	_ = w.s.RunPlaced(ctx, b.ID, 1, "0", 2, 0, 0, false)
+	_ = w.s.RunPlaced(ctx, b.ID, 1, "0", 2, 0, 0, 0, false)
 	p, err := w.s.Run(ctx, b.ID, 1)
 	if err != nil || p.Queued != 2 || p.Placed != 2 || p.From != coord1 {
 		t.Fatalf("progress = %+v, %v; want 2 queued once", p, err)
@@ -121,26 +121,31 @@ func TestBroadcastRightsAreCheckedAsItIsSaved(t *testing.T) {
 	ctx := context.Background()
 	before := w.mailKeys(t)
 	cases := []struct {
-		name   string
-		by     int64
-		homes  []int64
-		urgent bool
+		name     string
+		by       int64
+		homes    []int64
+		urgent   bool
+		audience homelink.Audience
 	}{
-		{"a guardian", mom, []int64{w.home.ID}, false},
-		{"another home's teacher", teacherOf(2), []int64{w.home.ID}, false},
-		{"a teacher to two homes", teacherOf(1), []int64{w.home.ID, w.other.ID}, false},
-		{"a teacher, urgent", teacherOf(1), []int64{w.home.ID}, true},
-		{"a coordinator of another home", coord1, []int64{w.other.ID}, false},
-		{"no home", coord1, nil, false},
+		{"a guardian", mom, []int64{w.home.ID}, false, ""},
+		{"another home's teacher", teacherOf(2), []int64{w.home.ID}, false, ""},
+		{"a teacher to two homes", teacherOf(1), []int64{w.home.ID, w.other.ID}, false, ""},
+		{"a teacher, urgent", teacherOf(1), []int64{w.home.ID}, true, ""},
+		{"a coordinator of another home", coord1, []int64{w.other.ID}, false, ""},
+		{"no home", coord1, nil, false, ""},
+		{"a teacher to the teachers", teacherOf(1), []int64{w.home.ID}, false, homelink.AudienceTeachers},
 	}
 	for _, c := range cases {
+		if c.audience == "" {
+			c.audience = homelink.AudienceGuardians
+		}
 		_, err := w.s.SaveBroadcast(ctx, homelink.By{User: c.by}, homelink.Broadcast{Homes: c.homes,
-			Audience: homelink.AudienceGuardians, Urgent: c.urgent, Versions: hello("en", "hi")})
+			Audience: c.audience, Urgent: c.urgent, Versions: hello("en", "hi")})
 		if !errors.Is(err, homelink.ErrNotAllowed) {
 			t.Errorf("%s: save = %v; want not allowed", c.name, err)
 		}
 		if !c.urgent {
-			if _, err := w.s.CountAudience(ctx, homelink.By{User: c.by}, c.homes, homelink.AudienceGuardians); !errors.Is(err, homelink.ErrNotAllowed) {
+			if _, err := w.s.CountAudience(ctx, homelink.By{User: c.by}, c.homes, c.audience); !errors.Is(err, homelink.ErrNotAllowed) {
 				t.Errorf("%s: count = %v; want not allowed", c.name, err)
 			}
 		}
@@ -272,5 +277,35 @@ func TestCancelAndForgetBroadcasts(t *testing.T) {
 	}
 	if _, err := w.s.Run(ctx, b.ID, run); !errors.Is(err, homelink.ErrNotFound) {
 		t.Fatalf("a forgotten sender's run kept: %v", err)
+	}
+}
+
+// A person keeps their last 50 sent broadcasts; older ones go with their
+// reports, so what is kept about them does not grow for ever.
+func TestOnlyTheLastFiftySentBroadcastsAreKept(t *testing.T) {
+	w := newMailWorld(t)
+	ctx := context.Background()
+	by := homelink.By{User: coord1}
+	var first int64
+	for i := range 53 {
+		b, err := w.s.SaveBroadcast(ctx, by, homelink.Broadcast{Homes: []int64{w.home.ID},
+			Audience: homelink.AudienceGuardians, Versions: hello("en", "hi")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = b.ID
+		}
+		if _, _, err := w.s.StartRun(ctx, b.ID, 0, w.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		w.clock.Advance(time.Minute)
+	}
+	list, _, err := w.s.Broadcasts(ctx, coord1)
+	if err != nil || len(list) != 51 { // 50 done before the last was saved, and the last
+		t.Fatalf("kept %d, %v; want 51", len(list), err)
+	}
+	if _, err := w.s.Broadcast(ctx, first); !errors.Is(err, homelink.ErrNotFound) {
+		t.Fatalf("the oldest is still kept: %v", err)
 	}
 }
