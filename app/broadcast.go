@@ -35,11 +35,20 @@ func (a *App) registerBroadcasts() error {
 		return err
 	}
 	a.Agenda.Register(store.KindBroadcastSend, a.dueHandler(once, noHome))
-	a.Agenda.Register(store.KindBroadcastEvery, a.Agenda.Recurring(a.dueHandler(every, noHome)))
+	// A repeating one found more than broadcastLate after its time (the
+	// service was down over it) is skipped, and the series goes on: a
+	// Friday evening's news is not sent on Monday, nor two weeks' worth at
+	// once.
+	weekly := a.dueHandler(every, noHome)
+	weekly.UsefulFor = broadcastLate
+	a.Agenda.Register(store.KindBroadcastEvery, a.Agenda.Recurring(weekly))
 	a.Agenda.Register(store.KindBroadcastChunk, a.dueHandler(a.Bot.BroadcastChunk, noHome))
 	a.Agenda.Register(store.KindBroadcastHeld, a.dueHandler(a.Bot.BroadcastHeld, noHome))
 	return a.sched.Add("broadcast-progress", "@every 1s", a.Bot.BroadcastProgress)
 }
+
+// broadcastLate is how late a repeating broadcast's run is still sent.
+const broadcastLate = 6 * time.Hour
 
 // noHome: a broadcast's agenda key names no home; the bot reads the key.
 func noHome(string) (int64, int64, bool) { return 0, 0, true }

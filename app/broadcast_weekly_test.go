@@ -118,3 +118,31 @@ func TestWeeklyBroadcastFiresAtEachHomesLocalTime(t *testing.T) {
 		t.Fatalf("Sam's copy:\n%s", transcript(people[londonParent].Messages()))
 	}
 }
+
+// Down over two Fridays: back on Monday, the parents get neither stale
+// Friday broadcast, and the next Friday's comes on time.
+func TestAWeeklyBroadcastMissedInADowntimeIsNotSentLate(t *testing.T) {
+	h := start(t, polling)
+	f := seed(t, h)
+	ctx := context.Background()
+	dad := h.person(f.dad, "Jian", "en")
+	h.person(f.mom, "李秀兰", "zh-hans")
+	h.person(f.otherParent, "Grandma Li", "en")
+	h.person(f.coord, "周主任", "en")
+	if _, err := h.store().SaveBroadcast(ctx, homelink.By{User: f.coord}, homelink.Broadcast{Homes: []int64{f.home},
+		Audience: homelink.AudienceGuardians, Rule: "every Friday at 18:00",
+		Versions: []homelink.BroadcastVersion{{Lang: "en", Text: "Friday news for {parent_name}."}}}); err != nil {
+		t.Fatal(err)
+	}
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	h.clock.Set(time.Date(2026, 12, 14, 8, 0, 0, 0, sh)) // Monday, after Fridays 4 and 11 December
+	h.settleWithin(30 * time.Second)
+	if strings.Contains(transcript(dad.Messages()), "Friday news") {
+		t.Fatalf("a stale Friday broadcast came on Monday:\n%s", transcript(dad.Messages()))
+	}
+	h.clock.Set(time.Date(2026, 12, 18, 18, 0, 0, 0, sh))
+	h.settleWithin(30 * time.Second)
+	if n := strings.Count(transcript(dad.Messages()), "Friday news for Jian."); n != 1 {
+		t.Fatalf("on Friday 18 December the parent got it %d times:\n%s", n, transcript(dad.Messages()))
+	}
+}

@@ -210,7 +210,13 @@ func (b *Bot) showRun(ctx context.Context, rd *request, run homelink.BroadcastRu
 // runTitle names the broadcast by its first words, in the sender's
 // version: "“家长会改到周六……”".
 func runTitle(rd *request, bc homelink.Broadcast) string {
-	text := plainText(bc.Version(rd.lang).Text)
+	// Its placeholders show as "…": the sender reads what they wrote, not
+	// the braces.
+	dots := map[string]string{}
+	for _, p := range homelink.Placeholders {
+		dots[p] = "…"
+	}
+	text := plainText(homelink.FillPlaceholders(bc.Version(rd.lang).Text, dots))
 	if text == "" && bc.Version(rd.lang).Photo != "" {
 		return rd.text("BroadcastPhotoTitle")
 	}
