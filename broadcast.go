@@ -72,6 +72,9 @@ type Broadcast struct {
 	// From is the sender, a coordinator of every home in Homes or a
 	// teacher of its only home.
 	From int64 `json:"u"`
+	// FromName is the sender's name when it was saved, shown to the
+	// recipients above the message.
+	FromName string `json:"fn,omitempty"`
 	// Homes are the homes it goes to, fixed when composed. Each is checked
 	// again at send time: a home the sender no longer manages or teaches
 	// at is left out.

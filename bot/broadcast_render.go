@@ -32,13 +32,18 @@ func (b *Bot) broadcastMessage(bc homelink.Broadcast, r homelink.Recipient) outb
 	// language, and so this too.
 	v := bc.Version(homelink.PreferredLanguage(r.Lang, "", b.Catalog.Fallback(), b.Catalog.Supported))
 	text := v.Text
+	lang := v.Lang
+	if lang == "" {
+		lang = r.Lang
+	}
+	rd := &request{b: b, lang: homelink.PreferredLanguage(lang, "", b.Catalog.Fallback(), b.Catalog.Supported)}
 	if strings.Contains(text, "{") {
-		lang := v.Lang
-		if lang == "" {
-			lang = r.Lang
-		}
-		rd := &request{b: b, lang: homelink.PreferredLanguage(lang, "", b.Catalog.Fallback(), b.Catalog.Supported)}
 		text = homelink.FillPlaceholders(text, b.placeholderValues(rd, r))
+	}
+	// Who sent it, above it: a parent trusts, and can answer, a message
+	// they know is from their child's home.
+	if r.HomeName != "" {
+		text = rd.html("BcFromLine", "Home", r.HomeName, "Name", bc.FromName) + "\n\n" + text
 	}
 	m := outbox.Message{Lane: outbox.Bulk, ChatID: r.User, Kind: outbox.Text}
 	if v.Photo != "" {

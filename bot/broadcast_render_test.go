@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"html"
 	"io"
 	"log/slog"
 	"strings"
@@ -62,8 +63,10 @@ func TestBroadcastMessageFillsEachRecipientsVersion(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m := b.broadcastMessage(twoVersions, c.r)
-			if m.Text != c.want {
-				t.Fatalf("got  %s\nwant %s", m.Text, c.want)
+			// Above it, the home it comes from.
+			head := "📣 <b>" + html.EscapeString(c.r.HomeName) + "</b>\n\n"
+			if !strings.HasPrefix(m.Text, head) || strings.TrimPrefix(m.Text, head) != c.want {
+				t.Fatalf("got  %s\nwant %s%s", m.Text, head, c.want)
 			}
 			if m.ChatID != c.r.User || m.Lane != outbox.Bulk || m.Kind != outbox.Text || m.Silent || m.FileID != "" {
 				t.Fatalf("message %+v", m)
@@ -148,6 +151,17 @@ func TestCutHTMLCountsWhatTelegramShows(t *testing.T) {
 		if got := cutHTML(c.in, c.max); got != c.want {
 			t.Errorf("cutHTML(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
 		}
+	}
+}
+
+// A broadcast names its home and its sender above it.
+func TestBroadcastMessageSaysWhoSentIt(t *testing.T) {
+	b := renderBot(t)
+	bc := twoVersions
+	bc.FromName = "周主任"
+	m := b.broadcastMessage(bc, homelink.Recipient{User: 1, Lang: "zh-Hans", Name: "李秀兰", HomeName: "青溪村儿童之家"})
+	if !strings.HasPrefix(m.Text, "📣 <b>青溪村儿童之家</b> · 周主任\n\n<b>李秀兰</b>您好") {
+		t.Fatalf("got %s", m.Text)
 	}
 }
 

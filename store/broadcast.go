@@ -125,6 +125,9 @@ func (s *Store) SaveBroadcast(ctx context.Context, by homelink.By, b homelink.Br
 	}
 	now := s.clock.Now()
 	b.ID, b.From, b.State, b.Created = 0, by.User, homelink.BroadcastWaiting, now
+	if name, err := s.rdb.HGet(ctx, s.k.user(by.User), "name").Result(); err == nil {
+		b.FromName = name
+	}
 	kind := KindBroadcastSend
 	var groups []group
 	if b.Rule == "" && b.Once == "" {
