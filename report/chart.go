@@ -42,14 +42,15 @@ const (
 // AllSeries are the series in the order they are drawn and captioned.
 var AllSeries = []Series{Held, Missed, ToChild, FromChild, NotReached}
 
-// Colour is the series' colour (Okabe–Ito): blue, vermilion, bluish
-// green, orange, black.
+// Colour is the series' colour (Okabe–Ito): blue, vermilion (the
+// caption calls it orange: that is how it reads), bluish green, reddish
+// purple (purple), black: none told apart only by red against green.
 func (s Series) Colour() color.RGBA {
 	return [...]color.RGBA{
 		Held:       {0x00, 0x72, 0xB2, 0xFF},
 		Missed:     {0xD5, 0x5E, 0x00, 0xFF},
 		ToChild:    {0x00, 0x9E, 0x73, 0xFF},
-		FromChild:  {0xE6, 0x9F, 0x00, 0xFF},
+		FromChild:  {0xCC, 0x79, 0xA7, 0xFF},
 		NotReached: {0x00, 0x00, 0x00, 0xFF},
 	}[s]
 }
@@ -81,6 +82,8 @@ const (
 	barWidth vg.Length = 7
 	// chartMargin is the white border.
 	chartMargin vg.Length = 8
+	// tickSize is the size of the dates and the counts.
+	tickSize = vg.Length(14)
 )
 
 // Chart draws weeks (oldest first), each labelled with its Monday's date
@@ -117,6 +120,8 @@ func Chart(weeks []homelink.WeekFigures, mondays []time.Time) ([]byte, error) {
 	p.Add(grid)
 	p.Y.Min, p.Y.Max = 0, float64(ceilStep(top))
 	p.Y.Tick.Marker = plot.TickerFunc(wholeTicks)
+	// Digits a phone shows whole, without zooming.
+	p.X.Tick.Label.Font.Size, p.Y.Tick.Label.Font.Size = tickSize, tickSize
 	c := vgimg.NewWith(vgimg.UseWH(chartWidth, chartHeight), vgimg.UseDPI(chartDPI), vgimg.UseBackgroundColor(color.White))
 	// A margin all round, so no digit touches the photo's edge.
 	p.Draw(draw.Crop(draw.New(c), chartMargin, -chartMargin, chartMargin, -chartMargin))
