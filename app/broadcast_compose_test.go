@@ -150,7 +150,7 @@ func TestCoordinatorBroadcastsWithButtons(t *testing.T) {
 	coord.Tap("➕ Add a version in 简体中文")
 	coord.Sees("Send the version in 简体中文")
 	coord.Types("{parent_name}您好：周六开家长会。")
-	coord.Sees("This is how it will look, here as")
+	coord.Sees("This is how it will look, filled in here for")
 	en := coord.Sees("the meeting is on Saturday.")
 	if !strings.Contains(en.Raw, "<b>Saturday</b>") {
 		t.Fatalf("the preview lost the bold: %q", en.Raw)

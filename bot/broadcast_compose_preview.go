@@ -27,6 +27,11 @@ func (b *Bot) previewBroadcast(ctx context.Context, r *request, a bcAnswers) err
 		return err
 	}
 	intro := r.html("BcPreviewIntro", "Name", rcp.Name)
+	if len(a.Versions) > 1 {
+		// Both versions are shown filled in for the one person: say that
+		// each reader gets only the one in their language.
+		intro = r.html("BcPreviewIntroTwo", "Name", rcp.Name)
+	}
 	if !found {
 		intro = r.html("BcPreviewIntroNobody")
 	}
@@ -34,6 +39,7 @@ func (b *Bot) previewBroadcast(ctx context.Context, r *request, a bcAnswers) err
 		return err
 	}
 	bc := a.broadcast(r.user.ID)
+	bc.FromName = r.user.Name // as the store will keep it
 	for _, v := range a.Versions {
 		rcp.Lang = v.Lang
 		m := b.broadcastMessage(bc, rcp)
