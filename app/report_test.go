@@ -308,3 +308,25 @@ func TestReportOnDemandForEachRole(t *testing.T) {
 	w.mom.Types("/report")
 	w.mom.Sees("您不能使用这个功能")
 }
+
+// A grandmother whose request the home let lapse tried to reach Lili:
+// the Monday after, she is not nudged as if she had not; the father of
+// 小明, who asked for nothing, is.
+func TestAParentWhoseRequestLapsedIsNotNudged(t *testing.T) {
+	w := newBookingWorld(t, everyDay())
+	h, st := w.h, w.h.store()
+	grandma := h.person(w.f.otherParent, "Li", "en")
+	h.clock.Set(at(2026, 12, 10, 9, 0))
+	if _, err := st.Book(storeCtx, homelink.By{User: w.f.otherParent}, homelink.BookingRequest{HomeID: w.f.home,
+		ChildID: w.f.sibling, Start: at(2026, 12, 11, 10, 0), Kind: homelink.VoiceCall}); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Set(at(2026, 12, 14, 10, 0)) // nobody answered; fifteen days since Lili and 小明 were added
+	h.settle()
+	if n := count(grandma, "It has been a while"); n != 0 {
+		t.Fatalf("the grandmother whose request lapsed was nudged %d times:\n%s", n, transcript(grandma.Messages()))
+	}
+	if n := count(w.dad, "It has been a while"); n != 1 {
+		t.Fatalf("the father was nudged %d times:\n%s", n, transcript(w.dad.Messages()))
+	}
+}

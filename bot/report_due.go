@@ -68,19 +68,25 @@ func (b *Bot) ReportHome(ctx context.Context, d Due) error {
 
 // nudges are the guardians of home h's children not reached for
 // ContactGapDays at now, each with those children: all but the ones with
-// a call already booked in the weeks ahead.
+// a call already booked in the weeks ahead, or whose request in those days
+// the home let lapse or declined.
 func (b *Bot) nudges(ctx context.Context, h int64, now time.Time) (map[int64][]int64, error) {
 	gaps, err := b.Store.ContactGaps(ctx, h, now, b.ContactGapDays)
 	if err != nil || len(gaps) == 0 {
 		return nil, err
 	}
-	calls, err := b.Store.HomeCalls(ctx, h, now.Add(-time.Hour), now.Add(nudgeCallHorizon))
+	// A parent who asked for a call in the gap's days and was not
+	// answered (the request lapsed, or was declined) tried: they are not
+	// nudged as if they had not, and neither is one with a call ahead.
+	since := now.Add(-time.Duration(b.ContactGapDays) * 24 * time.Hour)
+	calls, err := b.Store.HomeCalls(ctx, h, since, now.Add(nudgeCallHorizon))
 	if err != nil {
 		return nil, fmt.Errorf("bot: nudges of home %d: %w", h, err)
 	}
 	booked := map[int64]bool{}
 	for _, c := range calls {
-		booked[c.ChildID] = booked[c.ChildID] || c.Upcoming(now)
+		tried := c.State == homelink.Expired || c.State == homelink.Declined
+		booked[c.ChildID] = booked[c.ChildID] || c.Upcoming(now) || tried
 	}
 	out := map[int64][]int64{}
 	for _, g := range gaps {
