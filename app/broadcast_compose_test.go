@@ -177,7 +177,7 @@ func TestCoordinatorBroadcastsWithButtons(t *testing.T) {
 	if !strings.Contains(got.Raw, "<b>Saturday</b>") {
 		t.Fatalf("the parent's copy lost the bold: %q", got.Raw)
 	}
-	if _, ok := coord.WaitForMessage("went out to 3 people", 15*time.Second); !ok {
+	if _, ok := coord.WaitForMessage("is sent: 3 people in all", 15*time.Second); !ok {
 		t.Fatalf("no report; the coordinator sees:\n%s", transcript(coord.Messages()))
 	}
 	bcs := broadcastsOf(t, h, f.coord)

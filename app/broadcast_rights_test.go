@@ -27,7 +27,7 @@ func TestMyDataAndForgetCoverBroadcasts(t *testing.T) {
 	dad := h.person(f.dad, "Jian", "en")
 	sendBroadcast(t, h, f.coord, []int64{f.home}, homelink.AudienceGuardians, false, "en", "<b>Sports day</b> is on Saturday.")
 	dad.Sees("Sports day is on Saturday.")
-	coord.Sees("went out to 3 people")
+	coord.Sees("is sent: 3 people in all")
 	weekly, err := st.SaveBroadcast(ctx, homelink.By{User: f.coord}, homelink.Broadcast{Homes: []int64{f.home},
 		Audience: homelink.AudienceEveryone, Rule: "every Friday at 18:00",
 		Versions: []homelink.BroadcastVersion{{Lang: "en", Text: "Have a good weekend, {parent_name}."}}})

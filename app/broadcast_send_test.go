@@ -42,7 +42,7 @@ func TestBroadcastReachesEachParentInTheirLanguage(t *testing.T) {
 	mom.Sees("李秀兰您好：本周六下午 3 点开家长会。")
 	dad.Sees("Dear Jian, the parents' meeting is on Saturday at 3 pm.")
 	grandma.Sees("Dear Grandma Li, the parents' meeting")
-	report, ok := coord.WaitForMessage("went out to 3 people", 15*time.Second)
+	report, ok := coord.WaitForMessage("is sent: 3 people in all", 15*time.Second)
 	if !ok {
 		t.Fatalf("no report; the coordinator sees:\n%s", transcript(coord.Messages()))
 	}
@@ -87,7 +87,7 @@ func TestBroadcastWaitsForQuietHoursUnlessUrgent(t *testing.T) {
 	h.clock.Set(time.Date(2026, 12, 2, 7, 0, 0, 0, sh))
 	dad.Sees("Tomorrow the home is closed.")
 	mom.Sees("Tomorrow the home is closed.")
-	if _, ok := coord.WaitForMessage("went out to 3 people", 15*time.Second); !ok {
+	if _, ok := coord.WaitForMessage("is sent: 3 people in all", 15*time.Second); !ok {
 		t.Fatalf("no report; the coordinator sees:\n%s", transcript(coord.Messages()))
 	}
 }

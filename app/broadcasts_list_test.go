@@ -116,7 +116,7 @@ func TestSenderPausesResumesAndDeletesBroadcasts(t *testing.T) {
 	home := []int64{f.home}
 	scheduleBroadcast(t, h, f.coord, homelink.Broadcast{Homes: home, Audience: homelink.AudienceGuardians,
 		Versions: text("<b>Closed</b> on Monday for the holiday.")})
-	if _, ok := coord.WaitForMessage("went out to 3 people", 15*time.Second); !ok {
+	if _, ok := coord.WaitForMessage("is sent: 3 people in all", 15*time.Second); !ok {
 		t.Fatalf("the broadcast sent now did not go; the coordinator sees:\n%s", transcript(coord.Messages()))
 	}
 	once := scheduleBroadcast(t, h, f.coord, homelink.Broadcast{Homes: home, Audience: homelink.AudienceEveryone,
@@ -187,7 +187,7 @@ func TestBroadcastsListInChinese(t *testing.T) {
 		Rule:     "0 18 * * 1,3,5"})
 	coord.Types("/broadcasts")
 	list := coord.Sees("您的群发消息")
-	want := "#1 🗓 每周一、周三、周五 18:00（各儿童之家当地时间）\n发给青溪村儿童之家的家长\n📷 各位家长：周六开家长会。\n⏭ 下一次：11月30日 周一 18:00"
+	want := "#1 🗓 每周一、周三、周五 18:00（各儿童之家当地时间）\n发给青溪村儿童之家的家长\n“📷 各位家长：周六开家长会。”\n⏭ 下一次：11月30日 周一 18:00"
 	if !strings.Contains(list.Text, want) {
 		t.Fatalf("the list:\n%s\nwant it to contain\n%s", list.Text, want)
 	}

@@ -213,7 +213,7 @@ func TestGapNudgesComeWeeklyHeldByQuietHours(t *testing.T) {
 	h.clock.Set(at(2026, 12, 14, 8, 0)) // fifteen days
 	h.settle()
 	nudge := onlyOnce(t, w.mom, zh)
-	if !nudge.HasButton("📞 约个通话") {
+	if !nudge.HasButton("📞 预约通话") {
 		t.Fatalf("the mother's nudge has the buttons %v", nudge.Buttons())
 	}
 	notYet(t, w.dad, en)
@@ -236,7 +236,7 @@ func TestGapNudgesComeWeeklyHeldByQuietHours(t *testing.T) {
 	h.settle()
 	onlyOnce(t, w.mom, zh)
 	// The button starts booking a call for 小明.
-	w.mom.Tap("📞 约个通话")
+	w.mom.Tap("📞 预约通话")
 	w.mom.Sees("您想哪天和")
 	// Next Monday's comes.
 	h.clock.Set(at(2026, 12, 21, 8, 0))

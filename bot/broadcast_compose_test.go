@@ -69,6 +69,8 @@ func TestScheduleWordsInBothLanguages(t *testing.T) {
 		{"", "every day at 09:30", "every day at 09:30, each home's time", "每天 09:30（各儿童之家当地时间）"},
 		{"", "0 18 * * 1,3,5", "every Monday, Wednesday and Friday at 18:00, each home's time", "每周一、周三、周五 18:00（各儿童之家当地时间）"},
 		{"", "0 7 * * 0,6", "every Saturday and Sunday at 07:00, each home's time", "每周六、周日 07:00（各儿童之家当地时间）"},
+		// All seven days named one by one: "every day", not "every every day" / "每每天".
+		{"", "0 8 * * 0,1,2,3,4,5,6", "every day at 08:00, each home's time", "每天 08:00（各儿童之家当地时间）"},
 		{"", "30 8 1 * *", "by the cron expression <code>30 8 1 * *</code>, each home's time", "按 cron 表达式 <code>30 8 1 * *</code>（各儿童之家当地时间）"},
 		{"2026-12-05 18:00", "", "once, on Sat 5 Dec 18:00, each home's time", "12月5日 周六 18:00 发送一次（各儿童之家当地时间）"},
 		{"", "", "sent at once", "立即发送"},

@@ -76,6 +76,11 @@ func (r *request) ruleWords(text string) template.HTML {
 		}
 	}
 	if days, minutes, ok := cronDays(text); ok {
+		if len(days) == 7 {
+			// dayList would name all seven "every day", and BcEveryWords
+			// says "every" itself: "every every day", "每每天".
+			return template.HTML(r.html("BcEveryDayWords", "Time", clockText(minutes)))
+		}
 		return template.HTML(r.html("BcEveryWords", "Day", r.dayList(days), "Time", clockText(minutes)))
 	}
 	return template.HTML(r.html("BcCronWords", "Text", text))

@@ -57,7 +57,7 @@ func TestBroadcastMessageFillsEachRecipientsVersion(t *testing.T) {
 		{"a teacher with no child and no call", homelink.Recipient{User: 3, Lang: "en", Name: "Mr Lin", HomeName: "山口儿童之家"},
 			"Dear <b>Mr Lin</b>, 山口儿童之家 here: the next call with the children is no call booked yet."},
 		{"a teacher in Chinese", homelink.Recipient{User: 4, Lang: "zh-Hans", Name: "王老师", HomeName: "山口儿童之家"},
-			"<b>王老师</b>您好！山口儿童之家提醒：孩子们的下一次通话是还没有约好的通话。"},
+			"<b>王老师</b>您好！山口儿童之家提醒：孩子们的下一次通话是还没有预约通话。"},
 		{"a name to escape", homelink.Recipient{User: 5, Lang: "en", Name: "Li <& Co>", HomeName: "H", Children: []string{"A"}},
 			"Dear <b>Li &lt;&amp; Co&gt;</b>, H here: the next call with A is no call booked yet."},
 	} {

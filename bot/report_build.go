@@ -152,10 +152,13 @@ func (b *Bot) summaryLines(rd *request, lines []homeLine, total homelink.WeekFig
 		for _, g := range l.gaps[:min(len(l.gaps), maxSummaryGaps)] {
 			names = append(names, rd.gapShort(g))
 		}
+		list := strings.Join(names, rd.text("ListSeparator"))
 		if rest := len(l.gaps) - len(names); rest > 0 {
-			names = append(names, rd.text("ReportMoreShort", "Count", rest))
+			// "and 3 more" is a clause of its own, not one more name:
+			// "小明（21 天）、丽丽（15 天），还有 3 个".
+			list += rd.text("ClauseSeparator") + rd.text("ReportMoreShort", "Count", rest)
 		}
-		out = append(out, rd.html("ReportSummaryGapLine", "Home", l.home.Name, "Names", strings.Join(names, rd.text("ListSeparator"))))
+		out = append(out, rd.html("ReportSummaryGapLine", "Home", l.home.Name, "Names", list))
 	}
 	return out
 }

@@ -55,6 +55,12 @@ func TestASummaryOfTwoHundredHomesIsCutAndCapped(t *testing.T) {
 		if !strings.Contains(all, rd.html("ReportMoreHomes", "Count", 177-maxSummaryHomes)) {
 			t.Fatalf("%s: the homes left out are not counted", lang)
 		}
+		// The children left out are a clause after the names, not one more
+		// name: "小明（21 天）、丽丽（15 天），还有 1 个".
+		more := rd.text("ReportMoreShort", "Count", 1)
+		if !strings.Contains(all, rd.text("ClauseSeparator")+more) || lang == "zh-Hans" && strings.Contains(all, "、"+more) {
+			t.Fatalf("%s: the children left out are not counted after a clause separator", lang)
+		}
 	}
 }
 

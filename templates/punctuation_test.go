@@ -65,7 +65,7 @@ var sampleValues = map[string]any{
 	"Kind":         "视频通话",
 	"Kinds":        "文字或语音",
 	"Label":        "妈妈",
-	"Language":     "简体中文",
+	"Language":     "English", // the other language, named in itself: the zh sender is offered an English version
 	"Line":         2,
 	"Link":         "tg://user?id=42",
 	"Max":          64,
@@ -111,7 +111,7 @@ var sampleValues = map[string]any{
 	"GapDays":    14,
 	"Messages":   15,
 	"Gaps":       3,
-	"Names":      "小明（21 天）、丽丽（没联系过，30 天）",
+	"Names":      "小明（21 天）、丽丽（来了 30 天，还没联系过），还有 3 个",
 }
 
 var (
