@@ -146,9 +146,9 @@ func TestCoordinatorBroadcastsWithButtons(t *testing.T) {
 
 	// "Dear {parent_name}, the meeting is on Saturday." with Saturday bold.
 	coord.sendsFormatted("Dear {parent_name}, the meeting is on Saturday.", []any{"bold", 38, 8})
-	coord.Sees("Would you like to add a version in 简体中文?")
-	coord.Tap("➕ Add a version in 简体中文")
-	coord.Sees("Send the version in 简体中文")
+	coord.Sees("Would you like to add a version in Chinese?")
+	coord.Tap("➕ Add a version in Chinese")
+	coord.Sees("Send the version in Chinese")
 	coord.Types("{parent_name}您好：周六开家长会。")
 	coord.Sees("This is how it will look, filled in here for")
 	en := coord.Sees("the meeting is on Saturday.")
@@ -170,7 +170,7 @@ func TestCoordinatorBroadcastsWithButtons(t *testing.T) {
 	coord.Tap("✅ 🔔 Urgent: ignores quiet hours")
 	coord.Sees("People in their quiet hours get it when those end.")
 	coord.Tap("📣 Send now")
-	coord.Sees("📣 Sending now. You will see its progress here.")
+	coord.Sees("📣 Sending now. Its progress will come in a new message in a moment.")
 
 	mom.Sees("李秀兰您好：周六开家长会。")
 	got := dad.Sees("Dear Jian, the meeting is on Saturday.")
@@ -200,18 +200,18 @@ func TestCoordinatorSchedulesAPhotoInChinese(t *testing.T) {
 
 	coord.Types("/broadcast")
 	coord.Tap("青溪村儿童之家的家长")
-	coord.Sees("发给青溪村儿童之家的家长的消息")
+	coord.Sees("群发给青溪村儿童之家的家长")
 	coord.SendsPhoto("{parent_name}：明天放假。{班级} {name}")
-	coord.Sees("我无法替换{name}。可以用的有{parent_name}、{child_names}、{home_name}、{next_call}。请重新发送消息。")
+	coord.Sees("我不认识 {name}。能用的只有 {parent_name}、{child_names}、{home_name}、{next_call}。请改好后重新发送。")
 	coord.SendsPhoto("{parent_name}：明天放假。")
-	coord.Sees("要再加一个 English 版本吗？")
+	coord.Sees("要再加一个英文版本吗？")
 	coord.Tap("不用，一个版本就够了")
 	coord.Sees("收到的消息会是这样")
 	preview := coord.Sees("：明天放假。")
 	if preview.Kind != "photo" || preview.FileID != sentFiles(h, f.coord)[1] {
 		t.Fatalf("the preview is a %s of %q", preview.Kind, preview.FileID)
 	}
-	coord.Sees("将发给3 人（青溪村儿童之家的家长），按目前的速度大约需要 1 秒。")
+	coord.Sees("将发给 3 人（青溪村儿童之家的家长），按目前的速度大约需要 1 秒。")
 	coord.Tap("🗓 定时发送……")
 	m := coord.Sees("什么时候发送？请点选一个时间")
 	// 17:00 in Shanghai: this evening is still ahead.
@@ -223,10 +223,10 @@ func TestCoordinatorSchedulesAPhotoInChinese(t *testing.T) {
 	coord.Types("昨天")
 	coord.Sees("我没看懂这个日期和时间。")
 	coord.Types("明天上午9点")
-	coord.Sees("🗓 发送时间：11月29日 周日 09:00 发送一次（各儿童之家当地时间）。确定吗？")
+	coord.Sees("🗓 发送时间：11月29日 周日 09:00（各儿童之家当地时间），只发一次。确定吗？")
 	coord.Tap("✅ 确定")
-	coord.Sees("🗓 已安排：11月29日 周日 09:00 发送一次（各儿童之家当地时间）。")
-	coord.Sees("要暂停或删除，请使用 /broadcasts。")
+	coord.Sees("🗓 已安排：11月29日 周日 09:00（各儿童之家当地时间），只发一次。")
+	coord.Sees("要暂停或删除，请发送 /broadcasts。")
 	bcs := broadcastsOf(t, h, f.coord)
 	if len(bcs) != 1 || bcs[0].Once != "2026-11-29 09:00" || bcs[0].Versions[0].Photo == "" || bcs[0].State != homelink.BroadcastWaiting {
 		t.Fatalf("kept %+v", bcs)
@@ -300,7 +300,7 @@ func TestRepeatingBroadcastTypedInChinese(t *testing.T) {
 	coord.Tap("青溪村儿童之家的老师")
 	coord.Types("各位老师：周会改到周五。")
 	coord.Tap("不用，一个版本就够了")
-	coord.Sees("将发给1 人（青溪村儿童之家的老师）")
+	coord.Sees("将发给 1 人（青溪村儿童之家的老师）")
 	coord.Tap("🔁 重复发送……")
 	coord.Types("每周五晚上6点")
 	coord.Sees("🗓 发送时间：每周五 18:00（各儿童之家当地时间）。确定吗？")

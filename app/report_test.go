@@ -80,7 +80,7 @@ func TestWeeklyReportAndGapsMatchASeededHistory(t *testing.T) {
 			wantChart(t, h, chart, rd.lang)
 		}
 		// The coordinator chose no language: the default, Chinese.
-		summary, chart := reportAfter(t, w.coord, "每周汇总 · 您的 1 个儿童之家")
+		summary, chart := reportAfter(t, w.coord, "每周汇总 · 您负责的 1 个儿童之家")
 		line := h.render("zh-Hans", "ReportHomeLine", "Home", "青溪村儿童之家", "Held", f.Held, "Messages", f.ToChild+f.FromChild,
 			"NotReached", f.NotReached(), "Gaps", len(tl.gaps(at, 14)), "GapDays", 14)
 		if !strings.Contains(summary.Raw, line) {
@@ -152,7 +152,7 @@ func TestReportsComeOnceAMondayAtLocalTimeInTwoZones(t *testing.T) {
 		loc   *time.Location
 	}
 	readers := []reader{{teacher, "Weekly report · 青溪村儿童之家", nil}, {far, "Weekly report · 山口儿童之家", madrid},
-		{coord, "每周汇总 · 您的 1 个儿童之家", nil}, {farCoord, "每周汇总 · 您的 1 个儿童之家", madrid}}
+		{coord, "每周汇总 · 您负责的 1 个儿童之家", nil}, {farCoord, "每周汇总 · 您负责的 1 个儿童之家", madrid}}
 	// wantCounts checks how many of their reports each reader has been shown.
 	wantCounts := func(when string, want ...int) {
 		t.Helper()
@@ -200,7 +200,7 @@ func TestGapNudgesComeWeeklyHeldByQuietHours(t *testing.T) {
 		t.Fatal(err)
 	}
 	grandma := h.person(w.f.otherParent, "Li", "en")
-	const zh, en = "💛 小明在青溪村儿童之家有一阵子没收到您的消息了", "💛 It has been a while since 小明 last heard from you"
+	const zh, en = "💛 小明在青溪村儿童之家，有一阵子没听到您的声音了", "💛 It has been a while since 小明 last heard from you"
 	w.justBefore(at(2026, 12, 7, 8, 0))
 	h.clock.Set(at(2026, 12, 7, 8, 0)) // nine days: none yet
 	h.settle()
@@ -284,12 +284,12 @@ func TestReportOnDemandForEachRole(t *testing.T) {
 	}
 	wantChart(t, h, chart, "en")
 	w.teacher2.Types("/report")
-	text, chart = reportAfter(t, w.teacher2, "本周到目前为止 · 青溪村儿童之家")
+	text, chart = reportAfter(t, w.teacher2, "本周情况 · 青溪村儿童之家")
 	wantFigures(t, h, text, "zh-Hans", homelink.WeekFigures{ToChild: 1, Reached: 1, Children: 2})
 	wantChart(t, h, chart, "zh-Hans")
 
 	w.coord.Types("/report")
-	summary, chart := reportAfter(t, w.coord, "This week so far at your 3 homes")
+	summary, chart := reportAfter(t, w.coord, "This week so far at your homes (3)")
 	var pos []int
 	for _, name := range []string{"• 东山儿童之家:", "• 西河儿童之家:", "• 青溪村儿童之家:"} {
 		pos = append(pos, strings.Index(summary.Text, name))

@@ -88,8 +88,16 @@ func (b *Bot) otherLanguage(lang string) string {
 	return ""
 }
 
-// languageName is lang named in itself ("English", "简体中文").
-func (b *Bot) languageName(lang string) string { return b.Renderer.Text(lang, "LanguageName") }
+// languageName is lang named in the reader's language ("英文" to a
+// Chinese reader, "Chinese" to an English one); a language with no such
+// name yet is named in itself.
+func (r *request) languageName(lang string) string {
+	id := "LanguageCalled_" + strings.ReplaceAll(lang, "-", "_")
+	if name := r.text(id); name != id && name != "" {
+		return name
+	}
+	return r.b.Renderer.Text(lang, "LanguageName")
+}
 
 // askBcOffer offers a version in the other language.
 func (b *Bot) askBcOffer(ctx context.Context, r *request, _ target) error {
@@ -97,7 +105,7 @@ func (b *Bot) askBcOffer(ctx context.Context, r *request, _ target) error {
 	if len(a.Versions) == 0 {
 		return r.moveTo(ctx, b.bc.content, a, a.target())
 	}
-	other := b.languageName(b.otherLanguage(a.Versions[0].Lang))
+	other := r.languageName(b.otherLanguage(a.Versions[0].Lang))
 	kb := rows(b.bc.addVersion.button(r, r.text("BcAddVersionButton", "Language", other), target{}),
 		b.bc.oneVersion.button(r, r.text("BcOneVersionButton"), target{}))
 	return r.show(ctx, r.html("BcOfferAsk", "Language", other), append(kb, r.backButton()))
@@ -137,7 +145,7 @@ func (b *Bot) askBcSecond(ctx context.Context, r *request, t target) error {
 
 // showBcSecond asks for the version in the other language.
 func (b *Bot) showBcSecond(ctx context.Context, r *request, a bcAnswers) error {
-	other := b.languageName(b.otherLanguage(a.Versions[0].Lang))
+	other := r.languageName(b.otherLanguage(a.Versions[0].Lang))
 	return r.show(ctx, r.html("BcSecondAsk", "Language", other), [][]outbox.Button{r.backButton()})
 }
 

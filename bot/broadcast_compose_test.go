@@ -34,8 +34,8 @@ func TestBroadcastVersionIsCheckedAsItIsSent(t *testing.T) {
 
 	r = reader(b, "zh-Hans", sent("{name}您好，{child_names}，{name}，{班级}"))
 	_, refusal = b.bcVersion(r, input{kind: inText, text: r.update.Message.Text}, "zh-Hans")
-	want := "我无法替换<code>{name}</code>。可以用的有<code>{parent_name}</code>、<code>{child_names}</code>、" +
-		"<code>{home_name}</code>、<code>{next_call}</code>。请重新发送消息。"
+	want := "我不认识 <code>{name}</code>。能用的只有 <code>{parent_name}</code>、<code>{child_names}</code>、" +
+		"<code>{home_name}</code>、<code>{next_call}</code>。请改好后重新发送。"
 	if refusal != want {
 		t.Fatalf("refusal %q\nwant    %q", refusal, want)
 	}
@@ -72,7 +72,7 @@ func TestScheduleWordsInBothLanguages(t *testing.T) {
 		// All seven days named one by one: "every day", not "every every day" / "每每天".
 		{"", "0 8 * * 0,1,2,3,4,5,6", "every day at 08:00, each home's time", "每天 08:00（各儿童之家当地时间）"},
 		{"", "30 8 1 * *", "by the cron expression <code>30 8 1 * *</code>, each home's time", "按 cron 表达式 <code>30 8 1 * *</code>（各儿童之家当地时间）"},
-		{"2026-12-05 18:00", "", "once, on Sat 5 Dec 18:00, each home's time", "12月5日 周六 18:00 发送一次（各儿童之家当地时间）"},
+		{"2026-12-05 18:00", "", "once, on Sat 5 Dec 18:00, each home's time", "12月5日 周六 18:00（各儿童之家当地时间），只发一次"},
 		{"", "", "sent at once", "立即发送"},
 	} {
 		if got := string(reader(b, "en", nil).scheduleWords(c.once, c.rule)); got != c.en {

@@ -50,14 +50,14 @@ func TestBroadcastMessageFillsEachRecipientsVersion(t *testing.T) {
 	}{
 		{"a mother in Chinese", homelink.Recipient{User: 1, Lang: "zh-Hans", Name: "李秀兰", HomeName: "青溪村儿童之家",
 			Children: []string{"小明", "Lili"}, Zone: "Asia/Shanghai", NextCall: call, NextCallChild: "小明"},
-			"<b>李秀兰</b>您好！青溪村儿童之家提醒：小明、Lili的下一次通话是12月5日 周六 15:00（小明）。"},
+			"<b>李秀兰</b>您好！青溪村儿童之家提醒：小明、Lili的下一次通话是12月5日 周六 15:00（和小明）。"},
 		{"a father abroad in English", homelink.Recipient{User: 2, Lang: "en", Name: "Jian", HomeName: "青溪村儿童之家",
 			Children: []string{"Anna", "Ben", "小明"}, Zone: "Europe/Madrid", NextCall: call, NextCallChild: "Ben"},
 			"Dear <b>Jian</b>, 青溪村儿童之家 here: the next call with Anna, Ben and 小明 is Sat 5 Dec 08:00 with Ben."},
 		{"a teacher with no child and no call", homelink.Recipient{User: 3, Lang: "en", Name: "Mr Lin", HomeName: "山口儿童之家"},
 			"Dear <b>Mr Lin</b>, 山口儿童之家 here: the next call with the children is no call booked yet."},
 		{"a teacher in Chinese", homelink.Recipient{User: 4, Lang: "zh-Hans", Name: "王老师", HomeName: "山口儿童之家"},
-			"<b>王老师</b>您好！山口儿童之家提醒：孩子们的下一次通话是还没有预约通话。"},
+			"<b>王老师</b>您好！山口儿童之家提醒：孩子们的下一次通话是还没有预约。"},
 		{"a name to escape", homelink.Recipient{User: 5, Lang: "en", Name: "Li <& Co>", HomeName: "H", Children: []string{"A"}},
 			"Dear <b>Li &lt;&amp; Co&gt;</b>, H here: the next call with A is no call booked yet."},
 	} {

@@ -65,7 +65,7 @@ var sampleValues = map[string]any{
 	"Kind":         "视频通话",
 	"Kinds":        "文字或语音",
 	"Label":        "妈妈",
-	"Language":     "English", // the other language, named in itself: the zh sender is offered an English version
+	"Language":     "英文", // the other language, named in the reader's: the zh sender is offered an English version
 	"Line":         2,
 	"Link":         "tg://user?id=42",
 	"Max":          64,
