@@ -25,18 +25,10 @@ func TestABroadcastChunkRunTwiceQueuesOnce(t *testing.T) {
 	if err != nil || total != 300 {
 		t.Fatalf("start = %d, %d, %v", run, total, err)
 	}
-	// The chunks as the agenda holds them (_agenda.lua's layout): read,
-	// and run each twice.
+	// Each chunk as the agenda holds it, run twice.
 	for k := range 2 {
-		key := fmt.Sprintf("%d.%d.%d", bc.ID, run, k)
-		sum := sha1.Sum([]byte(key))
-		rec, err := bb.h.rdb.HGet(ctx, bb.h.prefix+"{agenda}:i:"+store.KindBroadcastChunk+":"+hex.EncodeToString(sum[:2]), key).Result()
-		if err != nil {
-			t.Fatalf("chunk %s: %v", key, err)
-		}
-		payload := strings.SplitN(rec, "|", 4)[3]
+		d := bb.chunk(t, bc.ID, run, k)
 		for range 2 {
-			d := bot.Due{Kind: store.KindBroadcastChunk, Key: key, At: bb.h.clock.Now(), Payload: []byte(payload)}
 			if err := bb.a.Bot.BroadcastChunk(ctx, d); err != nil {
 				t.Fatal(err)
 			}
@@ -69,14 +61,7 @@ func TestAStopDuringAChunkStillEndsTheRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	for k := range 2 {
-		key := fmt.Sprintf("%d.%d.%d", bc.ID, run, k)
-		sum := sha1.Sum([]byte(key))
-		rec, err := bb.h.rdb.HGet(ctx, bb.h.prefix+"{agenda}:i:"+store.KindBroadcastChunk+":"+hex.EncodeToString(sum[:2]), key).Result()
-		if err != nil {
-			t.Fatalf("chunk %s: %v", key, err)
-		}
-		d := bot.Due{Kind: store.KindBroadcastChunk, Key: key, At: bb.h.clock.Now(), Payload: []byte(strings.SplitN(rec, "|", 4)[3])}
-		if err := bb.a.Bot.BroadcastChunk(ctx, d); err != nil {
+		if err := bb.a.Bot.BroadcastChunk(ctx, bb.chunk(t, bc.ID, run, k)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -94,4 +79,18 @@ func TestAStopDuringAChunkStillEndsTheRun(t *testing.T) {
 	if active, _ := bb.h.store().ActiveRuns(ctx); len(active) != 0 {
 		t.Fatalf("still followed: %v", active)
 	}
+}
+
+// chunk is chunk k of run n of broadcast id as the agenda holds it
+// (_agenda.lua's layout: "attempts|token|due|payload"), as its handler
+// gets it.
+func (bb *broadcastBench) chunk(t *testing.T, id, n int64, k int) bot.Due {
+	t.Helper()
+	key := fmt.Sprintf("%d.%d.%d", id, n, k)
+	sum := sha1.Sum([]byte(key))
+	rec, err := bb.h.rdb.HGet(context.Background(), bb.h.prefix+"{agenda}:i:"+store.KindBroadcastChunk+":"+hex.EncodeToString(sum[:2]), key).Result()
+	if err != nil {
+		t.Fatalf("chunk %s: %v", key, err)
+	}
+	return bot.Due{Kind: store.KindBroadcastChunk, Key: key, At: bb.h.clock.Now(), Payload: []byte(strings.SplitN(rec, "|", 4)[3])}
 }
