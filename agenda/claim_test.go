@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -346,5 +347,56 @@ func TestErrStopEndsARecurringSeries(t *testing.T) {
 	}
 	if n, _ := a.Failed(context.Background(), 10); len(n) != 0 {
 		t.Fatalf("the ending run was recorded as failed: %+v", n)
+	}
+}
+
+// A handler that takes its batch's whole time does not make the items
+// behind it fail: those whose turn comes after half the lease go back as
+// they were, due at once and no attempt counted, and the same tick runs
+// them. Only the slow one waits out a backoff.
+func TestItemsASlowBatchCannotReachAreGivenBackUnharmed(t *testing.T) {
+	w := newWorld(t)
+	m := agenda.NewMetrics()
+	a := agenda.New(w.rdb, w.clock, m, agenda.Options{Prefix: w.prefix, Batch: 5, Concurrency: 1, Lease: time.Second})
+	if err := a.LoadScripts(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	attempts := map[string][]int{}
+	a.Register("reminder", agenda.Handler{Retries: 3, Backoff: time.Minute,
+		Handle: func(ctx context.Context, it agenda.Item) error {
+			if it.Key == "slow" && it.Attempts == 0 {
+				<-ctx.Done() // the batch's time runs out under it
+			}
+			// Its work, on the context it was given.
+			if err := w.rdb.Incr(ctx, w.prefix+"runs:"+it.Key).Err(); err != nil {
+				return err
+			}
+			mu.Lock()
+			attempts[it.Key] = append(attempts[it.Key], it.Attempts)
+			mu.Unlock()
+			return nil
+		}})
+	w.put(a, "reminder", "slow", t0, "")
+	for i := range 4 {
+		w.put(a, "reminder", fmt.Sprint(i), t0.Add(time.Duration(i+1)*time.Millisecond), "")
+	}
+	w.clock.Set(t0.Add(time.Second))
+	w.tick(a)
+	for i := range 4 {
+		if got := attempts[fmt.Sprint(i)]; !slices.Equal(got, []int{0}) {
+			t.Errorf("item %d ran with attempts %v, want once, as a first attempt", i, got)
+		}
+	}
+	if got := attempts["slow"]; len(got) != 0 {
+		t.Fatalf("the slow item did its work with attempts %v, want not yet (its retry waits a minute)", got)
+	}
+	if n := testutil.ToFloat64(m.ReleasedCounter("reminder")); n != 4 {
+		t.Errorf("released counted %v, want 4", n)
+	}
+	w.clock.Advance(5 * time.Minute)
+	w.tick(a)
+	if got := attempts["slow"]; !slices.Equal(got, []int{1}) {
+		t.Fatalf("the slow item ran with attempts %v, want its retry", got)
 	}
 }

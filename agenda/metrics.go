@@ -10,12 +10,13 @@ import (
 )
 
 // Metrics are the agenda's collectors: lag from due to claimed, items
-// dropped as too late and failed by kind, bookkeeping retries; Gauges adds
+// dropped as too late, released and failed by kind, bookkeeping retries; Gauges adds
 // items by kind and state, read from Redis at scrape time.
 type Metrics struct {
 	lag         prometheus.Histogram
 	dropped     *prometheus.CounterVec
 	failed      *prometheus.CounterVec
+	released    *prometheus.CounterVec
 	bookkeeping *prometheus.CounterVec
 }
 
@@ -32,6 +33,9 @@ func NewMetrics() *Metrics {
 		failed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "homelink_agenda_failed_total", Help: "Items kept as failed after their last attempt, by kind.",
 		}, []string{"kind"}),
+		released: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "homelink_agenda_released_total", Help: "Items given back unrun because their batch ran out of time before their turn, by kind.",
+		}, []string{"kind"}),
 		bookkeeping: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "homelink_agenda_bookkeeping_total", Help: "Records of handled items retried or given up on.",
 		}, []string{"result"}),
@@ -41,7 +45,7 @@ func NewMetrics() *Metrics {
 // Register exports m and the agenda's gauges (a's items by kind and state)
 // through reg.
 func (m *Metrics) Register(reg prometheus.Registerer, a *Agenda) error {
-	for _, c := range []prometheus.Collector{m.lag, m.dropped, m.failed, m.bookkeeping, &gauges{a: a}} {
+	for _, c := range []prometheus.Collector{m.lag, m.dropped, m.failed, m.released, m.bookkeeping, &gauges{a: a}} {
 		if err := reg.Register(c); err != nil {
 			return err
 		}

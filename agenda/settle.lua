@@ -2,8 +2,9 @@
 -- holds it (same token): an item put, moved or withdrawn during the run,
 -- or claimed again after its lease, is left as it is now.
 -- ARGV[1] prefix, ARGV[2] now ms (app clock), ARGV[3] most failed kept,
--- then per item five: op (done, retry, fail, drop), kind, key, token,
--- and for retry the next due ms, for fail the reason.
+-- then per item five: op (done, retry, release, fail, drop), kind, key,
+-- token, and for retry the next due ms, for release the item's own due ms
+-- (it goes back as it was, no attempt counted), for fail the reason.
 -- Returns one 1 (recorded) or 0 (no longer this claim's) per item.
 local p, now, keep = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local out = {}
@@ -14,6 +15,9 @@ for i = 4, #ARGV, 5 do
     out[#out + 1] = 0
   elseif op == 'retry' then
     agenda_schedule(p, kind, key, arg, attempts + 1, payload)
+    out[#out + 1] = 1
+  elseif op == 'release' then
+    agenda_schedule(p, kind, key, arg, attempts, payload)
     out[#out + 1] = 1
   else
     agenda_forget(p, kind, key)

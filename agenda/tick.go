@@ -74,6 +74,10 @@ func (a *Agenda) tickBatch(ctx context.Context) (int, error) {
 			a.settle(ctx, c, batch)
 		}
 	}()
+	// An item whose turn comes after half the lease is given back as it
+	// was, for the next tick: slow handlers ahead of it in the batch are
+	// not its failure, and it should not wait out a backoff for them.
+	startBy := c.leased.Add(a.opt.Lease / 2)
 	sem := make(chan struct{}, a.opt.Concurrency)
 	var wg sync.WaitGroup
 	for _, it := range c.items {
@@ -81,6 +85,11 @@ func (a *Agenda) tickBatch(ctx context.Context) (int, error) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
+			if time.Now().After(startBy) {
+				a.metrics.released.WithLabelValues(it.Kind).Inc()
+				outcomes <- outcome{it: it, op: "release", arg: strconv.FormatInt(it.Due.UnixMilli(), 10)}
+				return
+			}
 			outcomes <- a.handle(hctx, c, it)
 		}()
 	}
