@@ -30,6 +30,9 @@ func TestTwoReplicasSendEachOf2000CallsRemindersOnce(t *testing.T) {
 		c.OutboxWorkers = 32
 	})
 	h.addReplica(webhook)
+	// From Tuesday: the homes' first weekly reports (Monday 7 Dec) fall
+	// after the calls, so the replicas' work is the reminders alone.
+	h.clock.Set(at(2026, 12, 1, 9, 0))
 	began := time.Now()
 	cr := seedCrowd(t, h, homes, perHome, sunday6Dec(14, 0))
 	t.Logf("%d calls seeded in %v", cr.calls, time.Since(began))
@@ -47,11 +50,11 @@ func TestTwoReplicasSendEachOf2000CallsRemindersOnce(t *testing.T) {
 	for k, g := range cr.guardians {
 		ms := h.tg.ChatMessages(g)
 		if len(ms) != len(titles) {
-			t.Fatalf("guardian %d got %d messages, want %d:\n%s", g, len(ms), len(titles), transcript(ms))
+			t.Fatalf("guardian %d got %d messages, want %d:\n%s\nthe agenda's failures:\n%s", g, len(ms), len(titles), transcript(ms), agendaFailures(h.logs.String()))
 		}
 		for i, title := range titles {
 			if !strings.Contains(ms[i].Text, title) || !strings.Contains(ms[i].Text, cr.children[k]) {
-				t.Fatalf("guardian %d's message %d is not %q about %s:\n%s", g, i+1, title, cr.children[k], ms[i].Text)
+				t.Fatalf("guardian %d's message %d is not %q about %s:\n%s\nthe agenda's failures:\n%s", g, i+1, title, cr.children[k], ms[i].Text, agendaFailures(h.logs.String()))
 			}
 		}
 	}
@@ -266,4 +269,25 @@ func (s crowdSeeder) join(ctx context.Context, inv homelink.Invite, user int64, 
 		return err
 	}
 	return s.st.SetName(ctx, user, name)
+}
+
+// agendaFailures is the first few distinct reasons the agenda's handlers
+// failed, as logged: why a reminder came late.
+func agendaFailures(logs string) string {
+	seen := map[string]bool{}
+	var out []string
+	for line := range strings.Lines(logs) {
+		if !strings.Contains(line, "agenda: handler failed") {
+			continue
+		}
+		_, why, _ := strings.Cut(line, `"err":`)
+		if !seen[why] && len(out) < 5 {
+			seen[why] = true
+			out = append(out, strings.TrimSpace(line))
+		}
+	}
+	if len(out) == 0 {
+		return "(none logged)"
+	}
+	return strings.Join(out, "\n")
 }
