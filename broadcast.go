@@ -296,6 +296,26 @@ func FillPlaceholders(text string, values map[string]string) string {
 	return b.String()
 }
 
+// BroadcastKey reads a key naming a broadcast's parts,
+// "<id>.<a>[.<b>…]" (an agenda item's key, a run in the active set), into
+// its n numbers; ok is false unless it holds exactly n of them, none
+// negative.
+func BroadcastKey(key string, n int) ([]int64, bool) {
+	parts := strings.Split(key, ".")
+	if len(parts) != n {
+		return nil, false
+	}
+	out := make([]int64, n)
+	for i, p := range parts {
+		v, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || v < 0 {
+			return nil, false
+		}
+		out[i] = v
+	}
+	return out, true
+}
+
 // RunBatch is the outbox batch of run n of broadcast id.
 func RunBatch(id, n int64) string {
 	return "bc" + strconv.FormatInt(id, 10) + "." + strconv.FormatInt(n, 10)

@@ -71,11 +71,6 @@ func seedBroadcast(t testing.TB, h *harness, f fixture) {
 		t.Fatal(err)
 	}
 	seededRun = [2]int64{mine.ID, run}
-	for range 64 {
-		if _, err := st.Broadcast(context.Background(), bc.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // scheduleBroadcast keeps a broadcast as by would with /broadcast.

@@ -52,6 +52,8 @@ type harness struct {
 	tune   func(*Config)
 	// redisURL is the Redis the replicas use: the package's, or a test's own.
 	redisURL string
+	// seeded is the fixture as reset first made it, to put back.
+	seeded *seedImage
 }
 
 type replica struct {

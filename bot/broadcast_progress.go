@@ -210,21 +210,28 @@ func (b *Bot) showRun(ctx context.Context, rd *request, run homelink.BroadcastRu
 // runTitle names the broadcast by its first words, in the sender's
 // version: "“家长会改到周六……”".
 func runTitle(rd *request, bc homelink.Broadcast) string {
-	// Its placeholders show as "…": the sender reads what they wrote, not
-	// the braces.
+	text, photo := broadcastExcerpt(bc, rd.lang, 40)
+	if text == "" && photo {
+		return rd.text("BroadcastPhotoTitle")
+	}
+	return rd.text("BroadcastQuoted", "Text", text)
+}
+
+// broadcastExcerpt is the start of bc's version for lang as plain text on
+// one line, at most runes long (cut with "…"), its placeholders shown as
+// "…": the sender reads what they wrote, not the braces. photo says the
+// version is a photo (the text is then its caption, maybe empty).
+func broadcastExcerpt(bc homelink.Broadcast, lang string, runes int) (text string, photo bool) {
 	dots := map[string]string{}
 	for _, p := range homelink.Placeholders {
 		dots[p] = "…"
 	}
-	text := plainText(homelink.FillPlaceholders(bc.Version(rd.lang).Text, dots))
-	if text == "" && bc.Version(rd.lang).Photo != "" {
-		return rd.text("BroadcastPhotoTitle")
+	v := bc.Version(lang)
+	text = plainText(homelink.FillPlaceholders(v.Text, dots))
+	if utf8.RuneCountInString(text) > runes {
+		text = strings.TrimSpace(string([]rune(text)[:runes-1])) + "…"
 	}
-	if utf8.RuneCountInString(text) > 40 {
-		r := []rune(text)
-		text = strings.TrimSpace(string(r[:40])) + "…"
-	}
-	return rd.text("BroadcastQuoted", "Text", text)
+	return text, v.Photo != ""
 }
 
 // plainText is Telegram HTML without its tags, unescaped, on one line.

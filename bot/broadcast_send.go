@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/homelink/homelink"
@@ -57,30 +56,13 @@ type BroadcastRunStore interface {
 	FinishRun(ctx context.Context, id, n int64, r homelink.BroadcastRun) (bool, error)
 }
 
-// keyNumbers reads an agenda key of a broadcast, "<id>.<a>[.<b>…]".
-func keyNumbers(key string, n int) ([]int64, bool) {
-	parts := strings.Split(key, ".")
-	if len(parts) != n {
-		return nil, false
-	}
-	out := make([]int64, n)
-	for i, p := range parts {
-		v, err := strconv.ParseInt(p, 10, 64)
-		if err != nil || v < 0 {
-			return nil, false
-		}
-		out[i] = v
-	}
-	return out, true
-}
-
 // BroadcastStart starts a run: the agenda's bc.send or bc.every item,
 // keyed "<id>.<group>". A broadcast deleted or paused meanwhile starts
 // nothing and returns homelink.ErrNotFound, so a repeating one's series
 // ends there (a resume plans it again). The run's progress message comes
 // from the progress job.
 func (b *Bot) BroadcastStart(ctx context.Context, d Due) error {
-	n, ok := keyNumbers(d.Key, 2)
+	n, ok := homelink.BroadcastKey(d.Key, 2)
 	if !ok {
 		return nil
 	}
@@ -103,7 +85,7 @@ func (b *Bot) BroadcastStart(ctx context.Context, d Due) error {
 // keyed "<id>.<run>.<k>", its payload the recipients. A run cancelled
 // meanwhile queues nothing.
 func (b *Bot) BroadcastChunk(ctx context.Context, d Due) error {
-	n, ok := keyNumbers(d.Key, 3)
+	n, ok := homelink.BroadcastKey(d.Key, 3)
 	if !ok {
 		return nil
 	}
@@ -114,7 +96,7 @@ func (b *Bot) BroadcastChunk(ctx context.Context, d Due) error {
 // recipients' quiet hours to end: the agenda's bc.held item, keyed
 // "<id>.<run>.<k>.<i>".
 func (b *Bot) BroadcastHeld(ctx context.Context, d Due) error {
-	n, ok := keyNumbers(d.Key, 4)
+	n, ok := homelink.BroadcastKey(d.Key, 4)
 	if !ok {
 		return nil
 	}

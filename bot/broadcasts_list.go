@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/homelink/homelink"
 	"github.com/homelink/homelink/outbox"
@@ -128,7 +127,7 @@ func (b *Bot) listEntry(ctx context.Context, r *request, n int, e listedBroadcas
 	if err != nil {
 		return "", err
 	}
-	text := r.html("BcListEntry", "N", n, "When", r.scheduleWords(e.bc.Once, e.bc.Rule), "Who", who, "Text", excerpt(e.bc))
+	text := r.html("BcListEntry", "N", n, "When", r.scheduleWords(e.bc.Once, e.bc.Rule), "Who", who, "Text", r.excerpt(e.bc))
 	switch {
 	case e.bc.State == homelink.BroadcastPaused:
 		text += "\n" + r.html("BcListPaused")
@@ -156,18 +155,11 @@ func (b *Bot) listButtons(r *request, n int, bc homelink.Broadcast) []outbox.But
 		b.bcl.reports.button(r, r.text("BcReportsButton", "N", n), t))
 }
 
-// excerpt is the first words of a broadcast's first version, as plain
+// excerpt is the first words of a broadcast in the reader's language, as plain
 // text, with a camera for a photo.
-func excerpt(bc homelink.Broadcast) string {
-	if len(bc.Versions) == 0 {
-		return ""
-	}
-	v := bc.Versions[0]
-	text := plainText(v.Text)
-	if utf8.RuneCountInString(text) > excerptRunes {
-		text = string([]rune(text)[:excerptRunes-1]) + "…"
-	}
-	if v.Photo != "" {
+func (r *request) excerpt(bc homelink.Broadcast) string {
+	text, photo := broadcastExcerpt(bc, r.lang, excerptRunes)
+	if photo {
 		text = strings.TrimSpace("📷 " + text)
 	}
 	return text
@@ -219,7 +211,7 @@ func (b *Bot) bcDeleteAsk(ctx context.Context, r *request, t target) error {
 	if !ok || err != nil {
 		return err
 	}
-	text := r.html("BcDeleteAsk", "When", r.scheduleWords(bc.Once, bc.Rule), "Text", excerpt(bc))
+	text := r.html("BcDeleteAsk", "When", r.scheduleWords(bc.Once, bc.Rule), "Text", r.excerpt(bc))
 	return r.show(ctx, text, rows(b.bcl.remove.button(r, r.text("BcDeleteYesButton"), t),
 		b.bcl.list.button(r, r.text("BcDeleteNoButton"), target{})))
 }
@@ -248,5 +240,5 @@ func (b *Bot) bcDelete(ctx context.Context, r *request, t target) error {
 			}
 		}
 	}
-	return b.showBroadcasts(ctx, r, r.html("BcDeleted", "Text", excerpt(bc)))
+	return b.showBroadcasts(ctx, r, r.html("BcDeleted", "Text", r.excerpt(bc)))
 }

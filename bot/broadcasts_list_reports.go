@@ -25,7 +25,7 @@ func (b *Bot) bcReports(ctx context.Context, r *request, t target) error {
 	if err != nil {
 		return fmt.Errorf("bot: runs of broadcast %d: %w", bc.ID, err)
 	}
-	parts := []string{r.html("BcReportsTitle", "When", r.scheduleWords(bc.Once, bc.Rule), "Text", excerpt(bc))}
+	parts := []string{r.html("BcReportsTitle", "When", r.scheduleWords(bc.Once, bc.Rule), "Text", r.excerpt(bc))}
 	if len(runs) == 0 {
 		parts = append(parts, r.html("BcReportsNone"))
 	}

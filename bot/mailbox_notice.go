@@ -40,9 +40,8 @@ func (b *Bot) MailNotice(ctx context.Context, d Due) error {
 		return err
 	}
 	now := b.Clock.Now()
-	if until, quiet := rd.user.QuietHours().Until(now, b.zoneAt(ctx, rd.user, home)); quiet {
-		b.count(d.Kind, "held")
-		return d.Hold(ctx, until, d.Payload)
+	if held, err := b.holdIfQuiet(ctx, d, rd, b.zoneAt(ctx, rd.user, home), now); held || err != nil {
+		return err
 	}
 	list, err := b.waitingList(ctx, rd, d.Home, unread)
 	if err != nil || list == "" {

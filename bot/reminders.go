@@ -39,6 +39,18 @@ type Due struct {
 	Hold func(ctx context.Context, until time.Time, payload []byte) error
 }
 
+// holdIfQuiet puts d back, as it is, until the end of rd's quiet hours
+// (read in zone) if they hold at now, and counts it held; held says it
+// did.
+func (b *Bot) holdIfQuiet(ctx context.Context, d Due, rd *request, zone *time.Location, now time.Time) (held bool, err error) {
+	until, quiet := rd.user.QuietHours().Until(now, zone)
+	if !quiet {
+		return false, nil
+	}
+	b.count(d.Kind, "held")
+	return true, d.Hold(ctx, until, d.Payload)
+}
+
 // The kinds of a call's reminders (the store's Kind* names).
 const (
 	remindDay   = "call.remind.day"

@@ -120,9 +120,8 @@ func (b *Bot) ReportTo(ctx context.Context, d Due) error {
 		return err
 	}
 	now := b.Clock.Now()
-	if until, quiet := rd.user.QuietHours().Until(now, b.zoneAt(ctx, rd.user, home)); quiet {
-		b.count(d.Kind, "held")
-		return d.Hold(ctx, until, d.Payload)
+	if held, err := b.holdIfQuiet(ctx, d, rd, b.zoneAt(ctx, rd.user, home), now); held || err != nil {
+		return err
 	}
 	ms, err := b.homeReport(ctx, rd, home, monday, reportKind{}, now)
 	if err != nil {
@@ -168,9 +167,8 @@ func (b *Bot) ReportSummary(ctx context.Context, d Due) error {
 		return err
 	}
 	now := b.Clock.Now()
-	if until, quiet := rd.user.QuietHours().Until(now, b.zoneOf(ctx, rd.user)); quiet {
-		b.count(d.Kind, "held")
-		return d.Hold(ctx, until, d.Payload)
+	if held, err := b.holdIfQuiet(ctx, d, rd, b.zoneOf(ctx, rd.user), now); held || err != nil {
+		return err
 	}
 	ms, err := b.summary(ctx, rd, homes, reportKind{}, now)
 	if err != nil {
@@ -212,9 +210,8 @@ func (b *Bot) ReportNudge(ctx context.Context, d Due) error {
 		b.count(d.Kind, "dropped_changed")
 		return nil
 	}
-	if until, quiet := rd.user.QuietHours().Until(now, b.zoneAt(ctx, rd.user, home)); quiet {
-		b.count(d.Kind, "held")
-		return d.Hold(ctx, until, d.Payload)
+	if held, err := b.holdIfQuiet(ctx, d, rd, b.zoneAt(ctx, rd.user, home), now); held || err != nil {
+		return err
 	}
 	if ok, err := d.Current(ctx); err != nil || !ok {
 		return err

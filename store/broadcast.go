@@ -35,21 +35,6 @@ const (
 	KindBroadcastHeld = "bc.held"
 )
 
-// BroadcastKey reads an agenda key of a broadcast, "<id>.<a>[.<b>[.<c>]]",
-// into its numbers.
-func BroadcastKey(key string) ([]int64, bool) {
-	parts := strings.Split(key, ".")
-	out := make([]int64, len(parts))
-	for i, p := range parts {
-		n, err := strconv.ParseInt(p, 10, 64)
-		if err != nil || n < 0 {
-			return nil, false
-		}
-		out[i] = n
-	}
-	return out, len(out) >= 2
-}
-
 // CountAudience counts who a broadcast to a in homes would reach now.
 func (s *Store) CountAudience(ctx context.Context, by homelink.By, homes []int64, a homelink.Audience) (int, error) {
 	if !a.Valid() {
@@ -360,7 +345,7 @@ func (s *Store) ActiveRuns(ctx context.Context) ([]homelink.RunID, error) {
 	}
 	out := make([]homelink.RunID, 0, len(ms))
 	for _, m := range ms {
-		if n, ok := BroadcastKey(m); ok && len(n) == 2 {
+		if n, ok := homelink.BroadcastKey(m, 2); ok {
 			out = append(out, homelink.RunID{Broadcast: n[0], N: n[1]})
 		}
 	}
