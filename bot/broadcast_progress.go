@@ -210,7 +210,7 @@ func (b *Bot) showRun(ctx context.Context, rd *request, run homelink.BroadcastRu
 // runTitle names the broadcast by its first words, in the sender's
 // version: "“家长会改到周六……”".
 func runTitle(rd *request, bc homelink.Broadcast) string {
-	text, photo := broadcastExcerpt(bc, rd.lang, 40)
+	text, photo := broadcastExcerpt(bc, rd.lang, 40, true)
 	if text == "" && photo {
 		return rd.text("BroadcastPhotoTitle")
 	}
@@ -218,16 +218,21 @@ func runTitle(rd *request, bc homelink.Broadcast) string {
 }
 
 // broadcastExcerpt is the start of bc's version for lang as plain text on
-// one line, at most runes long (cut with "…"), its placeholders shown as
-// "…": the sender reads what they wrote, not the braces. photo says the
-// version is a photo (the text is then its caption, maybe empty).
-func broadcastExcerpt(bc homelink.Broadcast, lang string, runes int) (text string, photo bool) {
-	dots := map[string]string{}
-	for _, p := range homelink.Placeholders {
-		dots[p] = "…"
-	}
+// one line, at most runes long (cut with "…"). Its placeholders show as
+// written ("{parent_name}", for a list of what will be sent) or, with
+// dots, as "…" (a title read as a sentence). photo says the version is a
+// photo (the text is then its caption, maybe empty).
+func broadcastExcerpt(bc homelink.Broadcast, lang string, runes int, dots bool) (text string, photo bool) {
 	v := bc.Version(lang)
-	text = plainText(homelink.FillPlaceholders(v.Text, dots))
+	text = v.Text
+	if dots {
+		holes := map[string]string{}
+		for _, p := range homelink.Placeholders {
+			holes[p] = "…"
+		}
+		text = homelink.FillPlaceholders(text, holes)
+	}
+	text = plainText(text)
 	if utf8.RuneCountInString(text) > runes {
 		text = strings.TrimSpace(string([]rune(text)[:runes-1])) + "…"
 	}

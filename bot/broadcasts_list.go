@@ -158,7 +158,7 @@ func (b *Bot) listButtons(r *request, n int, bc homelink.Broadcast) []outbox.But
 // excerpt is the first words of a broadcast in the reader's language, as plain
 // text, with a camera for a photo.
 func (r *request) excerpt(bc homelink.Broadcast) string {
-	text, photo := broadcastExcerpt(bc, r.lang, excerptRunes)
+	text, photo := broadcastExcerpt(bc, r.lang, excerptRunes, false)
 	if photo {
 		text = strings.TrimSpace("📷 " + text)
 	}
